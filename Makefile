@@ -1,0 +1,42 @@
+# The two commands a newcomer types: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+POPULATION ?= 3000
+
+.PHONY: demo test install lint format bench messages clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/ilp migrate --noinput
+	$(BIN)/ilp demo --population $(POPULATION) --if-empty
+	$(BIN)/ilp serve
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ilp makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+messages: $(STAMP)
+	cd src/ilp && ../../$(BIN)/ilp makemessages -l en -l id --no-obsolete && ../../$(BIN)/ilp compilemessages
+
+clean:
+	rm -rf $(VENV) ilp.sqlite3 ilp.sqlite3-* staticfiles

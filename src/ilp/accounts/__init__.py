@@ -1,0 +1,1 @@
+"""Users, roles, the area or facility each role is scoped to, the audit log, login throttle."""

@@ -1,0 +1,1 @@
+"""Shared pieces of every ILP app: base model, domain errors, settings helpers."""

@@ -1,0 +1,1 @@
+"""The deterministic synthetic district (modelled on Kota Mataram) for demo, tests, benchmarks."""

@@ -1,0 +1,1 @@
+"""Families (KK), persons (NIK), pregnancies; identity checks, duplicates, life stage."""

@@ -1,0 +1,1 @@
+"""Administrative areas (province → RT, with Kemendagri codes) and the facility network."""

@@ -1,0 +1,1 @@
+"""Shared pytest fixtures: named personas per role over a small fixed district."""
