@@ -2,7 +2,8 @@
 
 Source: Petunjuk Teknis ILP (KMK HK.01.07/MENKES/2015/2023) life-stage bands as transcribed in
 DOMAIN.md §1.3. The bands overlap (a 15-year-old is both school age and adolescent), so a
-person belongs to every stage whose band contains their age, in the order below.
+person belongs to every stage whose band contains their age, in the order below. "18 y" as
+the upper end of school age is read as "until the 18th birthday", where adulthood begins.
 
 | stage       | band                          |
 | ----------- | ----------------------------- |
@@ -10,7 +11,7 @@ person belongs to every stage whose band contains their age, in the order below.
 | infant      | 0–11 months (under 12 months) |
 | toddler     | 0–59 months (balita)          |
 | preschool   | 60–72 months (5–6 years)      |
-| school_age  | 6 to under 19 years (≥6–18 y) |
+| school_age  | 6 to under 18 years (≥6–18 y) |
 | adolescent  | 10 to under 18 years          |
 | adult       | 18–59 years                   |
 | elderly     | 60 years and over             |
@@ -82,7 +83,7 @@ def life_stages(birth: date, on: date) -> list[str]:
         stages.append("toddler")
     if 60 <= months <= 72:
         stages.append("preschool")
-    if 6 <= years < 19:
+    if 6 <= years < 18:
         stages.append("school_age")
     if 10 <= years < 18:
         stages.append("adolescent")
