@@ -84,6 +84,9 @@ class AuditEvent(models.Model):
         verbose_name = _("catatan audit")
         verbose_name_plural = _("catatan audit")
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.object_type}"
+
 
 class LoginAttempt(models.Model):
     """One login try; failures within the window throttle the username and the address."""
@@ -98,3 +101,6 @@ class LoginAttempt(models.Model):
             models.Index(fields=["username", "at"]),
             models.Index(fields=["ip", "at"]),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {'ok' if self.success else 'failed'} {self.at:%Y-%m-%d %H:%M}"

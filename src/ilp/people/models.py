@@ -68,9 +68,7 @@ class Family(BaseModel):
     rt = models.ForeignKey(
         "places.Area", null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("RT")
     )
-    hamlet = models.ForeignKey(
-        "places.Area", null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    hamlet = models.ForeignKey("places.Area", null=True, on_delete=models.PROTECT, related_name="+")
     village = models.ForeignKey("places.Area", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -118,9 +116,7 @@ class Person(BaseModel):
     rt = models.ForeignKey(
         "places.Area", null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("RT")
     )
-    hamlet = models.ForeignKey(
-        "places.Area", null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    hamlet = models.ForeignKey("places.Area", null=True, on_delete=models.PROTECT, related_name="+")
     village = models.ForeignKey(
         "places.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("desa/kelurahan")
     )

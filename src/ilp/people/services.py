@@ -1,0 +1,471 @@
+"""Every write to families, persons and pregnancies.
+
+Services validate the whole input first and raise `ValidationFailed` with one message per
+field (in the user's language) before anything is written, so a refused form loses nothing
+already saved. Likely duplicates raise `DuplicateSuspected` until the user confirms.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ilp.accounts.audit import audit_record
+from ilp.accounts.models import User
+from ilp.accounts.scoping import area_in_scope, can_register
+from ilp.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from ilp.people.duplicates import find_duplicates
+from ilp.people.identity import check_kk_number, check_nik, region_code_of
+from ilp.people.models import (
+    Disability,
+    Family,
+    Person,
+    Pregnancy,
+    PregnancyOutcome,
+    Relationship,
+    Sex,
+)
+from ilp.people.names import clean_name, name_key
+from ilp.places.models import Area, AreaLevel
+
+MAX_AGE_YEARS = 120
+
+
+class DuplicateSuspected(Conflict):
+    """Registration paused: these existing persons look like the same person."""
+
+    code = "duplicate_suspected"
+
+    def __init__(self, message: object, *, candidates: dict[str, list[Person]]) -> None:
+        super().__init__(message)
+        # keyed by the input's field prefix ("" for a single person, "members.1." in a family)
+        self.candidates = candidates
+
+
+@dataclass
+class PersonData:
+    """The fields a registration form or API call provides for one person."""
+
+    full_name: str
+    sex: str
+    birth_date: date | None
+    nik: str = ""
+    relationship: str = ""
+    bpjs_number: str = ""
+    phone: str = ""
+    birth_place: str = ""
+    disability: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Checked:
+    data: PersonData
+    nik: str | None
+    flags: list[str]
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _check_person(data: PersonData, prefix: str, errors: dict[str, list[str]]) -> _Checked:
+    """Validate one person's fields into `errors` (keys prefixed for family members)."""
+
+    def err(name: str, message: str) -> None:
+        errors.setdefault(f"{prefix}{name}", []).append(message)
+
+    name = clean_name(data.full_name)
+    if len(name) < 2:
+        err("full_name", _("Nama lengkap wajib diisi (minimal 2 huruf)."))
+    elif len(name) > 120:
+        err("full_name", _("Nama lengkap terlalu panjang (maksimal 120 karakter)."))
+    if data.sex not in Sex.values:
+        err("sex", _("Jenis kelamin harus L (laki-laki) atau P (perempuan)."))
+    today = _today()
+    if data.birth_date is None:
+        err("birth_date", _("Tanggal lahir wajib diisi."))
+    elif data.birth_date > today:
+        err("birth_date", _("Tanggal lahir tidak boleh di masa depan."))
+    elif data.birth_date < date(today.year - MAX_AGE_YEARS, today.month, 1):
+        err("birth_date", _("Umur lebih dari 120 tahun tidak mungkin; periksa tanggal lahir."))
+    if data.relationship and data.relationship not in Relationship.values:
+        err("relationship", _("Hubungan keluarga tidak dikenal."))
+    if data.disability and data.disability not in Disability.values:
+        err("disability", _("Jenis disabilitas tidak dikenal."))
+    bpjs = "".join(ch for ch in data.bpjs_number if not ch.isspace())
+    if bpjs and (not bpjs.isdigit() or len(bpjs) != 13):
+        err("bpjs_number", _("Nomor BPJS harus 13 angka."))
+    data.bpjs_number = bpjs
+    data.full_name = name
+    nik: str | None = None
+    flags: list[str] = []
+    if data.nik and data.nik.strip():
+        check = check_nik(data.nik)
+        if check.error:
+            err("nik", check.error)
+        else:
+            known = Area.objects.filter(code=region_code_of(check.nik)).exists()
+            check = check_nik(
+                check.nik,
+                sex=data.sex if data.sex in Sex.values else None,
+                birth_date=data.birth_date,
+                known_region=known,
+            )
+            nik, flags = check.nik, check.flags
+    return _Checked(data, nik, flags)
+
+
+def _resolve_address(
+    actor: User, *, rt: Area | None, hamlet: Area | None, village: Area | None
+) -> tuple[Area | None, Area | None, Area]:
+    """Derive (rt, hamlet, village) from the most precise area given and check the scope."""
+    area = rt or hamlet or village
+    if area is None:
+        raise ValidationFailed(
+            _("Alamat wajib diisi: pilih RT, dusun/RW atau desa/kelurahan."),
+            fields={"area": [_("Pilih wilayah tempat tinggal.")]},
+        )
+    if area.level == AreaLevel.RT:
+        rt, hamlet, village = area, area.parent, area.parent.parent
+    elif area.level == AreaLevel.HAMLET:
+        rt, hamlet, village = None, area, area.parent
+    elif area.level == AreaLevel.VILLAGE:
+        rt, hamlet, village = None, None, area
+    else:
+        raise ValidationFailed(
+            _("Alamat harus di tingkat desa/kelurahan, dusun/RW atau RT."),
+            fields={"area": [_("Wilayah terlalu umum.")]},
+        )
+    if not area_in_scope(actor, area):
+        raise PermissionDenied(_("Wilayah ini di luar wilayah kerja Anda."))
+    return rt, hamlet, village
+
+
+def _new_local_id() -> str:
+    return "ILP-" + uuid.uuid4().hex[:10].upper()
+
+
+def _ensure_no_duplicates(
+    checked: list[tuple[str, _Checked]], village: Area, confirmed: bool
+) -> None:
+    """Refuse a duplicate NIK outright; pause on similar persons unless confirmed."""
+    nik_errors: dict[str, list[str]] = {}
+    seen: dict[str, str] = {}
+    for prefix, c in checked:
+        if c.nik:
+            if c.nik in seen:
+                nik_errors[f"{prefix}nik"] = [_("NIK ini dipakai dua kali dalam formulir.")]
+            seen[c.nik] = prefix
+    taken = set(Person.objects.filter(nik__in=list(seen)).values_list("nik", flat=True))
+    for nik in taken:
+        nik_errors.setdefault(f"{seen[nik]}nik", []).append(
+            _("NIK ini sudah terdaftar untuk penduduk lain.")
+        )
+    if nik_errors:
+        raise Conflict(_("NIK sudah terdaftar."), code="duplicate_nik", fields=nik_errors)
+    if confirmed:
+        return
+    candidates: dict[str, list[Person]] = {}
+    for prefix, c in checked:
+        found = find_duplicates(
+            nik=None,
+            full_name=c.data.full_name,
+            birth_date=c.data.birth_date,
+            village_id=village.pk,
+        )
+        if found:
+            candidates[prefix] = found
+    if candidates:
+        raise DuplicateSuspected(
+            _(
+                "Ada penduduk terdaftar dengan nama mirip dan tanggal lahir sama di desa ini. "
+                "Periksa dulu; jika memang orang yang berbeda, centang konfirmasi lalu simpan."
+            ),
+            candidates=candidates,
+        )
+
+
+def _build_person(
+    c: _Checked,
+    *,
+    actor: User,
+    rt: Area | None,
+    hamlet: Area | None,
+    village: Area,
+    address: str,
+    family: Family | None,
+) -> Person:
+    d = c.data
+    return Person(
+        nik=c.nik,
+        nik_flags=c.flags,
+        local_id=_new_local_id(),
+        bpjs_number=d.bpjs_number,
+        full_name=d.full_name,
+        name_key=name_key(d.full_name),
+        sex=d.sex,
+        birth_date=d.birth_date,
+        birth_place=d.birth_place.strip(),
+        family=family,
+        relationship=d.relationship,
+        address=address,
+        rt=rt,
+        hamlet=hamlet,
+        village=village,
+        phone=d.phone.strip(),
+        disability=d.disability,
+        created_by=actor,
+        updated_by=actor,
+    )
+
+
+def _require_registrar(actor: User) -> None:
+    if not can_register(actor):
+        raise PermissionDenied(_("Peran Anda tidak boleh mendaftarkan penduduk."))
+
+
+def person_register(
+    *,
+    actor: User,
+    data: PersonData,
+    rt: Area | None = None,
+    hamlet: Area | None = None,
+    village: Area | None = None,
+    address: str = "",
+    family: Family | None = None,
+    confirm_not_duplicate: bool = False,
+    ip: str | None = None,
+) -> Person:
+    """Register one person (optionally into an existing family) after all checks."""
+    _require_registrar(actor)
+    errors: dict[str, list[str]] = {}
+    checked = _check_person(data, "", errors)
+    if errors:
+        raise ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=errors)
+    rt, hamlet, village = _resolve_address(actor, rt=rt, hamlet=hamlet, village=village)
+    _ensure_no_duplicates([("", checked)], village, confirm_not_duplicate)
+    person = _build_person(
+        checked,
+        actor=actor,
+        rt=rt,
+        hamlet=hamlet,
+        village=village,
+        address=address.strip(),
+        family=family,
+    )
+    try:
+        with transaction.atomic():
+            person.full_clean(validate_unique=False, validate_constraints=False)
+            person.save()
+            is_new_head = data.relationship == Relationship.HEAD
+            if family is not None and is_new_head and family.head_id is None:
+                family.head = person
+                family.save(update_fields=["head", "updated_at"])
+            audit_record(
+                user=actor,
+                action="create",
+                object_type="person",
+                object_uuid=person.uuid,
+                person_id=person.pk,
+                ip=ip,
+            )
+    except IntegrityError as exc:
+        # Another user saved the same NIK between our check and our insert.
+        raise Conflict(
+            _("NIK sudah terdaftar."),
+            code="duplicate_nik",
+            fields={"nik": [_("NIK ini sudah terdaftar untuk penduduk lain.")]},
+        ) from exc
+    return person
+
+
+def family_register(
+    *,
+    actor: User,
+    kk_number: str,
+    members: list[PersonData],
+    rt: Area | None = None,
+    hamlet: Area | None = None,
+    village: Area | None = None,
+    address: str = "",
+    confirm_not_duplicate: bool = False,
+    ip: str | None = None,
+) -> Family:
+    """Register a family (KK) with its members in one transaction; exactly one head."""
+    _require_registrar(actor)
+    errors: dict[str, list[str]] = {}
+    kk: str | None = None
+    if kk_number and kk_number.strip():
+        kk, kk_error = check_kk_number(kk_number)
+        if kk_error:
+            errors["kk_number"] = [kk_error]
+    if not members:
+        errors["members"] = [_("Keluarga harus punya minimal satu anggota (kepala keluarga).")]
+    heads = [m for m in members if m.relationship == Relationship.HEAD]
+    if members and len(heads) != 1:
+        errors["members"] = [
+            _("Satu KK harus punya tepat satu kepala keluarga.")
+            if heads
+            else _("KK belum punya kepala keluarga: tandai satu anggota sebagai kepala keluarga.")
+        ]
+    checked = [
+        (f"members.{i}.", _check_person(m, f"members.{i}.", errors)) for i, m in enumerate(members)
+    ]
+    for i, m in enumerate(members):
+        if not m.relationship:
+            errors.setdefault(f"members.{i}.relationship", []).append(
+                _("Hubungan keluarga wajib diisi.")
+            )
+    if kk and Family.objects.filter(kk_number=kk).exists():
+        errors.setdefault("kk_number", []).append(_("Nomor KK ini sudah terdaftar."))
+    if errors:
+        raise ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=errors)
+    rt, hamlet, village = _resolve_address(actor, rt=rt, hamlet=hamlet, village=village)
+    _ensure_no_duplicates(checked, village, confirm_not_duplicate)
+    try:
+        with transaction.atomic():
+            family = Family.objects.create(
+                kk_number=kk,
+                address=address.strip(),
+                rt=rt,
+                hamlet=hamlet,
+                village=village,
+                created_by=actor,
+                updated_by=actor,
+            )
+            people = [
+                _build_person(
+                    c,
+                    actor=actor,
+                    rt=rt,
+                    hamlet=hamlet,
+                    village=village,
+                    address=address.strip(),
+                    family=family,
+                )
+                for _prefix, c in checked
+            ]
+            for p in people:
+                p.save()
+            head = next(p for p in people if p.relationship == Relationship.HEAD)
+            mothers = [
+                p
+                for p in people
+                if p.sex == Sex.FEMALE
+                and p.relationship in (Relationship.HEAD, Relationship.SPOUSE)
+            ]
+            if len(mothers) == 1:
+                for p in people:
+                    if p.relationship == Relationship.CHILD:
+                        p.mother = mothers[0]
+                        p.save(update_fields=["mother"])
+            family.head = head
+            family.save(update_fields=["head"])
+            for p in people:
+                audit_record(
+                    user=actor,
+                    action="create",
+                    object_type="person",
+                    object_uuid=p.uuid,
+                    person_id=p.pk,
+                    ip=ip,
+                )
+    except IntegrityError as exc:
+        raise Conflict(_("NIK atau nomor KK sudah terdaftar."), code="duplicate_nik") from exc
+    return family
+
+
+def pregnancy_register(
+    *,
+    actor: User,
+    person: Person,
+    lmp: date | None = None,
+    edd: date | None = None,
+    gravida: int = 1,
+    para: int = 0,
+    abortus: int = 0,
+) -> Pregnancy:
+    """Open a pregnancy episode; EDD from LMP by Naegele's rule (LMP + 280 days) if absent."""
+    _require_registrar(actor)
+    errors: dict[str, list[str]] = {}
+    today = _today()
+    if person.sex != Sex.FEMALE:
+        errors["person"] = [_("Kehamilan hanya dapat dicatat untuk perempuan.")]
+    if lmp is None and edd is None:
+        errors["lmp"] = [_("Isi HPHT atau taksiran persalinan.")]
+    if lmp is not None:
+        if lmp > today:
+            errors.setdefault("lmp", []).append(_("HPHT tidak boleh di masa depan."))
+        elif lmp < today - timedelta(days=310):
+            errors.setdefault("lmp", []).append(
+                _("HPHT lebih dari 44 minggu yang lalu; periksa tanggalnya.")
+            )
+        elif lmp <= person.birth_date:
+            errors.setdefault("lmp", []).append(_("HPHT sebelum tanggal lahir ibu."))
+    if gravida < 1 or para < 0 or abortus < 0 or para + abortus > gravida - 1:
+        errors["gravida"] = [_("G-P-A tidak konsisten: P + A harus lebih kecil dari G.")]
+    if Pregnancy.objects.filter(person=person, outcome=PregnancyOutcome.ONGOING).exists():
+        errors.setdefault("person", []).append(_("Ibu ini masih tercatat sedang hamil."))
+    if errors:
+        raise ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=errors)
+    if edd is None:
+        edd = lmp + timedelta(days=280)
+    pregnancy = Pregnancy(
+        person=person,
+        lmp=lmp,
+        edd=edd,
+        gravida=gravida,
+        para=para,
+        abortus=abortus,
+        created_by=actor,
+        updated_by=actor,
+    )
+    pregnancy.save()
+    audit_record(
+        user=actor,
+        action="create",
+        object_type="pregnancy",
+        object_uuid=pregnancy.uuid,
+        person_id=person.pk,
+    )
+    return pregnancy
+
+
+def pregnancy_close(
+    *, actor: User, pregnancy: Pregnancy, outcome: str, outcome_date: date
+) -> Pregnancy:
+    """Record how a pregnancy ended."""
+    _require_registrar(actor)
+    if outcome not in PregnancyOutcome.values or outcome == PregnancyOutcome.ONGOING:
+        raise ValidationFailed(
+            _("Hasil kehamilan tidak dikenal."), fields={"outcome": [_("Pilih hasil kehamilan.")]}
+        )
+    if outcome_date > _today():
+        raise ValidationFailed(
+            _("Tanggal berakhir tidak boleh di masa depan."),
+            fields={"outcome_date": [_("Tanggal di masa depan.")]},
+        )
+    if pregnancy.lmp and outcome_date < pregnancy.lmp:
+        raise ValidationFailed(
+            _("Tanggal berakhir sebelum HPHT."),
+            fields={"outcome_date": [_("Tanggal sebelum HPHT.")]},
+        )
+    pregnancy.outcome = outcome
+    pregnancy.outcome_date = outcome_date
+    pregnancy.updated_by = actor
+    pregnancy.save(update_fields=["outcome", "outcome_date", "updated_by", "updated_at"])
+    audit_record(
+        user=actor,
+        action="update",
+        object_type="pregnancy",
+        object_uuid=pregnancy.uuid,
+        person_id=pregnancy.person_id,
+    )
+    return pregnancy
