@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ilp.places",
     "ilp.accounts",
     "ilp.people",
+    "ilp.care",
     "ilp.demo",
 ]
 
