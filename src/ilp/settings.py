@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves Swagger UI from local static files (no CDN) at /api/v1/docs
     "ilp.core",
     "ilp.places",
     "ilp.accounts",
