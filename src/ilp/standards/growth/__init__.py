@@ -1,0 +1,19 @@
+"""WHO growth z-scores (WHO 2006 standards under 60 months, WHO 2007 reference 60-228 months)
+and the Indonesian categories of Permenkes 2/2020.
+
+Public API: :func:`zscores`, :func:`flags`, :func:`zscores_with_flags`, :func:`score`,
+:func:`classify`, :func:`assess`. Method and sources: CLINICAL.md §1; the modules cite theirs.
+"""
+
+from __future__ import annotations
+
+from .engine import INDICATORS, GrowthScores, flags, score, zscores, zscores_with_flags
+
+__all__ = [
+    "INDICATORS",
+    "GrowthScores",
+    "flags",
+    "score",
+    "zscores",
+    "zscores_with_flags",
+]
