@@ -7,11 +7,19 @@ Public API: :func:`zscores`, :func:`flags`, :func:`zscores_with_flags`, :func:`s
 
 from __future__ import annotations
 
+from .assess import INDEX_LABELS, Assessment, IndicatorResult, age_in_days, assess
+from .categories import classify
 from .engine import INDICATORS, GrowthScores, flags, score, zscores, zscores_with_flags
 
 __all__ = [
+    "INDEX_LABELS",
     "INDICATORS",
+    "Assessment",
     "GrowthScores",
+    "IndicatorResult",
+    "age_in_days",
+    "assess",
+    "classify",
     "flags",
     "score",
     "zscores",
