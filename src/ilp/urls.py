@@ -9,4 +9,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("", include("ilp.accounts.urls")),
+    path("", include("ilp.people.urls")),
 ]
+
+# Error pages in the ILP layout (templates/403.html, 404.html, 500.html).
+handler403 = "django.views.defaults.permission_denied"
+handler404 = "django.views.defaults.page_not_found"
+handler500 = "django.views.defaults.server_error"
