@@ -8,10 +8,11 @@ Public API: :func:`zscores`, :func:`flags`, :func:`zscores_with_flags`, :func:`s
 from __future__ import annotations
 
 from .assess import INDEX_LABELS, Assessment, IndicatorResult, age_in_days, assess
-from .categories import classify
+from .categories import CATEGORY_LABELS, classify
 from .engine import INDICATORS, GrowthScores, flags, score, zscores, zscores_with_flags
 
 __all__ = [
+    "CATEGORY_LABELS",
     "INDEX_LABELS",
     "INDICATORS",
     "Assessment",

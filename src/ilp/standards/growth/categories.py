@@ -70,6 +70,10 @@ _INDEX_NAMES = {
     "imtu_0_60": "IMT/U (0–60 bulan)",
     "imtu_5_18": "IMT/U (5–18 tahun)",
 }
+# Every category code with its Indonesian label (a code means the same in every table).
+CATEGORY_LABELS: dict[str, str] = {
+    code: label for categories, _ in _SCHEMES.values() for code, label, _band in categories
+}
 _FROM_60_MONTHS = 60 * DAYS_PER_MONTH
 _TO_228_MONTHS = 228 * DAYS_PER_MONTH
 

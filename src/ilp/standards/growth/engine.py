@@ -29,8 +29,11 @@ Indicator keys: ``wfa``, ``lhfa``, ``wflh``, ``bfa``, ``hcfa``, ``acfa``. From 6
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -75,6 +78,21 @@ _OEDEMA_NO = ("n", "N", "no", "No", "NO", "2", "0", "false", "False", "FALSE")
 _MISSING_TOKENS = ("", "None", "nan", "NaN", "NA")
 
 MEASURE_MISSING, MEASURE_LYING, MEASURE_STANDING = 0, 1, 2
+
+# Inputs of at least 2 * PARALLEL_MIN_ROWS rows are scored in row chunks on several threads.
+PARALLEL_MIN_ROWS = 100_000
+TABLE_NAMES = (
+    "who2006_wfa",
+    "who2006_lhfa",
+    "who2006_bfa",
+    "who2006_hcfa",
+    "who2006_acfa",
+    "who2006_wfl",
+    "who2006_wfh",
+    "who2007_hfa",
+    "who2007_wfa",
+    "who2007_bfa",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,9 +238,43 @@ def score(
     arrays = {k: np.asarray(v) if v is not None else np.asarray(np.nan) for k, v in raw.items()}
     shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
     if shape == ():
-        _validate_scalars(raw)
+        validate_scalars(raw)
     flat = {k: np.broadcast_to(a, shape).ravel() for k, a in arrays.items()}
-    result = _score_flat(
+    n = int(np.prod(shape))
+    workers = min(_cpu_count(), n // PARALLEL_MIN_ROWS)
+    if workers > 1:
+        # numpy releases the GIL inside its loops, so row chunks scale across cores.
+        for name in TABLE_NAMES:
+            table(name)
+        bounds = np.linspace(0, n, workers + 1).astype(np.int64)
+        chunks = [{k: v[lo:hi] for k, v in flat.items()} for lo, hi in pairwise(bounds)]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            parts = list(pool.map(_score_chunk, chunks))
+        result = GrowthScores(
+            z={k: np.concatenate([p.z[k] for p in parts]) for k in INDICATORS},
+            flags={k: np.concatenate([p.flags[k] for p in parts]) for k in parts[0].flags},
+            clenhei=np.concatenate([p.clenhei for p in parts]),
+            bmi=np.concatenate([p.bmi for p in parts]),
+        )
+    else:
+        result = _score_chunk(flat)
+    return GrowthScores(
+        z={k: v.reshape(shape) for k, v in result.z.items()},
+        flags={k: v.reshape(shape) for k, v in result.flags.items()},
+        clenhei=result.clenhei.reshape(shape),
+        bmi=result.bmi.reshape(shape),
+    )
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _score_chunk(flat: Mapping[str, NDArray[Any]]) -> GrowthScores:
+    return _score_flat(
         sex=_sex_index(flat["sex"]),
         age=_floats(flat["age_days"]),
         weight=_floats(flat["weight_kg"]),
@@ -232,12 +284,6 @@ def score(
         head=_floats(flat["head_cm"]),
         muac=_floats(flat["muac_cm"]),
     )
-    return GrowthScores(
-        z={k: v.reshape(shape) for k, v in result.z.items()},
-        flags={k: v.reshape(shape) for k, v in result.flags.items()},
-        clenhei=result.clenhei.reshape(shape),
-        bmi=result.bmi.reshape(shape),
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,41 +291,49 @@ def score(
 
 
 def _floats(a: NDArray[Any]) -> FloatArray:
+    """A fresh float64 copy (None -> NaN)."""
     if a.dtype.kind in "fiub":
         return a.astype(np.float64)
     return np.array(a.tolist(), dtype=np.float64) if a.dtype.kind == "O" else a.astype(float)
 
 
-def _text(a: NDArray[Any]) -> NDArray[np.str_]:
-    return a if a.dtype.kind == "U" else a.astype(str)
+def _matches(a: NDArray[Any], tokens: tuple[str, ...]) -> BoolArray:
+    """Rows of a text-like array equal to one of ``tokens`` (one-character arrays compare code
+    points directly, which is much faster than string comparison)."""
+    t = a if a.dtype.kind == "U" else a.astype(str)
+    if t.dtype.itemsize == 4:  # '<U1': a single UCS-4 code point per row
+        codes = t.view(np.uint32)
+        out = np.zeros(t.shape, dtype=bool)
+        for token in tokens:
+            if len(token) == 1:
+                out |= codes == ord(token)
+        return out
+    out = np.zeros(t.shape, dtype=bool)
+    for token in tokens:
+        out |= t == token
+    return out
 
 
 def _sex_index(a: NDArray[Any]) -> NDArray[np.int64]:
     """0 male, 1 female, -1 unknown. WHO codes 1 = male, 2 = female (anthro
     ``standardize_sex_var``)."""
-    out = np.full(a.shape, -1, dtype=np.int64)
     if a.dtype.kind in "iuf":
-        out[a == 1] = 0
-        out[a == 2] = 1
-        return out
-    t = _text(a)
-    for token in _SEX_MALE:
-        out[t == token] = 0
-    for token in _SEX_FEMALE:
-        out[t == token] = 1
+        male, female = a == 1, a == 2
+    elif a.dtype.kind == "b":
+        male = female = np.zeros(a.shape, dtype=bool)
+    else:
+        male, female = _matches(a, _SEX_MALE), _matches(a, _SEX_FEMALE)
+    out = female.astype(np.int64)
+    out -= ~(male | female)
     return out
 
 
 def _measure_code(a: NDArray[Any]) -> NDArray[np.int64]:
     """0 missing/unknown, 1 lying, 2 standing (anthro: values other than l/h are missing)."""
-    out = np.zeros(a.shape, dtype=np.int64)
     if a.dtype.kind in "iufb":
-        return out
-    t = _text(a)
-    for token in _LYING:
-        out[t == token] = MEASURE_LYING
-    for token in _STANDING:
-        out[t == token] = MEASURE_STANDING
+        return np.zeros(a.shape, dtype=np.int64)
+    out = _matches(a, _LYING).astype(np.int64)
+    out += 2 * _matches(a, _STANDING)
     return out
 
 
@@ -290,11 +344,7 @@ def _oedema_mask(a: NDArray[Any]) -> BoolArray:
         return a.copy()
     if a.dtype.kind in "iuf":
         return a == 1
-    t = _text(a)
-    out = np.zeros(a.shape, dtype=bool)
-    for token in _OEDEMA_YES:
-        out |= t == token
-    return out
+    return _matches(a, _OEDEMA_YES)
 
 
 def _is_missing(value: Any) -> bool:
@@ -305,8 +355,12 @@ def _is_missing(value: Any) -> bool:
     return isinstance(value, str) and value.strip() in _MISSING_TOKENS
 
 
-def _validate_scalars(raw: Mapping[str, Any]) -> None:
-    """Raise OutOfRange for implausible scalar input (ILP input validation)."""
+def validate_scalars(raw: Mapping[str, Any]) -> None:
+    """Raise OutOfRange for implausible scalar input, keyed as :func:`score`'s arguments.
+
+    ILP input validation (not WHO): sex M/F/1/2, age >= 0, measurements in ``SCALAR_LIMITS``,
+    known ``measured`` and ``oedema`` values; missing values pass.
+    """
     sex = raw["sex"]
     sex_text = str(sex.item() if isinstance(sex, np.generic) else sex).strip()
     if isinstance(sex, bool) or sex_text not in (*_SEX_MALE, *_SEX_FEMALE):
@@ -340,9 +394,10 @@ def _validate_scalars(raw: Mapping[str, Any]) -> None:
 
 
 def _positive(x: FloatArray) -> FloatArray:
-    """Measurements <= 0 give no z-score (anthro ``anthro_zscore_adjusted``)."""
+    """Measurements <= 0 give no z-score (anthro ``anthro_zscore_adjusted``); in place."""
     with np.errstate(invalid="ignore"):
-        return np.where(x > 0, x, np.nan)
+        np.putmask(x, ~(x > 0), np.nan)
+    return x
 
 
 def _day_indicator(
@@ -353,10 +408,15 @@ def _day_indicator(
     valid: BoolArray,
     restricted: bool,
 ) -> FloatArray:
-    """Unrounded z on a WHO 2006 day table; NaN where ``valid`` is False or outside the table."""
+    """Unrounded z on a WHO 2006 day table; NaN where ``valid`` is False or before the table.
+
+    ``day`` must lie in 0..1826 (the tables' last day) on every row."""
     t = table(name)
-    valid = valid & (day >= t.first) & (day <= t.last)
-    rows = sex * t.n + np.clip(day - t.first, 0, t.n - 1)
+    if t.first == 0:
+        rows = sex * t.n + day  # day is 0..1826 wherever valid, else 0
+    else:
+        valid = valid & (day >= t.first)
+        rows = sex * t.n + np.maximum(day - t.first, 0)
     m = t.m.take(rows)
     s = t.s.take(rows)
     if t.l_is_one:
@@ -453,31 +513,36 @@ def _score_flat(
 ) -> GrowthScores:
     n = sex.shape[0]
     with np.errstate(invalid="ignore"):
-        age = np.where(age >= 0, age, np.nan)
+        np.putmask(age, ~(age >= 0), np.nan)  # negative age: no z-score
         weight, length, head, muac = (_positive(x) for x in (weight, length, head, muac))
         known_sex = sex >= 0
-        sexi = np.where(known_sex, sex, 0)
+        sexi = sex * known_sex
         has_age = ~np.isnan(age)
         months = age / DAYS_PER_MONTH
         under60 = known_sex & (months < 60.0)
         from60 = known_sex & (months >= 60.0)
-        # round_up: whole days, halves up (anthro utils.R); 0 where age is missing.
-        day = np.floor(np.where(has_age, age, 0.0) + 0.5).astype(np.int64)
+        # round_up: whole days, halves up (anthro utils.R); 0 unless scored on WHO 2006.
+        day = np.floor(age + 0.5).astype(np.int64)
+        day *= under60
 
         # Standing under 9 months is implausible: position treated as missing (anthro 1.1.0).
         c9mo = (measure == MEASURE_STANDING) & (months < 9.0)
-        measure = np.where(c9mo, MEASURE_MISSING, measure)
+        measure = measure * ~c9mo
 
         # WHO 2006 length adjustment (adjust_lenhei), only for ages scored on WHO 2006.
         young = day < 731
-        add = under60 & young & (measure == MEASURE_STANDING)
-        sub = under60 & ~young & (measure == MEASURE_LYING)
-        clen = length + np.where(add, LENGTH_ADJUSTMENT_CM, 0.0)
-        clen = clen - np.where(sub, LENGTH_ADJUSTMENT_CM, 0.0)
+        adjustment = (under60 & young & (measure == MEASURE_STANDING)).astype(np.float64)
+        adjustment -= under60 & ~young & (measure == MEASURE_LYING)
+        adjustment *= LENGTH_ADJUSTMENT_CM  # exactly +0.7, -0.7 or 0
+        clen = length + adjustment
 
-        weight_ok = np.where(oedema, np.nan, weight)
-        bmi = weight * 10000.0 / (clen * clen)
-        bmi_ok = np.where(oedema, np.nan, bmi)
+        bmi = weight / (clen / 100.0) ** 2  # as anthro: weight / ((clenhei / 100)^2)
+        if oedema.any():
+            weight_ok, bmi_ok = weight.copy(), bmi.copy()
+            np.putmask(weight_ok, oedema, np.nan)
+            np.putmask(bmi_ok, oedema, np.nan)
+        else:
+            weight_ok, bmi_ok = weight, bmi
 
         # Table for weight-for-length/height (anthro_zscore_weight_for_lenhei).
         no_age = known_sex & ~has_age
@@ -504,11 +569,12 @@ def _score_flat(
         sx, mo = sexi[older], months[older]
         h, w = length[older], weight_ok[older]
         with np.errstate(invalid="ignore", divide="ignore"):
-            b = w * 10000.0 / (h * h)
+            b = w / (h / 100.0) ** 2  # as anthroplus compute_bmi
         z["lhfa"][older] = _month_indicator("who2007_hfa", h, sx, mo, 228.0, False)
         z["wfa"][older] = _month_indicator("who2007_wfa", w, sx, mo, 120.0, True)
         z["bfa"][older] = _month_indicator("who2007_bfa", b, sx, mo, 228.0, True)
-        bmi[older] = weight[older] * 10000.0 / (length[older] ** 2)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            bmi[older] = weight[older] / (length[older] / 100.0) ** 2
         clen[older] = length[older]
 
     flag_out: dict[str, BoolArray] = {}

@@ -93,15 +93,27 @@ def round2(z: FloatArray) -> FloatArray:
     """Round to 2 decimals as WHO publishes z-scores, halves away from zero; NaN stays NaN.
 
     WHO's software rounds with R's ``round(z, 2)``, which picks whichever of the two 2-decimal
-    neighbours is nearer to the double value itself (not to ``z * 100``). This does the same;
-    exact ties (only possible for z = k + 0.125, 0.375, ...) go away from zero, where R would go
-    to the even digit. The result never carries a negative zero. Source: anthro
+    neighbours is nearer to the double value itself (not to ``z * 100``). This does the same:
+    rows whose scaled value lies within 1e-9 of a half are re-decided on the value itself; exact
+    ties (only possible for z = k + 0.125, 0.375, ...) go away from zero, where R would go to the
+    even digit. The result never carries a negative zero. Source: anthro
     ``apply_zscore_and_growthstandards``, anthroplus ``anthroplus_zscores``; CLINICAL.md §1.1.
     """
     a = np.abs(z)
-    k = np.floor(a * 100.0)
-    lo = k / 100.0
-    hi = (k + 1.0) / 100.0
+    scaled = a * 100.0
+    r = scaled + 0.5
+    np.floor(r, out=r)
     with np.errstate(invalid="ignore"):
-        nearest = np.where(hi - a <= a - lo, hi, lo)
-    return np.copysign(nearest, z) + 0.0
+        d = scaled + 0.5
+        d -= r
+        near = np.flatnonzero((d < 1e-9) | (d > 1.0 - 1e-9))
+    if near.size:
+        an = a[near]
+        k = np.floor(an * 100.0)
+        lo = k / 100.0
+        hi = (k + 1.0) / 100.0
+        r[near] = np.where(hi - an <= an - lo, k + 1.0, k)
+    r /= 100.0
+    np.copysign(r, z, out=r)
+    r += 0.0
+    return r

@@ -1,0 +1,1 @@
+"""`ilp <command>` entry points of the core app."""
