@@ -328,3 +328,25 @@ def test_wflh_monotonic_in_weight(sex, day, weights, length):
     z = zscores([sex] * len(weights), day, weight_kg=weights, length_cm=length)["wflh"]
     finite = z[~np.isnan(z)]
     assert np.all(np.diff(finite) >= 0)
+
+
+def test_threaded_chunks_give_the_same_result_as_one_pass(monkeypatch):
+    import ilp.standards.growth.engine as engine
+
+    rng = np.random.default_rng(7)
+    n = 5000
+    args = (np.where(rng.random(n) < 0.5, "M", "F"), rng.uniform(0, 6000, n))
+    kwargs = {
+        "weight_kg": rng.uniform(2, 40, n),
+        "length_cm": rng.uniform(45, 160, n),
+        "measured": np.where(rng.random(n) < 0.5, "l", "h"),
+        "oedema": rng.random(n) < 0.05,
+        "head_cm": rng.uniform(30, 55, n),
+        "muac_cm": rng.uniform(10, 20, n),
+    }
+    one_pass = zscores(*args, **kwargs)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_ROWS", 1000)
+    monkeypatch.setattr(engine, "_cpu_count", lambda: 3)
+    threaded = zscores(*args, **kwargs)
+    for key in one_pass:
+        np.testing.assert_array_equal(threaded[key], one_pass[key])
