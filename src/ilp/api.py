@@ -1,25 +1,102 @@
 """The JSON API under /api/v1/ (django-ninja, OpenAPI at /api/v1/openapi.json, docs at
 /api/v1/docs). Each app contributes a router from its own `api.py`; errors share one
-envelope: ``{"error": {"code", "message", "fields"}}``."""
+envelope: ``{"error": {"code", "message", "fields"}}``, in the user's language.
+
+Every failure goes through the handlers below, so a client never has to parse Django's HTML
+error pages: domain errors (`ApplicationError`) keep their code and status; ninja's own
+errors (authentication, CSRF, unreadable body, schema validation) are translated into the
+same envelope with per-field messages."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import logging
+import re
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import django_auth
 
 from ilp.core.exceptions import ApplicationError
+from ilp.people.api import duplicate_suspected_body
+from ilp.people.api import families as families_router
+from ilp.people.api import persons as persons_router
+from ilp.people.services import DuplicateSuspected
+from ilp.places.api import router as places_router
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION = """
+Integrasi Layanan Primer — administrative areas, facilities, families and persons.
+
+**Authentication.** The API uses the Django session of the web application: log in through
+the web page first; the browser then sends the `sessionid` cookie. Token authentication for
+machine clients (SATUSEHAT sync, scripts) is not available yet.
+
+**CSRF.** Because the session cookie is sent automatically, every `POST` must also carry the
+CSRF token in the `X-CSRFToken` header, or it is refused with `403` and code `csrf_failed`.
+A browser client reads the token from the `csrftoken` cookie (or from the page's
+`{% csrf_token %}`) and sends it with each request, for example
+`fetch(url, {method: "POST", headers: {"X-CSRFToken": getCookie("csrftoken"),
+"Content-Type": "application/json"}, body: JSON.stringify(data)})`. These docs add the
+header for you.
+
+**Errors.** Every failure answers with one envelope,
+`{"error": {"code": "...", "message": "...", "fields": {"field": ["..."]}}}`:
+`401 unauthenticated`, `403 forbidden` (the role may not read personal data or do this),
+`404 not_found` (missing *or* outside your working area — the API does not tell which),
+`409 duplicate_nik` / `duplicate_suspected` (with `candidates`), `415` for a body that is not
+JSON, `422 invalid` / `invalid_json` with messages per field. Nested fields are dotted:
+`members.1.nik`.
+
+**Language.** Messages are in Indonesian; send `Accept-Language: en` for English.
+
+**Identifiers.** Persons and families are addressed by their UUID, areas by their official
+code (`52.71.01.1001`; dusun/RW and RT extend their desa's code: `52.71.01.1001.03.002`).
+Dates are `YYYY-MM-DD`.
+"""
+
+
+class _JsonOnlyParser(Parser):
+    """Refuse bodies that are not declared as JSON, and mark unreadable JSON so the handler
+    can tell it from other ninja errors (ninja wraps both in a 400 HttpError)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        content_type = (request.content_type or "").lower()
+        if content_type != "application/json" and not content_type.endswith("+json"):
+            raise _UnsupportedMediaType(content_type)
+        try:
+            return super().parse_body(request)
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+            raise _MalformedJson(str(exc)) from exc
+
+
+class _UnsupportedMediaType(Exception):
+    pass
+
+
+class _MalformedJson(Exception):
+    pass
+
 
 api = NinjaAPI(
     title="ILP API",
     version="1",
-    description="Integrasi Layanan Primer — places, families and persons.",
+    description=DESCRIPTION,
     urls_namespace="api",
     auth=django_auth,
+    parser=_JsonOnlyParser(),
+    # Local Swagger UI files ("ninja" in INSTALLED_APPS); no online validator badge either.
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
 )
+api.add_router("/places", places_router)
+api.add_router("/persons", persons_router)
+api.add_router("/families", families_router)
 
 
 def _envelope(code: str, message: str, fields: dict | None = None) -> dict:
@@ -31,17 +108,82 @@ def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespo
     return api.create_response(request, {"error": exc.as_dict()}, status=exc.http_status)
 
 
+@api.exception_handler(DuplicateSuspected)
+def _duplicate_suspected(request: HttpRequest, exc: DuplicateSuspected) -> HttpResponse:
+    body = duplicate_suspected_body(request.user, exc)
+    return api.create_response(request, body, status=exc.http_status)
+
+
+# --- schema validation: pydantic's English messages become ours, per field ---------------
+
+_LOCATIONS = {"body", "query", "path", "payload", "header", "cookie", "form"}
+
+
+def _expected_choices(ctx: dict) -> str:
+    expected = str(ctx.get("expected", ""))
+    values = re.findall(r"'([^']*)'", expected)
+    return ", ".join(v or '""' for v in values) if values else expected
+
+
+def _field_message(err: dict) -> str:
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return _("Wajib diisi.")
+    if kind == "extra_forbidden":
+        return _("Isian ini tidak dikenal.")
+    if kind in ("string_type", "string_unicode"):
+        return _("Harus berupa teks.")
+    if kind == "string_too_long":
+        return _("Terlalu panjang (maksimal %(max)s karakter).") % {"max": ctx.get("max_length")}
+    if kind == "string_too_short":
+        return _("Terlalu pendek (minimal %(min)s karakter).") % {"min": ctx.get("min_length")}
+    if kind == "control_characters":
+        return _("Berisi karakter kontrol yang tidak diizinkan.")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return _("Harus berupa bilangan bulat.")
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Minimal %(limit)s.") % {"limit": ctx.get("ge", ctx.get("gt"))}
+    if kind in ("less_than_equal", "less_than"):
+        return _("Maksimal %(limit)s.") % {"limit": ctx.get("le", ctx.get("lt"))}
+    if kind in ("bool_type", "bool_parsing"):
+        return _("Harus true atau false.")
+    if kind in ("date_format", "date_type", "date_parsing", "date_from_datetime_parsing"):
+        return _("Tanggal harus berformat YYYY-MM-DD.")
+    if kind == "date_invalid":
+        return _("Tanggal ini tidak ada di kalender.")
+    if kind in ("enum", "literal_error"):
+        return _("Pilihan tidak dikenal; gunakan salah satu dari: %(choices)s.") % {
+            "choices": _expected_choices(ctx)
+        }
+    if kind in ("uuid_type", "uuid_parsing"):
+        return _("UUID tidak valid.")
+    if kind == "list_type":
+        return _("Harus berupa daftar (JSON array).")
+    if kind == "too_long":
+        return _("Terlalu banyak (maksimal %(max)s).") % {"max": ctx.get("max_length")}
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return _("Harus berupa objek JSON.")
+    return _("Nilai tidak valid.")
+
+
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
-        fields.setdefault(".".join(loc) or "_", []).append(str(err.get("msg", "")))
+        loc = [str(p) for p in err.get("loc", ()) if p not in _LOCATIONS]
+        message = _field_message(err)
+        messages = fields.setdefault(".".join(loc) or "body", [])
+        if message not in messages:
+            messages.append(message)
     return api.create_response(
         request,
-        _envelope("invalid", _("Data yang dikirim tidak valid."), fields),
+        _envelope("invalid", _("Periksa kembali isian yang ditandai."), fields),
         status=422,
     )
+
+
+# --- transport-level failures -------------------------------------------------------------
 
 
 @api.exception_handler(AuthenticationError)
@@ -53,6 +195,52 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    cause = exc.__cause__
+    if isinstance(cause, _UnsupportedMediaType):
+        body = _envelope(
+            "unsupported_media_type",
+            _("Kirim data sebagai JSON dengan header Content-Type: application/json."),
+        )
+        return api.create_response(request, body, status=415)
+    if isinstance(cause, _MalformedJson):
+        body = _envelope(
+            "invalid_json",
+            _("Isi permintaan bukan JSON yang valid."),
+            {"body": [_("JSON tidak dapat dibaca; periksa tanda kutip, koma dan kurung.")]},
+        )
+        return api.create_response(request, body, status=422)
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        body = _envelope(
+            "csrf_failed",
+            _("Token CSRF tidak ada atau tidak cocok; muat ulang halaman lalu coba lagi."),
+        )
+        return api.create_response(request, body, status=403)
+    if exc.status_code == 404:
+        return _not_found(request, exc)
+    body = _envelope("http_error", _("Permintaan tidak dapat diproses."))
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(
-        request, _envelope("http_error", str(exc)), status=exc.status_code
+        request, _envelope("not_found", _("Data tidak ditemukan.")), status=404
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(
+        request, _envelope("too_large", _("Isi permintaan terlalu besar.")), status=413
+    )
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A bug, not the user's fault: log it with the traceback, answer in the envelope.
+    logger.exception("Unhandled error in %s %s", request.method, request.path)
+    return api.create_response(
+        request,
+        _envelope("server_error", _("Terjadi kesalahan di server; coba lagi nanti.")),
+        status=500,
     )

@@ -1,0 +1,344 @@
+"""JSON API for persons, families and pregnancies (/api/v1/persons, /api/v1/families).
+
+Every read goes through the scoped selectors (which audit it) and every write through the
+services, exactly like the web pages; this module only parses, converts and shapes. Persons
+and families are addressed by their public UUID. A record outside the user's scope and a
+record that does not exist answer the same 404, so the API never reveals existence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db import IntegrityError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from ilp.accounts.scoping import can_register
+from ilp.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ilp.people import selectors, services
+from ilp.people.models import Family, NikFlag, Person, Pregnancy
+from ilp.people.schemas import (
+    CodeLabelOut,
+    FamilyIn,
+    FamilyMemberIn,
+    FamilyOut,
+    PersonIn,
+    PersonListOut,
+    PersonOut,
+    PersonSearchIn,
+    PregnancyIn,
+    PregnancyOut,
+)
+from ilp.places import selectors as place_selectors
+from ilp.places.api import ERRORS_READ, ErrorBody, ErrorOut, area_ref, client_ip
+from ilp.places.models import Area, AreaLevel
+
+ERRORS_WRITE = {**ERRORS_READ, 409: ErrorOut}
+
+
+class DuplicateCandidateOut(Schema):
+    uuid: UUID
+    full_name: str
+    birth_date: str
+    local_id: str
+    member: int | None = None
+
+
+class DuplicateErrorBody(ErrorBody):
+    candidates: list[DuplicateCandidateOut] = Field(
+        [], description="Only with code `duplicate_suspected`"
+    )
+
+
+class DuplicateErrorOut(Schema):
+    """409 `duplicate_nik` (the NIK or KK is taken), or `duplicate_suspected`: similar
+    persons the user may see; check them, then resend with `confirm_not_duplicate: true`."""
+
+    error: DuplicateErrorBody
+
+
+# ---------------------------------------------------------------------------------------------
+# Conversions
+
+
+def _person_not_found() -> NotFound:
+    return NotFound(_("Penduduk tidak ditemukan di wilayah Anda."))
+
+
+def _family_not_found() -> NotFound:
+    return NotFound(_("Keluarga tidak ditemukan di wilayah Anda."))
+
+
+def _uuid_or_404(raw: str, not_found: NotFound) -> UUID:
+    try:
+        return UUID(raw)
+    except (ValueError, TypeError):
+        raise not_found from None
+
+
+def _address_area(code: str) -> Area:
+    area = place_selectors.area_by_code(code)
+    if area is None:
+        raise ValidationFailed(
+            _("Kode wilayah tidak dikenal."),
+            fields={
+                "area_code": [_("Kode wilayah tidak dikenal: isi kode RT, dusun/RW atau desa.")]
+            },
+        )
+    return area
+
+
+def _address_kwargs(area: Area) -> dict[str, Area | None]:
+    """The services take the most precise area given and derive the ones above it; they
+    refuse a kecamatan or higher with a message on "area"."""
+    if area.level == AreaLevel.RT:
+        return {"rt": area, "hamlet": None, "village": None}
+    if area.level == AreaLevel.HAMLET:
+        return {"rt": None, "hamlet": area, "village": None}
+    return {"rt": None, "hamlet": None, "village": area}
+
+
+def _renamed_area_field(exc: ValidationFailed) -> ValidationFailed:
+    """The services report the address on "area"; the API's field is "area_code"."""
+    if "area" in exc.fields:
+        exc.fields["area_code"] = exc.fields.pop("area")
+    return exc
+
+
+def _person_data(data: PersonIn | FamilyMemberIn) -> services.PersonData:
+    return services.PersonData(
+        full_name=data.full_name,
+        sex=data.sex.value,
+        birth_date=data.birth_date,
+        nik=data.nik,
+        relationship=data.relationship.value if data.relationship else "",
+        bpjs_number=data.bpjs_number,
+        phone=data.phone,
+        birth_place=data.birth_place,
+        disability=data.disability.value,
+    )
+
+
+def _summary(p: Person) -> dict[str, Any]:
+    return {
+        "uuid": p.uuid,
+        "local_id": p.local_id,
+        "nik": p.nik,
+        "full_name": p.full_name,
+        "sex": p.sex,
+        "birth_date": p.birth_date,
+        "relationship": p.relationship,
+        "family_uuid": p.family.uuid if p.family_id else None,
+        "village": area_ref(p.village),
+        "hamlet": area_ref(p.hamlet),
+        "deceased_on": p.deceased_on,
+    }
+
+
+def _pregnancy_out(preg: Pregnancy) -> dict[str, Any]:
+    return {
+        "uuid": preg.uuid,
+        "lmp": preg.lmp,
+        "edd": preg.edd,
+        "gravida": preg.gravida,
+        "para": preg.para,
+        "abortus": preg.abortus,
+        "outcome": preg.outcome,
+        "outcome_label": str(preg.get_outcome_display()),
+        "outcome_date": preg.outcome_date,
+    }
+
+
+def _flag_label(flag: str) -> str:
+    try:
+        return str(NikFlag(flag).label)
+    except ValueError:
+        return flag
+
+
+def _person_out(p: Person) -> dict[str, Any]:
+    stage = selectors.person_life_stage(p)
+    # LABELS_ID are the Indonesian labels; gettext gives the English ones once catalogued.
+    stages = [
+        CodeLabelOut(code=code, label=_(label))
+        for code, label in zip(stage["stages"], stage["labels"], strict=True)
+    ]
+    return {
+        **_summary(p),
+        "nik_flags": [{"code": f, "label": _flag_label(f)} for f in p.nik_flags or []],
+        "bpjs_number": p.bpjs_number,
+        "sex_label": str(p.get_sex_display()),
+        "birth_place": p.birth_place,
+        "address": p.address,
+        "rt": area_ref(p.rt),
+        "phone": p.phone,
+        "disability": p.disability,
+        "life_stage": {
+            "main": stage["main"],
+            "main_label": _(stage["main_label"]) if stage["main_label"] else "",
+            "stages": stages,
+        },
+        "pregnancies": [_pregnancy_out(x) for x in selectors.person_pregnancies(p)],
+    }
+
+
+def _family_out(user: Any, family: Family) -> dict[str, Any]:
+    members = selectors.family_members(user, family)
+    visible_head = next((m for m in members if m.pk == family.head_id), None)
+    for m in members:
+        m.family = family  # already loaded: avoid one query per member for family_uuid
+    return {
+        "uuid": family.uuid,
+        "kk_number": family.kk_number,
+        "address": family.address,
+        "rt": area_ref(family.rt),
+        "hamlet": area_ref(family.hamlet),
+        "village": area_ref(family.village),
+        "head_uuid": visible_head.uuid if visible_head else None,
+        "members": [_summary(m) for m in members],
+    }
+
+
+def duplicate_suspected_body(user: Any, exc: services.DuplicateSuspected) -> dict[str, Any]:
+    """The 409 envelope: only candidates the user may see (uuid, name, birth date, ILP number).
+
+    The check itself runs over the whole desa, so the message may appear with an empty list
+    when the similar person lives in a dusun the user does not serve."""
+    ids = {p.pk for found in exc.candidates.values() for p in found}
+    visible = set(selectors.persons_visible(user).filter(pk__in=ids).values_list("pk", flat=True))
+    candidates = []
+    for prefix, found in exc.candidates.items():
+        member = int(prefix.split(".")[1]) if prefix.startswith("members.") else None
+        candidates += [
+            {
+                "uuid": str(p.uuid),
+                "full_name": p.full_name,
+                "birth_date": p.birth_date.isoformat(),
+                "local_id": p.local_id,
+                "member": member,
+            }
+            for p in found
+            if p.pk in visible
+        ]
+    return {"error": {**exc.as_dict(), "candidates": candidates}}
+
+
+# ---------------------------------------------------------------------------------------------
+# Persons
+
+persons = Router(tags=["persons"])
+
+
+@persons.get("", response={200: PersonListOut, **ERRORS_READ})
+def search_persons(request: HttpRequest, filters: Query[PersonSearchIn]):
+    """Search the persons the user may see, at most `limit` (the search is audited)."""
+    found = selectors.person_search(
+        request.user, filters.q, limit=filters.limit, ip=client_ip(request)
+    )
+    return {"items": [_summary(p) for p in found]}
+
+
+@persons.post("", response={201: PersonOut, **ERRORS_WRITE, 409: DuplicateErrorOut})
+def register_person(request: HttpRequest, payload: PersonIn):
+    """Register one person. A NIK already registered answers 409 `duplicate_nik`; a similar
+    person in the same desa answers 409 `duplicate_suspected` until confirmed."""
+    user = request.user
+    if not can_register(user):
+        raise PermissionDenied(_("Peran Anda tidak boleh mendaftarkan penduduk."))
+    area = _address_area(payload.area_code)
+    family = None
+    if payload.family_uuid is not None:
+        try:
+            family = selectors.family_detail(user, payload.family_uuid, ip=client_ip(request))
+        except NotFound as exc:
+            raise ValidationFailed(
+                exc.message, fields={"family_uuid": [str(exc.message)]}
+            ) from None
+    try:
+        person = services.person_register(
+            actor=user,
+            data=_person_data(payload),
+            **_address_kwargs(area),
+            address=payload.address,
+            family=family,
+            confirm_not_duplicate=payload.confirm_not_duplicate,
+            ip=client_ip(request),
+        )
+    except ValidationFailed as exc:
+        raise _renamed_area_field(exc) from None
+    person = Person.objects.select_related("village", "hamlet", "rt", "family").get(pk=person.pk)
+    return 201, _person_out(person)
+
+
+@persons.get("/{person_uuid}", response={200: PersonOut, **ERRORS_READ})
+def get_person(request: HttpRequest, person_uuid: str):
+    """One person with life stages, NIK warnings and pregnancies (the read is audited)."""
+    uuid = _uuid_or_404(person_uuid, _person_not_found())
+    person = selectors.person_detail(request.user, uuid, ip=client_ip(request))
+    return _person_out(person)
+
+
+@persons.post("/{person_uuid}/pregnancies", response={201: PregnancyOut, **ERRORS_WRITE})
+def register_pregnancy(request: HttpRequest, person_uuid: str, payload: PregnancyIn):
+    """Open a pregnancy episode for a woman; the EDD follows from the LMP when not given."""
+    uuid = _uuid_or_404(person_uuid, _person_not_found())
+    person = selectors.person_detail(request.user, uuid, ip=client_ip(request))
+    try:
+        pregnancy = services.pregnancy_register(
+            actor=request.user,
+            person=person,
+            lmp=payload.lmp,
+            edd=payload.edd,
+            gravida=payload.gravida,
+            para=payload.para,
+            abortus=payload.abortus,
+        )
+    except IntegrityError:
+        # Two requests opened a pregnancy at once; the database kept only one.
+        raise Conflict(
+            _("Ibu ini masih tercatat sedang hamil."),
+            code="pregnancy_ongoing",
+            fields={"person": [_("Ibu ini masih tercatat sedang hamil.")]},
+        ) from None
+    return 201, _pregnancy_out(pregnancy)
+
+
+# ---------------------------------------------------------------------------------------------
+# Families
+
+families = Router(tags=["families"])
+
+
+@families.post("", response={201: FamilyOut, **ERRORS_WRITE, 409: DuplicateErrorOut})
+def register_family(request: HttpRequest, payload: FamilyIn):
+    """Register a family (KK) with its members: exactly one member has relationship `head`."""
+    user = request.user
+    if not can_register(user):
+        raise PermissionDenied(_("Peran Anda tidak boleh mendaftarkan penduduk."))
+    area = _address_area(payload.area_code)
+    try:
+        family = services.family_register(
+            actor=user,
+            kk_number=payload.kk_number,
+            members=[_person_data(m) for m in payload.members],
+            **_address_kwargs(area),
+            address=payload.address,
+            confirm_not_duplicate=payload.confirm_not_duplicate,
+            ip=client_ip(request),
+        )
+    except ValidationFailed as exc:
+        raise _renamed_area_field(exc) from None
+    family = Family.objects.select_related("village", "hamlet", "rt").get(pk=family.pk)
+    return 201, _family_out(user, family)
+
+
+@families.get("/{family_uuid}", response={200: FamilyOut, **ERRORS_READ})
+def get_family(request: HttpRequest, family_uuid: str):
+    """One family with the members the user may see, head first."""
+    uuid = _uuid_or_404(family_uuid, _family_not_found())
+    family = selectors.family_detail(request.user, uuid, ip=client_ip(request))
+    return _family_out(request.user, family)
