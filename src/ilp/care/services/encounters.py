@@ -1,0 +1,375 @@
+"""Recording one encounter: permission, validation, and one transaction for everything.
+
+Order of work in `encounter_record`: who may record (role, person in scope, facility the
+actor works at) → the same `client_id` already stored? return it → every value checked
+(`packages.evaluate`; impossible values refuse the whole form) → unusual values need
+`confirm_unusual` → one transaction writes the encounter, its observations, screenings,
+immunisations, supplies and follow-up tasks, and the audit event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from ilp.accounts.audit import audit_record
+from ilp.accounts.models import Role, User
+from ilp.accounts.scoping import can_register, person_scope_q
+from ilp.care.models import (
+    ClusterCode,
+    Encounter,
+    ImmunizationRecord,
+    Observation,
+    PlaceKind,
+    PosyanduSession,
+    Screening,
+    Supply,
+    SupplyItem,
+    Task,
+    TaskStatus,
+)
+from ilp.care.services import plausibility as P
+from ilp.care.services.packages import PACKAGES, Evaluation, evaluate, load_history
+from ilp.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from ilp.people.models import Person, Pregnancy
+from ilp.places.models import Facility
+
+# Default cluster per package (DOMAIN.md §1.2): mothers and children → Klaster 2, adults and
+# elderly → Klaster 3; a home visit follows the person's age.
+PACKAGE_CLUSTER = {
+    "anc": ClusterCode.K2,
+    "delivery": ClusterCode.K2,
+    "postpartum": ClusterCode.K2,
+    "newborn": ClusterCode.K2,
+    "child": ClusterCode.K2,
+    "immunization": ClusterCode.K2,
+    "school": ClusterCode.K2,
+    "adult": ClusterCode.K3,
+    "elderly": ClusterCode.K3,
+}
+# Facility kinds each place kind may be recorded under.
+PLACE_FACILITY = {
+    PlaceKind.POSYANDU: ("posyandu",),
+    PlaceKind.PUSTU: ("pustu",),
+    PlaceKind.PUSKESMAS: ("puskesmas",),
+    PlaceKind.HOME: ("posyandu", "pustu", "puskesmas"),
+}
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    encounter: Encounter
+    evaluation: Evaluation
+    created: bool
+
+
+def require_recorder(actor: User) -> None:
+    if not can_register(actor):
+        raise PermissionDenied(_("Peran Anda tidak boleh mencatat pelayanan."))
+
+
+def require_person_in_scope(actor: User, person: Person) -> None:
+    if not Person.objects.filter(person_scope_q(actor), pk=person.pk).exists():
+        raise PermissionDenied(_("Penduduk ini di luar wilayah kerja Anda."))
+
+
+def facility_q(actor: User) -> Q:
+    """Facilities the actor records at: their own and those below it (pustu → posyandu;
+    puskesmas → pustu → posyandu); the district admin any facility of the district."""
+    if actor.role == Role.DINKES_ADMIN and actor.area_id:
+        code = actor.area.code
+        return Q(area__code__startswith=f"{code}.") | Q(area__code=code)
+    if not actor.facility_id:
+        return Q(pk__in=[])
+    if actor.role == Role.KADER:
+        return Q(pk=actor.facility_id)
+    return (
+        Q(pk=actor.facility_id) | Q(parent=actor.facility_id) | Q(parent__parent=actor.facility_id)
+    )
+
+
+def require_facility(actor: User, facility: Facility) -> None:
+    if not Facility.objects.filter(facility_q(actor), pk=facility.pk).exists():
+        raise PermissionDenied(_("Anda tidak bertugas di fasilitas ini."))
+
+
+def _stored_evaluation(encounter: Encounter) -> Evaluation:
+    results = encounter.results or {}
+    return Evaluation(results=list(results.get("items", [])), alerts=list(encounter.alerts))
+
+
+def _existing(client_id: UUID | None, person: Person) -> Encounter | None:
+    if client_id is None:
+        return None
+    found = Encounter.objects.filter(client_id=client_id).first()
+    if found is not None and found.person_id != person.pk:
+        raise Conflict(
+            _("Id formulir ini sudah dipakai untuk penduduk lain."), code="client_id_reused"
+        )
+    return found
+
+
+def _observations(
+    encounter: Encounter, person: Person, on: date, ev: Evaluation
+) -> list[Observation]:
+    rows = []
+    for key, value in ev.values.items():
+        spec = P.SPECS[key]
+        if not spec.observe:
+            continue
+        loinc = spec.loinc
+        if key == "height" and ev.values.get("measured") == "lying":
+            loinc = P.LOINC_LENGTH_LYING
+        obs = Observation(
+            encounter=encounter,
+            person=person,
+            date=on,
+            code=key,
+            unit=spec.unit,
+            loinc=loinc,
+            flagged=key in ev.warnings,
+        )
+        if spec.kind in ("number", "int"):
+            obs.value = float(value)
+        elif spec.kind == "bool":
+            obs.value_text = "true" if value else "false"
+        else:
+            obs.value_text = str(value)[:64]
+        rows.append(obs)
+    bmi = ev.extra.get("bmi")
+    if bmi is not None:
+        rows.append(
+            Observation(
+                encounter=encounter,
+                person=person,
+                date=on,
+                code="bmi",
+                value=bmi,
+                unit="kg/m2",
+                loinc="39156-5",
+            )
+        )
+    ga = ev.extra.get("gestational_age_weeks")
+    if ga is not None:
+        rows.append(
+            Observation(
+                encounter=encounter,
+                person=person,
+                date=on,
+                code="gestational_age",
+                value=ga,
+                unit="wk",
+                loinc="18185-9",
+            )
+        )
+    return rows
+
+
+def _open_tasks(
+    *,
+    actor: User,
+    person: Person,
+    on: date,
+    facility: Facility,
+    ev: Evaluation,
+    encounter: Encounter | None = None,
+) -> list[Task]:
+    """Open one task per follow-up the evaluation asked for, unless the same one is open."""
+    if not ev.tasks:
+        return []
+    open_now = set(
+        Task.objects.filter(person=person, status=TaskStatus.OPEN).values_list("kind", "reason")
+    )
+    new: list[Task] = []
+    for spec in ev.tasks:
+        key = (spec["kind"], spec["reason"])
+        if key in open_now:
+            continue
+        open_now.add(key)
+        new.append(
+            Task(
+                person=person,
+                kind=spec["kind"],
+                reason=spec["reason"],
+                due_date=on + timedelta(days=spec["due_days"]),
+                facility=facility,
+                source_encounter=encounter,
+                created_by=actor,
+                updated_by=actor,
+            )
+        )
+    return Task.objects.bulk_create(new)
+
+
+def encounter_record(
+    *,
+    actor: User,
+    person: Person,
+    on: date,
+    package: str,
+    place_kind: str,
+    facility: Facility,
+    values: dict[str, Any],
+    cluster: str | None = None,
+    session: PosyanduSession | None = None,
+    pregnancy: Pregnancy | None = None,
+    visit_number: int | None = None,
+    immunizations: list[dict[str, Any]] | tuple = (),
+    supplies: dict[str, int] | None = None,
+    confirm_unusual: bool = False,
+    client_id: UUID | None = None,
+    notes: str = "",
+) -> RecordResult:
+    """Record one encounter with its values; see the module docstring for the order of checks.
+
+    Raises PermissionDenied (role, scope, facility), ValidationFailed with per-field messages
+    (code ``invalid``; ``needs_confirmation`` for unusual values when not confirmed), Conflict
+    (client_id reused for another person). The same `client_id` again returns the stored
+    encounter with ``created=False`` and writes nothing.
+    """
+    require_recorder(actor)
+    require_person_in_scope(actor, person)
+    require_facility(actor, facility)
+    found = _existing(client_id, person)
+    if found is not None:
+        return RecordResult(found, _stored_evaluation(found), created=False)
+
+    errors: dict[str, list[str]] = {}
+    if package not in PACKAGES:
+        errors["package"] = [_("Layanan tidak dikenal.")]
+    if place_kind not in PLACE_FACILITY:
+        errors["place_kind"] = [_("Tempat pelayanan tidak dikenal.")]
+    elif facility.kind not in PLACE_FACILITY[place_kind]:
+        errors["place_kind"] = [_("Tempat pelayanan tidak sesuai dengan jenis fasilitas.")]
+    if cluster is None:
+        if package == "home_visit":
+            cluster = ClusterCode.K2 if (on - person.birth_date).days < 18 * 365 else ClusterCode.K3
+        else:
+            cluster = PACKAGE_CLUSTER.get(package, ClusterCode.CROSS)
+    if cluster not in ClusterCode.values:
+        errors["cluster"] = [_("Klaster tidak dikenal.")]
+    if session is not None and (
+        session.posyandu_id != facility.pk or session.date != on or place_kind != "posyandu"
+    ):
+        errors["session"] = [_("Sesi posyandu tidak sesuai dengan tanggal dan tempat.")]
+    if pregnancy is not None and pregnancy.person_id != person.pk:
+        errors["pregnancy"] = [_("Kehamilan ini milik penduduk lain.")]
+    extra_supplies: dict[str, int] = {}
+    for item, quantity in (supplies or {}).items():
+        if item not in SupplyItem.values:
+            errors.setdefault("supplies", []).append(_("Jenis barang tidak dikenal."))
+        elif not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
+            errors.setdefault("supplies", []).append(_("Jumlah harus bilangan bulat ≥ 1."))
+        else:
+            extra_supplies[item] = quantity
+    if errors:
+        raise ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=errors)
+
+    values = dict(values or {})
+    if visit_number is not None:
+        values.setdefault("visit_number", visit_number)
+    if immunizations:
+        values["doses"] = list(immunizations)
+    history = load_history(person, on, package, pregnancy=pregnancy)
+    ev = evaluate(person=person, on=on, package=package, values=values, history=history)
+    if ev.errors:
+        raise ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=ev.errors)
+    if ev.warnings and not confirm_unusual:
+        raise ValidationFailed(
+            _("Ada nilai yang tidak biasa. Ukur ulang, atau konfirmasi bahwa nilainya benar."),
+            code="needs_confirmation",
+            fields=ev.warnings,
+        )
+    for item, quantity in extra_supplies.items():
+        ev.supplies[item] = ev.supplies.get(item, 0) + quantity
+
+    # Every field was checked above, so no full_clean(): it would re-read each foreign key
+    # (five queries) on the posyandu's hot path; the DB constraints still guard the rows.
+    encounter = Encounter(
+        client_id=client_id,
+        person=person,
+        date=on,
+        place_kind=place_kind,
+        facility=facility,
+        session=session,
+        cluster=cluster,
+        package=package,
+        visit_number=ev.values.get("visit_number"),
+        pregnancy=history.pregnancy if package in ("anc", "delivery", "postpartum") else None,
+        recorded_by=actor,
+        results={"items": ev.results, "extra": ev.extra, "warnings": ev.warnings},
+        alerts=ev.alerts,
+        flagged=bool(ev.warnings),
+        notes=notes.strip(),
+        created_by=actor,
+        updated_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            encounter.save()
+            _write_children(encounter, person, on, facility, actor, ev)
+            _open_tasks(
+                actor=actor, person=person, on=on, facility=facility, ev=ev, encounter=encounter
+            )
+            audit_record(
+                user=actor,
+                action="create",
+                object_type="encounter",
+                object_uuid=encounter.uuid,
+                person_id=person.pk,
+                detail={"package": package, "flagged": encounter.flagged},
+            )
+    except IntegrityError:
+        # The same form arrived twice at once: the other request stored it first.
+        stored = _existing(client_id, person)
+        if stored is None:
+            raise
+        return RecordResult(stored, _stored_evaluation(stored), created=False)
+    return RecordResult(encounter, ev, created=True)
+
+
+def _write_children(
+    encounter: Encounter,
+    person: Person,
+    on: date,
+    facility: Facility,
+    actor: User,
+    ev: Evaluation,
+) -> None:
+    Observation.objects.bulk_create(_observations(encounter, person, on, ev))
+    if ev.screenings:
+        Screening.objects.bulk_create(
+            [Screening(encounter=encounter, person=person, date=on, **s) for s in ev.screenings]
+        )
+    if ev.supplies:
+        Supply.objects.bulk_create(
+            [
+                Supply(encounter=encounter, person=person, date=on, item=item, quantity=n)
+                for item, n in ev.supplies.items()
+            ]
+        )
+    if ev.immunizations:
+        ImmunizationRecord.objects.bulk_create(
+            [
+                ImmunizationRecord(
+                    person=person,
+                    encounter=encounter,
+                    date=on,
+                    dose_code=d["dose_code"],
+                    lot_number=d["lot_number"],
+                    expiry_date=d["expiry_date"],
+                    facility=facility,
+                    valid=d["valid"],
+                    invalid_reason=d["invalid_reason"],
+                    created_by=actor,
+                    updated_by=actor,
+                )
+                for d in ev.immunizations
+            ]
+        )

@@ -1,0 +1,344 @@
+"""Value specifications and plausibility checks for recorded measurements.
+
+Two kinds of trouble, kept apart because the form treats them differently:
+
+* **impossible** values (``errors``): a weight of 0 or 300 kg, a diastolic at or above the
+  systolic, a child shorter than at the last visit by more than measurement error, a date
+  before birth or in the future. Nothing is saved; the field shows the message.
+* **unusual** values (``warnings``): plausible but rare enough to be a typing or measuring
+  mistake — WHO z-score flags, big jumps since the last visit. The form asks the health
+  worker to re-measure or confirm; confirmed values are stored with ``flagged=True``.
+
+Hard limits are wide physical bounds (not clinical cut-offs): they catch slips of the
+keyboard (a weight typed in grams, a missing decimal point), nothing else. Clinical classes
+come from :mod:`ilp.standards`.
+
+**Length/height tolerance: 1.5 cm.** A child's length or height may not fall by more than
+1.5 cm since the last visit. The WHO Multicentre Growth Reference Study accepted two
+trained measurers' readings when they differed by at most 0.7 cm (de Onis et al., *Food Nutr
+Bull* 2004;25(1 Suppl):S27–36, "maximum allowable difference" for length and height); two
+independent field measurements, each off by up to that much in opposite directions, differ by
+1.4 cm, rounded up to 1.5 cm. Before comparing, a standing height is converted to its lying
+equivalent (+0.7 cm, WHO ``anthro``; CLINICAL.md §1.4) so that a change of position is not
+read as shrinking. Adults (≥ 18 years) may lose height with age and posture, so for them a
+fall of more than 3 cm is only a warning.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+LENGTH_TOLERANCE_CM = 1.5
+ADULT_HEIGHT_WARNING_CM = 3.0
+POSITION_ADJUSTMENT_CM = 0.7  # lying ≈ standing + 0.7 cm (CLINICAL.md §1.4)
+# A weighing differing from the previous one (≤ 62 days earlier) by more than both of these
+# needs confirmation: monthly gain in infancy is under 1 kg, and a 15 % loss in a month is a
+# measurement error far more often than an illness.
+WEIGHT_JUMP_KG = 1.0
+WEIGHT_JUMP_FRACTION = 0.15
+WEIGHT_JUMP_WINDOW_DAYS = 62
+# Length gain above this per 30 days (plus the tolerance) needs confirmation; the fastest
+# WHO median gain, in the first month, is about 4.5 cm.
+LENGTH_GAIN_CM_PER_30_DAYS = 6.0
+
+LOINC_LENGTH_LYING = "8306-3"
+LOINC_HEIGHT_STANDING = "8302-2"
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """One value key. kind: number | int | bool | choice | text | answers (questionnaire)."""
+
+    label: str
+    kind: str = "number"
+    unit: str = ""
+    loinc: str = ""
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    observe: bool = True  # stored as an Observation (questionnaires go to Screening rows)
+
+
+# ILP observation codes. LOINC codes from DOMAIN.md §8.6; waist 8280-0 and birth weight
+# 8339-4 are the LOINC codes for those measurements (not yet listed by SATUSEHAT).
+SPECS: dict[str, Spec] = {
+    "weight": Spec("Berat badan", unit="kg", loinc="29463-7", low=0.3, high=250),
+    "height": Spec("Panjang/tinggi badan", unit="cm", loinc="8302-2", low=30, high=250),
+    "measured": Spec("Cara ukur", kind="choice", choices=("lying", "standing")),
+    "oedema": Spec("Edema bilateral", kind="bool"),
+    "muac": Spec("LiLA", unit="cm", loinc="56072-2", low=5, high=60),
+    "head": Spec("Lingkar kepala", unit="cm", loinc="9843-4", low=20, high=70),
+    "waist": Spec("Lingkar perut", unit="cm", loinc="8280-0", low=40, high=200),
+    "sbp": Spec("Tekanan darah sistolik", unit="mm[Hg]", loinc="8480-6", low=50, high=300),
+    "dbp": Spec("Tekanan darah diastolik", unit="mm[Hg]", loinc="8462-4", low=20, high=200),
+    "pulse": Spec("Nadi", unit="/min", loinc="8867-4", low=20, high=250),
+    "resp_rate": Spec("Frekuensi napas", unit="/min", loinc="9279-1", low=5, high=120),
+    "temperature": Spec("Suhu", unit="Cel", loinc="8310-5", low=30, high=45),
+    "hb": Spec("Hemoglobin", unit="g/dL", loinc="718-7", low=2, high=25),
+    "glucose_fasting": Spec("Gula darah puasa", unit="mg/dL", loinc="2345-7", low=20, high=1000),
+    "glucose_random": Spec("Gula darah sewaktu", unit="mg/dL", loinc="2339-0", low=20, high=1000),
+    "fundal_height": Spec("Tinggi fundus uteri", unit="cm", loinc="11881-0", low=5, high=50),
+    "fetal_hr": Spec("Denyut jantung janin", unit="/min", loinc="55283-6", low=50, high=250),
+    "birth_weight": Spec("Berat lahir", unit="kg", loinc="8339-4", low=0.3, high=7),
+    "visit_number": Spec("Kunjungan ke-", kind="int", low=1, high=6, observe=False),
+    "iron_tablets": Spec(
+        "Tablet tambah darah diberikan", kind="int", low=0, high=120, observe=False
+    ),
+    "vitamin_a": Spec("Vitamin A diberikan", kind="bool", observe=False),
+    "td_status": Spec(
+        "Status imunisasi Td", kind="choice", choices=("T0", "T1", "T2", "T3", "T4", "T5")
+    ),
+    "development": Spec(
+        "Hasil KPSP", kind="choice", choices=("sesuai", "meragukan", "penyimpangan")
+    ),
+    "smoking": Spec("Merokok", kind="bool"),
+    "cigarettes_per_day": Spec(
+        "Batang rokok per hari", kind="number", low=0, high=100, observe=False
+    ),
+    "smoking_years": Spec("Lama merokok (tahun)", kind="number", low=0, high=100, observe=False),
+    "breast_exam": Spec(
+        "Pemeriksaan payudara (SADANIS)", kind="choice", choices=("normal", "abnormal")
+    ),
+    "iva": Spec("Tes IVA", kind="choice", choices=("negative", "positive", "suspect_cancer")),
+    "attendant": Spec("Penolong persalinan", kind="choice", choices=("health_worker", "other")),
+    "delivery_place": Spec("Tempat persalinan", kind="choice", choices=("facility", "home")),
+    "delivery_mode": Spec(
+        "Cara persalinan", kind="choice", choices=("spontaneous", "assisted", "caesarean")
+    ),
+    "bleeding": Spec("Perdarahan", kind="bool"),
+    "breastfeeding": Spec("Menyusu/ASI", kind="bool"),
+    "jaundice": Spec("Kuning (ikterus)", kind="bool"),
+    "visit_result": Spec("Hasil kunjungan", kind="choice", choices=("met", "not_home", "refused")),
+    "finding": Spec("Temuan", kind="text"),
+    # Questionnaires: answers stored on the Screening row.
+    "kspr": Spec("Faktor risiko KSPR", kind="answers", observe=False),
+    "srq20": Spec("SRQ-20", kind="answers", observe=False),
+    "puma": Spec("PUMA", kind="answers", observe=False),
+    "tb": Spec("Skrining gejala TBC", kind="answers", observe=False),
+    "skilas": Spec("SKILAS", kind="answers", observe=False),
+    "barthel": Spec("Indeks Barthel", kind="answers", observe=False),
+    "danger_signs": Spec("Tanda bahaya", kind="answers", observe=False),
+    "doses": Spec("Imunisasi", kind="answers", observe=False),
+}
+
+
+def fmt(value: float) -> str:
+    """A number the Indonesian way: decimal comma, no trailing zeros (0,3; 250; 1,5)."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _number(raw: Any) -> float | None:
+    if isinstance(raw, bool):
+        raise ValueError
+    if isinstance(raw, int | float):
+        value = float(raw)
+    else:
+        text = str(raw).strip().replace(",", ".")
+        value = float(text)
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError
+    return value
+
+
+_TRUE = {"1", "true", "yes", "ya", "y", "on"}
+_FALSE = {"0", "false", "no", "tidak", "n", "off", ""}
+
+
+def clean_values(
+    values: dict[str, Any], allowed: frozenset[str], errors: dict[str, list[str]]
+) -> dict[str, Any]:
+    """Parse and range-check every value; empty inputs are dropped. Messages go to `errors`."""
+
+    def err(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
+    cleaned: dict[str, Any] = {}
+    for key, raw in (values or {}).items():
+        if key == "length":  # accepted alias of "height" (length lying or height standing)
+            key = "height"
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        spec = SPECS.get(key)
+        if spec is None or key not in allowed:
+            err(key, _("Isian ini tidak dikenal untuk layanan yang dipilih."))
+            continue
+        if spec.kind in ("number", "int"):
+            try:
+                value = _number(raw)
+            except (TypeError, ValueError):
+                err(key, _("%(label)s harus berupa angka.") % {"label": spec.label})
+                continue
+            if spec.kind == "int" and value != int(value):
+                err(key, _("%(label)s harus bilangan bulat.") % {"label": spec.label})
+                continue
+            if (spec.low is not None and value < spec.low) or (
+                spec.high is not None and value > spec.high
+            ):
+                unit = f" {spec.unit}" if spec.unit and not spec.unit.startswith("/") else ""
+                if spec.unit == "mm[Hg]":
+                    unit = " mmHg"
+                elif spec.unit == "Cel":
+                    unit = " °C"
+                err(
+                    key,
+                    _(
+                        "%(label)s %(value)s%(unit)s tidak mungkin; isi antara %(low)s dan "
+                        "%(high)s%(unit)s."
+                    )
+                    % {
+                        "label": spec.label,
+                        "value": fmt(value),
+                        "unit": unit,
+                        "low": fmt(spec.low or 0),
+                        "high": fmt(spec.high or 0),
+                    },
+                )
+                continue
+            cleaned[key] = int(value) if spec.kind == "int" else value
+        elif spec.kind == "bool":
+            if isinstance(raw, bool):
+                cleaned[key] = raw
+            elif str(raw).strip().lower() in _TRUE:
+                cleaned[key] = True
+            elif str(raw).strip().lower() in _FALSE:
+                cleaned[key] = False
+            else:
+                err(key, _("%(label)s harus ya atau tidak.") % {"label": spec.label})
+        elif spec.kind == "choice":
+            text = str(raw).strip()
+            if key == "measured":
+                text = {"l": "lying", "h": "standing"}.get(text.lower(), text.lower())
+            if text not in spec.choices:
+                err(key, _("Pilihan %(label)s tidak dikenal.") % {"label": spec.label})
+                continue
+            cleaned[key] = text
+        elif spec.kind == "text":
+            cleaned[key] = str(raw).strip()[:64]
+        else:
+            cleaned[key] = raw
+    return cleaned
+
+
+def check_blood_pressure(values: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    """Systolic and diastolic come as a pair, and the diastolic is the lower one."""
+    sbp, dbp = values.get("sbp"), values.get("dbp")
+    if (sbp is None) != (dbp is None):
+        missing = "dbp" if dbp is None else "sbp"
+        errors.setdefault(missing, []).append(
+            _("Isi tekanan darah sistolik dan diastolik bersama-sama.")
+        )
+    elif sbp is not None and dbp is not None and dbp >= sbp:
+        errors.setdefault("dbp", []).append(
+            _(
+                "Diastolik (%(dbp)s) harus lebih rendah dari sistolik (%(sbp)s); periksa apakah "
+                "tertukar."
+            )
+            % {"dbp": fmt(dbp), "sbp": fmt(sbp)}
+        )
+
+
+def check_date(
+    on: date,
+    birth_date: date,
+    today: date,
+    deceased_on: date | None,
+    errors: dict[str, list[str]],
+) -> None:
+    if on > today:
+        errors.setdefault("on", []).append(_("Tanggal pemeriksaan tidak boleh di masa depan."))
+    if on < birth_date:
+        errors.setdefault("on", []).append(
+            _("Tanggal pemeriksaan sebelum tanggal lahir (%(birth)s).")
+            % {"birth": birth_date.strftime("%d-%m-%Y")}
+        )
+    if deceased_on is not None and on > deceased_on:
+        errors.setdefault("on", []).append(_("Penduduk ini tercatat sudah meninggal."))
+
+
+def lying_equivalent(height_cm: float, lying: bool) -> float:
+    return height_cm if lying else height_cm + POSITION_ADJUSTMENT_CM
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """A previous measurement of the same person (from Observation rows)."""
+
+    date: date
+    value: float
+    lying: bool = False
+
+
+def check_against_previous(
+    *,
+    on: date,
+    adult: bool,
+    weight: float | None,
+    height: float | None,
+    lying: bool,
+    previous_weight: Previous | None,
+    previous_height: Previous | None,
+    errors: dict[str, list[str]],
+    warnings: dict[str, list[str]],
+) -> None:
+    """Compare with the last visit: shrinking children are impossible; jumps are unusual."""
+    if height is not None and previous_height is not None:
+        now = lying_equivalent(height, lying)
+        before = lying_equivalent(previous_height.value, previous_height.lying)
+        drop = before - now
+        when = previous_height.date.strftime("%d-%m-%Y")
+        if not adult and drop > LENGTH_TOLERANCE_CM:
+            errors.setdefault("height", []).append(
+                _(
+                    "Panjang/tinggi %(now)s cm lebih rendah %(drop)s cm dari pengukuran "
+                    "%(when)s (%(before)s cm); selisih lebih dari %(tol)s cm tidak mungkin, "
+                    "ukur ulang."
+                )
+                % {
+                    "now": fmt(height),
+                    "drop": fmt(drop),
+                    "when": when,
+                    "before": fmt(previous_height.value),
+                    "tol": fmt(LENGTH_TOLERANCE_CM),
+                }
+            )
+        elif adult and drop > ADULT_HEIGHT_WARNING_CM:
+            warnings.setdefault("height", []).append(
+                _("Tinggi badan turun %(drop)s cm sejak %(when)s; pastikan pengukuran benar.")
+                % {"drop": fmt(drop), "when": when}
+            )
+        elif not adult:
+            days = max((on - previous_height.date).days, 1)
+            limit = LENGTH_TOLERANCE_CM + LENGTH_GAIN_CM_PER_30_DAYS * days / 30
+            if -drop > limit:
+                warnings.setdefault("height", []).append(
+                    _(
+                        "Panjang/tinggi naik %(gain)s cm dalam %(days)s hari; sangat tidak biasa, "
+                        "ukur ulang atau konfirmasi."
+                    )
+                    % {"gain": fmt(-drop), "days": days}
+                )
+    if weight is not None and previous_weight is not None:
+        days = (on - previous_weight.date).days
+        change = weight - previous_weight.value
+        if (
+            0 < days <= WEIGHT_JUMP_WINDOW_DAYS
+            and abs(change) > WEIGHT_JUMP_KG
+            and abs(change) > WEIGHT_JUMP_FRACTION * previous_weight.value
+        ):
+            warnings.setdefault("weight", []).append(
+                _(
+                    "Berat badan berubah %(change)s kg dalam %(days)s hari (sebelumnya %(before)s "
+                    "kg); timbang ulang atau konfirmasi."
+                )
+                % {
+                    "change": ("+" if change > 0 else "") + fmt(change),
+                    "days": days,
+                    "before": fmt(previous_weight.value),
+                }
+            )
