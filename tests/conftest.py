@@ -23,6 +23,14 @@ import pytest
 PASSWORD = "pw-test-123"
 
 
+def pytest_configure(config):
+    """Test-only settings: a fast password hasher (the fixture creates a dozen users per test;
+    PBKDF2 would spend seconds on each)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _area(code: str, name: str, level: int, parent=None, kind: str = ""):
     from ilp.places.models import Area
 
