@@ -1,0 +1,204 @@
+"""Generate the demo district into the configured database, and wipe it again.
+
+    summary = generate_district(population=3000, seed=2026)
+
+Same seed, population and reference date (`today`) → identical rows, primary keys included
+when the tables start empty.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from django.apps import apps
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from ilp.accounts.models import User
+from ilp.demo.geography import CITY_CODE, build_geography
+from ilp.demo.logins import DemoLogin, demo_usernames, ensure_demo_logins
+from ilp.demo.population import generate_population
+from ilp.demo.writer import (
+    bulk_load,
+    next_pk,
+    reset_sequences,
+    write_columns,
+    write_rows,
+)
+from ilp.people.models import Family, Person, Pregnancy
+from ilp.places.models import Area, Facility
+
+DEFAULT_POPULATION = 3000
+DEFAULT_SEED = 2026
+DEMO_MODELS = (Pregnancy, Person, Family, Facility, Area)
+
+
+@dataclass
+class Summary:
+    areas: int = 0
+    facilities: int = 0
+    families: int = 0
+    persons: int = 0
+    pregnancies: int = 0
+    seconds: float = 0.0
+    logins: list[DemoLogin] = field(default_factory=list)
+
+
+def district_exists() -> bool:
+    return Area.objects.filter(code=CITY_CODE).exists()
+
+
+def has_data() -> bool:
+    """Anything in the tables the demo writes (places or people)?"""
+    return Area.objects.exists() or Person.objects.exists() or Facility.objects.exists()
+
+
+def _uuids(rng: np.random.Generator, n: int) -> list[str]:
+    raw = rng.bytes(16 * n)
+    return [uuid.UUID(bytes=raw[i : i + 16], version=4).hex for i in range(0, 16 * n, 16)]
+
+
+def generate_district(
+    *,
+    population: int = DEFAULT_POPULATION,
+    seed: int = DEFAULT_SEED,
+    today: date | None = None,
+    progress=None,
+) -> Summary:
+    """Write the district, its residents and the demo logins in one transaction."""
+    started = time.perf_counter()
+    today = today or timezone.localdate()
+    say = progress or (lambda message: None)
+    geo_rng = np.random.default_rng([seed, 1])
+    pop_rng = np.random.default_rng([seed, 2, population])
+    id_rng = np.random.default_rng([seed, 3, population])
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    stamps = {"created_at": now, "updated_at": now}
+
+    with transaction.atomic():
+        geo = build_geography(geo_rng, area_pk0=next_pk(Area), facility_pk0=next_pk(Facility))
+        say(f"areas and facilities laid out ({time.perf_counter() - started:.1f} s)")
+        pop = generate_population(
+            geo,
+            population=population,
+            rng=pop_rng,
+            today=today,
+            family_pk0=next_pk(Family),
+            person_pk0=next_pk(Person),
+            pregnancy_pk0=next_pk(Pregnancy),
+        )
+        say(f"{pop.n_persons} residents drawn ({time.perf_counter() - started:.1f} s)")
+
+        areas = geo.areas
+        write_columns(
+            Area,
+            {
+                "id": [a.id for a in areas],
+                "uuid": _uuids(id_rng, len(areas)),
+                "code": [a.code for a in areas],
+                "name": [a.name for a in areas],
+                "level": [int(a.level) for a in areas],
+                "kind": [a.kind for a in areas],
+                "parent_id": [a.parent_id for a in areas],
+            },
+            stamps,
+        )
+        fac = geo.facilities
+        write_columns(
+            Facility,
+            {
+                "id": [f.id for f in fac],
+                "uuid": _uuids(id_rng, len(fac)),
+                "kind": [str(f.kind) for f in fac],
+                "code": [f.code for f in fac],
+                "name": [f.name for f in fac],
+                "area_id": [f.area_id for f in fac],
+                "parent_id": [f.parent_id for f in fac],
+                "address": [f.address for f in fac],
+                "phone": [f.phone for f in fac],
+            },
+            {**stamps, "is_active": True},
+        )
+        through = Facility.service_areas.through
+        write_rows(
+            through._meta.db_table,
+            [through._meta.get_field("facility").column, through._meta.get_field("area").column],
+            [(f.id, area_id) for f in fac for area_id in f.serves],
+        )
+        bulk = bulk_load(Family, Person, Pregnancy) if pop.n_persons >= 50_000 else nullcontext()
+        with bulk:
+            write_columns(
+                Family, {**pop.families, "uuid": _uuids(id_rng, len(pop.families["id"]))}, stamps
+            )
+            say(f"families written ({time.perf_counter() - started:.1f} s)")
+            write_columns(Person, {**pop.persons, "uuid": _uuids(id_rng, pop.n_persons)}, stamps)
+            say(f"persons written ({time.perf_counter() - started:.1f} s)")
+            write_columns(
+                Pregnancy,
+                {**pop.pregnancies, "uuid": _uuids(id_rng, len(pop.pregnancies["id"]))},
+                stamps,
+            )
+        say(f"keys checked, indexes built ({time.perf_counter() - started:.1f} s)")
+        reset_sequences(Area, Facility, through, Family, Person, Pregnancy)
+        logins = ensure_demo_logins()
+        say(f"logins ready, committing ({time.perf_counter() - started:.1f} s)")
+    say(f"committed ({time.perf_counter() - started:.1f} s)")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (Area, Facility, Family, Person, Pregnancy):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    return Summary(
+        areas=len(geo.areas),
+        facilities=len(geo.facilities),
+        families=len(pop.families["id"]),
+        persons=pop.n_persons,
+        pregnancies=len(pop.pregnancies["id"]),
+        seconds=time.perf_counter() - started,
+        logins=logins,
+    )
+
+
+def _dependents() -> list[type[models.Model]]:
+    """Models of other apps holding a foreign key to people or places rows (not users)."""
+    targets = set(DEMO_MODELS)
+    found = []
+    for model in apps.get_models():
+        if model in targets or model is User or model._meta.auto_created:
+            continue
+        for f in model._meta.get_fields():
+            if f.is_relation and f.concrete and f.related_model in targets:
+                found.append(model)
+                break
+    return found
+
+
+@transaction.atomic
+def wipe_demo_data() -> None:
+    """Delete the demo logins, people, places and every row that refers to them.
+
+    Other users keep their accounts but lose their facility/area scope. Rows of other apps
+    that point at a person, family, pregnancy, facility or area are deleted with them."""
+    if district_exists():
+        User.objects.filter(username__in=demo_usernames()).delete()
+    User.objects.exclude(facility=None, area=None).update(facility=None, area=None)
+    for model in _dependents():
+        model.objects.all().delete()
+    through = Facility.service_areas.through
+    qn = connection.ops.quote_name
+    people = [m._meta.db_table for m in (Pregnancy, Family, Person)]
+    places = [m._meta.db_table for m in (through, Facility, Area)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Only people tables and the (now empty) tables referring to them are truncated;
+            # places are deleted row by row because accounts_user refers to them.
+            cursor.execute(f"TRUNCATE {', '.join(qn(t) for t in people)} CASCADE")
+        else:
+            for table in people:
+                cursor.execute(f"DELETE FROM {qn(table)}")  # noqa: S608 - model tables
+        for table in places:
+            cursor.execute(f"DELETE FROM {qn(table)}")  # noqa: S608 - model tables

@@ -1,0 +1,124 @@
+"""One demo login per role, all with the same printed password."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.utils.text import slugify
+
+from ilp.accounts.models import Cluster, Role, User
+from ilp.places.models import Area, Facility, FacilityKind
+
+DEMO_PASSWORD = "ilp-demo-2026"  # noqa: S105 - printed on purpose: demo data only
+DEMO_PUSKESMAS = "Puskesmas Ampenan"
+DEMO_KECAMATAN = "52.71.01"
+
+
+@dataclass
+class DemoLogin:
+    role: str
+    username: str
+    scope: str
+    exists: bool = True
+
+
+def _slug(name: str) -> str:
+    return slugify(name)
+
+
+def demo_login_specs() -> list[dict]:
+    """The demo users to create, resolved against the district in the database."""
+    city = Area.objects.get(code="52.71")
+    kecamatan = Area.objects.get(code=DEMO_KECAMATAN)
+    puskesmas = Facility.objects.get(kind=FacilityKind.PUSKESMAS, name=DEMO_PUSKESMAS)
+    pustu = (
+        Facility.objects.filter(kind=FacilityKind.PUSTU, parent=puskesmas)
+        .select_related("area")
+        .order_by("code")
+        .first()
+    )
+    desa = pustu.area
+    posyandu = (
+        Facility.objects.filter(kind=FacilityKind.POSYANDU, parent=pustu)
+        .select_related("area")
+        .order_by("code")
+        .first()
+    )
+    return [
+        {
+            "username": "dinkes",
+            "role": Role.DINKES_ADMIN,
+            "area": city,
+            "facility": Facility.objects.filter(kind=FacilityKind.DINKES).first(),
+            "is_staff": True,
+            "is_superuser": True,
+            "first_name": "Admin Dinkes",
+        },
+        {"username": "tpcb", "role": Role.TPCB, "area": city, "first_name": "Analis TPCB"},
+        {
+            "username": f"puskesmas.{_slug(puskesmas.name.removeprefix('Puskesmas '))}",
+            "role": Role.PUSKESMAS,
+            "facility": puskesmas,
+            "cluster": Cluster.K2,
+            "first_name": "Petugas KIA",
+        },
+        {
+            "username": f"bidan.{_slug(desa.name)}",
+            "role": Role.PUSTU,
+            "facility": pustu,
+            "first_name": "Bidan",
+        },
+        {
+            "username": f"kader.{_slug(posyandu.area.name)}",
+            "role": Role.KADER,
+            "facility": posyandu,
+            "first_name": "Kader",
+        },
+        {"username": "ppa", "role": Role.PROTECTION, "area": city, "first_name": "UPTD PPA"},
+        {
+            "username": f"camat.{_slug(kecamatan.name)}",
+            "role": Role.CROSS_SECTOR,
+            "area": kecamatan,
+            "first_name": "Camat",
+        },
+        {
+            "username": f"kades.{_slug(desa.name)}",
+            "role": Role.CROSS_SECTOR,
+            "area": desa,
+            "first_name": "Lurah",
+        },
+    ]
+
+
+def ensure_demo_logins() -> list[DemoLogin]:
+    """Create the missing demo users (existing ones are left as they are); list them all."""
+    logins = []
+    password_hash = None
+    for spec in demo_login_specs():
+        spec = dict(spec)
+        username = spec.pop("username")
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            # One hash for all: the password is the same and PBKDF2 is slow on purpose.
+            password_hash = password_hash or make_password(DEMO_PASSWORD)
+            user = User(username=username, password=password_hash, **spec)
+            user.save()
+        logins.append(DemoLogin(str(user.role), username, _scope(user)))
+    return logins
+
+
+def _scope(user: User) -> str:
+    parts = []
+    if user.facility_id:
+        parts.append(user.facility.name)
+    if user.area_id:
+        parts.append(f"{user.area.get_level_display()} {user.area.name}")
+    if user.cluster:
+        parts.append(f"klaster {user.cluster}")
+    return "; ".join(parts)
+
+
+def demo_usernames() -> list[str]:
+    """Usernames the demo creates (needs the district in the database)."""
+    return [spec["username"] for spec in demo_login_specs()]
