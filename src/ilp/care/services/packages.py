@@ -35,8 +35,8 @@ Results are dicts ``{code, label, value, class_code, class_label, abnormal, sour
 ``{level: danger|warning, message, action}``. Follow-up tasks derived from alerts are kept on
 the evaluation for `encounter_record` (``tasks``: kind, due_days, reason).
 
-Local decisions (the rest comes from `ilp.standards`): the KMS weight trend (`trend`), KEK
-by LiLA < 23.5 cm (CLINICAL.md §3.4), normal fetal heart rate 120–160/min and newborn
+Local decisions (the rest comes from `ilp.standards`): the KMS weight trend (`trend`),
+normal fetal heart rate 120–160/min and newborn
 temperature 36.5–37.5 °C (Buku KIA; Buku Bagan MTBS, MTBM), low birth weight < 2.5 kg
 (WHO), severe acute malnutrition by LiLA < 11.5 cm or bilateral oedema at 6–59 months
 (Kemenkes, Pedoman Pencegahan dan Tata Laksana Gizi Buruk pada Balita 2019), vitamin A in
@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -67,9 +67,11 @@ from ilp.standards import (
     diabetes,
     elderly,
     mental_health,
+    postnatal,
     tuberculosis,
 )
 from ilp.standards import growth as growth_std
+from ilp.standards import pregnancy as pregnancy_std
 from ilp.standards.lifestage import completed_months
 from ilp.standards.result import OutOfRange, RuleResult
 
@@ -153,10 +155,6 @@ ALLOWED: dict[str, frozenset[str]] = {
     "elderly": frozenset(_ADULT_KEYS | {"muac", "skilas", "barthel"}),
     "home_visit": frozenset({"visit_result", "finding", "weight", "sbp", "dbp", "temperature"}),
 }
-# Visit windows in days after birth/delivery (DOMAIN.md §3.3): (first day, last day).
-KF_WINDOWS = {1: (0, 2), 2: (3, 7), 3: (8, 28), 4: (29, 42)}
-KN_WINDOWS = {1: (0, 2), 2: (3, 7), 3: (8, 28)}
-KEK_MUAC_CM = 23.5
 SAM_MUAC_CM = 11.5
 FETAL_HR_RANGE = (120, 160)
 NEWBORN_TEMP_RANGE = (36.5, 37.5)
@@ -940,15 +938,6 @@ def _child(ev: Evaluation, person: Person, on: date, months: int, history: Histo
 # --- packages ---------------------------------------------------------------------------
 
 
-def _gestational_age(pregnancy: Pregnancy, on: date) -> tuple[int, int]:
-    """(weeks, trimester) from the LMP, else from the EDD (EDD = LMP + 280 days)."""
-    lmp = pregnancy.lmp or (pregnancy.edd - timedelta(days=280))
-    weeks = (on - lmp).days // 7
-    # Trimester split of DOMAIN.md §3.2: TM1 0–12 weeks, TM2 > 12–24, TM3 > 24.
-    trimester = 1 if weeks <= 12 else 2 if weeks <= 24 else 3
-    return weeks, trimester
-
-
 def _anc(ev: Evaluation, person: Person, on: date, months: int, history: History) -> None:
     preg = history.pregnancy
     if person.sex != "F":
@@ -957,14 +946,18 @@ def _anc(ev: Evaluation, person: Person, on: date, months: int, history: History
     if preg is None or preg.outcome != PregnancyOutcome.ONGOING:
         ev.error("pregnancy", _("Ibu ini belum tercatat sedang hamil; daftarkan kehamilannya."))
         return
-    weeks, trimester = _gestational_age(preg, on)
-    if weeks < 0 or weeks > 44:
+    try:
+        ga = pregnancy_std.gestational_age(
+            on, lmp=preg.lmp or (preg.edd - timedelta(days=pregnancy_std.PREGNANCY_DAYS))
+        )
+    except OutOfRange:
         ev.error(
             "on",
-            _("Tanggal pemeriksaan di luar masa kehamilan (usia kehamilan %(w)s minggu).")
-            % {"w": weeks},
+            _("Tanggal pemeriksaan di luar masa kehamilan (HPHT %(lmp)s).")
+            % {"lmp": (preg.lmp or preg.edd).strftime("%d-%m-%Y")},
         )
         return
+    weeks, trimester = ga.weeks, ga.trimester
     ev.extra["gestational_age_weeks"] = weeks
     ev.extra["trimester"] = trimester
     ev.result(
@@ -985,24 +978,23 @@ def _anc(ev: Evaluation, person: Person, on: date, months: int, history: History
     _blood_pressure(ev, pregnant=True)
     muac = ev.values.get("muac")
     if muac is not None:
-        kek = muac < KEK_MUAC_CM
-        ev.result(
-            "kek",
-            _("LiLA (KEK)"),
-            value=muac,
-            class_code="kek" if kek else "normal",
-            class_label=_("Kurang energi kronis (KEK)") if kek else _("Normal"),
-            abnormal=kek,
-            screening={"answers": {"muac": muac}},
-        )
-        if kek:
-            ev.alert(
-                "warning",
-                _("Ibu hamil KEK (LiLA < 23,5 cm)"),
-                _("Berikan PMT ibu hamil; rujuk ke puskesmas"),
-                task="follow_up",
-                due_days=14,
+        try:
+            rule = pregnancy_std.classify_kek(muac)
+        except OutOfRange as exc:
+            _out_of_range(ev, "muac", exc)
+        else:
+            kek = rule.code != "normal"
+            ev.result(
+                "kek", _("LiLA (KEK)"), rule, abnormal=kek, screening={"answers": {"muac": muac}}
             )
+            if kek:
+                ev.alert(
+                    "warning",
+                    _("Ibu hamil berisiko KEK (LiLA < 23,5 cm)"),
+                    _("Berikan PMT ibu hamil; rujuk ke puskesmas"),
+                    task="follow_up",
+                    due_days=14,
+                )
     _anaemia(ev, person, months, pregnant=True, trimester=trimester, reference="who2024")
     fhr = ev.values.get("fetal_hr")
     if fhr is not None and not FETAL_HR_RANGE[0] <= fhr <= FETAL_HR_RANGE[1]:
@@ -1013,43 +1005,61 @@ def _anc(ev: Evaluation, person: Person, on: date, months: int, history: History
             task="refer",
             due_days=0,
         )
-    _kspr(ev, person, on, preg)
+    _kspr(ev, person, on, preg, months, history)
     _supplies(ev, person, months)
 
 
-def _kspr(ev: Evaluation, person: Person, on: date, preg: Pregnancy) -> None:
-    factors = ev.values.get("kspr")
-    if factors is None:
+def _kspr(
+    ev: Evaluation, person: Person, on: date, preg: Pregnancy, months: int, history: History
+) -> None:
+    """KSPR from the card's risk factors plus what the records already know: the mother's
+    age, her height (this visit or the last one), first pregnancy (gravida 1) and the number
+    of children (para). `kspr` is a list of factor codes (items 8–20 of
+    `standards.pregnancy.KSPR_FACTORS`) or a dict {factors, years_married,
+    years_since_last_birth}."""
+    raw = ev.values.get("kspr")
+    if raw is None:
         return
-    try:
-        from ilp.standards import pregnancy as pregnancy_std
-    except ImportError:
-        ev.extra["kspr_pending"] = True
-        return
+    data = {"factors": raw} if isinstance(raw, list | tuple) else raw
+    factors = data.get("factors", []) if isinstance(data, dict) else None
     if not isinstance(factors, list | tuple) or any(not isinstance(f, str) for f in factors):
         ev.error("kspr", _("Faktor risiko KSPR harus daftar kode faktor."))
         return
+    height = ev.values.get("height")
+    if height is None and history.last_height is not None:
+        height = history.last_height.value
+    if height is None:
+        ev.error("height", _("Isi tinggi badan ibu untuk menghitung KSPR."))
+        return
+    unknown = [f for f in factors if f not in pregnancy_std.KSPR_FACTORS]
+    if unknown:
+        ev.error("kspr", _("Faktor risiko KSPR tidak dikenal: %(f)s.") % {"f": ", ".join(unknown)})
+        return
     try:
-        rule = pregnancy_std.kspr_score(list(factors))
-    except (ValueError, OutOfRange):
-        ev.error("kspr", _("Ada faktor risiko KSPR yang tidak dikenal."))
+        rule = pregnancy_std.score_kspr(
+            age_years=months // 12,
+            height_cm=height,
+            first_pregnancy=preg.gravida == 1,
+            children=preg.para,
+            years_married=data.get("years_married"),
+            years_since_last_birth=data.get("years_since_last_birth"),
+            factors=factors,
+        )
+    except OutOfRange as exc:
+        _out_of_range(ev, "kspr", exc)
+        return
+    except ValueError:
+        ev.error("kspr", _("Faktor riwayat persalinan tidak mungkin pada kehamilan pertama."))
         return
     abnormal = rule.code != "krr"
-    ev.result("kspr", "KSPR", rule, abnormal=abnormal, screening={"answers": {"factors": factors}})
+    ev.result(
+        "kspr", "KSPR", rule, abnormal=abnormal, screening={"answers": {"factors": list(factors)}}
+    )
+    advice = str(rule.details.get("advice", ""))
     if rule.code == "krst":
-        ev.alert(
-            "danger",
-            rule.label,
-            _("Rujuk: rencanakan persalinan di rumah sakit"),
-            task="refer",
-            due_days=7,
-        )
+        ev.alert("danger", rule.label, advice, task="refer", due_days=7)
     elif abnormal:
-        ev.alert(
-            "warning",
-            rule.label,
-            _("Rencanakan persalinan oleh tenaga kesehatan di fasilitas kesehatan"),
-        )
+        ev.alert("warning", rule.label, advice)
 
 
 def _delivery(ev: Evaluation, person: Person, on: date, months: int, history: History) -> None:
@@ -1086,22 +1096,30 @@ def _delivery(ev: Evaluation, person: Person, on: date, months: int, history: Hi
 
 
 def _window(
-    ev: Evaluation, key: str, visit: int | None, days: int, windows: dict, prefix: str
+    ev: Evaluation, key: str, visit: int | None, delivered: date, on: date, series: str
 ) -> None:
+    """The visit number must exist and, if its window (standards.postnatal) is not open on
+    `on`, the form says so (recorded anyway: a late visit is still care)."""
+    windows = postnatal.WINDOWS[series]
     if visit is None:
         ev.error(
-            key, _("Isi kunjungan ke- (%(p)s1–%(p)s%(n)s).") % {"p": prefix, "n": len(windows)}
+            key, _("Isi kunjungan ke- (%(p)s1–%(p)s%(n)s).") % {"p": series, "n": len(windows)}
         )
         return
-    if visit not in windows:
-        ev.error(key, _("Kunjungan %(p)s%(n)s tidak ada.") % {"p": prefix, "n": visit})
+    code = f"{series}{visit}"
+    if code not in windows:
+        ev.error(key, _("Kunjungan %(c)s tidak ada.") % {"c": code})
         return
-    low, high = windows[visit]
-    if not low <= days <= high:
+    states = postnatal.postnatal_visits(
+        series, delivered_at=datetime.combine(delivered, time.min, tzinfo=UTC), visits=[], on=on
+    )
+    state = next(s for s in states if s.code == code)
+    if state.state != "due":
+        h0, h1 = windows[code]
         ev.alert(
             "warning",
-            _("%(p)s%(n)s di luar jadwal (hari ke-%(d)s, seharusnya %(lo)s–%(hi)s)")
-            % {"p": prefix, "n": visit, "d": days, "lo": low, "hi": high},
+            _("%(c)s di luar jadwal (%(h0)s–%(h1)s jam setelah lahir)")
+            % {"c": code, "h0": h0, "h1": h1},
             _("Catat dan lengkapi kunjungan berikutnya tepat waktu"),
         )
 
@@ -1117,7 +1135,7 @@ def _postpartum(ev: Evaluation, person: Person, on: date, months: int, history: 
             "on", _("Masa nifas adalah 0–42 hari setelah persalinan (hari ke-%(d)s).") % {"d": days}
         )
         return
-    _window(ev, "visit_number", ev.values.get("visit_number"), days, KF_WINDOWS, "KF")
+    _window(ev, "visit_number", ev.values.get("visit_number"), preg.outcome_date, on, "KF")
     _blood_pressure(ev, pregnant=True)
     v = ev.values
     if v.get("bleeding"):
@@ -1136,7 +1154,7 @@ def _newborn(ev: Evaluation, person: Person, on: date, months: int, history: His
     if days > 28:
         ev.error("package", _("Kunjungan neonatal untuk bayi umur 0–28 hari."))
         return
-    _window(ev, "visit_number", ev.values.get("visit_number"), days, KN_WINDOWS, "KN")
+    _window(ev, "visit_number", ev.values.get("visit_number"), person.birth_date, on, "KN")
     _check_previous(ev, on, False, history)
     v = ev.values
     if v.get("height") is not None and v.get("measured") is None:
