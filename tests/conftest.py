@@ -31,6 +31,17 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default UI language: a request with Accept-Language: en in
+    one test must not leave English active for the next."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.deactivate()
+
+
 def _area(code: str, name: str, level: int, parent=None, kind: str = ""):
     from ilp.places.models import Area
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,7 +89,7 @@ def person_detail(user: User, person_uuid: UUID | str, *, ip: str | None = None)
             .select_related("village", "hamlet", "rt", "family", "mother", "village__parent")
             .get(uuid=person_uuid)
         )
-    except (Person.DoesNotExist, ValueError) as exc:
+    except (Person.DoesNotExist, ValueError, ValidationError) as exc:
         raise NotFound(_("Penduduk tidak ditemukan di wilayah Anda.")) from exc
     audit_record(
         user=user,
@@ -108,7 +109,7 @@ def family_detail(user: User, family_uuid: UUID | str, *, ip: str | None = None)
         family = Family.objects.select_related("village", "hamlet", "rt", "head").get(
             uuid=family_uuid
         )
-    except (Family.DoesNotExist, ValueError) as exc:
+    except (Family.DoesNotExist, ValueError, ValidationError) as exc:
         raise NotFound(_("Keluarga tidak ditemukan di wilayah Anda.")) from exc
     if not persons_visible(user).filter(family=family).exists():
         raise NotFound(_("Keluarga tidak ditemukan di wilayah Anda."))
