@@ -48,7 +48,7 @@ def test_grade_1_asks_for_monthly_follow_up(district):
     assert ev.alerts == [
         {
             "level": "warning",
-            "message": "Hipertensi derajat 1",
+            "message": "Hipertensi derajat 1 (hipertensi sistolik terisolasi)",
             "action": "Rujuk ke puskesmas; kontrol tekanan darah setiap bulan",
         }
     ]
