@@ -1,0 +1,161 @@
+"""Login, logout and the home page of each role."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from ilp.accounts.models import LoginAttempt
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # The district fixture creates eleven users; the default hasher makes that slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_anonymous_home_redirects_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=/")
+
+
+def test_login_success_records_attempt_and_redirects_home(client, district):
+    response = client.post(
+        reverse("login"),
+        {"username": "bidan_ampel", "password": PASSWORD},
+        REMOTE_ADDR="192.0.2.10",
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    attempt = LoginAttempt.objects.get()
+    assert (attempt.username, attempt.ip, attempt.success) == ("bidan_ampel", "192.0.2.10", True)
+
+
+def test_login_failure_shows_message_and_records_attempt(client, district):
+    response = client.post(reverse("login"), {"username": "bidan_ampel", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Nama pengguna atau kata sandi salah." in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
+    assert LoginAttempt.objects.filter(username="bidan_ampel", success=False).count() == 1
+
+
+def test_login_locked_after_failures_even_with_right_password(client, district, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    settings.LOGIN_FAILURE_WINDOW_SECONDS = 900
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "bidan_ampel", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "bidan_ampel", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "Terlalu banyak percobaan gagal; coba lagi dalam 15 menit." in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_login_ignores_offsite_next(client, district):
+    response = client.post(
+        reverse("login") + "?next=https://example.com/",
+        {"username": "bidan_ampel", "password": PASSWORD, "next": "https://example.com/"},
+    )
+    assert response["Location"] == reverse("home")
+
+
+def test_logout_needs_post(client_for, district):
+    client = client_for(district.bidan_ampel)
+    assert client.get(reverse("logout")).status_code == 405
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_kader_home_shows_posyandu_and_count(client_for, district):
+    body = client_for(district.kader_ampel_timur).get("/").content.decode()
+    assert "Posyandu Melati" in body
+    assert "Ampel Timur" in body
+    assert "3 penduduk tercatat" in body  # Budi, Siti, Rina
+    assert 'action="/penduduk/cari/"' in body
+
+
+def test_pustu_home_shows_facility_counts_search_and_register(client_for, district):
+    body = client_for(district.bidan_ampel).get("/").content.decode()
+    assert "Pustu Ampel" in body
+    assert "1 desa/kelurahan, 2 dusun/RW, 4 penduduk tercatat" in body
+    assert reverse("people:family_register") in body
+
+
+def test_district_home_shows_counts_per_kecamatan_and_puskesmas(client_for, district):
+    response = client_for(district.tpcb).get("/")
+    body = response.content.decode()
+    districts = {c.area.name: c.total for c in response.context["districts"]}
+    assert districts == {"Barat": 5, "Timur": 1}
+    puskesmas = {c.facility.name: c.total for c in response.context["puskesmas"]}
+    assert puskesmas == {"Puskesmas Barat": 5, "Puskesmas Timur": 1}
+    assert "Budi" not in body
+    assert "5271011203850001" not in body
+
+
+def test_cross_sector_home_shows_counts_but_no_names(client_for, district):
+    response = client_for(district.camat_barat).get("/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    rows = {a.area.name: a for a in response.context["areas"]}
+    assert set(rows) == {"Ampel", "Batu"}  # kecamatan Timur is not theirs
+    ampel = {s.stage: (s.male, s.female) for s in rows["Ampel"].stages}
+    assert rows["Ampel"].total == 4
+    assert ampel["adult"] == (1, 1)  # Budi, Siti
+    assert ampel["elderly"] == (1, 0)  # Ahmad
+    assert ampel["toddler"] == (0, 1)  # Rina
+    for secret in ("Budi", "Siti", "Rina", "Ahmad", "Wayan", "5271011203850001", "ILPT"):
+        assert secret not in body
+
+
+def test_kepala_desa_sees_dusun_of_their_desa_only(client_for, district):
+    response = client_for(district.kades_ampel).get("/")
+    assert [a.area.name for a in response.context["areas"]] == ["Ampel Timur", "Ampel Barat"]
+    assert [a.total for a in response.context["areas"]] == [3, 1]
+
+
+def test_protection_home_is_an_honest_empty_state(client_for, district):
+    body = client_for(district.ppa).get("/").content.decode()
+    assert "Modul kasus KtP/A belum tersedia" in body
+    assert "Budi" not in body
+
+
+def test_norole_home_says_contact_admin(client_for, district):
+    body = client_for(district.norole).get("/").content.decode()
+    assert "Akun Anda belum punya peran" in body
+    assert "Hubungi admin Dinas Kesehatan" in body
+
+
+def test_english_switch_shows_english_labels(client_for, district):
+    client = client_for(district.bidan_ampel)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    body = client.get("/").content.decode()
+    assert "Register new family" in body
+    assert "Log out" in body
+    assert "Daftar keluarga baru" not in body
+
+
+def test_login_page_renders_in_indonesian(client):
+    body = client.get(reverse("login")).content.decode()
+    assert "Nama pengguna" in body
+    assert "Kata sandi" in body
+
+
+def test_admin_screens_open_for_dinkes_admin(client, district, admin_user):
+    client.force_login(admin_user)
+    for url in (
+        "/admin/places/area/?q=Ampel&level__exact=4",
+        "/admin/places/facility/?kind__exact=pustu",
+        "/admin/accounts/user/",
+        "/admin/accounts/auditevent/",
+        "/admin/people/person/?q=5271011203850001",
+        "/admin/people/family/?q=5271011203150001",
+        "/admin/people/pregnancy/?q=siti",
+        f"/admin/people/family/{district.family_ampel.pk}/change/",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/admin/accounts/auditevent/add/").status_code == 403
