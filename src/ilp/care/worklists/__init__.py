@@ -1,0 +1,156 @@
+"""Work lists of who is due or overdue, special lists, and the scoped selectors over them.
+
+User-facing (scoped, audited) — call these from views and the API:
+
+- :func:`worklist_for_user` ``(user, facility, *, on, cluster=None, kinds=None, ip=None)``
+- :func:`special_lists_for_user` ``(user, facility, *, on, which=SPECIAL_LISTS, ip=None)``
+- :func:`facilities_for_user` ``(user)``: the posyandu, pustu and puskesmas whose lists the
+  user may open.
+
+Internal (a facility, no user; for the CLI, the bench and the kohort):
+:func:`compute_worklist`, :func:`compute_special_lists`, :func:`load_persons`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from django.db.models import QuerySet
+
+from ilp.accounts.audit import audit_bulk_view
+from ilp.accounts.models import Role
+from ilp.accounts.scoping import (
+    can_view_personal_data,
+    person_scope_q,
+    scope_hamlets,
+    scope_villages,
+)
+from ilp.care.worklists.engine import (
+    ITEM_KINDS,
+    PersonRow,
+    WorkItem,
+    compute_worklist,
+    load_persons,
+)
+from ilp.care.worklists.special import SPECIAL_LISTS, SpecialItem, compute_special_lists
+from ilp.core.exceptions import NotFound, PermissionDenied
+from ilp.places.models import AreaLevel, Facility, FacilityKind
+
+__all__ = [
+    "ITEM_KINDS",
+    "SPECIAL_LISTS",
+    "PersonRow",
+    "SpecialItem",
+    "WorkItem",
+    "compute_special_lists",
+    "compute_worklist",
+    "facilities_for_user",
+    "facility_for_user",
+    "load_persons",
+    "special_lists_for_user",
+    "worklist_for_user",
+]
+
+LIST_KINDS = (FacilityKind.POSYANDU, FacilityKind.PUSTU, FacilityKind.PUSKESMAS)
+
+
+def facilities_for_user(user) -> QuerySet[Facility]:
+    """Posyandu, pustu and puskesmas whose whole working area lies in the user's scope."""
+    if not can_view_personal_data(user):
+        return Facility.objects.none()
+    hamlets = scope_hamlets(user)
+    if user.role == Role.KADER:
+        return Facility.objects.filter(kind=FacilityKind.POSYANDU, pk=user.facility_id)
+    villages = scope_villages(user)
+    ok = []
+    for f in Facility.objects.filter(kind__in=LIST_KINDS, is_active=True).prefetch_related(
+        "service_areas"
+    ):
+        if _serves_within(
+            f, set(hamlets.values_list("pk", flat=True)), set(villages.values_list("pk", flat=True))
+        ):
+            ok.append(f.pk)
+    return Facility.objects.filter(pk__in=ok)
+
+
+def _serves_within(f: Facility, hamlets: set[int], villages: set[int]) -> bool:
+    served = list(f.service_areas.all())
+    if not served:
+        return False
+    if f.kind == FacilityKind.POSYANDU:
+        return all(a.level == AreaLevel.HAMLET and a.pk in hamlets for a in served)
+    return all(a.level == AreaLevel.VILLAGE and a.pk in villages for a in served)
+
+
+def facility_for_user(user, facility: Facility | UUID | str) -> Facility:
+    """The facility (object, UUID or code) if its work list is within the user's scope.
+
+    Raises PermissionDenied when the role reads no personal data, NotFound when the facility
+    does not exist or lies outside the user's scope (we do not tell which).
+    """
+    if not can_view_personal_data(user):
+        raise PermissionDenied("Peran Anda tidak dapat melihat daftar kerja.")
+    if not isinstance(facility, Facility):
+        qs = Facility.objects.filter(kind__in=LIST_KINDS)
+        try:
+            facility = qs.get(uuid=UUID(str(facility)))
+        except (ValueError, Facility.DoesNotExist):
+            facility = qs.filter(code=str(facility)).first()
+    if facility is None or facility.kind not in LIST_KINDS:
+        raise NotFound("Fasilitas tidak ditemukan.")
+    if user.role == Role.KADER:
+        ok = facility.kind == FacilityKind.POSYANDU and facility.pk == user.facility_id
+    else:
+        hamlets = set(scope_hamlets(user).values_list("pk", flat=True))
+        villages = set(scope_villages(user).values_list("pk", flat=True))
+        ok = _serves_within(facility, hamlets, villages)
+    if not ok:
+        raise NotFound("Fasilitas tidak ditemukan.")
+    return facility
+
+
+def worklist_for_user(
+    user,
+    facility: Facility | UUID | str,
+    *,
+    on: date,
+    cluster: str | None = None,
+    kinds=None,
+    ip: str | None = None,
+) -> list[WorkItem]:
+    """The work list of a posyandu, pustu or puskesmas the user may see, on `on`, audited."""
+    facility = facility_for_user(user, facility)
+    items = compute_worklist(
+        facility, on=on, cluster=cluster, kinds=kinds, person_q=person_scope_q(user)
+    )
+    audit_bulk_view(
+        user=user,
+        object_type="worklist",
+        person_ids=sorted({i.person.id for i in items}),
+        ip=ip,
+        detail={"facility": facility.code, "date": on.isoformat()},
+    )
+    return items
+
+
+def special_lists_for_user(
+    user,
+    facility: Facility | UUID | str,
+    *,
+    on: date,
+    which: tuple[str, ...] = SPECIAL_LISTS,
+    ip: str | None = None,
+) -> dict[str, list[SpecialItem]]:
+    """The special lists of a facility's area the user may see, on `on`, audited."""
+    facility = facility_for_user(user, facility)
+    persons = load_persons(facility, on, person_scope_q(user))
+    lists = compute_special_lists(facility, on=on, persons=persons, which=which)
+    audit_bulk_view(
+        user=user,
+        object_type="special_list",
+        person_ids=sorted({i.person.id for items in lists.values() for i in items}),
+        ip=ip,
+        detail={"facility": facility.code, "date": on.isoformat()},
+    )
+    return lists

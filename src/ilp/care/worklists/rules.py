@@ -1,0 +1,212 @@
+"""The one place where work lists meet ``ilp.standards``.
+
+Work lists never decide a clinical rule themselves: which immunisation dose is due, which ANC
+contact, which KF/KN visit and how often a screening repeats all come from the standards
+modules. This adapter turns their answers into the work list's vocabulary
+(``state`` ``'due'``/``'overdue'`` and the date it has been so since); everything else
+(``given``, ``too_early``, ``not_allowed``, nothing due) is dropped.
+
+Record codes that the care services write and the work lists read are named here too, so a
+change of code is one edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
+
+# Observation and screening codes written by the care services (ilp.care.services).
+OBS_WEIGHT = "weight"
+OBS_HEIGHT = "height"
+OBS_HB = "hb"
+INSTRUMENT_KSPR = "kspr"
+KSPR_HIGH_RISK = ("krt", "krst")
+INSTRUMENT_BP = "bp"
+INSTRUMENT_DM = "dm"
+
+
+class RuleMissing(ImportError):
+    """The ``ilp.standards`` module a work-list section needs is not installed."""
+
+
+def _standard(name: str):
+    import importlib
+
+    try:
+        return importlib.import_module(f"ilp.standards.{name}")
+    except ModuleNotFoundError as exc:
+        raise RuleMissing(f"ilp.standards.{name} not available") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """One due or overdue thing: ``code`` (dose code, ``K3``, ``KF2``), ``state`` and since."""
+
+    code: str
+    state: str  # 'due' | 'overdue'
+    since: date
+    due: date | None = None
+    overdue_since: date | None = None
+    why: str = ""
+
+
+def _attr(obj: object, *names: str, default: object = None) -> object:
+    for name in names:
+        if isinstance(obj, Mapping) and name in obj:
+            return obj[name]
+        if hasattr(obj, name):
+            return getattr(obj, name)
+    return default
+
+
+def _as_due(code: str, row: object) -> Due | None:
+    state = str(_attr(row, "state", "status", default=""))
+    due = _attr(row, "due", "due_date", "due_on")
+    overdue_since = _attr(row, "overdue_since", "overdue_from", "overdue_on")
+    why = str(_attr(row, "reason", "why", default="") or "")
+    if state == "due":
+        return Due(code, "due", due or overdue_since, due, overdue_since, why)
+    if state == "overdue":
+        return Due(code, "overdue", overdue_since or due, due, overdue_since, why)
+    return None
+
+
+# -- immunisation ---------------------------------------------------------------------------
+
+
+def immunization_due(
+    *, sex: str, birth_date: date, given: Iterable[tuple[str, date]], on: date
+) -> list[Due]:
+    """Infant and baduta doses due or overdue on `on` for a child, from
+    ``ilp.standards.immunization.immunization_status`` (codes it does not know are ignored)."""
+    immunization = _standard("immunization")
+
+    known = _dose_codes()
+    doses = [
+        immunization.GivenDose(code, d)
+        for code, d in given
+        if code in known and birth_date <= d <= on
+    ]
+    states = immunization.immunization_status(
+        sex=sex, birth=birth_date, doses=doses, on=on, groups=CHILD_GROUPS
+    )
+    out = []
+    for row in states:
+        if row.state == "due":
+            out.append(Due(row.code, "due", row.due_date, row.due_date, row.overdue_since))
+        elif row.state == "overdue":
+            since = row.overdue_since or row.due_date
+            out.append(Due(row.code, "overdue", since, row.due_date, row.overdue_since))
+    return out
+
+
+CHILD_GROUPS = ("infant", "baduta")
+
+
+@cache
+def _dose_codes() -> frozenset[str]:
+    immunization = _standard("immunization")
+
+    return frozenset(immunization.dose_codes())
+
+
+# -- pregnancy ------------------------------------------------------------------------------
+
+
+@cache
+def _trimester_starts() -> dict[int, int]:
+    """First gestational day of each trimester, as ``pregnancy.trimester_of`` draws them."""
+    pregnancy = _standard("pregnancy")
+    starts: dict[int, int] = {}
+    for days in range(pregnancy.MAX_GA_DAYS + 1):
+        starts.setdefault(pregnancy.trimester_of(days), days)
+    return starts
+
+
+def anc_due(*, lmp: date | None, edd: date, contacts: Iterable[date], on: date) -> Due | None:
+    """The next ANC contact (``K1``…``K6``) due or overdue on `on`: the first slot of
+    ``ilp.standards.pregnancy.anc_status`` that is due or overdue. Without an LMP the
+    pregnancy is dated from its EDD. None when nothing is due, or when the dates put the
+    pregnancy outside 0–44 weeks (a record to correct, not a contact to make)."""
+    pregnancy = _standard("pregnancy")
+    from ilp.standards.result import OutOfRange
+
+    if lmp is None:
+        lmp = edd - timedelta(days=pregnancy.PREGNANCY_DAYS)
+    first_day = lmp
+    try:
+        slots = pregnancy.anc_status(
+            on,
+            [pregnancy.AncContact(d) for d in contacts if first_day <= d <= on],
+            lmp=lmp,
+        )
+    except OutOfRange:
+        return None
+    starts = _trimester_starts()
+    for slot in slots:
+        if slot.state == "due":
+            since = lmp + timedelta(days=starts[slot.trimester])
+            return Due(slot.code, "due", since, since)
+        if slot.state == "overdue":
+            since = lmp + timedelta(days=starts[slot.trimester + 1])
+            return Due(slot.code, "overdue", since, None, since)
+    return None
+
+
+# -- postnatal -------------------------------------------------------------------------------
+
+# Dates only are recorded: a delivery counts from the start of its day, a visit at midday.
+_VISIT_TIME = time(12, 0)
+
+
+def _postnatal(series: str, born: date, visits: Iterable[date], on: date) -> list[Due]:
+    postnatal = _standard("postnatal")
+    delivered_at = datetime.combine(born, time.min)
+    states = postnatal.postnatal_visits(
+        series,
+        delivered_at=delivered_at,
+        visits=[datetime.combine(d, _VISIT_TIME) for d in visits if born <= d <= on],
+        on=on,
+    )
+    missed = [s for s in states if s.state == "missed"]
+    out = []
+    for s in states:
+        if s.state != "due":
+            continue
+        # The open window is overdue when an earlier window closed without a visit.
+        earlier = [m for m in missed if m.window_end <= s.window_start]
+        if earlier:
+            since = earlier[0].window_end.date()
+            why = "terlewat: " + ", ".join(m.code for m in earlier)
+            out.append(Due(s.code, "overdue", since, s.window_start.date(), since, why))
+        else:
+            since = s.window_start.date()
+            out.append(Due(s.code, "due", since, since))
+    return out
+
+
+def kf_due(*, delivery: date, visits: Iterable[date], on: date) -> list[Due]:
+    """The KF visit whose window is open on `on` (``ilp.standards.postnatal``), overdue when
+    an earlier KF window closed without a visit."""
+    return _postnatal("KF", delivery, visits, on)
+
+
+def kn_due(*, birth: date, visits: Iterable[date], on: date) -> list[Due]:
+    """The KN visit whose window is open on `on` (``ilp.standards.postnatal``), overdue when
+    an earlier KN window closed without a visit."""
+    return _postnatal("KN", birth, visits, on)
+
+
+# -- screening intervals ---------------------------------------------------------------------
+
+
+def screening_due(*, kind: str, birth_date: date, last: date | None, on: date) -> Due | None:
+    """Annual adult (``PTM``, 15–59 y) or elderly (``lansia``, ≥60 y) screening due/overdue."""
+    screening = _standard("screening")
+
+    row = screening.screening_state(kind=kind, birth_date=birth_date, last=last, on=on)
+    if row is None:
+        return None
+    return _as_due(kind, row)

@@ -1,0 +1,202 @@
+"""Special lists: high-risk pregnancies, undernourished or stunted children, "2T" children,
+adults with uncontrolled hypertension or diabetes.
+
+Each list reads the latest relevant record per person of the area in one query, then decides
+in Python (growth categories through ``ilp.standards.growth``, vectorised).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from django.db.models import Q
+
+from ilp.care.models import Observation, Screening
+from ilp.care.worklists import rules
+from ilp.care.worklists.engine import PersonRow, _years_before, area_filter, fmt_date
+from ilp.people.models import Pregnancy, PregnancyOutcome
+from ilp.places.models import Facility
+from ilp.standards.growth import zscores
+from ilp.standards.growth.categories import classify
+
+SPECIAL_LISTS = ("risiko_tinggi", "gizi", "2t", "ht_tidak_terkendali", "dm_tidak_terkendali")
+LABELS = {
+    "risiko_tinggi": "Ibu hamil risiko tinggi (KRT/KRST)",
+    "gizi": "Balita gizi buruk, gizi kurang atau stunting",
+    "2t": "Balita 2T (berat badan tidak naik dua kali berturut-turut)",
+    "ht_tidak_terkendali": "Hipertensi tidak terkendali",
+    "dm_tidak_terkendali": "Diabetes tidak terkendali",
+}
+# Growth measurements older than this are not "latest results" any more.
+GROWTH_MAX_AGE_DAYS = 92
+WASTING = {"gizi_buruk", "gizi_kurang"}
+STUNTING = {"sangat_pendek", "pendek"}
+
+
+@dataclass(slots=True)
+class SpecialItem:
+    person: PersonRow
+    code: str  # e.g. 'krst', 'gizi_buruk', 'pendek', '2t', 'grade_2'
+    label: str
+    date: date  # of the result that put the person on the list
+    detail: dict = field(default_factory=dict)
+
+
+def compute_special_lists(
+    facility: Facility,
+    *,
+    on: date,
+    persons: dict[int, PersonRow],
+    which: tuple[str, ...] = SPECIAL_LISTS,
+) -> dict[str, list[SpecialItem]]:
+    """The special lists of `facility`'s area on `on`, for the persons given (already scoped)."""
+    area = area_filter(facility, "person__")
+    out: dict[str, list[SpecialItem]] = {}
+    if "risiko_tinggi" in which:
+        out["risiko_tinggi"] = _high_risk(area, persons, on)
+    if "gizi" in which or "2t" in which:
+        gizi, two_t = _growth(area, persons, on)
+        if "gizi" in which:
+            out["gizi"] = gizi
+        if "2t" in which:
+            out["2t"] = two_t
+    if "ht_tidak_terkendali" in which:
+        out["ht_tidak_terkendali"] = _latest_abnormal(area, persons, on, rules.INSTRUMENT_BP)
+    if "dm_tidak_terkendali" in which:
+        out["dm_tidak_terkendali"] = _latest_abnormal(area, persons, on, rules.INSTRUMENT_DM)
+    return out
+
+
+def _high_risk(area: Q, persons, on) -> list[SpecialItem]:
+    ongoing = dict(
+        Pregnancy.objects.filter(area, outcome=PregnancyOutcome.ONGOING).values_list(
+            "id", "person_id"
+        )
+    )
+    if not ongoing:
+        return []
+    latest: dict[int, tuple] = {}
+    for preg, d, code, label, score in Screening.objects.filter(
+        encounter__pregnancy_id__in=list(ongoing),
+        instrument=rules.INSTRUMENT_KSPR,
+        date__lte=on,
+    ).values_list("encounter__pregnancy_id", "date", "result_code", "result_label", "score"):
+        if preg not in latest or d >= latest[preg][0]:
+            latest[preg] = (d, code, label, score)
+    out = []
+    for preg, (d, code, label, score) in latest.items():
+        p = persons.get(ongoing[preg])
+        if p is None or code not in rules.KSPR_HIGH_RISK:
+            continue
+        text = label or code.upper()
+        out.append(SpecialItem(p, code, text, d, {"score": score, "pregnancy_id": preg}))
+    # KRST before KRT, then the highest score.
+    out.sort(key=lambda i: (i.code != "krst", -(i.detail["score"] or 0), i.person.name))
+    return out
+
+
+def _growth(area: Q, persons, on) -> tuple[list[SpecialItem], list[SpecialItem]]:
+    since = _years_before(on, 1)
+    rows = Observation.objects.filter(
+        area,
+        person__birth_date__gt=_years_before(on, 5),
+        code__in=(rules.OBS_WEIGHT, rules.OBS_HEIGHT),
+        date__gt=since,
+        date__lte=on,
+    ).values_list("person_id", "code", "date", "value")
+    weights: dict[int, list[tuple[date, float]]] = defaultdict(list)
+    heights: dict[int, list[tuple[date, float]]] = defaultdict(list)
+    for pid, code, d, value in rows:
+        if value is None or pid not in persons:
+            continue
+        (weights if code == rules.OBS_WEIGHT else heights)[pid].append((d, value))
+
+    # Latest weight with the height of the same day (or the latest height before it).
+    pids, sexes, ages, ws, hs, dates = [], [], [], [], [], []
+    for pid, ws_list in weights.items():
+        d, w = max(ws_list)
+        if (on - d).days > GROWTH_MAX_AGE_DAYS:
+            continue
+        h_candidates = [x for x in heights.get(pid, ()) if x[0] <= d]
+        h = max(h_candidates)[1] if h_candidates else np.nan
+        p = persons[pid]
+        pids.append(pid)
+        sexes.append(p.sex)
+        ages.append((d - p.birth_date).days)
+        ws.append(w)
+        hs.append(h)
+        dates.append(d)
+    gizi: list[SpecialItem] = []
+    if pids:
+        age = np.asarray(ages, dtype=np.float64)
+        z = zscores(np.asarray(sexes), age, weight_kg=np.asarray(ws), length_cm=np.asarray(hs))
+        wflh = classify("wflh", z["wflh"], age)
+        lhfa = classify("lhfa", z["lhfa"], age)
+        for i, pid in enumerate(pids):
+            codes = []
+            if wflh[i] in WASTING:
+                codes.append(wflh[i])
+            if lhfa[i] in STUNTING:
+                codes.append(lhfa[i])
+            if not codes:
+                continue
+            label = ", ".join(c.replace("_", " ") for c in codes)
+            detail = {
+                "wflh_z": float(z["wflh"][i]),
+                "lhfa_z": float(z["lhfa"][i]),
+                "codes": codes,
+            }
+            gizi.append(SpecialItem(persons[pid], codes[0], label, dates[i], detail))
+    severity = {"gizi_buruk": 0, "sangat_pendek": 1, "gizi_kurang": 2, "pendek": 3}
+    gizi.sort(key=lambda i: (severity.get(i.code, 9), i.person.name))
+
+    # 2T: the last three weighings in three consecutive months, weight not rising twice.
+    two_t: list[SpecialItem] = []
+    for pid, ws_list in weights.items():
+        by_month: dict[tuple[int, int], tuple[date, float]] = {}
+        for d, w in sorted(ws_list):
+            by_month[(d.year, d.month)] = (d, w)
+        last3 = sorted(by_month.values())[-3:]
+        if len(last3) < 3 or (on - last3[-1][0]).days > 62:
+            continue
+        months = [d.year * 12 + d.month for d, _ in last3]
+        if months[2] - months[1] != 1 or months[1] - months[0] != 1:
+            continue
+        if last3[1][1] <= last3[0][1] and last3[2][1] <= last3[1][1]:
+            two_t.append(
+                SpecialItem(
+                    persons[pid],
+                    "2t",
+                    "Tidak naik 2 kali berturut-turut",
+                    last3[2][0],
+                    {"weights": [w for _, w in last3], "dates": [d for d, _ in last3]},
+                )
+            )
+    two_t.sort(key=lambda i: i.person.name)
+    return gizi, two_t
+
+
+def _latest_abnormal(area: Q, persons, on, instrument: str) -> list[SpecialItem]:
+    latest: dict[int, tuple] = {}
+    rows = Screening.objects.filter(area, instrument=instrument, date__lte=on).values_list(
+        "person_id", "date", "result_code", "result_label", "abnormal", "score"
+    )
+    for pid, d, code, label, abnormal, score in rows:
+        if pid in persons and (pid not in latest or d >= latest[pid][0]):
+            latest[pid] = (d, code, label, abnormal, score)
+    out = [
+        SpecialItem(
+            persons[pid],
+            code,
+            f"{label or code} ({fmt_date(d)})",
+            d,
+            {"score": score},
+        )
+        for pid, (d, code, label, abnormal, score) in latest.items()
+        if abnormal
+    ]
+    out.sort(key=lambda i: (i.date, i.person.name))
+    return out
