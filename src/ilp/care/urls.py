@@ -1,0 +1,55 @@
+"""Care pages: service packages of a person, growth charts, posyandu sessions, work lists.
+
+Mounted by ``ilp.urls`` as ``path("layanan/", include("ilp.care.urls"))``.
+"""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from ilp.care.views import charts, packages, sessions, worklists
+
+app_name = "care"
+
+urlpatterns = [
+    path("orang/<uuid:person_uuid>/", packages.person_care, name="person"),
+    path(
+        "orang/<uuid:person_uuid>/grafik/<str:indicator>.svg",
+        charts.growth_chart,
+        name="growth_chart",
+    ),
+    path("orang/<uuid:person_uuid>/<str:package>/", packages.package_form, name="package"),
+    path(
+        "orang/<uuid:person_uuid>/<str:package>/nilai/",
+        packages.package_evaluate,
+        name="evaluate",
+    ),
+    path("posyandu/<str:code>/", sessions.posyandu_home, name="posyandu"),
+    path("posyandu/<str:code>/sesi/", sessions.session_open_view, name="session_open"),
+    path("posyandu/<str:code>/sesi/<str:on>/", sessions.session_page, name="session"),
+    path(
+        "posyandu/<str:code>/sesi/<str:on>/tutup/",
+        sessions.session_close_view,
+        name="session_close",
+    ),
+    path(
+        "posyandu/<str:code>/sesi/<str:on>/<uuid:person_uuid>/",
+        sessions.session_row_save,
+        name="session_row",
+    ),
+    path(
+        "posyandu/<str:code>/sesi/<str:on>/<uuid:person_uuid>/hadir/",
+        sessions.session_attendance,
+        name="session_attendance",
+    ),
+    path("kerja/", worklists.worklist_index, name="worklists"),
+    path("kerja/<str:code>/", worklists.worklist_page, name="worklist"),
+    path("kerja/<str:code>/excel/", worklists.worklist_excel, name="worklist_excel"),
+    path("kerja/<str:code>/khusus/", worklists.special_page, name="special"),
+    path("kerja/<str:code>/kohort/<str:register>/", worklists.kohort_page, name="kohort"),
+    path(
+        "kerja/<str:code>/kohort/<str:register>/excel/",
+        worklists.kohort_excel,
+        name="kohort_excel",
+    ),
+]

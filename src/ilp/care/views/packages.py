@@ -1,0 +1,341 @@
+"""A person's care page and the service-package forms (ANC, delivery, KF, KN, balita,
+immunisation, school, adult, elderly, home visit).
+
+As the user types, htmx posts the form to the evaluate endpoint, which calls
+``evaluate_package`` (no writes) and answers with the computed results, the alert box and the
+messages under each field (out-of-band swaps). Saving calls ``encounter_record`` with the
+form's client id, so a double submit is stored once; on error the form comes back with
+everything typed and the services' messages next to the fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ilp.accounts.scoping import can_view_personal_data
+from ilp.accounts.views import client_ip, role_required
+from ilp.care import services as care_services
+from ilp.care.charts import CHARTS, child_points, growth_chart_svg
+from ilp.care.forms import QUESTIONNAIRE_KEYS, PackageForm, default_measured, hint_id
+from ilp.care.models import Encounter, ServicePackage, Task, TaskStatus
+from ilp.care.services.packages import ALLOWED
+from ilp.care.views.common import can_record, put_errors
+from ilp.care.views.results import alert_lines, decorate
+from ilp.core.exceptions import ApplicationError, Conflict, ValidationFailed
+from ilp.people.models import Person, PregnancyOutcome
+from ilp.people.selectors import person_detail, person_life_stage
+from ilp.places.models import Facility, FacilityKind
+
+PACKAGE_LABELS = dict(ServicePackage.choices)
+PLACE_OF_FACILITY = {
+    FacilityKind.POSYANDU: "posyandu",
+    FacilityKind.PUSTU: "pustu",
+    FacilityKind.PUSKESMAS: "puskesmas",
+}
+CHART_MONTHS = 60
+
+
+def packages_for(person: Person, on) -> list[str]:
+    """The service packages that fit the person's life stage and pregnancies on `on`."""
+    stages = set(person_life_stage(person, on)["stages"])
+    days = (on - person.birth_date).days
+    out: list[str] = []
+    if person.sex == "F":
+        ongoing = any(p.outcome == PregnancyOutcome.ONGOING for p in person.pregnancies.all())
+        recent = any(
+            p.outcome_date and 0 <= (on - p.outcome_date).days <= 42
+            for p in person.pregnancies.all()
+        )
+        if ongoing:
+            out += ["anc", "delivery"]
+        if ongoing or recent:
+            out.append("postpartum")
+    if days <= 28:
+        out.append("newborn")
+    if days < CHART_MONTHS * 30.4375:
+        out.append("child")
+    if days < 18 * 365.25 or "anc" in out or person.sex == "F":
+        out.append("immunization")
+    if stages & {"school_age", "adolescent", "preschool"} and days >= 5 * 365:
+        out.append("school")
+    if "adult" in stages or (stages & {"adolescent"} and days >= 15 * 365.25):
+        out.append("adult")
+    if "elderly" in stages:
+        out.append("elderly")
+    out.append("home_visit")
+    return [p for p in dict.fromkeys(out) if p in ALLOWED]
+
+
+def _place_kinds(user) -> list[str]:
+    facility = user.facility
+    kinds = []
+    if facility is not None and facility.kind in PLACE_OF_FACILITY:
+        kinds.append(PLACE_OF_FACILITY[facility.kind])
+    kinds.append("home")
+    return kinds
+
+
+def _facility_for(user) -> Facility | None:
+    f = user.facility
+    return f if f is not None and f.kind in PLACE_OF_FACILITY else None
+
+
+def _charts(person: Person) -> list[dict[str, Any]]:
+    if (timezone.localdate() - person.birth_date).days >= CHART_MONTHS * 30.4375 + 366:
+        return []
+    out = []
+    for indicator in CHARTS:
+        svg = growth_chart_svg(
+            indicator=indicator,
+            sex=person.sex,
+            birth_date=person.birth_date,
+            points=child_points(person, indicator),
+        )
+        # Built by ilp.care.charts from numbers, with every text escaped.
+        out.append({"indicator": indicator, "svg": mark_safe(svg)})  # noqa: S308
+    return out
+
+
+@require_GET
+@role_required(can_view_personal_data)
+def person_care(request: HttpRequest, person_uuid) -> HttpResponse:
+    """The care side of a person: services to record, recent encounters, open tasks and, for
+    children under five, the growth charts."""
+    person = person_detail(request.user, person_uuid, ip=client_ip(request))
+    today = timezone.localdate()
+    encounters = list(
+        Encounter.objects.filter(person=person)
+        .select_related("facility")
+        .order_by("-date", "-pk")[:20]
+    )
+    for e in encounters:
+        e.result_rows = decorate(e.results)
+        e.alert_rows = alert_lines(e.alerts)
+    tasks = list(
+        Task.objects.filter(person=person, status=TaskStatus.OPEN).order_by("due_date", "pk")
+    )
+    packages = packages_for(person, today) if can_record(request.user) else []
+    return render(
+        request,
+        "care/person.html",
+        {
+            "person": person,
+            "stage": person_life_stage(person, today),
+            "packages": [(p, PACKAGE_LABELS[p]) for p in packages],
+            "encounters": encounters,
+            "tasks": tasks,
+            "charts": _charts(person),
+            "highlight": request.GET.get("baru", ""),
+        },
+    )
+
+
+def _build_form(request: HttpRequest, person: Person, package: str, data=None) -> PackageForm:
+    today = timezone.localdate()
+    initial: dict[str, Any] = {"on": today}
+    kinds = _place_kinds(request.user)
+    initial["place_kind"] = kinds[0]
+    if "measured" in ALLOWED[package]:
+        initial["measured"] = default_measured(person.birth_date, today)
+    return PackageForm(
+        data, package=package, allowed=ALLOWED[package], place_kinds=kinds, initial=initial
+    )
+
+
+def _evaluate(person: Person, form: PackageForm, package: str):
+    on = form.visit_date() or timezone.localdate()
+    return care_services.evaluate_package(
+        person=person, on=on, package=package, values=form.values()
+    )
+
+
+def _check_package(package: str) -> None:
+    if package not in ALLOWED:
+        raise Http404
+
+
+def _results_context(evaluation, form: PackageForm | None = None) -> dict[str, Any]:
+    field_keys = set()
+    if form is not None:
+        field_keys = set(form.fields) | set(QUESTIONNAIRE_KEYS) | {"on"}
+    general = []
+    for key, msgs in (evaluation.errors or {}).items():
+        name = key.replace(".", "-")
+        if name not in field_keys and key not in field_keys:
+            general.extend(msgs)
+    return {
+        "results": decorate(evaluation.results),
+        "alerts": alert_lines(evaluation.alerts),
+        "errors": evaluation.errors,
+        "warnings": evaluation.warnings,
+        "general_errors": general,
+        "has_warnings": bool(evaluation.warnings),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(can_record)
+def package_form(request: HttpRequest, person_uuid, package: str) -> HttpResponse:
+    """Show or save one service package for one person."""
+    _check_package(package)
+    person = person_detail(request.user, person_uuid, ip=client_ip(request))
+    facility = _facility_for(request.user)
+    form = _build_form(request, person, package, request.POST if request.method == "POST" else None)
+    evaluation = None
+    status = 200
+    if request.method == "POST":
+        if facility is None:
+            form.add_error(None, _("Akun Anda tidak terhubung ke posyandu, pustu atau puskesmas."))
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = care_services.encounter_record(
+                    actor=request.user,
+                    person=person,
+                    on=data["on"],
+                    package=package,
+                    place_kind=data["place_kind"],
+                    facility=facility,
+                    values=form.values(),
+                    confirm_unusual=data["confirm_unusual"],
+                    client_id=data["client_id"],
+                    notes=data["notes"],
+                )
+            except ValidationFailed as exc:
+                if exc.code == "needs_confirmation":
+                    # Shown as warnings under the fields (from the evaluation below).
+                    form.needs_confirmation = True
+                    form.add_error(None, str(exc.message))
+                else:
+                    # Questionnaire messages show in their fieldset (from the evaluation).
+                    shown = {k: v for k, v in exc.fields.items() if k not in QUESTIONNAIRE_KEYS}
+                    if shown:
+                        put_errors(
+                            ValidationFailed(exc.message, fields=shown),
+                            form,
+                            aliases=_aliases(form),
+                        )
+                    else:
+                        form.add_error(None, str(exc.message))
+            except Conflict as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                if result.created:
+                    messages.success(
+                        request,
+                        _("%(package)s untuk %(name)s tersimpan.")
+                        % {"package": PACKAGE_LABELS[package], "name": person.full_name},
+                    )
+                else:
+                    messages.info(request, _("Formulir ini sudah tersimpan sebelumnya."))
+                url = reverse("care:person", kwargs={"person_uuid": person.uuid})
+                return redirect(f"{url}?baru={result.encounter.uuid}#enc-{result.encounter.uuid}")
+        status = 422
+        evaluation = _evaluate(person, form, package)
+    context = {
+        "person": person,
+        "package": package,
+        "package_label": PACKAGE_LABELS[package],
+        "form": form,
+        "groups": form.groups(),
+        "facility": facility,
+        "needs_confirmation": getattr(form, "needs_confirmation", False),
+        "age_text": _age_text(person),
+    }
+    if evaluation is not None:
+        context.update(_results_context(evaluation, form))
+        if not context["needs_confirmation"]:
+            context["needs_confirmation"] = bool(evaluation.warnings)
+    _annotate(
+        context["groups"],
+        errors=evaluation.errors if evaluation is not None else {},
+        warnings=evaluation.warnings if evaluation is not None else {},
+    )
+    return render(request, "care/package.html", context, status=status)
+
+
+def _annotate(groups, *, errors: dict, warnings: dict) -> None:
+    """Give every bound field its hint key and warnings, every questionnaire its messages."""
+    for g in groups:
+        if g.kind == "plain":
+            for f in g.fields:
+                f.hint_key = f.name
+                f.warnings = warnings.get(f.name, [])
+        elif g.kind == "doses":
+            for row in g.fields:
+                for f in row:
+                    f.hint_key = f.name
+                    f.warnings = warnings.get(f.name.replace("-", "."), [])
+            g.errors = errors.get("doses", [])
+        else:
+            g.errors = errors.get(g.key, [])
+            g.warnings = warnings.get(g.key, [])
+
+
+def _aliases(form: PackageForm) -> dict[str, str]:
+    """Service keys whose form field has another name (doses.0.x → doses-0-x)."""
+    return {name.replace("-", "."): name for name in form.fields if name.startswith("doses-")}
+
+
+@require_POST
+@role_required(can_record)
+def package_evaluate(request: HttpRequest, person_uuid, package: str) -> HttpResponse:
+    """htmx: the instant results of what has been typed so far (nothing is stored)."""
+    _check_package(package)
+    person = person_detail(request.user, person_uuid)
+    form = _build_form(request, person, package, request.POST)
+    try:
+        evaluation = _evaluate(person, form, package)
+    except ApplicationError as exc:
+        return render(
+            request,
+            "care/_evaluation.html",
+            {"general_errors": [str(exc.message)], "oob": True, "form": form},
+        )
+    context = _results_context(evaluation, form)
+    context["oob"] = True
+    context["hints"] = _hints(form, evaluation)
+    context["form"] = form
+    return render(request, "care/_evaluation.html", context)
+
+
+def _hints(form: PackageForm, evaluation) -> list[dict[str, Any]]:
+    """One entry per field hint, so stale messages are cleared as well as new ones shown."""
+    keys = [
+        n
+        for n in form.fields
+        if "__" not in n and n not in ("client_id", "confirm_unusual", "notes", "place_kind")
+    ]
+    keys += [k for k in QUESTIONNAIRE_KEYS if k in form.allowed and k != "doses"]
+    out = []
+    for key in keys:
+        service_key = key.replace("-", ".") if key.startswith("doses-") else key
+        out.append(
+            {
+                "id": hint_id(service_key),
+                "errors": evaluation.errors.get(service_key, []),
+                "warnings": evaluation.warnings.get(service_key, []),
+            }
+        )
+    return out
+
+
+def _age_text(person: Person) -> str:
+    from ilp.standards.lifestage import completed_months
+
+    months = completed_months(person.birth_date, timezone.localdate())
+    if months < 24:
+        days = (timezone.localdate() - person.birth_date).days
+        if days < 60:
+            return _("%(d)d hari") % {"d": days}
+        return _("%(m)d bulan") % {"m": months}
+    return _("%(y)d tahun %(m)d bulan") % {"y": months // 12, "m": months % 12}

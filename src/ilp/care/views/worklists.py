@@ -1,0 +1,222 @@
+"""Work-list pages: who is due or overdue at a posyandu, pustu or puskesmas on a date (sorted
+by urgency, printable as the kader's field sheet, exported to Excel), the special lists and
+the kohort registers. All reads go through the scoped, audited selectors of
+``ilp.care.worklists`` and ``ilp.care.kohort``.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from ilp.accounts.models import Role
+from ilp.accounts.scoping import can_view_personal_data
+from ilp.accounts.views import client_ip, role_required
+from ilp.care.exports import KOHORT_TITLES, write_kohort_xlsx, write_worklist_xlsx
+from ilp.care.forms import DATE_INPUT_FORMATS, DateInput
+from ilp.care.kohort import REGISTERS, columns, kohort_for_user
+from ilp.care.worklists import (
+    ITEM_KINDS,
+    SPECIAL_LISTS,
+    facilities_for_user,
+    facility_for_user,
+    special_lists_for_user,
+    worklist_for_user,
+)
+from ilp.care.worklists.special import LABELS as SPECIAL_LABELS_SOURCE
+
+ITEM_LABELS = {
+    "imunisasi": _("Imunisasi"),
+    "anc": _("Pemeriksaan kehamilan (ANC)"),
+    "kf": _("Kunjungan nifas (KF)"),
+    "kn": _("Kunjungan neonatal (KN)"),
+    "timbang": _("Penimbangan balita"),
+    "skrining": _("Skrining PTM/lansia"),
+    "tindak-lanjut": _("Tindak lanjut"),
+    "kunjungan-rumah": _("Kunjungan rumah"),
+}
+SPECIAL_LABELS = {
+    "risiko_tinggi": _("Ibu hamil risiko tinggi (KRT/KRST)"),
+    "gizi": _("Balita gizi buruk, gizi kurang atau stunting"),
+    "2t": _("Balita 2T (berat badan tidak naik dua kali berturut-turut)"),
+    "ht_tidak_terkendali": _("Hipertensi tidak terkendali"),
+    "dm_tidak_terkendali": _("Diabetes tidak terkendali"),
+}
+STATE_LABELS = {"due": _("Jatuh tempo"), "overdue": _("Terlambat")}
+CLUSTER_CHOICES = [("", _("Semua klaster")), ("k2", _("Klaster 2")), ("k3", _("Klaster 3"))]
+
+
+class WorklistFilterForm(forms.Form):
+    on = forms.DateField(
+        label=_("Tanggal"), required=False, input_formats=DATE_INPUT_FORMATS, widget=DateInput
+    )
+    cluster = forms.ChoiceField(label=_("Klaster"), choices=CLUSTER_CHOICES, required=False)
+    kind = forms.MultipleChoiceField(
+        label=_("Jenis layanan"),
+        choices=[(k, ITEM_LABELS.get(k, k)) for k in ITEM_KINDS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def on_date(self):
+        if self.is_valid() and self.cleaned_data.get("on"):
+            return self.cleaned_data["on"]
+        return timezone.localdate()
+
+
+@require_GET
+@role_required(can_view_personal_data)
+def worklist_index(request: HttpRequest) -> HttpResponse:
+    """The facilities whose work lists the user may open (a kader goes straight to theirs)."""
+    facilities = list(facilities_for_user(request.user).order_by("kind", "name"))
+    if request.user.role == Role.KADER and len(facilities) == 1:
+        return redirect("care:worklist", code=facilities[0].code)
+    return render(request, "care/worklists.html", {"facilities": facilities})
+
+
+def _filtered(request: HttpRequest, code: str) -> tuple[Any, WorklistFilterForm, list]:
+    form = WorklistFilterForm(request.GET or None)
+    on = form.on_date()
+    cluster = kinds = None
+    if form.is_valid():
+        cluster = form.cleaned_data.get("cluster") or None
+        kinds = form.cleaned_data.get("kind") or None
+    facility = facility_for_user(request.user, code)
+    items = worklist_for_user(
+        request.user, facility, on=on, cluster=cluster, kinds=kinds, ip=client_ip(request)
+    )
+    items.sort(key=lambda i: i.sort_key())
+    return facility, form, items
+
+
+@require_GET
+@role_required(can_view_personal_data)
+def worklist_page(request: HttpRequest, code: str) -> HttpResponse:
+    facility, form, items = _filtered(request, code)
+    rows = [
+        {
+            "i": i,
+            "item_label": ITEM_LABELS.get(i.item, i.item),
+            "state_label": STATE_LABELS.get(i.state, i.state),
+        }
+        for i in items
+    ]
+    return render(
+        request,
+        "care/worklist.html",
+        {
+            "facility": facility,
+            "form": form,
+            "items": items,
+            "rows": rows,
+            "on": form.on_date(),
+            "query": request.GET.urlencode(),
+            "registers": [(r, KOHORT_TITLES[r]) for r in REGISTERS],
+        },
+    )
+
+
+def _xlsx_response(buffer: io.BytesIO, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@role_required(can_view_personal_data)
+def worklist_excel(request: HttpRequest, code: str) -> HttpResponse:
+    facility, form, items = _filtered(request, code)
+    on = form.on_date()
+    buffer = io.BytesIO()
+    write_worklist_xlsx(
+        items, buffer, title=f"Daftar kerja {facility.name} {on.strftime('%d-%m-%Y')}"
+    )
+    return _xlsx_response(buffer, f"daftar-kerja-{facility.code}-{on.isoformat()}.xlsx")
+
+
+@require_GET
+@role_required(can_view_personal_data)
+def special_page(request: HttpRequest, code: str) -> HttpResponse:
+    form = WorklistFilterForm(request.GET or None)
+    on = form.on_date()
+    facility = facility_for_user(request.user, code)
+    lists = special_lists_for_user(request.user, facility, on=on, ip=client_ip(request))
+    sections = [
+        {
+            "code": key,
+            "label": SPECIAL_LABELS.get(key, SPECIAL_LABELS_SOURCE.get(key, key)),
+            "items": lists.get(key, []),
+        }
+        for key in SPECIAL_LISTS
+    ]
+    return render(
+        request,
+        "care/special.html",
+        {"facility": facility, "form": form, "on": on, "sections": sections},
+    )
+
+
+def _kohort(request: HttpRequest, code: str, register: str):
+    if register not in REGISTERS:
+        raise Http404
+    form = WorklistFilterForm(request.GET or None)
+    on = form.on_date()
+    facility = facility_for_user(request.user, code)
+    rows = kohort_for_user(request.user, facility, register, on=on, ip=client_ip(request))
+    return facility, form, on, rows
+
+
+@require_GET
+@role_required(can_view_personal_data)
+def kohort_page(request: HttpRequest, code: str, register: str) -> HttpResponse:
+    facility, form, on, rows = _kohort(request, code, register)
+    cols = columns(register)
+    table = [[_display(r.get(key)) for key, _label in cols] for r in rows]
+    return render(
+        request,
+        "care/kohort.html",
+        {
+            "facility": facility,
+            "form": form,
+            "on": on,
+            "register": register,
+            "title": KOHORT_TITLES[register],
+            "headers": [label for _key, label in cols],
+            "rows": table,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _display(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%d-%m-%Y")
+    if value is True:
+        return "✓"
+    if value is False:
+        return ""
+    return str(value)
+
+
+@require_GET
+@role_required(can_view_personal_data)
+def kohort_excel(request: HttpRequest, code: str, register: str) -> HttpResponse:
+    facility, _form, on, rows = _kohort(request, code, register)
+    buffer = io.BytesIO()
+    write_kohort_xlsx(
+        register, rows, buffer, title=f"{KOHORT_TITLES[register]} {facility.name} {on.year}"
+    )
+    return _xlsx_response(buffer, f"kohort-{register}-{facility.code}-{on.isoformat()}.xlsx")
