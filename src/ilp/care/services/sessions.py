@@ -201,11 +201,13 @@ def session_record_weighing(
             client_id=client_id,
             confirm_unusual=confirm_unusual,
         )
-        updated = Attendance.objects.filter(session=session, person=person).update(present=True)
-        if not updated:
-            Attendance.objects.get_or_create(
-                session=session, person=person, defaults={"present": True}
-            )
+        # One upsert on the (session, person) unique key.
+        Attendance.objects.bulk_create(
+            [Attendance(session=session, person=person, present=True)],
+            update_conflicts=True,
+            unique_fields=["session", "person"],
+            update_fields=["present"],
+        )
     return result
 
 
