@@ -319,8 +319,8 @@ def test_growth_lists_normal_child_absent(district):
     rina = district.rina
     f = district.pos_ampel_timur_f
     weigh(rina, date(2025, 1, 6), f, 8.2, 71.0)
-    weigh(rina, date(2025, 2, 6), f, 8.4, 72.0)
-    weigh(rina, date(2025, 3, 6), f, 8.6, 73.0)
+    weigh(rina, date(2025, 2, 6), f, 8.6, 72.0)
+    weigh(rina, date(2025, 3, 6), f, 9.0, 73.0)
     on = date(2025, 3, 10)
     lists = compute_special_lists(f, on=on, persons=load_persons(f, on))
     assert lists["gizi"] == [] and lists["2t"] == []

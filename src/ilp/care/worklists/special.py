@@ -15,6 +15,7 @@ import numpy as np
 from django.db.models import Q
 
 from ilp.care.models import Observation, Screening
+from ilp.care.services.trend import weight_trend
 from ilp.care.worklists import rules
 from ilp.care.worklists.engine import PersonRow, _years_before, area_filter, fmt_date
 from ilp.people.models import Pregnancy, PregnancyOutcome
@@ -26,7 +27,7 @@ SPECIAL_LISTS = ("risiko_tinggi", "gizi", "2t", "ht_tidak_terkendali", "dm_tidak
 LABELS = {
     "risiko_tinggi": "Ibu hamil risiko tinggi (KRT/KRST)",
     "gizi": "Balita gizi buruk, gizi kurang atau stunting",
-    "2t": "Balita 2T (berat badan tidak naik dua kali berturut-turut)",
+    "2t": "Balita 2T (berat badan tidak naik dua bulan berturut-turut, tabel KBM)",
     "ht_tidak_terkendali": "Hipertensi tidak terkendali",
     "dm_tidak_terkendali": "Diabetes tidak terkendali",
 }
@@ -153,26 +154,23 @@ def _growth(area: Q, persons, on) -> tuple[list[SpecialItem], list[SpecialItem]]
     severity = {"gizi_buruk": 0, "sangat_pendek": 1, "gizi_kurang": 2, "pendek": 3}
     gizi.sort(key=lambda i: (severity.get(i.code, 9), i.person.name))
 
-    # 2T: the last three weighings in three consecutive months, weight not rising twice.
+    # 2T: the KMS trend rule of the care services (KBM table) on the latest weighing of each
+    # child weighed in the last two months.
     two_t: list[SpecialItem] = []
     for pid, ws_list in weights.items():
-        by_month: dict[tuple[int, int], tuple[date, float]] = {}
-        for d, w in sorted(ws_list):
-            by_month[(d.year, d.month)] = (d, w)
-        last3 = sorted(by_month.values())[-3:]
-        if len(last3) < 3 or (on - last3[-1][0]).days > 62:
+        ws_sorted = sorted(ws_list)
+        d, w = ws_sorted[-1]
+        if (on - d).days > 62 or len(ws_sorted) < 3:
             continue
-        months = [d.year * 12 + d.month for d, _ in last3]
-        if months[2] - months[1] != 1 or months[1] - months[0] != 1:
-            continue
-        if last3[1][1] <= last3[0][1] and last3[2][1] <= last3[1][1]:
+        t = weight_trend(persons[pid].birth_date, d, w, ws_sorted[:-1])
+        if t.two_t:
             two_t.append(
                 SpecialItem(
                     persons[pid],
                     "2t",
                     "Tidak naik 2 kali berturut-turut",
-                    last3[2][0],
-                    {"weights": [w for _, w in last3], "dates": [d for d, _ in last3]},
+                    d,
+                    {"gain_g": t.gain_g, "kbm_g": t.kbm_g, "reason": t.reason},
                 )
             )
     two_t.sort(key=lambda i: i.person.name)
