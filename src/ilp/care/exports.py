@@ -1,0 +1,121 @@
+"""Work lists and kohort registers as CSV and Excel (openpyxl).
+
+The work-list CSV has exactly the columns ``person_id, nik, name, birth_date, item, state,
+since``; ``person_id`` is the person's ILP number (``Person.local_id``): always present, unique,
+and readable on a printed list (the public UUID is for the API). Dates are ISO (YYYY-MM-DD).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from datetime import date
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from ilp.care.kohort import columns as kohort_columns
+from ilp.care.worklists import WorkItem
+
+WORKLIST_COLUMNS = ("person_id", "nik", "name", "birth_date", "item", "state", "since")
+WORKLIST_HEADERS_ID = (
+    "Nomor ILP",
+    "NIK",
+    "Nama",
+    "Tanggal lahir",
+    "Layanan",
+    "Status",
+    "Sejak",
+    "Keterangan",
+)
+KOHORT_TITLES = {"ibu": "Kohort Ibu", "bayi": "Kohort Bayi", "balita": "Kohort Balita"}
+
+
+def worklist_rows(items: Iterable[WorkItem]) -> list[tuple]:
+    """One tuple per person and item, in `WORKLIST_COLUMNS` order (dates as `date`)."""
+    return [
+        (
+            i.person.local_id,
+            i.person.nik or "",
+            i.person.name,
+            i.person.birth_date,
+            i.item,
+            i.state,
+            i.since,
+        )
+        for i in items
+    ]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def write_worklist_csv(items: Iterable[WorkItem], out: IO[str]) -> int:
+    """Write the work list as CSV (header + rows) to `out`; return the number of rows."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(WORKLIST_COLUMNS)
+    rows = worklist_rows(items)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return len(rows)
+
+
+def _autosize(ws, widths: list[int]) -> None:
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 8), 60)
+
+
+def _sheet(ws, headers: list[str], rows: Iterable[list], title: str | None = None) -> None:
+    r0 = 1
+    if title:
+        ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=12)
+        r0 = 3
+    for c, h in enumerate(headers, start=1):
+        ws.cell(row=r0, column=c, value=h).font = Font(bold=True)
+    widths = [len(h) for h in headers]
+    for r, row in enumerate(rows, start=r0 + 1):
+        for c, v in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c, value=v)
+            if isinstance(v, date):
+                cell.number_format = "yyyy-mm-dd"
+                widths[c - 1] = max(widths[c - 1], 10)
+            elif v is not None:
+                widths[c - 1] = max(widths[c - 1], len(str(v)))
+    ws.freeze_panes = ws.cell(row=r0 + 1, column=1)
+    _autosize(ws, widths)
+
+
+def write_worklist_xlsx(
+    items: Iterable[WorkItem], out: IO[bytes] | str, *, title: str = ""
+) -> None:
+    """The work list as one Excel sheet (the CSV columns plus the reason, Indonesian headers)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Daftar kerja"
+    items = list(items)
+    rows = [[*row, i.why] for row, i in zip(worklist_rows(items), items, strict=True)]
+    _sheet(ws, list(WORKLIST_HEADERS_ID), rows, title or None)
+    wb.save(out)
+
+
+def write_kohort_xlsx(
+    register: str, rows: list[dict], out: IO[bytes] | str, *, title: str = ""
+) -> None:
+    """A kohort register (rows from :mod:`ilp.care.kohort`) as one Excel sheet."""
+    cols = kohort_columns(register)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = KOHORT_TITLES[register]
+    data = [[r.get(key) for key, _ in cols] for r in rows]
+    _sheet(
+        ws,
+        ["No", *[h for _, h in cols]],
+        ([n, *d] for n, d in enumerate(data, 1)),
+        title or KOHORT_TITLES[register],
+    )
+    wb.save(out)
