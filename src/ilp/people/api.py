@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from ilp.accounts.scoping import can_register
@@ -102,10 +103,19 @@ def _address_kwargs(area: Area) -> dict[str, Area | None]:
     return {"rt": None, "hamlet": None, "village": area}
 
 
-def _renamed_area_field(exc: ValidationFailed) -> ValidationFailed:
-    """The services report the address on "area"; the API's field is "area_code"."""
-    if "area" in exc.fields:
-        exc.fields["area_code"] = exc.fields.pop("area")
+_ADDRESS_FIELDS = ("area", "rt", "hamlet", "village")
+
+
+def _as_validation_failed(exc: ValidationFailed | DjangoValidationError) -> ValidationFailed:
+    """The services report the address on "area"; the API's field is "area_code". A model
+    `full_clean()` refusal that slipped past the services' own checks becomes the same 422
+    instead of a server error."""
+    if isinstance(exc, DjangoValidationError):
+        fields = getattr(exc, "message_dict", None) or {"body": exc.messages}
+        exc = ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=fields)
+    for name in _ADDRESS_FIELDS:
+        if name in exc.fields:
+            exc.fields.setdefault("area_code", []).extend(exc.fields.pop(name))
     return exc
 
 
@@ -268,10 +278,10 @@ def register_person(request: HttpRequest, payload: PersonIn):
             confirm_not_duplicate=payload.confirm_not_duplicate,
             ip=client_ip(request),
         )
-    except ValidationFailed as exc:
-        raise _renamed_area_field(exc) from None
+    except (ValidationFailed, DjangoValidationError) as exc:
+        raise _as_validation_failed(exc) from None
     person = Person.objects.select_related("village", "hamlet", "rt", "family").get(pk=person.pk)
-    return 201, _person_out(person)
+    return Status(201, _person_out(person))
 
 
 @persons.get("/{person_uuid}", response={200: PersonOut, **ERRORS_READ})
@@ -304,7 +314,7 @@ def register_pregnancy(request: HttpRequest, person_uuid: str, payload: Pregnanc
             code="pregnancy_ongoing",
             fields={"person": [_("Ibu ini masih tercatat sedang hamil.")]},
         ) from None
-    return 201, _pregnancy_out(pregnancy)
+    return Status(201, _pregnancy_out(pregnancy))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,10 +340,10 @@ def register_family(request: HttpRequest, payload: FamilyIn):
             confirm_not_duplicate=payload.confirm_not_duplicate,
             ip=client_ip(request),
         )
-    except ValidationFailed as exc:
-        raise _renamed_area_field(exc) from None
+    except (ValidationFailed, DjangoValidationError) as exc:
+        raise _as_validation_failed(exc) from None
     family = Family.objects.select_related("village", "hamlet", "rt").get(pk=family.pk)
-    return 201, _family_out(user, family)
+    return Status(201, _family_out(user, family))
 
 
 @families.get("/{family_uuid}", response={200: FamilyOut, **ERRORS_READ})
