@@ -26,7 +26,7 @@ DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
 # htmx field check as the user types: posts the enclosing form, shows the answer below.
 _CHECK = {
     "hx-post": reverse_lazy("people:check_field"),
-    "hx-trigger": "change, keyup changed delay:600ms",
+    "hx-trigger": "input changed delay:500ms, change",
     "hx-target": "next .hint",
     "hx-swap": "innerHTML",
     "hx-sync": "this:replace",
