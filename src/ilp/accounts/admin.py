@@ -18,7 +18,10 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["facility", "area"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Peran dan wilayah kerja"), {"fields": ("role", "facility", "area", "cluster", "phone")}),
+        (
+            _("Peran dan wilayah kerja"),
+            {"fields": ("role", "facility", "area", "cluster", "phone")},
+        ),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
