@@ -15,6 +15,7 @@ def _fast_password_hasher(settings):
     # The district fixture creates eleven users; the default hasher makes that slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+
 NO_PERSONAL_DATA = ["norole", "ppa", "camat_barat", "kades_ampel"]
 
 

@@ -144,9 +144,7 @@ def test_bad_member_input_shows_message_on_the_field_and_saves_nothing(
         change = {"birth_date": (timezone.localdate() + timedelta(days=3)).strftime("%d-%m-%Y")}
     people, families = Person.objects.count(), Family.objects.count()
     client = client_for(district.bidan_ampel)
-    response = client.post(
-        URL, _family_post(district.rt_ampel_barat, [HEAD, {**SPOUSE, **change}])
-    )
+    response = client.post(URL, _family_post(district.rt_ampel_barat, [HEAD, {**SPOUSE, **change}]))
     assert response.status_code == 200
     row = response.context["formset"].forms[1]
     assert any(message in e for e in row.errors[field]), row.errors
@@ -334,9 +332,7 @@ def test_field_check_reports_dates(client_for, district):
     assert "Tanggal lahir tidak boleh di masa depan." in _check(
         client, "members-1-birth_date", {"members-1-birth_date": future}
     )
-    assert "Umur lebih dari 120 tahun" in _check(
-        client, "birth_date", {"birth_date": "1890-01-01"}
-    )
+    assert "Umur lebih dari 120 tahun" in _check(client, "birth_date", {"birth_date": "1890-01-01"})
     assert "Tanggal tidak valid" in _check(client, "birth_date", {"birth_date": "99-99-2000"})
     assert _check(client, "birth_date", {"birth_date": "12-03-1985"}).strip() == ""
 
