@@ -89,7 +89,7 @@ class Person(BaseModel):
     bpjs_number = models.CharField(_("nomor BPJS"), max_length=13, blank=True)
     full_name = models.CharField(_("nama lengkap"), max_length=120)
     # Lower-case, single-spaced copy of full_name: the prefix search runs on its index.
-    name_key = models.CharField(max_length=120, db_index=True, editable=False)
+    name_key = models.CharField(max_length=120, editable=False)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("tanggal lahir"), db_index=True)
     birth_place = models.CharField(_("tempat lahir"), max_length=80, blank=True)
@@ -130,6 +130,8 @@ class Person(BaseModel):
         verbose_name = _("penduduk")
         verbose_name_plural = _("penduduk")
         indexes = [
+            # person_search: name prefix as a range, ordered by (name_key, id), first 20.
+            models.Index(fields=["name_key", "id"], name="person_name_search"),
             models.Index(fields=["village", "birth_date"]),
             models.Index(fields=["hamlet", "birth_date"]),
         ]

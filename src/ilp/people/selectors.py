@@ -11,7 +11,7 @@ from datetime import date
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,8 +61,9 @@ def person_search(
     elif text.upper().startswith("ILP"):
         results = list(base.filter(local_id=text.upper())[:limit])
     else:
-        key = name_key(text)
-        results = list(base.filter(name_key__startswith=key).order_by("name_key", "pk")[:limit])
+        results = list(
+            base.filter(_name_prefix_q(name_key(text))).order_by("name_key", "pk")[:limit]
+        )
     audit_record(
         user=user,
         action="search",
@@ -71,6 +72,14 @@ def person_search(
         detail={"query_kind": _query_kind(text), "result_ids": [p.pk for p in results]},
     )
     return results
+
+
+def _name_prefix_q(key: str) -> Q:
+    """Names starting with `key`. The range bounds let PostgreSQL walk the (name_key, id)
+    index in order under any collation (a LIKE prefix can use it only under "C"); the
+    startswith keeps the result exact where a collation orders punctuation loosely."""
+    upper = key[:-1] + chr(ord(key[-1]) + 1)
+    return Q(name_key__gte=key, name_key__lt=upper, name_key__startswith=key)
 
 
 def _query_kind(text: str) -> str:

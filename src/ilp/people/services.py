@@ -122,6 +122,16 @@ def _check_person(data: PersonData, prefix: str, errors: dict[str, list[str]]) -
     return _Checked(data, nik, flags)
 
 
+def person_validate(data: PersonData) -> tuple[dict[str, list[str]], str | None, list[str]]:
+    """Check one person's fields without saving: (errors per field, compact NIK, NIK flags).
+
+    The registration form's as-you-type check calls this, so it shows exactly the messages
+    that saving would."""
+    errors: dict[str, list[str]] = {}
+    checked = _check_person(data, "", errors)
+    return errors, checked.nik, checked.flags
+
+
 def _resolve_address(
     actor: User, *, rt: Area | None, hamlet: Area | None, village: Area | None
 ) -> tuple[Area | None, Area | None, Area]:

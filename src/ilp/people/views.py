@@ -46,9 +46,9 @@ from ilp.people.selectors import (
 from ilp.people.services import (
     DuplicateSuspected,
     PersonData,
-    _check_person,
     family_register,
     person_register,
+    person_validate,
     pregnancy_register,
 )
 from ilp.places.models import AreaLevel
@@ -315,8 +315,7 @@ def check_field(request: HttpRequest) -> HttpResponse:
             nik=value("nik"),
             bpjs_number=value("bpjs_number"),
         )
-        found: dict[str, list[str]] = {}
-        checked = _check_person(data, "", found)
+        found, checked_nik, nik_flags = person_validate(data)
         if field == "birth_date":
             errors += [date_error] if date_error else []
             if value("birth_date") and not date_error:
@@ -325,10 +324,10 @@ def check_field(request: HttpRequest) -> HttpResponse:
             pass  # a missing sex is reported on saving; a mismatch with the NIK below
         else:
             errors += found.get(field, []) if value(field) else []
-        if checked.nik:
-            warnings += [str(_NIK_FLAG_LABELS[f]) for f in checked.flags]
+        if checked_nik:
+            warnings += [str(_NIK_FLAG_LABELS[f]) for f in nik_flags]
             if field == "nik" and find_duplicates(
-                nik=checked.nik, full_name="", birth_date=None, village_id=None
+                nik=checked_nik, full_name="", birth_date=None, village_id=None
             ):
                 errors.append(_("NIK ini sudah terdaftar untuk penduduk lain."))
     return render(request, "people/_field_check.html", {"errors": errors, "warnings": warnings})
