@@ -134,7 +134,10 @@ def _field_message(err: dict) -> str:
         return _("Isian ini tidak dikenal.")
     if kind in ("string_type", "string_unicode"):
         return _("Harus berupa teks.")
-    if kind == "string_too_long":
+    # An optional text's length error is a generic "too_long"; ninja drops the input, and
+    # only collections name their type ("List") in the context.
+    collection = ctx.get("field_type") in ("List", "Tuple", "Set", "Dict")
+    if kind == "string_too_long" or (kind == "too_long" and not collection):
         return _("Terlalu panjang (maksimal %(max)s karakter).") % {"max": ctx.get("max_length")}
     if kind == "string_too_short":
         return _("Terlalu pendek (minimal %(min)s karakter).") % {"min": ctx.get("min_length")}
