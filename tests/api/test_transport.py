@@ -111,6 +111,7 @@ def test_messages_follow_accept_language(district, client_for):
     error = assert_error(response, 422, "invalid")
     assert error["message"] == english("Periksa kembali isian yang ditandai.")
     assert error["fields"] == {"nik": [english("NIK harus terdiri dari 16 angka.")]}
+    assert error["fields"]["nik"] != ["NIK harus terdiri dari 16 angka."]  # catalogued
     # Indonesian by default
     response = post_json(client, URL, data)
     assert response["Content-Language"] == "id"
