@@ -1,0 +1,729 @@
+"""A realistic service history for the residents already in the database.
+
+``generate_service_history(start=..., end=..., seed=...)`` writes, for every posyandu, pustu
+and puskesmas of the district and every resident:
+
+- one posyandu session a month per posyandu, balita attendance at ~70–80 % (a propensity per
+  child), a weighing (weight and length/height) for each child present. Growth follows the WHO
+  2006 medians (``ilp.standards.growth`` tables) with a per-child z offset and a slow random
+  walk plus measurement noise, so some children are stunted or wasted and some falter (T, 2T);
+- vitamin A capsules in February and August for children 6–59 months present;
+- immunisation doses of the national schedule (``ilp.standards.immunization`` data), mostly on
+  time, with a per-child lateness, per-dose delays, minimum intervals kept, and drop-outs
+  (~15 % of the doses due never given);
+- ANC contacts K1–K6 for the pregnancies (drop-outs leave some with fewer than six), a KSPR
+  screening and Hb at K1, KF1–KF4 for the mothers and KN1–KN3 for the newborns;
+- one adult (15–59 y) or elderly (≥ 60 y) screening a year for about half of the adults, with
+  blood pressure and random glucose drawn from age-dependent distributions and classified by
+  ``ilp.standards.blood_pressure`` and ``ilp.standards.diabetes``;
+- follow-up tasks after hypertensive readings, referrals after diabetic glucose values, home
+  visits after missed sessions; most closed, some still open.
+
+Everything is drawn column-wise with numpy from one seed and written with COPY (PostgreSQL) in
+one transaction, indexes rebuilt once (``ilp.demo.writer.bulk_load``).
+"""
+
+from __future__ import annotations
+
+import time as _time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+
+import numpy as np
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ilp.care.models import (
+    Attendance,
+    Encounter,
+    ImmunizationRecord,
+    Observation,
+    PosyanduSession,
+    Screening,
+    Supply,
+    Task,
+)
+from ilp.demo.writer import bulk_load, next_pk, reset_sequences, write_columns
+from ilp.people.models import Person, Pregnancy
+from ilp.places.models import AreaLevel, Facility, FacilityKind
+
+D = np.timedelta64(1, "D")
+DAYS_PER_MONTH = 30.4375
+
+
+@dataclass
+class HistorySummary:
+    sessions: int = 0
+    attendances: int = 0
+    encounters: int = 0
+    observations: int = 0
+    immunizations: int = 0
+    screenings: int = 0
+    supplies: int = 0
+    tasks: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _Buf:
+    """Column buffers of one table, appended in numpy chunks."""
+
+    def __init__(self, names: list[str]):
+        self.cols: dict[str, list] = {n: [] for n in names}
+
+    def add(self, **cols) -> None:
+        n = next(len(v) for v in cols.values() if not _scalar(v))
+        for k, v in cols.items():
+            self.cols[k].append(np.full(n, v, dtype=object) if _scalar(v) else np.asarray(v))
+
+    def columns(self) -> dict[str, list]:
+        out = {}
+        for k, parts in self.cols.items():
+            arr = np.concatenate(parts) if parts else np.array([])
+            if arr.dtype.kind == "M":
+                out[k] = [None if s == "NaT" else s for s in arr.astype(str).tolist()]
+            else:
+                out[k] = arr.tolist()
+        return out
+
+    def __len__(self) -> int:
+        first = next(iter(self.cols.values()))
+        return int(sum(len(p) for p in first))
+
+
+def _scalar(v) -> bool:
+    return v is None or isinstance(v, str | int | float | bool)
+
+
+def _d64(d: date) -> np.datetime64:
+    return np.datetime64(d, "D")
+
+
+def _uuids(rng: np.random.Generator, n: int) -> list[str]:
+    raw = rng.bytes(16 * n)
+    return [str(uuid.UUID(bytes=raw[i : i + 16], version=4)) for i in range(0, 16 * n, 16)]
+
+
+def _at_z(t, idx, z):
+    lv, mv, sv = t.l[idx], t.m[idx], t.s[idx]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return mv * np.power(1.0 + lv * sv * z, 1.0 / lv)
+
+
+def generate_service_history(
+    *,
+    start: date,
+    end: date,
+    seed: int,
+    attendance: float = 0.75,
+    dose_coverage: float = 0.85,
+    screening_coverage: float = 0.5,
+    progress: Callable[[str], None] | None = None,
+) -> HistorySummary:
+    """Write a service history from `start` to `end` (inclusive) for the persons in the
+    database. Deterministic for a seed and database. Not idempotent: run it on a district
+    without care records (it does not delete any)."""
+    t0 = _time.perf_counter()
+    say = progress or (lambda message: None)
+    rng = np.random.default_rng([seed, 7])
+    s64, e64 = _d64(start), _d64(end)
+    summary = HistorySummary()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    stamps = {"created_at": now, "updated_at": now}
+
+    # -- persons and facilities -----------------------------------------------------------
+    rows = list(
+        Person.objects.values_list(
+            "id", "sex", "birth_date", "hamlet_id", "village_id", "deceased_on", "mother_id"
+        )
+    )
+    if not rows:
+        return summary
+    pid = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+    female = np.fromiter((r[1] == "F" for r in rows), bool, len(rows))
+    birth = np.array([r[2] for r in rows], dtype="datetime64[D]")
+    hamlet = np.fromiter((r[3] or 0 for r in rows), np.int64, len(rows))
+    village = np.fromiter((r[4] for r in rows), np.int64, len(rows))
+    dead = np.array([r[5] or end + timedelta(days=1) for r in rows], dtype="datetime64[D]")
+    mother = np.fromiter((r[6] or 0 for r in rows), np.int64, len(rows))
+    del rows
+    say(f"{len(pid)} persons loaded ({_time.perf_counter() - t0:.1f} s)")
+
+    served = Facility.service_areas.through.objects.filter(
+        facility__kind__in=[FacilityKind.POSYANDU, FacilityKind.PUSTU, FacilityKind.PUSKESMAS]
+    ).values_list("facility_id", "facility__kind", "area_id", "area__level")
+    posyandu_of_hamlet: dict[int, int] = {}
+    pustu_of_village: dict[int, int] = {}
+    pkm_of_village: dict[int, int] = {}
+    for fid, kind, area_id, level in served:
+        if kind == FacilityKind.POSYANDU and level == AreaLevel.HAMLET:
+            posyandu_of_hamlet.setdefault(area_id, fid)
+        elif kind == FacilityKind.PUSTU and level == AreaLevel.VILLAGE:
+            pustu_of_village.setdefault(area_id, fid)
+        elif kind == FacilityKind.PUSKESMAS and level == AreaLevel.VILLAGE:
+            pkm_of_village.setdefault(area_id, fid)
+
+    def lookup(mapping: dict[int, int], keys: np.ndarray) -> np.ndarray:
+        if not mapping:
+            return np.zeros(len(keys), np.int64)
+        k = np.fromiter(mapping.keys(), np.int64)
+        v = np.fromiter(mapping.values(), np.int64)
+        order = np.argsort(k)
+        k, v = k[order], v[order]
+        pos = np.clip(np.searchsorted(k, keys), 0, len(k) - 1)
+        return np.where(k[pos] == keys, v[pos], 0)
+
+    pos_of = lookup(posyandu_of_hamlet, hamlet)
+    pustu_of = lookup(pustu_of_village, village)
+    pkm_of = lookup(pkm_of_village, village)
+    pustu_of = np.where(pustu_of > 0, pustu_of, pkm_of)
+    pos_of_or_pustu = np.where(pos_of > 0, pos_of, pustu_of)
+
+    # primary keys
+    pk = {
+        m: next_pk(m)
+        for m in (
+            PosyanduSession,
+            Attendance,
+            Encounter,
+            Observation,
+            ImmunizationRecord,
+            Screening,
+            Supply,
+            Task,
+        )
+    }
+
+    enc = _Buf(
+        [
+            "id",
+            "person_id",
+            "date",
+            "place_kind",
+            "facility_id",
+            "session_id",
+            "cluster",
+            "package",
+            "visit_number",
+            "pregnancy_id",
+        ]
+    )
+    obs = _Buf(["encounter_id", "person_id", "date", "code", "value", "unit"])
+    scr = _Buf(
+        [
+            "encounter_id",
+            "person_id",
+            "date",
+            "instrument",
+            "score",
+            "result_code",
+            "result_label",
+            "abnormal",
+        ]
+    )
+    task = _Buf(["person_id", "kind", "reason", "due_date", "facility_id", "status", "closed_at"])
+
+    def new_encounters(n: int) -> np.ndarray:
+        ids = np.arange(pk[Encounter], pk[Encounter] + n, dtype=np.int64)
+        pk[Encounter] += n
+        return ids
+
+    # -- posyandu sessions and balita ----------------------------------------------------------
+    posyandu_ids = np.array(sorted(set(posyandu_of_hamlet.values())), dtype=np.int64)
+    months = np.arange(np.datetime64(start, "M"), np.datetime64(end, "M") + np.timedelta64(1, "M"))
+    n_pos, n_mon = len(posyandu_ids), len(months)
+    session_day = rng.integers(4, 25, size=(n_pos, n_mon))
+    session_date = months.astype("datetime64[D]")[None, :] + session_day * D
+    in_range = (session_date >= s64) & (session_date <= e64)
+    session_id = np.zeros((n_pos, n_mon), np.int64)
+    n_sessions = int(in_range.sum())
+    session_id[in_range] = np.arange(pk[PosyanduSession], pk[PosyanduSession] + n_sessions)
+    pos_index = {int(f): i for i, f in enumerate(posyandu_ids)}
+    sess_rows = {
+        "id": session_id[in_range],
+        "posyandu_id": np.broadcast_to(posyandu_ids[:, None], (n_pos, n_mon))[in_range],
+        "date": session_date[in_range],
+    }
+
+    # children under five at some point of the period
+    kid = (birth > s64 - 1827 * D) & (birth <= e64) & (pos_of > 0)
+    kid_i = np.flatnonzero(kid)
+    nk = len(kid_i)
+    k_pid, k_birth, k_female = pid[kid_i], birth[kid_i], female[kid_i]
+    k_row = np.array([pos_index[int(f)] for f in pos_of[kid_i]], dtype=np.int64)
+    propensity = np.clip(rng.beta(7.5, 2.5, nk) * (attendance / 0.75), 0.05, 0.99)
+    zw0 = rng.normal(-0.45, 1.0, nk)  # weight-for-length offset
+    zh0 = rng.normal(-0.9, 1.05, nk)  # length-for-age offset (≈ 20 % stunted)
+    att = _Buf(["session_id", "person_id", "present"])
+    sup = _Buf(["encounter_id", "person_id", "date", "item", "quantity"])
+    home_tasks = []
+    for m in range(n_mon):
+        sd = session_date[k_row, m]
+        ok = in_range[k_row, m] & (sd >= k_birth) & (sd < k_birth + 1827 * D) & (sd < dead[kid_i])
+        idx = np.flatnonzero(ok)
+        if not len(idx):
+            continue
+        present = rng.random(len(idx)) < propensity[idx]
+        att.add(session_id=session_id[k_row[idx], m], person_id=k_pid[idx], present=present)
+        # home visits for some absent children
+        absent = idx[~present]
+        chosen = absent[rng.random(len(absent)) < 0.08]
+        if len(chosen):
+            home_tasks.append((chosen, sd[chosen]))
+        w = idx[present]
+        if not len(w):
+            continue
+        day = sd[w]
+        age = (day - k_birth[w]).astype(np.int64)
+        walk = rng.normal(0, 0.12, len(w)) * np.sqrt(age / 30.0 + 1)
+        sex_idx = k_female[w].astype(np.int64)
+        length = _at_z(_tab("who2006_lhfa"), _tidx("who2006_lhfa", sex_idx, age), zh0[w] + walk)
+        length = np.round(length + rng.normal(0, 0.4, len(w)), 1)
+        zw = zw0[w] + walk * 1.5 + rng.normal(0, 0.15, len(w))
+        weight = _weight_for_length(sex_idx, age, length, zw)
+        weight = np.round(weight, 1)
+        eids = new_encounters(len(w))
+        enc.add(
+            id=eids,
+            person_id=k_pid[w],
+            date=day,
+            place_kind="posyandu",
+            facility_id=posyandu_ids[k_row[w]],
+            session_id=session_id[k_row[w], m],
+            cluster="k2",
+            package="child",
+            visit_number=None,
+            pregnancy_id=None,
+        )
+        obs.add(
+            encounter_id=eids, person_id=k_pid[w], date=day, code="weight", value=weight, unit="kg"
+        )
+        obs.add(
+            encounter_id=eids, person_id=k_pid[w], date=day, code="height", value=length, unit="cm"
+        )
+        month_no = int(str(months[m])[5:7])
+        if month_no in (2, 8):
+            six = age >= 182
+            if six.any():
+                sup.add(
+                    encounter_id=eids[six],
+                    person_id=k_pid[w][six],
+                    date=day[six],
+                    item=np.where(age[six] < 365, "vita_blue", "vita_red"),
+                    quantity=1,
+                )
+    say(f"sessions and weighings drawn ({_time.perf_counter() - t0:.1f} s)")
+    for chosen, sd in home_tasks:
+        status, closed = _task_status(rng, len(chosen), sd + 7 * D, end, 0.7)
+        task.add(
+            person_id=k_pid[chosen],
+            kind="home_visit",
+            reason="Tidak hadir di posyandu; kunjungi dan ajak menimbang bulan depan",
+            due_date=sd + 7 * D,
+            facility_id=posyandu_ids[k_row[chosen]],
+            status=status,
+            closed_at=closed,
+        )
+
+    # -- immunisation -----------------------------------------------------------------------
+    imm = _Buf(["person_id", "date", "dose_code", "facility_id"])
+    from ilp.standards.immunization import schedule_entries
+
+    lateness = rng.exponential(7.0, nk)
+    dropout_after = np.where(
+        rng.random(nk) < 0.12, rng.integers(1, 12, nk), 99
+    )  # drop-outs stop after some visit
+    last_in_series: dict[str, np.ndarray] = {}
+    entries = [e for e in schedule_entries() if e["group"] in ("infant", "baduta")]
+    entries = [e for e in entries if e["code"] != "JE"]
+    for n_dose, e in enumerate(entries):
+        ra = e["recommended_age"]
+        age_days = (
+            ra.get("years", 0) * 365.25 + ra.get("months", 0) * DAYS_PER_MONTH + ra.get("days", 0)
+        )
+        if e["code"] == "HB0":
+            delay = rng.integers(0, 2, nk)
+        else:
+            delay = np.round(lateness + rng.exponential(5.0, nk)).astype(np.int64)
+        d = k_birth + (np.round(age_days).astype(np.int64) + delay) * D
+        prev = last_in_series.get(e["series"])
+        if prev is not None:
+            d = np.maximum(d, prev + 28 * D)
+        if e["series"] == "RV":
+            ok_rv = k_birth >= np.datetime64("2023-05-16")
+        else:
+            ok_rv = np.ones(nk, bool)
+        visits = n_dose // 3 + 1
+        given = (
+            ok_rv
+            & (rng.random(nk) < (0.99 if e["code"] == "HB0" else dose_coverage + 0.1))
+            & (visits <= dropout_after)
+            & (d >= s64)
+            & (d <= e64)
+            & (d < dead[kid_i])
+        )
+        if prev is not None:
+            given &= prev > np.datetime64("1900-01-01")
+        idx = np.flatnonzero(given)
+        imm.add(
+            person_id=k_pid[idx],
+            date=d[idx],
+            dose_code=e["code"],
+            facility_id=pos_of_or_pustu[kid_i[idx]],
+        )
+        # series continuity: a dose not given blocks the next in the series
+        done = np.where(given | (d < s64), d, np.datetime64("NaT"))
+        if prev is not None:
+            done = np.where(prev > np.datetime64("1900-01-01"), done, np.datetime64("NaT"))
+        last_in_series[e["series"]] = np.where(np.isnat(done), np.datetime64("1900-01-01"), done)
+    say(f"immunisations drawn ({_time.perf_counter() - t0:.1f} s)")
+
+    # -- pregnancies: ANC, KSPR, Hb, KF, KN ----------------------------------------------------
+    preg = list(
+        Pregnancy.objects.values_list("id", "person_id", "lmp", "edd", "outcome", "outcome_date")
+    )
+    if preg:
+        p_id = np.array([r[0] for r in preg], np.int64)
+        p_person = np.array([r[1] for r in preg], np.int64)
+        p_lmp = np.array([r[2] or (r[3] - timedelta(days=280)) for r in preg], "datetime64[D]")
+        p_end = np.array([r[5] or end for r in preg], "datetime64[D]")
+        p_live = np.array([r[4] == "live_birth" and r[5] is not None for r in preg])
+        order = np.argsort(pid)
+        pos_person = order[np.searchsorted(pid, p_person, sorter=order)]
+        fac_anc = pustu_of[pos_person]
+        fac_doc = pkm_of[pos_person]
+        n_contacts = rng.choice(7, size=len(p_id), p=[0.02, 0.03, 0.05, 0.08, 0.12, 0.2, 0.5])
+        weeks = np.array([10, 17, 22, 29, 33, 37])
+        risk = rng.choice(3, size=len(p_id), p=[0.72, 0.23, 0.05])
+        kspr_score = np.where(
+            risk == 0,
+            2,
+            np.where(risk == 1, rng.integers(6, 11, len(p_id)), rng.integers(12, 20, len(p_id))),
+        )
+        kspr_code = np.array(["krr", "krt", "krst"])[risk]
+        kspr_label = np.array(
+            [
+                "Kehamilan Risiko Rendah (KRR)",
+                "Kehamilan Risiko Tinggi (KRT)",
+                "Kehamilan Risiko Sangat Tinggi (KRST)",
+            ]
+        )[risk]
+        for k in range(6):
+            d = p_lmp + (weeks[k] * 7 + rng.integers(-10, 11, len(p_id))) * D
+            ok = (k < n_contacts) & (d >= s64) & (d <= e64) & (d <= p_end)
+            idx = np.flatnonzero(ok)
+            if not len(idx):
+                continue
+            eids = new_encounters(len(idx))
+            doctor = k in (0, 4)
+            enc.add(
+                id=eids,
+                person_id=p_person[idx],
+                date=d[idx],
+                place_kind="puskesmas" if doctor else "pustu",
+                facility_id=(fac_doc if doctor else fac_anc)[idx],
+                session_id=None,
+                cluster="k2",
+                package="anc",
+                visit_number=k + 1,
+                pregnancy_id=p_id[idx],
+            )
+            if k == 0:
+                scr.add(
+                    encounter_id=eids,
+                    person_id=p_person[idx],
+                    date=d[idx],
+                    instrument="kspr",
+                    score=kspr_score[idx],
+                    result_code=kspr_code[idx],
+                    result_label=kspr_label[idx],
+                    abnormal=risk[idx] > 0,
+                )
+            if k in (0, 4):
+                hb = np.round(rng.normal(11.6, 1.3, len(idx)), 1)
+                obs.add(
+                    encounter_id=eids,
+                    person_id=p_person[idx],
+                    date=d[idx],
+                    code="hb",
+                    value=hb,
+                    unit="g/dL",
+                )
+        # KF for mothers
+        kf_days = (0, 4, 15, 35)
+        kf_p = (0.92, 0.82, 0.7, 0.55)
+        for k in range(4):
+            d = p_end + kf_days[k] * D + rng.integers(0, 2, len(p_id)) * D
+            ok = p_live & (rng.random(len(p_id)) < kf_p[k]) & (d >= s64) & (d <= e64)
+            idx = np.flatnonzero(ok)
+            if len(idx):
+                enc.add(
+                    id=new_encounters(len(idx)),
+                    person_id=p_person[idx],
+                    date=d[idx],
+                    place_kind="home",
+                    facility_id=fac_anc[idx],
+                    session_id=None,
+                    cluster="k2",
+                    package="postpartum",
+                    visit_number=k + 1,
+                    pregnancy_id=p_id[idx],
+                )
+    # KN for newborns born in the period (babies with a mother)
+    nb = np.flatnonzero((birth >= s64) & (birth <= e64) & (mother > 0))
+    for k, (days, p) in enumerate(((0, 0.93), (4, 0.83), (15, 0.72))):
+        d = birth[nb] + days * D + rng.integers(0, 2, len(nb)) * D
+        idx = nb[(rng.random(len(nb)) < p) & (d <= e64) & (d < dead[nb])]
+        if len(idx):
+            enc.add(
+                id=new_encounters(len(idx)),
+                person_id=pid[idx],
+                date=(birth[idx] + days * D),
+                place_kind="home",
+                facility_id=pustu_of[idx],
+                session_id=None,
+                cluster="k2",
+                package="newborn",
+                visit_number=k + 1,
+                pregnancy_id=None,
+            )
+    say(f"maternal and newborn care drawn ({_time.perf_counter() - t0:.1f} s)")
+
+    # -- adult and elderly screening ----------------------------------------------------------
+    from ilp.standards.blood_pressure import classify_blood_pressure
+    from ilp.standards.diabetes import classify_glucose_screening
+
+    years = range(start.year, end.year + 1)
+    adult_all = np.flatnonzero(birth <= e64 - 15 * 365 * D)
+    ht_prone = rng.random(len(adult_all)) < 0.3
+    dm_prone = rng.random(len(adult_all)) < 0.1
+    bp_cache: dict[tuple[int, int], tuple[str, str, bool]] = {}
+    gl_cache: dict[int, tuple[str, str, bool]] = {}
+    for y in years:
+        y0, y1 = max(start, date(y, 1, 1)), min(end, date(y, 12, 31))
+        span = (y1 - y0).days + 1
+        d = _d64(y0) + rng.integers(0, span, len(adult_all)) * D
+        age_y = (d - birth[adult_all]).astype(np.int64) / 365.25
+        ok = (age_y >= 15) & (d < dead[adult_all])
+        elderly = age_y >= 60
+        cov = np.where(elderly, screening_coverage + 0.1, screening_coverage) * (span / 365)
+        ok &= rng.random(len(adult_all)) < cov
+        idx = np.flatnonzero(ok)
+        if not len(idx):
+            continue
+        who = adult_all[idx]
+        age_i = age_y[idx]
+        sbp = 108 + 0.55 * (age_i - 15) + rng.normal(0, 12, len(idx)) + ht_prone[idx] * 22
+        sbp = np.clip(np.round(sbp), 85, 230).astype(np.int64)
+        dbp = np.clip(np.round(0.55 * sbp + rng.normal(8, 7, len(idx))), 50, sbp - 20).astype(
+            np.int64
+        )
+        glucose = np.exp(rng.normal(np.log(105), 0.18, len(idx))) + dm_prone[idx] * rng.normal(
+            110, 40, len(idx)
+        )
+        glucose = np.clip(np.round(glucose), 60, 500).astype(np.int64)
+        eids = new_encounters(len(idx))
+        facility = np.where(pos_of[who] > 0, pos_of[who], pustu_of[who])
+        enc.add(
+            id=eids,
+            person_id=pid[who],
+            date=d[idx],
+            place_kind=np.where(pos_of[who] > 0, "posyandu", "pustu"),
+            facility_id=facility,
+            session_id=None,
+            cluster="k3",
+            package=np.where(elderly[idx], "elderly", "adult"),
+            visit_number=None,
+            pregnancy_id=None,
+        )
+        for code, values, unit in (
+            ("sbp", sbp, "mmHg"),
+            ("dbp", dbp, "mmHg"),
+            ("glucose_random", glucose, "mg/dL"),
+        ):
+            obs.add(
+                encounter_id=eids,
+                person_id=pid[who],
+                date=d[idx],
+                code=code,
+                value=values.astype(float),
+                unit=unit,
+            )
+        bp_code, bp_label, bp_abn = [], [], []
+        for s, t in zip(sbp.tolist(), dbp.tolist(), strict=True):
+            r = bp_cache.get((s, t))
+            if r is None:
+                res = classify_blood_pressure(s, t)
+                r = bp_cache[(s, t)] = (
+                    res.code,
+                    res.label[:120],
+                    bool(res.details["hypertensive"]),
+                )
+            bp_code.append(r[0])
+            bp_label.append(r[1])
+            bp_abn.append(r[2])
+        gl_code, gl_label, gl_abn = [], [], []
+        for g in glucose.tolist():
+            r = gl_cache.get(g)
+            if r is None:
+                res = classify_glucose_screening(random_glucose=g)
+                r = gl_cache[g] = (res.code, res.label[:120], res.code != "normal")
+            gl_code.append(r[0])
+            gl_label.append(r[1])
+            gl_abn.append(r[2])
+        bp_abn_a = np.array(bp_abn)
+        scr.add(
+            encounter_id=eids,
+            person_id=pid[who],
+            date=d[idx],
+            instrument="bp",
+            score=None,
+            result_code=np.array(bp_code, dtype=object),
+            result_label=np.array(bp_label, dtype=object),
+            abnormal=bp_abn_a,
+        )
+        gl_code_a = np.array(gl_code, dtype=object)
+        scr.add(
+            encounter_id=eids,
+            person_id=pid[who],
+            date=d[idx],
+            instrument="dm",
+            score=glucose.astype(float),
+            result_code=gl_code_a,
+            result_label=np.array(gl_label, dtype=object),
+            abnormal=np.array(gl_abn),
+        )
+        # tasks: follow-up after hypertension, referral after a diabetic value
+        for mask, kind, reason, days, p_done in (
+            (bp_abn_a, "follow_up", "Hipertensi: ukur ulang tekanan darah bulan depan", 30, 0.65),
+            (
+                gl_code_a == "diabetes",
+                "refer",
+                "Gula darah ≥ 200: rujuk untuk konfirmasi DM",
+                7,
+                0.75,
+            ),
+        ):
+            t_idx = np.flatnonzero(mask)
+            if not len(t_idx):
+                continue
+            due = d[idx][t_idx] + days * D
+            status, closed = _task_status(rng, len(t_idx), due, end, p_done)
+            task.add(
+                person_id=pid[who][t_idx],
+                kind=kind,
+                reason=reason,
+                due_date=due,
+                facility_id=facility[t_idx],
+                status=status,
+                closed_at=closed,
+            )
+    say(f"adult screenings drawn ({_time.perf_counter() - t0:.1f} s)")
+    summary.timings["draw"] = _time.perf_counter() - t0
+
+    # -- write -------------------------------------------------------------------------------
+    id_rng = np.random.default_rng([seed, 8])
+    models_written = (
+        PosyanduSession,
+        Attendance,
+        Encounter,
+        Observation,
+        ImmunizationRecord,
+        Screening,
+        Supply,
+        Task,
+    )
+    with transaction.atomic(), bulk_load(*models_written):
+        write_columns(
+            PosyanduSession,
+            {
+                "id": sess_rows["id"].tolist(),
+                "posyandu_id": sess_rows["posyandu_id"].tolist(),
+                "date": sess_rows["date"].astype(str).tolist(),
+                "uuid": _uuids(id_rng, n_sessions),
+            },
+            {**stamps, "closed_at": None},
+        )
+        summary.sessions = n_sessions
+        cols = att.columns()
+        summary.attendances = write_columns(Attendance, cols, {})
+        say(f"attendance written ({_time.perf_counter() - t0:.1f} s)")
+        cols = enc.columns()
+        cols["uuid"] = _uuids(id_rng, len(cols["id"]))
+        summary.encounters = write_columns(
+            Encounter,
+            cols,
+            {**stamps, "results": "{}", "alerts": "[]", "flagged": False, "notes": ""},
+        )
+        say(f"{summary.encounters} encounters written ({_time.perf_counter() - t0:.1f} s)")
+        summary.observations = write_columns(
+            Observation, obs.columns(), {"value_text": "", "loinc": "", "flagged": False}
+        )
+        say(f"{summary.observations} observations written ({_time.perf_counter() - t0:.1f} s)")
+        cols = imm.columns()
+        cols["uuid"] = _uuids(id_rng, len(cols["person_id"]))
+        summary.immunizations = write_columns(
+            ImmunizationRecord,
+            cols,
+            {**stamps, "lot_number": "", "valid": True, "invalid_reason": ""},
+        )
+        summary.screenings = write_columns(Screening, scr.columns(), {"answers": "{}"})
+        summary.supplies = write_columns(Supply, sup.columns(), {})
+        cols = task.columns()
+        cols["uuid"] = _uuids(id_rng, len(cols["person_id"]))
+        summary.tasks = write_columns(Task, cols, stamps)
+        say(f"all rows written, rebuilding indexes ({_time.perf_counter() - t0:.1f} s)")
+    reset_sequences(*models_written)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in models_written:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    summary.seconds = _time.perf_counter() - t0
+    say(f"service history committed ({summary.seconds:.1f} s)")
+    return summary
+
+
+def _task_status(rng, n: int, due: np.ndarray, end: date, p_done: float):
+    """Done (closed a few days after the due date, when that is past) or open."""
+    closed_day = due + rng.integers(-5, 20, n) * D
+    done = (rng.random(n) < p_done) & (closed_day <= _d64(end))
+    status = np.where(done, "done", "open")
+    closed = np.array(
+        [
+            connection.ops.adapt_datetimefield_value(
+                timezone.make_aware(datetime.combine(date.fromisoformat(s), dtime(10, 0)))
+            )
+            if ok
+            else None
+            for s, ok in zip(closed_day.astype(str).tolist(), done.tolist(), strict=True)
+        ],
+        dtype=object,
+    )
+    return status, closed
+
+
+def _tab(name: str):
+    from ilp.standards.growth._tables import table
+
+    return table(name)
+
+
+def _tidx(name: str, sex_idx: np.ndarray, age_days: np.ndarray) -> np.ndarray:
+    t = _tab(name)
+    return np.clip(age_days, t.first, t.last).astype(np.int64) - t.first + sex_idx * t.n
+
+
+def _weight_for_length(sex_idx, age_days, length_cm, z):
+    """Weight at z on the WHO weight-for-length (< 2 y) or weight-for-height table."""
+    wfl, wfh = _tab("who2006_wfl"), _tab("who2006_wfh")
+    out = np.empty(len(length_cm))
+    for t, mask in ((wfl, age_days < 731), (wfh, age_days >= 731)):
+        if not mask.any():
+            continue
+        idx = np.clip(np.rint(length_cm[mask] * 10), t.first, t.last).astype(np.int64)
+        idx = idx - t.first + sex_idx[mask] * t.n
+        out[mask] = _at_z(t, idx, z[mask])
+    return out
