@@ -58,11 +58,6 @@ def test_register_a_person(district, bidan):
     assert "id" not in data and "pk" not in data
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Person.rt is null=True without blank=True, so person_register's full_clean() "
-    "refuses an address without RT; the API answers 422 on area_code instead of a 500",
-)
 @pytest.mark.parametrize(
     ("area", "hamlet", "village"),
     [("ampel_barat", "ampel_barat", "ampel"), ("ampel", None, "ampel")],

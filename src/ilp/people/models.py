@@ -66,9 +66,16 @@ class Family(BaseModel):
     )
     address = models.CharField(_("alamat"), max_length=255, blank=True)
     rt = models.ForeignKey(
-        "places.Area", null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("RT")
+        "places.Area",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("RT"),
     )
-    hamlet = models.ForeignKey("places.Area", null=True, on_delete=models.PROTECT, related_name="+")
+    hamlet = models.ForeignKey(
+        "places.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     village = models.ForeignKey("places.Area", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -114,9 +121,16 @@ class Person(BaseModel):
     )
     address = models.CharField(_("alamat"), max_length=255, blank=True)
     rt = models.ForeignKey(
-        "places.Area", null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("RT")
+        "places.Area",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("RT"),
     )
-    hamlet = models.ForeignKey("places.Area", null=True, on_delete=models.PROTECT, related_name="+")
+    hamlet = models.ForeignKey(
+        "places.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     village = models.ForeignKey(
         "places.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("desa/kelurahan")
     )

@@ -437,7 +437,15 @@ def pregnancy_register(
         created_by=actor,
         updated_by=actor,
     )
-    pregnancy.save()
+    try:
+        with transaction.atomic():
+            pregnancy.save()
+    except IntegrityError as exc:
+        # Two users opened a pregnancy for the same woman at the same moment.
+        raise Conflict(
+            _("Ibu ini masih tercatat sedang hamil."),
+            fields={"person": [_("Ibu ini masih tercatat sedang hamil.")]},
+        ) from exc
     audit_record(
         user=actor,
         action="create",
