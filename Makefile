@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-POPULATION ?= 3000
+POPULATION ?= 5000
 
 .PHONY: demo test install lint format bench messages clean
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from ilp.demo.generate import (
     DEFAULT_POPULATION,
@@ -13,13 +16,15 @@ from ilp.demo.generate import (
     has_data,
     wipe_demo_data,
 )
+from ilp.demo.history import HistorySummary, generate_service_history
 from ilp.demo.logins import DEMO_PASSWORD, DemoLogin, ensure_demo_logins
 
 
 class Command(BaseCommand):
     help = (
         "Generate the deterministic demo district (Kota Mataram, NTB): areas, facilities, "
-        "families, residents, pregnancies and one login per role. Does not start a server."
+        "families, residents, pregnancies, a service history (posyandu sessions, weighings, "
+        "immunisations, ANC, screenings, tasks) and one login per role. Does not start a server."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,6 +32,12 @@ class Command(BaseCommand):
             "--population", type=int, default=DEFAULT_POPULATION, help="about this many residents"
         )
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+        parser.add_argument(
+            "--history-years",
+            type=int,
+            default=2,
+            help="years of service history to generate up to today (0: none; default 2)",
+        )
         group = parser.add_mutually_exclusive_group()
         group.add_argument(
             "--if-empty",
@@ -39,9 +50,20 @@ class Command(BaseCommand):
             help="delete existing people, places and demo logins first",
         )
 
-    def handle(self, *args, population: int, seed: int, if_empty: bool, reset: bool, **options):
+    def handle(
+        self,
+        *args,
+        population: int,
+        seed: int,
+        history_years: int,
+        if_empty: bool,
+        reset: bool,
+        **options,
+    ):
         if population < 1:
             raise CommandError("--population must be at least 1")
+        if not 0 <= history_years <= 10:
+            raise CommandError("--history-years must be between 0 and 10")
         if has_data():
             if if_empty:
                 self.stdout.write("Data already exists; nothing generated (--if-empty).")
@@ -62,6 +84,17 @@ class Command(BaseCommand):
             progress=self._progress if options["verbosity"] > 1 else None,
         )
         self._print_summary(summary)
+        if history_years:
+            today = timezone.localdate()
+            start = today - timedelta(days=365 * history_years)
+            self.stdout.write(f"Generating the service history {start:%d-%m-%Y} – {today:%d-%m-%Y}")
+            history = generate_service_history(
+                start=start,
+                end=today,
+                seed=seed,
+                progress=self._progress if options["verbosity"] > 1 else None,
+            )
+            self._print_history(history)
         self._print_logins(summary.logins)
 
     def _progress(self, message: str) -> None:
@@ -72,6 +105,15 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Done in {s.seconds:.1f} s: {s.areas} areas, {s.facilities} facilities, "
                 f"{s.families} families, {s.persons} persons, {s.pregnancies} pregnancies."
+            )
+        )
+
+    def _print_history(self, h: HistorySummary) -> None:
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done in {h.seconds:.1f} s: {h.sessions} posyandu sessions, "
+                f"{h.encounters} encounters, {h.observations} observations, "
+                f"{h.immunizations} immunisations, {h.screenings} screenings, {h.tasks} tasks."
             )
         )
 
