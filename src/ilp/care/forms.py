@@ -20,13 +20,21 @@ MEASURED_CHOICES = [("lying", _("Telentang (PB)")), ("standing", _("Berdiri (TB)
 
 
 class DateInput(forms.DateInput):
-    """The browser's date picker; its value is always YYYY-MM-DD (shown as the locale
-    writes dates, DD-MM-YYYY in Indonesia)."""
+    """A date typed as Indonesians write it, DD-MM-YYYY (the browser's own date picker would
+    follow the browser's language, not the page's). DD/MM/YYYY and YYYY-MM-DD are accepted."""
 
-    input_type = "date"
+    input_type = "text"
 
     def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        attrs = {
+            "placeholder": _("HH-BB-TTTT"),
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "size": 10,
+            "pattern": r"\d{1,2}[-/]\d{1,2}[-/]\d{4}|\d{4}-\d{2}-\d{2}",
+            **(attrs or {}),
+        }
+        super().__init__(attrs=attrs, format="%d-%m-%Y")
 
 
 def decimal_input(**attrs: object) -> forms.TextInput:
@@ -57,7 +65,9 @@ class WeighingRowForm(IdempotentForm):
 
     weight = forms.CharField(label=_("BB (kg)"), required=False, widget=decimal_input())
     height = forms.CharField(label=_("PB/TB (cm)"), required=False, widget=decimal_input())
-    measured = forms.ChoiceField(label=_("Cara ukur"), choices=MEASURED_CHOICES)
+    measured = forms.ChoiceField(
+        label=_("Cara ukur"), choices=[("lying", _("Telentang")), ("standing", _("Berdiri"))]
+    )
     muac = forms.CharField(label=_("LiLA (cm)"), required=False, widget=decimal_input())
     oedema = forms.BooleanField(label=_("Edema"), required=False)
     confirm_unusual = forms.BooleanField(

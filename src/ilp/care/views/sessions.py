@@ -51,6 +51,10 @@ class SessionRow:
     def is_balita(self) -> bool:
         return self.months < BALITA_MONTHS
 
+    @property
+    def years(self) -> int:
+        return self.months // 12
+
 
 def _session_or_none(posyandu, on: date) -> PosyanduSession | None:
     return PosyanduSession.objects.filter(posyandu=posyandu, date=on).first()
@@ -246,15 +250,23 @@ def session_row_save(request: HttpRequest, code: str, on: str, person_uuid) -> H
         row = _row(session, person, present=present, encounter=None, form=form)
         row.needs_confirmation = needs_confirmation
     status = 200 if encounter is not None else 422
-    response = render(
-        request, "care/_session_row.html", {"row": row, "session": session, "posyandu": posyandu}
-    )
+    response = render(request, "care/_session_row.html", _row_context(row, session, posyandu))
     if not is_htmx(request):
         if encounter is not None:
             messages.success(request, _("Tersimpan: %(name)s.") % {"name": person.full_name})
             return redirect("care:session", code=posyandu.code, on=session.date.isoformat())
         response.status_code = status
     return response
+
+
+def _row_context(row: SessionRow, session: PosyanduSession, posyandu) -> dict[str, Any]:
+    """A row fragment plus the page's "n present" count (swapped out of band by htmx)."""
+    return {
+        "row": row,
+        "session": session,
+        "posyandu": posyandu,
+        "present_count": Attendance.objects.filter(session=session, present=True).count(),
+    }
 
 
 def _reload(encounter: Encounter) -> Encounter:
@@ -282,9 +294,7 @@ def session_attendance(request: HttpRequest, code: str, on: str, person_uuid) ->
         .first()
     )
     row = _row(session, person, present=present, encounter=encounter)
-    return render(
-        request, "care/_session_row.html", {"row": row, "session": session, "posyandu": posyandu}
-    )
+    return render(request, "care/_session_row.html", _row_context(row, session, posyandu))
 
 
 @require_POST
@@ -296,7 +306,8 @@ def session_close_view(request: HttpRequest, code: str, on: str) -> HttpResponse
     tasks = care_services.session_close(actor=request.user, session=session)
     messages.success(
         request,
-        _("Sesi ditutup. %(n)d tugas tindak lanjut dibuat.") % {"n": len(tasks)},
+        _("Sesi ditutup. %(n)d sasaran yang tidak hadir menjadi tugas kunjungan rumah.")
+        % {"n": len(tasks)},
     )
     return redirect(
         reverse("care:session", kwargs={"code": posyandu.code, "on": session.date.isoformat()})

@@ -53,6 +53,13 @@ STATE_LABELS = {"due": _("Jatuh tempo"), "overdue": _("Terlambat")}
 CLUSTER_CHOICES = [("", _("Semua klaster")), ("k2", _("Klaster 2")), ("k3", _("Klaster 3"))]
 
 
+def item_label(code: str) -> str:
+    """'imunisasi:MR1' → 'Imunisasi MR1'; 'kunjungan-rumah' → 'Kunjungan rumah'."""
+    kind, _sep, detail = code.partition(":")
+    label = str(ITEM_LABELS.get(kind, kind))
+    return f"{label} {detail}" if detail else label
+
+
 class WorklistFilterForm(forms.Form):
     on = forms.DateField(
         label=_("Tanggal"), required=False, input_formats=DATE_INPUT_FORMATS, widget=DateInput
@@ -103,7 +110,7 @@ def worklist_page(request: HttpRequest, code: str) -> HttpResponse:
     rows = [
         {
             "i": i,
-            "item_label": ITEM_LABELS.get(i.item, i.item),
+            "item_label": item_label(i.item),
             "state_label": STATE_LABELS.get(i.state, i.state),
         }
         for i in items

@@ -1,0 +1,159 @@
+"""A kader runs a posyandu session in a real browser: open the session, enter three children
+with the keyboard only (one of them wasted), see the alert, close the session and find the
+wasted child and an absentee on the follow-up lists.
+
+Uses the system Chromium (/usr/bin/chromium); no browser is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SHOTS = Path(os.environ.get("ILP_SCREENSHOT_DIR", "/tmp/ilp-screenshots"))
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason=f"Chromium not found at {CHROMIUM}; the browser test needs the system browser",
+    ),
+]
+
+
+@pytest.fixture
+def browser_page(settings):
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    settings.ROOT_URLCONF = "tests.care.urls_for_tests"
+    # The live server speaks plain http.
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="id-ID")
+        page.set_default_timeout(10_000)
+        yield page
+        browser.close()
+
+
+def _child(name, sex, days, rt):
+    from ilp.people.models import Person
+    from ilp.people.names import name_key
+
+    hamlet = rt.parent
+    return Person.objects.create(
+        local_id=f"ILPB{Person.objects.count() + 1:06d}",
+        full_name=name,
+        name_key=name_key(name),
+        sex=sex,
+        birth_date=timezone.localdate() - timedelta(days=days),
+        rt=rt,
+        hamlet=hamlet,
+        village=hamlet.parent,
+    )
+
+
+def _type_row(page, weight, height, muac=""):
+    """Type one row the way a kader does: value, Enter, value, Enter, …"""
+    page.keyboard.type(weight)
+    page.keyboard.press("Enter")
+    page.keyboard.type(height)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # keep the lying/standing default
+    page.keyboard.type(muac)
+    page.keyboard.press("Enter")  # completes the row: saved by htmx, focus to the next row
+
+
+def test_views_kader_session_with_a_wasted_child_in_the_browser(
+    transactional_db, district, live_server, browser_page
+):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    rt = district.rt_ampel_timur
+    wasted = _child("Ani Kurus", "F", 90, rt)  # 4,5 kg and 60,4 cm lying: BB/PB gizi buruk
+    boy = _child("Bima Kecil", "M", 400, rt)
+    girl = _child("Citra Ceria", "F", 300, rt)
+    absent = _child("Dodi Absen", "M", 700, rt)
+    today = timezone.localdate()
+
+    page.goto(f"{live_server.url}/masuk/")
+    page.fill("input[name=username]", "kader_ampel_timur")
+    page.fill("input[name=password]", "pw-test-123")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/layanan/posyandu/POS-AT/")
+    page.get_by_role("button", name="Buka sesi bulan ini").click()
+    page.wait_for_url(f"**/layanan/posyandu/POS-AT/sesi/{today.isoformat()}/")
+
+    # The first empty weight field has the focus: no mouse needed.
+    first_weight = page.locator(f"#row-{wasted.pk} input[name=weight]")
+    expect(first_weight).to_be_focused()
+    # The live server shares one in-memory SQLite connection between its threads, so let
+    # each row's save finish before the next one starts (a kader is not that fast anyway).
+    saved = re.compile(r"\brow-saved\b")
+    _type_row(page, "4,5", "60,4")
+    expect(page.locator(f"#row-{boy.pk} input[name=weight]")).to_be_focused()
+    expect(page.locator(f"#row-{wasted.pk}")).to_have_class(saved)
+    _type_row(page, "9,6", "76,5", "14,5")
+    expect(page.locator(f"#row-{boy.pk}")).to_have_class(saved)
+    _type_row(page, "8,3", "71,0", "14")
+    expect(page.locator(f"#row-{girl.pk}")).to_have_class(saved)
+    expect(page.locator("#present-count")).to_have_text("3")
+
+    wasted_row = page.locator(f"#row-{wasted.pk}")
+    expect(wasted_row.locator("td.cat").nth(2)).to_contain_text("Gizi buruk")
+    expect(wasted_row.locator("td.cat-severe").first).to_be_visible()
+    expect(wasted_row.locator(".alert-danger")).to_contain_text("Rujuk ke puskesmas")
+    for child in (boy, girl):
+        expect(page.locator(f"#row-{child.pk} td.cat").nth(2)).to_contain_text("Gizi baik")
+    expect(page.locator(f"#row-{boy.pk} .saved")).to_be_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "posyandu_session.png"), full_page=True)
+
+    from ilp.care.models import Encounter
+
+    assert Encounter.objects.filter(session__date=today).count() == 3
+
+    page.get_by_role("button", name="Tutup sesi").click()
+    page.wait_for_url(f"**/sesi/{today.isoformat()}/#tugas")
+    tasks = page.locator("#tugas")
+    expect(tasks.locator("tr", has_text="Ani Kurus")).to_contain_text("Rujuk ke puskesmas")
+    expect(tasks.locator("tr", has_text="Dodi Absen")).to_contain_text("Kunjungan rumah")
+    page.screenshot(path=str(SHOTS / "posyandu_session_closed.png"), full_page=True)
+
+    # Home visits are due within a week: the kader's sheet for that day lists them.
+    due = (today + timedelta(days=7)).isoformat()
+    page.goto(f"{live_server.url}/layanan/kerja/POS-AT/?on={due}")
+    work = page.locator("table.worklist")
+    home_visits = work.locator("tr", has_text="Kunjungan rumah")
+    expect(home_visits.filter(has_text="Dodi Absen")).to_have_count(1)
+    expect(home_visits.filter(has_text="Dodi Absen")).to_contain_text("Tidak hadir di posyandu")
+    follow_up = work.locator("tr", has_text="Tindak lanjut").filter(has_text="Ani Kurus")
+    expect(follow_up).to_have_count(1)
+    expect(follow_up).to_contain_text("Gizi buruk")
+    assert absent.tasks.filter(kind="home_visit", status="open").count() == 1
+
+    # The package form with its instant results, for the record.
+    page.goto(f"{live_server.url}/layanan/orang/{wasted.uuid}/child/")
+    page.fill("#id_weight", "4,4")
+    page.fill("#id_height", "60,5")
+    expect(page.locator("#live-results")).to_contain_text("Gizi buruk")
+    expect(page.locator("#live-results .alert-box")).to_contain_text("Rujuk ke puskesmas")
+    page.screenshot(path=str(SHOTS / "package_child.png"), full_page=True)
