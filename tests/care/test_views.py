@@ -442,3 +442,17 @@ def test_denied_writes_change_nothing(district, client_for, baby, today, persona
     session.refresh_from_db()
     assert session.closed_at is None
     assert PosyanduSession.objects.count() == 1
+
+
+def test_care_pages_speak_english_on_request(district, client_for, baby, today):
+    client = client_for(district.kader_ampel_timur)
+    PosyanduSession.objects.create(posyandu=district.pos_ampel_timur_f, date=today)
+    page = client.get(
+        url("session", code="POS-AT", on=today.isoformat()), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Weighing and measuring under-fives" in page
+    assert "Close session" in page
+    form = client.get(
+        url("package", person_uuid=baby.uuid, package="child"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Weighing and measuring" in form and "DD-MM-YYYY" in form
