@@ -149,6 +149,15 @@ def test_views_kader_session_with_a_wasted_child_in_the_browser(
     expect(follow_up).to_have_count(1)
     expect(follow_up).to_contain_text("Gizi buruk")
     assert absent.tasks.filter(kind="home_visit", status="open").count() == 1
+    page.emulate_media(media="print")
+    page.screenshot(path=str(SHOTS / "worklist_print.png"), full_page=True)
+    page.emulate_media(media="screen")
+
+    # The child's care page draws her measurement on the WHO charts.
+    page.goto(f"{live_server.url}/layanan/orang/{wasted.uuid}/")
+    expect(page.locator("#chart-wfa circle.child-point")).to_have_count(1)
+    expect(page.locator("#chart-lhfa polyline.sd-curve")).to_have_count(5)
+    page.screenshot(path=str(SHOTS / "person_care.png"), full_page=True)
 
     # The package form with its instant results, for the record.
     page.goto(f"{live_server.url}/layanan/orang/{wasted.uuid}/child/")
