@@ -186,18 +186,24 @@ def wipe_demo_data() -> None:
     if district_exists():
         User.objects.filter(username__in=demo_usernames()).delete()
     User.objects.exclude(facility=None, area=None).update(facility=None, area=None)
-    for model in _dependents():
-        model.objects.all().delete()
+    dependents = _dependents()
     through = Facility.service_areas.through
     qn = connection.ops.quote_name
     people = [m._meta.db_table for m in (Pregnancy, Family, Person)]
     places = [m._meta.db_table for m in (through, Facility, Area)]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Only people tables and the (now empty) tables referring to them are truncated;
-            # places are deleted row by row because accounts_user refers to them.
-            cursor.execute(f"TRUNCATE {', '.join(qn(t) for t in people)} CASCADE")
+            # People tables and every table referring to them (care records: millions of rows
+            # in a large district) are truncated; places are deleted row by row because
+            # accounts_user refers to them. Deferred FK checks of rows written earlier in
+            # this transaction must fire first, or TRUNCATE refuses.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            tables = [m._meta.db_table for m in dependents] + people
+            cursor.execute(f"TRUNCATE {', '.join(qn(t) for t in tables)} CASCADE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
+            for model in dependents:
+                model.objects.all().delete()
             for table in people:
                 cursor.execute(f"DELETE FROM {qn(table)}")  # noqa: S608 - model tables
         for table in places:
