@@ -456,3 +456,35 @@ def test_care_pages_speak_english_on_request(district, client_for, baby, today):
         url("package", person_uuid=baby.uuid, package="child"), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "Weighing and measuring" in form and "DD-MM-YYYY" in form
+
+
+def test_session_page_queries_do_not_grow_with_the_number_of_children(district, client_for, today):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import _person
+
+    client = client_for(district.kader_ampel_timur)
+    session = _open(client, district, today)
+    target = url("session", code="POS-AT", on=today.isoformat())
+
+    def weigh(n):
+        for i in range(n):
+            child = _person(
+                f"Anak {i:02d}", "F", today - timedelta(days=100 + 30 * i), district.rt_ampel_timur
+            )
+            client.post(
+                url("session_row", code="POS-AT", on=today.isoformat(), person_uuid=child.uuid),
+                {"client_id": str(uuid.uuid4()), "weight": "6,5", "measured": "lying"},
+                HTTP_HX_REQUEST="true",
+            )
+
+    weigh(3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(target).status_code == 200
+    weigh(12)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(target)
+    assert len(page.context["rows"]) == 16  # Rina plus 15 children
+    assert Encounter.objects.filter(session=session).count() == 15
+    assert len(many.captured_queries) == len(few.captured_queries)
