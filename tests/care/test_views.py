@@ -488,3 +488,22 @@ def test_session_page_queries_do_not_grow_with_the_number_of_children(district, 
     assert len(page.context["rows"]) == 16  # Rina plus 15 children
     assert Encounter.objects.filter(session=session).count() == 15
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_closed_session_takes_no_more_rows(district, client_for, baby, today):
+    client = client_for(district.kader_ampel_timur)
+    session = _open(client, district, today)
+    client.post(url("session_close", code="POS-AT", on=today.isoformat()))
+    response = client.post(
+        url("session_row", code="POS-AT", on=today.isoformat(), person_uuid=baby.uuid),
+        {"client_id": str(uuid.uuid4()), "weight": "5,5", "measured": "lying"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Sesi sudah ditutup" in response.content.decode()
+    client.post(
+        url("session_attendance", code="POS-AT", on=today.isoformat(), person_uuid=baby.uuid),
+        {"present": "on"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert not Encounter.objects.filter(session=session).exists()
+    assert not Attendance.objects.filter(session=session, present=True).exists()

@@ -209,7 +209,11 @@ def session_row_save(request: HttpRequest, code: str, on: str, person_uuid) -> H
     form = WeighingRowForm(request.POST, auto_id=f"r{person.pk}-%s")
     encounter = None
     needs_confirmation = False
-    if form.is_valid():
+    if session.closed_at is not None:
+        # Absentees have already become home visits: later weighings go on the person page.
+        form.is_valid()
+        form.add_error(None, _("Sesi sudah ditutup; catat di halaman orang."))
+    elif form.is_valid():
         data = form.cleaned_data
         try:
             result = care_services.session_record_weighing(
@@ -282,9 +286,16 @@ def session_attendance(request: HttpRequest, code: str, on: str, person_uuid) ->
     person = _person_in_session(request, session, person_uuid)
     form = AttendanceForm(request.POST)
     present = form.is_valid() and form.cleaned_data["present"]
-    care_services.session_mark_attendance(
-        actor=request.user, session=session, person=person, present=present
-    )
+    if session.closed_at is None:
+        care_services.session_mark_attendance(
+            actor=request.user, session=session, person=person, present=present
+        )
+    else:
+        present = (
+            Attendance.objects.filter(session=session, person=person)
+            .values_list("present", flat=True)
+            .first()
+        )
     if not is_htmx(request):
         return redirect("care:session", code=posyandu.code, on=session.date.isoformat())
     encounter = (
