@@ -507,3 +507,28 @@ def test_a_closed_session_takes_no_more_rows(district, client_for, baby, today):
     )
     assert not Encounter.objects.filter(session=session).exists()
     assert not Attendance.objects.filter(session=session, present=True).exists()
+
+
+def test_ticking_a_kspr_factor_sends_the_questionnaire(district, client_for, people):
+    client = client_for(district.bidan_ampel)
+    response = client.post(
+        url("evaluate", person_uuid=people["pregnant"].uuid, package="anc"),
+        {
+            "on": timezone.localdate().isoformat(),
+            "visit_number": "2",
+            "height": "150",
+            "kspr__breech": "on",
+            "kspr__years_married": "1",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert 'data-code="kspr"' in html
+    # breech (8) + pregnant again under 2 years (4) + the card's starting 2 points
+    assert 'KSPR</strong>: <span class="class-label">' in html
+    untouched = client.post(
+        url("evaluate", person_uuid=people["pregnant"].uuid, package="anc"),
+        {"on": timezone.localdate().isoformat(), "visit_number": "2"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert 'data-code="kspr"' not in untouched.content.decode()

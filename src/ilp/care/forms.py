@@ -245,12 +245,33 @@ def _bool_items(package: str, key: str) -> tuple[tuple[str, object], ...]:
     return ()
 
 
+# KSPR items 1–7 (age, height, parity, spacing) come from the records and two numbers the
+# form asks for; the card's ticks are items 8–20 (ilp.care.services.packages._kspr).
+KSPR_FROM_RECORDS = frozenset(
+    {
+        "too_young_first",
+        "late_first",
+        "old_first",
+        "too_soon",
+        "too_long",
+        "too_many",
+        "too_old",
+        "too_short",
+    }
+)
+KSPR_NUMBERS = (
+    ("years_married", _("Lama menikah (tahun), bila hamil pertama")),
+    ("years_since_last_birth", _("Jarak dari persalinan terakhir (tahun)")),
+)
+
+
 def _kspr_items() -> tuple[tuple[str, str], ...]:
     from ilp.standards.pregnancy import KSPR_FACTORS
 
     return tuple(
         (code, f"{number}. {label} ({score})")
         for code, (number, label, score) in KSPR_FACTORS.items()
+        if code not in KSPR_FROM_RECORDS
     )
 
 
@@ -431,6 +452,10 @@ class PackageForm(IdempotentForm):
                         required=False,
                     )
             elif key == "kspr":
+                for code, label in KSPR_NUMBERS:
+                    self.fields[f"kspr__{code}"] = forms.CharField(
+                        label=label, required=False, widget=decimal_input(size=4)
+                    )
                 for code, label in _kspr_items():
                     self.fields[f"kspr__{code}"] = forms.BooleanField(label=label, required=False)
             elif key == "danger_signs":
@@ -522,8 +547,11 @@ class PackageForm(IdempotentForm):
                 if doses:
                     values["doses"] = doses
                 continue
-            if not self.raw(f"{key}__done"):
-                continue
+            answered = any(
+                self.raw(n) for n in self.fields if n.startswith(f"{key}__") and n != f"{key}__done"
+            )
+            if not (self.raw(f"{key}__done") or answered):
+                continue  # not asked at this visit
             if key == "barthel":
                 values["barthel"] = {
                     code: int(self.raw(f"barthel__{code}"))
@@ -531,7 +559,14 @@ class PackageForm(IdempotentForm):
                     if self.raw(f"barthel__{code}").isdigit()
                 }
             elif key == "kspr":
-                values["kspr"] = [c for c, _l in _kspr_items() if self.raw(f"kspr__{c}")]
+                kspr: dict[str, object] = {
+                    "factors": [c for c, _l in _kspr_items() if self.raw(f"kspr__{c}")]
+                }
+                for code, _label in KSPR_NUMBERS:
+                    number = _number_or_text(self.raw(f"kspr__{code}"))
+                    if number != "":
+                        kspr[code] = number
+                values["kspr"] = kspr
             elif key == "danger_signs":
                 values["danger_signs"] = [
                     str(label)
@@ -557,6 +592,18 @@ class PackageForm(IdempotentForm):
             except ValueError:
                 continue
         return None
+
+
+def _number_or_text(raw: str) -> object:
+    """A typed number as float ('' stays '', garbage goes on as text for the services to
+    reject with their own message)."""
+    text = raw.strip()
+    if not text:
+        return ""
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return text
 
 
 def _iso(raw: str) -> str:
