@@ -284,7 +284,8 @@ def test_search_by_kk_number_returns_the_family(district, client_for):
 def test_search_runs_a_fixed_number_of_queries(district, client_for, django_assert_num_queries):
     client = client_for(district.dinkes)
     client.get(URL, {"q": "x"})  # warm the session
-    # session, user, the user's district (scope), persons with village/hamlet/family, audit
-    with django_assert_num_queries(5):
+    # session, user, the user's district (scope), matching ids in name order, those persons
+    # with village/hamlet/family, audit
+    with django_assert_num_queries(6):
         response = client.get(URL, {"q": "s"})
     assert len(response.json()["items"]) == 1

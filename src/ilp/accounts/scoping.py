@@ -87,7 +87,14 @@ def person_scope_q(user: User, prefix: str = "") -> Q:
     if user.role in (Role.PUSKESMAS, Role.PUSTU):
         if not user.facility_id:
             return _NOTHING
-        return Q(**{f"{prefix}village__served_by": user.facility_id})
+        # A literal id list (one small query) rather than a join through the working-area
+        # table: PostgreSQL can then range-scan (village, name_key) per desa.
+        villages = list(
+            Area.objects.filter(level=AreaLevel.VILLAGE, served_by=user.facility_id).values_list(
+                "id", flat=True
+            )
+        )
+        return Q(**{f"{prefix}village_id__in": villages})
     return _NOTHING
 
 

@@ -146,6 +146,8 @@ class Person(BaseModel):
         indexes = [
             # person_search: name prefix as a range, ordered by (name_key, id), first 20.
             models.Index(fields=["name_key", "id"], name="person_name_search"),
+            # the same search within a puskesmas or pustu working area (village_id IN ...)
+            models.Index(fields=["village", "name_key"], name="person_village_name"),
             models.Index(fields=["village", "birth_date"]),
             models.Index(fields=["hamlet", "birth_date"]),
         ]

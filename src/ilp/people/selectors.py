@@ -11,7 +11,7 @@ from datetime import date
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,9 +61,7 @@ def person_search(
     elif text.upper().startswith("ILP"):
         results = list(base.filter(local_id=text.upper())[:limit])
     else:
-        results = list(
-            base.filter(_name_prefix_q(name_key(text))).order_by("name_key", "pk")[:limit]
-        )
+        results = _name_prefix_search(user, name_key(text), limit)
     audit_record(
         user=user,
         action="search",
@@ -74,12 +72,26 @@ def person_search(
     return results
 
 
-def _name_prefix_q(key: str) -> Q:
-    """Names starting with `key`. The range bounds let PostgreSQL walk the (name_key, id)
-    index in order under any collation (a LIKE prefix can use it only under "C"); the
-    startswith keeps the result exact where a collation orders punctuation loosely."""
+def _name_prefix_search(user: User, key: str, limit: int) -> list[Person]:
+    """Persons whose name starts with `key`, by name, at most `limit`.
+
+    The SQL asks for the range [key, key with its last letter bumped): PostgreSQL walks the
+    (name_key, id) index in order under any collation, where a LIKE prefix uses an index only
+    under "C", and a range gives the planner a sane row estimate (range AND LIKE made it
+    expect one row, fetch thousands and sort them). The ids come first, the joined rows for
+    just those ids second. Under a linguistic collation a range can hold a few names that do
+    not start with the key (punctuation sorts loosely), so the prefix is checked in Python
+    on a doubled fetch."""
     upper = key[:-1] + chr(ord(key[-1]) + 1)
-    return Q(name_key__gte=key, name_key__lt=upper, name_key__startswith=key)
+    candidates = (
+        persons_visible(user)
+        .filter(name_key__gte=key, name_key__lt=upper)
+        .order_by("name_key", "pk")
+        .values_list("pk", "name_key")[: limit * 2]
+    )
+    ids = [pk for pk, found in candidates if found.startswith(key)][:limit]
+    rows = Person.objects.select_related("village", "hamlet", "family").in_bulk(ids)
+    return [rows[pk] for pk in ids]
 
 
 def _query_kind(text: str) -> str:
