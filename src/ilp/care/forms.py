@@ -337,17 +337,17 @@ LAYOUT: dict[str, list[tuple[object, tuple[str, ...]]]] = {
     ],
     "immunization": [(_("Keadaan anak"), ("weight", "temperature"))],
     "school": [
-        (_("Pengukuran"), ("weight", "height", "sbp", "dbp", "hb")),
+        (_("Pengukuran"), ("weight", "height", "measured", "sbp", "dbp", "hb")),
         (_("Pelayanan"), ("iron_tablets", "smoking")),
     ],
     "adult": [
-        (_("Pengukuran"), ("weight", "height", "waist", "sbp", "dbp")),
+        (_("Pengukuran"), ("weight", "height", "measured", "waist", "sbp", "dbp")),
         (_("Laboratorium sederhana"), ("glucose_fasting", "glucose_random", "hb")),
         (_("Merokok"), ("smoking", "cigarettes_per_day", "smoking_years")),
         (_("Skrining kanker"), ("breast_exam", "iva")),
     ],
     "elderly": [
-        (_("Pengukuran"), ("weight", "height", "waist", "muac", "sbp", "dbp")),
+        (_("Pengukuran"), ("weight", "height", "measured", "waist", "muac", "sbp", "dbp")),
         (_("Laboratorium sederhana"), ("glucose_fasting", "glucose_random", "hb")),
         (_("Merokok"), ("smoking", "cigarettes_per_day", "smoking_years")),
         (_("Skrining kanker"), ("breast_exam", "iva")),
