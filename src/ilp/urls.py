@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("ilp.accounts.urls")),
     path("", include("ilp.people.urls")),
+    path("layanan/", include("ilp.care.urls")),
 ]
 
 # Error pages in the ILP layout (templates/403.html, 404.html, 500.html).

@@ -19,7 +19,7 @@ import numpy as np
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from ilp.standards.growth._tables import table as _who_table
+from ilp.standards.growth import lms_table as _who_table
 from ilp.standards.growth.engine import DAYS_PER_MONTH
 from ilp.standards.growth.lms import sd_value
 

@@ -1,0 +1,20 @@
+"""Template context: what the logged-in user's role may do, for menus (never for access
+decisions: every view checks again)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from ilp.accounts.scoping import can_register, can_view_personal_data
+
+
+def access(request: HttpRequest) -> dict[str, dict[str, bool]]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"access": {"personal_data": False, "register": False}}
+    return {
+        "access": {
+            "personal_data": can_view_personal_data(user),
+            "register": can_register(user),
+        }
+    }
