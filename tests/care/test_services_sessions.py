@@ -158,3 +158,24 @@ def test_task_close_once_and_in_scope(district, children):
     assert (task.status, task.closed_at is not None) == ("done", True)
     with pytest.raises(Conflict):
         task_close(actor=kader, task=task, status="cancelled")
+
+
+def test_closed_session_takes_no_more_rows(district, children):
+    from ilp.care.models import Encounter
+    from ilp.core.exceptions import ValidationFailed
+
+    kader = district.kader_ampel_timur
+    session = session_open(actor=kader, posyandu=district.pos_ampel_timur_f, on=ON)
+    session_close(actor=kader, session=session)
+    with pytest.raises(ValidationFailed) as exc:
+        session_record_weighing(
+            actor=kader, session=session, person=children["other"], weight_kg=12.0
+        )
+    assert exc.value.code == "session_closed"
+    assert exc.value.message.startswith("Sesi posyandu ini sudah ditutup")
+    with pytest.raises(ValidationFailed):
+        session_mark_attendance(
+            actor=kader, session=session, person=children["other"], present=True
+        )
+    assert not Encounter.objects.filter(session=session).exists()
+    assert not Attendance.objects.filter(session=session, present=True).exists()

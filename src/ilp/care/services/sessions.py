@@ -150,11 +150,21 @@ def session_expected(session: PosyanduSession) -> list[Person]:
     return people
 
 
+def _require_open(session: PosyanduSession) -> None:
+    """A closed session takes no more rows: its absentees have already become tasks."""
+    if session.closed_at is not None:
+        raise ValidationFailed(
+            _("Sesi posyandu ini sudah ditutup; buka catatan layanan orangnya untuk menambah."),
+            code="session_closed",
+        )
+
+
 def session_mark_attendance(
     *, actor: User, session: PosyanduSession, person: Person, present: bool
 ) -> Attendance:
     """Mark `person` present or absent at the session (one row per person)."""
     _require_session_actor(actor, session.posyandu)
+    _require_open(session)
     require_person_in_scope(actor, person)
     attendance, _created = Attendance.objects.update_or_create(
         session=session, person=person, defaults={"present": present}
@@ -180,6 +190,7 @@ def session_record_weighing(
 
     The permission checks of `encounter_record` apply (the actor must work at the session's
     posyandu or above it). About a dozen queries per row, none per value."""
+    _require_open(session)
     values = {
         "weight": weight_kg,
         "height": length_cm,
