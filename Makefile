@@ -35,8 +35,12 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
+# English for every app (the care app keeps its own catalogue in care/locale);
+# the id catalogue (msgids are already Indonesian) only for the main one.
 messages: $(STAMP)
-	cd src/ilp && ../../$(BIN)/ilp makemessages -l en -l id --no-obsolete && ../../$(BIN)/ilp compilemessages
+	cd src/ilp && ../../$(BIN)/ilp makemessages -l en --no-obsolete \
+		&& ../../$(BIN)/ilp makemessages -l id --no-obsolete --ignore care \
+		&& ../../$(BIN)/ilp compilemessages
 
 clean:
 	rm -rf $(VENV) ilp.sqlite3 ilp.sqlite3-* staticfiles
