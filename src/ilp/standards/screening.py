@@ -1,0 +1,143 @@
+"""Annual adult (PTM) and elderly (lansia) screening: is it due or overdue on a date?
+
+Sources: Petunjuk Teknis ILP 2023 (KMK HK.01.07/MENKES/2015/2023), Klaster 3, as summarised
+in DOMAIN.md §1.2: hypertension screening for everyone ≥ 15 years at least once a year, DM
+screening yearly (≥ 40 years, and 15–< 40 with risk factors), elderly screening (SKILAS,
+ICOPE step 1) at least yearly from 60 years (CLINICAL.md §4.7); SPM Bidang Kesehatan
+(Permenkes 4/2019, DOMAIN.md §3.1): SPM 6, productive age 15–59 screened ≥ 1×/year; SPM 7,
+elderly ≥ 60 screened.
+
+Rule (ILP choices where the sources give no number are marked):
+- Kinds and age bands (completed years, ``lifestage.completed_years``): ``PTM`` for 15–59
+  years (SPM 6 band), ``lansia`` from 60 years (SPM 7). Outside its band a kind does not apply
+  (``None``); on the 60th birthday a resident leaves ``PTM`` and enters ``lansia``.
+- Interval: 12 calendar months ("at least yearly"). Screened on ``last``: due again from
+  ``last`` + 12 months (month ends clamp: 29 Feb + 12 months = 28 Feb); before that nothing
+  is due (``None``). A screening taken before the band was entered does not move the due date
+  before the band entry (the 15th / 60th birthday).
+- Never screened: due from the band entry (the 15th / 60th birthday) or from 1 January of the
+  current year, whichever is later. [ILP choice] SPM 6/7 count a resident once per calendar
+  year, so a never-screened adult is "due this year", not "overdue since the day they turned
+  15" (which would put a whole district overdue since decades and sort nobody usefully).
+- Overdue: ``overdue_months`` (default 3) calendar months after the date it became due.
+  [ILP choice] three months = one quarter, the PWS/lokmin reporting rhythm (DOMAIN.md §4.2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ilp.standards.lifestage import completed_years
+from ilp.standards.result import OutOfRange
+
+SOURCE = (
+    "Juknis ILP 2023 (KMK HK.01.07/MENKES/2015/2023) Klaster 3: skrining HT ≥15 th minimal "
+    "setahun sekali, DM tahunan, SKILAS lansia; SPM 6 dan 7 (Permenkes 4/2019); DOMAIN.md §1.2, "
+    "§3.1"
+)
+
+KINDS: tuple[str, ...] = ("PTM", "lansia")
+# Age band per kind, completed years: [from, before) (None = no upper limit).
+AGE_BANDS: dict[str, tuple[int, int | None]] = {"PTM": (15, 60), "lansia": (60, None)}
+LABELS_ID: dict[str, str] = {"PTM": "PTM (usia produktif 15–59 tahun)", "lansia": "lansia"}
+INTERVAL_MONTHS = 12
+OVERDUE_MONTHS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningState:
+    """A screening that is due or overdue on a date.
+
+    kind           ``PTM`` or ``lansia``
+    state          ``due`` or ``overdue``
+    due            first day the screening is due
+    overdue_since  first day it counts (or will count) as overdue
+    last           date of the last screening counted, None if never screened
+    reason         why, in Indonesian
+    """
+
+    kind: str
+    state: str
+    due: date
+    overdue_since: date
+    last: date | None
+    reason: str
+    source: str = SOURCE
+
+    @property
+    def since(self) -> date:
+        """The date it has been in its state since: ``due`` or ``overdue_since``."""
+        return self.overdue_since if self.state == "overdue" else self.due
+
+    @property
+    def item(self) -> str:
+        """Work-list item code, ``skrining:PTM`` or ``skrining:lansia``."""
+        return f"skrining:{self.kind}"
+
+
+def add_months(start: date, months: int) -> date:
+    """``start`` plus whole calendar months; month ends clamp (31 Jan + 1 month = 28/29 Feb)."""
+    y, m = divmod(start.month - 1 + months, 12)
+    year, month = start.year + y, m + 1
+    day = start.day
+    if day > 28:
+        nxt = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        day = min(day, (nxt - date(year, month, 1)).days)
+    return date(year, month, day)
+
+
+def birthday(birth: date, years: int) -> date:
+    """The day a person born on ``birth`` completes ``years`` years (born 29 Feb: 28 Feb in
+    common years, as ``lifestage.completed_years`` counts)."""
+    try:
+        return birth.replace(year=birth.year + years)
+    except ValueError:  # 29 February in a common year
+        return date(birth.year + years, 2, 28)
+
+
+def screening_state(
+    *,
+    kind: str,
+    birth_date: date,
+    last: date | None,
+    on: date,
+    overdue_months: int = OVERDUE_MONTHS,
+) -> ScreeningState | None:
+    """The annual ``PTM`` (15–59 y) or ``lansia`` (≥ 60 y) screening due or overdue on ``on``.
+
+    Source: juknis ILP 2023 Klaster 3 and SPM 6/7, DOMAIN.md §1.2 and §3.1 (rule and choices in
+    the module docstring). ``last`` is the date of the last screening of that kind, None if
+    never. Returns None when the kind does not apply on ``on`` (outside its age band) or the
+    screening is not yet due (screened less than 12 months ago). Unknown ``kind`` raises
+    ValueError; ``on`` before birth, or ``last`` before birth or after ``on``, raise OutOfRange.
+    """
+    band = AGE_BANDS.get(kind)
+    if band is None:
+        raise ValueError(f"unknown screening kind {kind!r}; use one of {KINDS}")
+    if overdue_months < 0:
+        raise OutOfRange("overdue_months", overdue_months, 0, "—")
+    if on < birth_date:
+        raise OutOfRange("on", on, birth_date, "—")
+    if last is not None and not birth_date <= last <= on:
+        raise OutOfRange("last", last, birth_date, on)
+    low, high = band
+    years = completed_years(birth_date, on)
+    if years < low or (high is not None and years >= high):
+        return None
+    entry = birthday(birth_date, low)
+    label = LABELS_ID[kind]
+    if last is None:
+        due = max(entry, date(on.year, 1, 1))
+        why = f"Belum pernah skrining {label}"
+    else:
+        due = max(add_months(last, INTERVAL_MONTHS), entry)
+        if on < due:
+            return None
+        why = f"Skrining {label} terakhir {last.isoformat()}; ulang tiap {INTERVAL_MONTHS} bulan"
+    overdue_since = add_months(due, overdue_months)
+    if on < overdue_since:
+        state, why = "due", f"{why}; jatuh tempo sejak {due.isoformat()}"
+    else:
+        state, why = "overdue", f"{why}; terlambat sejak {overdue_since.isoformat()}"
+    return ScreeningState(kind, state, due, overdue_since, last, why)
