@@ -145,11 +145,135 @@ def add_period(start: date, period: dict[str, int] | None) -> date:
     month = 28/29 Feb), as a calendar does."""
     if not period:
         return start
-    months = period.get("years", 0) * 12 + period.get("months", 0)
-    y, m = divmod(start.month - 1 + months, 12)
-    year, month = start.year + y, m + 1
-    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
-    return date(year, month, min(start.day, last)) + timedelta(days=period.get("days", 0))
+    return _add(start, _period(period))
+
+
+# -- the schedule compiled once -------------------------------------------------------------
+# Periods become (months, days) pairs and date strings dates, once per process, so that
+# ``immunization_status`` (called for every child of a work list) does no parsing.
+
+_Period = tuple[int, int]
+_ZERO: _Period = (0, 0)
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _period(period: dict[str, int] | None) -> _Period:
+    if not period:
+        return _ZERO
+    return (period.get("years", 0) * 12 + period.get("months", 0), period.get("days", 0))
+
+
+def _add(start: date, period: _Period) -> date:
+    months, days = period
+    if months:
+        y, m = divmod(start.month - 1 + months, 12)
+        year, month, day = start.year + y, m + 1, start.day
+        if day > 28:
+            last = _MONTH_DAYS[month - 1]
+            if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+                last = 29
+            day = min(day, last)
+        start = date(year, month, day)
+    if days:
+        start = start + timedelta(days=days)
+    return start
+
+
+@dataclass(frozen=True, slots=True)
+class _Exception:
+    born_from: date
+    given_from: date
+    given_to: date
+    age_from: _Period
+    before_age: _Period
+    interval: _Period
+    interval_raw: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    code: str
+    series: str
+    dose: int
+    group: str
+    sex: str | None
+    je_only: bool
+    born_from: date | None
+    previous: str | None
+    min_age: _Period
+    min_age_raw: dict[str, int]
+    recommended_age: _Period
+    max_age: _Period | None  # last allowed age, inclusive
+    before_age: _Period | None  # first age no longer allowed
+    min_interval: _Period
+    min_interval_raw: dict[str, int]
+    rec_interval: _Period
+    by_age: tuple[_Period, _Period, dict[str, int]] | None  # (age, interval, interval raw)
+    exceptions: tuple[_Exception, ...]
+    completes_from_age: _Period | None
+    grace: _Period
+    is_td_wus: bool
+
+
+@cache
+def _compiled() -> tuple[tuple[_Entry, ...], dict[str, _Entry]]:
+    schedule = load_schedule()
+    default_grace = schedule["default_grace"]
+    entries = []
+    for e in schedule["doses"]:
+        by_age = e.get("min_interval_from_age")
+        entries.append(
+            _Entry(
+                code=e["code"],
+                series=e["series"],
+                dose=e["dose"],
+                group=e["group"],
+                sex=e.get("sex") or None,
+                je_only=e.get("condition") == "je_endemic",
+                born_from=date.fromisoformat(e["born_from"]) if e.get("born_from") else None,
+                previous=e.get("previous") or None,
+                min_age=_period(e.get("min_age")),
+                min_age_raw=e.get("min_age", {}),
+                recommended_age=_period(e["recommended_age"]),
+                max_age=_period(e["max_age"]) if "max_age" in e else None,
+                before_age=_period(e["before_age"])
+                if "max_age" not in e and "before_age" in e
+                else None,
+                min_interval=_period(e.get("min_interval")),
+                min_interval_raw=e.get("min_interval") or {},
+                rec_interval=_period(e.get("recommended_interval") or e.get("min_interval")),
+                by_age=(
+                    (_period(by_age["age"]), _period(by_age["interval"]), by_age["interval"])
+                    if by_age
+                    else None
+                ),
+                exceptions=tuple(
+                    _Exception(
+                        born_from=date.fromisoformat(ex["born_from"]),
+                        given_from=date.fromisoformat(ex["given_from"]),
+                        given_to=date.fromisoformat(ex["given_to"]),
+                        age_from=_period(ex["age_from"]),
+                        before_age=_period(ex["before_age"]),
+                        interval=_period(ex["interval"]),
+                        interval_raw=ex["interval"],
+                    )
+                    for ex in e.get("min_interval_exceptions", ())
+                ),
+                completes_from_age=(
+                    _period(e["completes_series_from_age"])
+                    if "completes_series_from_age" in e
+                    else None
+                ),
+                grace=_period(e.get("grace") or default_grace),
+                is_td_wus=e["series"] == "Td WUS",
+            )
+        )
+    return tuple(entries), {e.code: e for e in entries}
+
+
+@cache
+def _entries_for(groups: tuple[str, ...]) -> tuple[_Entry, ...]:
+    return tuple(e for e in _compiled()[0] if e.group in groups)
 
 
 def _period_text(period: dict[str, int]) -> str:
@@ -160,88 +284,87 @@ def _period_text(period: dict[str, int]) -> str:
     return " ".join(parts) or "0 hari"
 
 
-def _last_allowed(entry: dict[str, Any], birth: date) -> date | None:
-    if "max_age" in entry:
-        return add_period(birth, entry["max_age"])
-    if "before_age" in entry:
-        return add_period(birth, entry["before_age"]) - timedelta(days=1)
+def _last_allowed(entry: _Entry, birth: date) -> date | None:
+    if entry.max_age is not None:
+        return _add(birth, entry.max_age)
+    if entry.before_age is not None:
+        return _add(birth, entry.before_age) - timedelta(days=1)
     return None
 
 
-def _applies(entry: dict[str, Any], sex: str, birth: date, je_endemic: bool) -> bool:
-    if entry.get("sex") and entry["sex"] != sex:
+def _applies(entry: _Entry, sex: str, birth: date, je_endemic: bool) -> bool:
+    if entry.sex and entry.sex != sex:
         return False
-    if entry.get("condition") == "je_endemic" and not je_endemic:
+    if entry.je_only and not je_endemic:
         return False
-    return not (entry.get("born_from") and birth < date.fromisoformat(entry["born_from"]))
+    return not (entry.born_from is not None and birth < entry.born_from)
 
 
-def _min_interval(entry: dict[str, Any], birth: date, given_on: date | None) -> dict[str, int]:
-    """Minimum interval from the previous dose for a dose given (or planned) on ``given_on``."""
-    interval = entry.get("min_interval") or {}
+def _min_interval(
+    entry: _Entry, birth: date, given_on: date | None
+) -> tuple[_Period, dict[str, int]]:
+    """Minimum interval from the previous dose for a dose given (or planned) on ``given_on``,
+    as a period and as written in the schedule (for messages)."""
+    interval, raw = entry.min_interval, entry.min_interval_raw
     if given_on is None:
-        return interval
-    by_age = entry.get("min_interval_from_age")
-    if by_age and given_on >= add_period(birth, by_age["age"]):
-        interval = by_age["interval"]
-    for ex in entry.get("min_interval_exceptions", ()):
+        return interval, raw
+    by_age = entry.by_age
+    if by_age and given_on >= _add(birth, by_age[0]):
+        interval, raw = by_age[1], by_age[2]
+    for ex in entry.exceptions:
         # IPV2 2023 transition: 9–11-month-olds born from 13 June 2022, ≥ 4 weeks after IPV1.
         if (
-            birth >= date.fromisoformat(ex["born_from"])
-            and date.fromisoformat(ex["given_from"])
-            <= given_on
-            <= date.fromisoformat(ex["given_to"])
-            and add_period(birth, ex["age_from"]) <= given_on < add_period(birth, ex["before_age"])
+            birth >= ex.born_from
+            and ex.given_from <= given_on <= ex.given_to
+            and _add(birth, ex.age_from) <= given_on < _add(birth, ex.before_age)
         ):
-            interval = ex["interval"]
-    return interval
+            interval, raw = ex.interval, ex.interval_raw
+    return interval, raw
 
 
 def _check_given(
-    entry: dict[str, Any], birth: date, given_on: date, prev_valid: date | None, tolerance: int
+    entry: _Entry,
+    birth: date,
+    given_on: date,
+    prev_valid: date | None,
+    tolerance: int,
+    min_date: date,
+    last: date | None,
 ) -> str:
     """Empty string when the dose is valid, otherwise the reason it is not."""
     tol = timedelta(days=tolerance)
-    min_date = add_period(birth, entry.get("min_age"))
     if given_on + tol < min_date:
         return (
             f"terlalu dini: diberikan {given_on.isoformat()}, umur minimal "
-            f"{_period_text(entry.get('min_age', {}))} ({min_date.isoformat()})"
+            f"{_period_text(entry.min_age_raw)} ({min_date.isoformat()})"
         )
-    last = _last_allowed(entry, birth)
     if last is not None and given_on > last:
         return f"melewati batas umur: diberikan {given_on.isoformat()}, batas {last.isoformat()}"
     if prev_valid is not None:
-        interval = _min_interval(entry, birth, given_on)
-        earliest = add_period(prev_valid, interval)
+        interval, raw = _min_interval(entry, birth, given_on)
+        earliest = _add(prev_valid, interval)
         if given_on + tol < earliest:
             return (
                 f"terlalu dekat: {(given_on - prev_valid).days} hari setelah "
-                f"{entry['previous']}, minimal {_period_text(interval)} ({earliest.isoformat()})"
+                f"{entry.previous}, minimal {_period_text(raw)} ({earliest.isoformat()})"
             )
     return ""
 
 
-def _grace(entry: dict[str, Any], grace_months: int | None) -> dict[str, int]:
-    if grace_months is not None:
-        return {"months": grace_months}
-    return entry.get("grace") or load_schedule()["default_grace"]
-
-
-def _completed_by(entry, by_code, states, birth) -> str | None:
+def _completed_by(entry: _Entry, by_code, states, birth) -> str | None:
     """Code of an earlier valid dose that completed this series by a catch-up rule."""
-    prev = entry.get("previous")
+    prev = entry.previous
     while prev:
         prev_entry = by_code[prev]
         st = states.get(prev)
         if (
             st is not None
             and st.state == "given"
-            and "completes_series_from_age" in prev_entry
-            and st.given_on >= add_period(birth, prev_entry["completes_series_from_age"])
+            and prev_entry.completes_from_age is not None
+            and st.given_on >= _add(birth, prev_entry.completes_from_age)
         ):
             return prev
-        prev = prev_entry.get("previous")
+        prev = prev_entry.previous
     return None
 
 
@@ -271,11 +394,11 @@ def immunization_status(
         raise OutOfRange("on", on, birth, "—")
     if not 0 <= td_status <= 5:
         raise OutOfRange("td_status", td_status, 0, 5)
+    groups = tuple(groups)
     unknown_groups = set(groups) - set(GROUPS)
     if unknown_groups:
         raise ValueError(f"unknown groups {sorted(unknown_groups)}; use {GROUPS}")
-    entries = schedule_entries()
-    by_code = {e["code"]: e for e in entries}
+    by_code = _compiled()[1]
     given: dict[str, list[date]] = {}
     for d in doses:
         if d.code not in by_code:
@@ -283,50 +406,66 @@ def immunization_status(
         if not birth <= d.given_on <= on:
             raise OutOfRange(f"{d.code}.given_on", d.given_on, birth, on)
         given.setdefault(d.code, []).append(d.given_on)
+    grace_override = (grace_months, 0) if grace_months is not None else None
 
     states: dict[str, DoseState] = {}
     valid_on: dict[str, date] = {}  # code -> date of the counted valid dose
     out: list[DoseState] = []
-    for entry in entries:
-        code = entry["code"]
-        if entry["group"] not in groups or not _applies(entry, sex, birth, je_endemic):
+    for entry in _entries_for(groups):
+        if not _applies(entry, sex, birth, je_endemic):
             continue
-        prev_code = entry.get("previous")
+        code = entry.code
+        prev_code = entry.previous
         prev_valid = valid_on.get(prev_code) if prev_code else None
         last = _last_allowed(entry, birth)
-        base = {
-            "code": code,
-            "series": entry["series"],
-            "dose": entry["dose"],
-            "last_allowed": last,
-        }
+        series, dose = entry.series, entry.dose
 
-        if entry["series"] == "Td WUS" and entry["dose"] <= td_status:
-            st = DoseState(**base, state="given", reason=f"status T{td_status} dari skrining")
+        if entry.is_td_wus and dose <= td_status:
+            st = DoseState(
+                code,
+                series,
+                dose,
+                "given",
+                None,
+                None,
+                last,
+                None,
+                f"status T{td_status} dari skrining",
+            )
             states[code] = st
             out.append(st)
             continue
 
+        min_date = _add(birth, entry.min_age)
         invalid_reason, invalid_date = "", None
-        for when in sorted(given.get(code, ())):
-            why = _check_given(entry, birth, when, prev_valid, tolerance_days)
-            if not why:
-                valid_on[code] = when
-                break
-            invalid_reason, invalid_date = why, when
-        if code in valid_on:
-            st = DoseState(**base, state="given", given_on=valid_on[code], reason="valid")
-            states[code] = st
-            out.append(st)
-            continue
+        dates = given.get(code)
+        if dates:
+            for when in sorted(dates):
+                why = _check_given(entry, birth, when, prev_valid, tolerance_days, min_date, last)
+                if not why:
+                    valid_on[code] = when
+                    break
+                invalid_reason, invalid_date = why, when
+            if code in valid_on:
+                st = DoseState(
+                    code, series, dose, "given", None, None, last, valid_on[code], "valid"
+                )
+                states[code] = st
+                out.append(st)
+                continue
 
-        completed_by = _completed_by(entry, by_code, states, birth)
+        completed_by = _completed_by(entry, by_code, states, birth) if prev_code else None
         if completed_by:
             st = DoseState(
-                **base,
-                state="not_needed",
-                given_on=invalid_date,
-                reason=f"seri lengkap: {completed_by} diberikan pada umur kejar (catch-up)",
+                code,
+                series,
+                dose,
+                "not_needed",
+                None,
+                None,
+                last,
+                invalid_date,
+                f"seri lengkap: {completed_by} diberikan pada umur kejar (catch-up)",
             )
             states[code] = st
             out.append(st)
@@ -337,24 +476,21 @@ def immunization_status(
         cannot_fit = False
         due_date: date | None = None
         if not blocked:
-            earliest = add_period(birth, entry.get("min_age"))
+            earliest = min_date
             if prev_valid is not None:
-                earliest = max(earliest, add_period(prev_valid, entry.get("min_interval")))
+                earliest = max(earliest, _add(prev_valid, entry.min_interval))
                 # Age-dependent interval (PCV2 at ≥ 12 months: 8 weeks after PCV1).
-                earliest = max(
-                    earliest, add_period(prev_valid, _min_interval(entry, birth, earliest))
-                )
-            recommended = add_period(birth, entry["recommended_age"])
+                earliest = max(earliest, _add(prev_valid, _min_interval(entry, birth, earliest)[0]))
+            recommended = _add(birth, entry.recommended_age)
             if prev_valid is not None:
-                rec_interval = entry.get("recommended_interval") or entry.get("min_interval")
-                recommended = max(recommended, add_period(prev_valid, rec_interval))
+                recommended = max(recommended, _add(prev_valid, entry.rec_interval))
             due_date = max(earliest, recommended)
             if invalid_date is not None:
                 # Repeat an invalid dose no sooner than the series interval (28 days at
                 # least) after it, so that the repeat is not itself too close.
                 due_date = max(
                     due_date,
-                    add_period(invalid_date, entry.get("min_interval")),
+                    _add(invalid_date, entry.min_interval),
                     invalid_date + timedelta(days=28),
                 )
             if last is not None and due_date > last:
@@ -365,27 +501,39 @@ def immunization_status(
                 else:
                     due_date, cannot_fit = None, True
 
+        grace = grace_override or entry.grace
         if invalid_date is not None:
-            overdue = add_period(due_date, _grace(entry, grace_months)) if due_date else None
+            overdue = _add(due_date, grace) if due_date else None
             repeat = "" if due_date else "; tidak dapat diulang (batas umur)"
             st = DoseState(
-                **base,
-                state="given_invalid",
-                due_date=due_date,
-                overdue_since=overdue,
-                given_on=invalid_date,
-                reason=invalid_reason + repeat,
+                code,
+                series,
+                dose,
+                "given_invalid",
+                due_date,
+                overdue,
+                last,
+                invalid_date,
+                invalid_reason + repeat,
             )
         elif (last is not None and on > last) or cannot_fit:
             st = DoseState(
-                **base,
-                state="not_allowed",
-                reason=f"tidak dapat diberikan sebelum batas umur ({last.isoformat()})",
+                code,
+                series,
+                dose,
+                "not_allowed",
+                None,
+                None,
+                last,
+                None,
+                f"tidak dapat diberikan sebelum batas umur ({last.isoformat()})",
             )
         elif blocked or due_date is None:
-            st = DoseState(**base, state="too_early", reason=f"menunggu {prev_code}")
+            st = DoseState(
+                code, series, dose, "too_early", None, None, last, None, f"menunggu {prev_code}"
+            )
         else:
-            overdue = add_period(due_date, _grace(entry, grace_months))
+            overdue = _add(due_date, grace)
             if on < due_date:
                 state, why = "too_early", f"jatuh tempo {due_date.isoformat()}"
             elif on < overdue:
@@ -394,9 +542,7 @@ def immunization_status(
                 state, why = "overdue", f"terlambat sejak {overdue.isoformat()}"
             if last is not None and state != "too_early":
                 why += f"; paling lambat {last.isoformat()}"
-            st = DoseState(
-                **base, state=state, due_date=due_date, overdue_since=overdue, reason=why
-            )
+            st = DoseState(code, series, dose, state, due_date, overdue, last, None, why)
         states[code] = st
         out.append(st)
     return out
