@@ -1,9 +1,9 @@
-"""Helpers shared by the care pages: who may open a posyandu, reading a date from the URL,
-turning a service's field errors into form errors.
+"""Helpers shared by the care pages: who may record, reading a date from the URL, turning a
+service's field errors into form errors.
 
-Reads of personal records go through ``ilp.people.selectors`` (scoped and audited); the few
-care reads the pages need beyond the services and work lists are here, each scoped to the
-user's persons with ``person_scope_q``.
+Reads of personal records go through ``ilp.people.selectors`` (scoped and audited); the care
+reads the pages need beyond the services and work lists go through ``ilp.care.selectors``
+(which decides who may open a posyandu).
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from django import forms
 from django.utils.translation import gettext as _
 
 from ilp.accounts.models import Role, User
-from ilp.accounts.scoping import DISTRICT_ROLES, can_view_personal_data, scope_hamlets
+from ilp.accounts.scoping import can_view_personal_data
 from ilp.core.exceptions import ApplicationError, NotFound
-from ilp.places.models import Facility, FacilityKind
 
 # Roles that record services (kader at posyandu, bidan/perawat, puskesmas, dinkes admin).
 RECORDING_ROLES = frozenset({Role.DINKES_ADMIN, Role.PUSKESMAS, Role.PUSTU, Role.KADER})
@@ -25,26 +24,6 @@ RECORDING_ROLES = frozenset({Role.DINKES_ADMIN, Role.PUSKESMAS, Role.PUSTU, Role
 def can_record(user: User) -> bool:
     """Whether the user's role records services for persons in scope."""
     return bool(can_view_personal_data(user) and user.role in RECORDING_ROLES)
-
-
-def posyandu_in_scope(user: User, code: str) -> Facility:
-    """The posyandu with `code` if the user works there or supervises its dusun/RW, else
-    NotFound (we do not say whether it exists elsewhere)."""
-    try:
-        posyandu = Facility.objects.select_related("area").get(
-            kind=FacilityKind.POSYANDU, code=code
-        )
-    except Facility.DoesNotExist as exc:
-        raise NotFound(_("Posyandu tidak ditemukan di wilayah Anda.")) from exc
-    if user.role == Role.KADER:
-        allowed = user.facility_id == posyandu.pk
-    elif user.role in DISTRICT_ROLES or user.role in (Role.PUSKESMAS, Role.PUSTU):
-        allowed = posyandu.service_areas.filter(pk__in=scope_hamlets(user)).exists()
-    else:
-        allowed = False
-    if not allowed:
-        raise NotFound(_("Posyandu tidak ditemukan di wilayah Anda."))
-    return posyandu
 
 
 def parse_iso_date(raw: str) -> date:

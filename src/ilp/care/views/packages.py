@@ -26,7 +26,8 @@ from ilp.accounts.views import client_ip, role_required
 from ilp.care import services as care_services
 from ilp.care.charts import CHARTS, child_points, growth_chart_svg
 from ilp.care.forms import QUESTIONNAIRE_KEYS, PackageForm, default_measured, hint_id
-from ilp.care.models import Encounter, ServicePackage, Task, TaskStatus
+from ilp.care.models import ServicePackage
+from ilp.care.selectors import person_encounters, person_open_tasks
 from ilp.care.services.packages import ALLOWED
 from ilp.care.views.common import can_record, put_errors
 from ilp.care.views.results import alert_lines, decorate
@@ -112,17 +113,11 @@ def person_care(request: HttpRequest, person_uuid) -> HttpResponse:
     children under five, the growth charts."""
     person = person_detail(request.user, person_uuid, ip=client_ip(request))
     today = timezone.localdate()
-    encounters = list(
-        Encounter.objects.filter(person=person)
-        .select_related("facility")
-        .order_by("-date", "-pk")[:20]
-    )
+    encounters = person_encounters(person)
     for e in encounters:
         e.result_rows = decorate(e.results)
         e.alert_rows = alert_lines(e.alerts)
-    tasks = list(
-        Task.objects.filter(person=person, status=TaskStatus.OPEN).order_by("due_date", "pk")
-    )
+    tasks = person_open_tasks(person)
     packages = packages_for(person, today) if can_record(request.user) else []
     return render(
         request,

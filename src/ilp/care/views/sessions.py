@@ -20,14 +20,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ilp.accounts.views import is_htmx, role_required
+from ilp.care import selectors as care_selectors
 from ilp.care import services as care_services
 from ilp.care.forms import AttendanceForm, OpenSessionForm, WeighingRowForm, default_measured
-from ilp.care.models import Attendance, Encounter, PosyanduSession, Task
-from ilp.care.views.common import can_record, parse_iso_date, posyandu_in_scope, put_errors
+from ilp.care.models import Encounter, PosyanduSession
+from ilp.care.views.common import can_record, parse_iso_date, put_errors
 from ilp.care.views.results import alert_lines, growth_cells
 from ilp.core.exceptions import NotFound, ValidationFailed
 from ilp.people.models import Person
-from ilp.people.selectors import person_detail, persons_visible
+from ilp.people.selectors import person_detail
 from ilp.standards.lifestage import completed_months
 
 BALITA_MONTHS = 60
@@ -56,12 +57,8 @@ class SessionRow:
         return self.months // 12
 
 
-def _session_or_none(posyandu, on: date) -> PosyanduSession | None:
-    return PosyanduSession.objects.filter(posyandu=posyandu, date=on).first()
-
-
 def _session(posyandu, on: date) -> PosyanduSession:
-    session = _session_or_none(posyandu, on)
+    session = care_selectors.session_on(posyandu, on)
     if session is None:
         raise NotFound(_("Sesi posyandu pada tanggal ini belum dibuka."))
     return session
@@ -110,47 +107,23 @@ def _values_of(encounter: Encounter) -> dict[str, Any]:
 
 
 def _rows(request: HttpRequest, session: PosyanduSession) -> list[SessionRow]:
-    expected = care_services.session_expected(session)
-    visible = set(
-        persons_visible(request.user)
-        .filter(pk__in=[p.pk for p in expected])
-        .values_list("pk", flat=True)
-    )
-    attendance = {a.person_id: a.present for a in Attendance.objects.filter(session=session)}
-    encounters: dict[int, Encounter] = {}
-    for enc in (
-        Encounter.objects.filter(session=session)
-        .prefetch_related("observations")
-        .order_by("date", "pk")
-    ):
-        encounters[enc.person_id] = enc  # the last one of the day wins
+    people = care_selectors.session_people(request.user, session)
+    attendance = care_selectors.session_attendance(session)
+    encounters = care_selectors.session_encounters(session)
     rows = [
         _row(session, p, present=attendance.get(p.pk), encounter=encounters.get(p.pk))
-        for p in expected
-        if p.pk in visible
+        for p in people
     ]
     rows.sort(key=lambda r: not r.is_balita)  # stable: the services' order (by name)
     return rows
-
-
-def _session_tasks(session: PosyanduSession) -> list[Task]:
-    return list(
-        Task.objects.filter(source_session=session)
-        .select_related("person")
-        .order_by("kind", "person__full_name")
-    ) + list(
-        Task.objects.filter(source_encounter__session=session, source_session__isnull=True)
-        .select_related("person")
-        .order_by("kind", "person__full_name")
-    )
 
 
 @require_GET
 @role_required(can_record)
 def posyandu_home(request: HttpRequest, code: str) -> HttpResponse:
     """The posyandu's sessions, with the button that opens this month's session."""
-    posyandu = posyandu_in_scope(request.user, code)
-    sessions = list(PosyanduSession.objects.filter(posyandu=posyandu).order_by("-date")[:24])
+    posyandu = care_selectors.posyandu_for_user(request.user, code)
+    sessions = care_selectors.recent_sessions(posyandu)
     today = timezone.localdate()
     this_month = next(
         (s for s in sessions if (s.date.year, s.date.month) == (today.year, today.month)), None
@@ -172,10 +145,10 @@ def posyandu_home(request: HttpRequest, code: str) -> HttpResponse:
 @role_required(can_record)
 def session_open_view(request: HttpRequest, code: str) -> HttpResponse:
     """Open a session (default today) and go to its page; opening twice is harmless."""
-    posyandu = posyandu_in_scope(request.user, code)
+    posyandu = care_selectors.posyandu_for_user(request.user, code)
     form = OpenSessionForm(request.POST or None)
     on = form.cleaned_data["on"] if form.is_valid() else timezone.localdate()
-    existing = _session_or_none(posyandu, on)
+    existing = care_selectors.session_on(posyandu, on)
     if existing is None:
         care_services.session_open(actor=request.user, posyandu=posyandu, on=on)
     return redirect("care:session", code=posyandu.code, on=on.isoformat())
@@ -184,9 +157,9 @@ def session_open_view(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 @role_required(can_record)
 def session_page(request: HttpRequest, code: str, on: str) -> HttpResponse:
-    posyandu = posyandu_in_scope(request.user, code)
+    posyandu = care_selectors.posyandu_for_user(request.user, code)
     day = parse_iso_date(on)
-    session = _session_or_none(posyandu, day)
+    session = care_selectors.session_on(posyandu, day)
     context: dict[str, Any] = {"posyandu": posyandu, "on": day, "session": session}
     if session is not None:
         rows = _rows(request, session)
@@ -195,7 +168,7 @@ def session_page(request: HttpRequest, code: str, on: str) -> HttpResponse:
         context["present_count"] = sum(1 for r in rows if r.present)
         context["expected_count"] = len(rows)
         if session.closed_at:
-            context["tasks"] = _session_tasks(session)
+            context["tasks"] = care_selectors.session_tasks(session)
     return render(request, "care/session.html", context)
 
 
@@ -203,7 +176,7 @@ def session_page(request: HttpRequest, code: str, on: str) -> HttpResponse:
 @role_required(can_record)
 def session_row_save(request: HttpRequest, code: str, on: str, person_uuid) -> HttpResponse:
     """Save one child's measurements (htmx) and answer with the row, classified."""
-    posyandu = posyandu_in_scope(request.user, code)
+    posyandu = care_selectors.posyandu_for_user(request.user, code)
     session = _session(posyandu, parse_iso_date(on))
     person = _person_in_session(request, session, person_uuid)
     form = WeighingRowForm(request.POST, auto_id=f"r{person.pk}-%s")
@@ -244,13 +217,10 @@ def session_row_save(request: HttpRequest, code: str, on: str, person_uuid) -> H
     if encounter is not None:
         present = True
         # A fresh form (new client id) so that a correction is a new record, not a replay.
-        row = _row(session, person, present=present, encounter=_reload(encounter))
+        saved = care_selectors.encounter_with_observations(encounter)
+        row = _row(session, person, present=present, encounter=saved)
     else:
-        present = (
-            Attendance.objects.filter(session=session, person=person)
-            .values_list("present", flat=True)
-            .first()
-        )
+        present = care_selectors.person_attendance(session, person)
         row = _row(session, person, present=present, encounter=None, form=form)
         row.needs_confirmation = needs_confirmation
     status = 200 if encounter is not None else 422
@@ -269,19 +239,15 @@ def _row_context(row: SessionRow, session: PosyanduSession, posyandu) -> dict[st
         "row": row,
         "session": session,
         "posyandu": posyandu,
-        "present_count": Attendance.objects.filter(session=session, present=True).count(),
+        "present_count": care_selectors.present_count(session),
     }
-
-
-def _reload(encounter: Encounter) -> Encounter:
-    return Encounter.objects.prefetch_related("observations").get(pk=encounter.pk)
 
 
 @require_POST
 @role_required(can_record)
 def session_attendance(request: HttpRequest, code: str, on: str, person_uuid) -> HttpResponse:
     """Mark a person present or absent (htmx); answers with the row."""
-    posyandu = posyandu_in_scope(request.user, code)
+    posyandu = care_selectors.posyandu_for_user(request.user, code)
     session = _session(posyandu, parse_iso_date(on))
     person = _person_in_session(request, session, person_uuid)
     form = AttendanceForm(request.POST)
@@ -291,19 +257,10 @@ def session_attendance(request: HttpRequest, code: str, on: str, person_uuid) ->
             actor=request.user, session=session, person=person, present=present
         )
     else:
-        present = (
-            Attendance.objects.filter(session=session, person=person)
-            .values_list("present", flat=True)
-            .first()
-        )
+        present = care_selectors.person_attendance(session, person)
     if not is_htmx(request):
         return redirect("care:session", code=posyandu.code, on=session.date.isoformat())
-    encounter = (
-        Encounter.objects.filter(session=session, person=person)
-        .prefetch_related("observations")
-        .order_by("-pk")
-        .first()
-    )
+    encounter = care_selectors.session_encounter(session, person)
     row = _row(session, person, present=present, encounter=encounter)
     return render(request, "care/_session_row.html", _row_context(row, session, posyandu))
 
@@ -312,7 +269,7 @@ def session_attendance(request: HttpRequest, code: str, on: str, person_uuid) ->
 @role_required(can_record)
 def session_close_view(request: HttpRequest, code: str, on: str) -> HttpResponse:
     """Close the session; the page then shows the tasks it produced."""
-    posyandu = posyandu_in_scope(request.user, code)
+    posyandu = care_selectors.posyandu_for_user(request.user, code)
     session = _session(posyandu, parse_iso_date(on))
     tasks = care_services.session_close(actor=request.user, session=session)
     messages.success(
