@@ -45,7 +45,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -276,6 +276,66 @@ def _entries_for(groups: tuple[str, ...]) -> tuple[_Entry, ...]:
     return tuple(e for e in _compiled()[0] if e.group in groups)
 
 
+@cache
+def _catch_up_chain(code: str) -> bool:
+    """Whether an earlier dose of the series can complete it by a catch-up rule."""
+    by_code = _compiled()[1]
+    prev = by_code[code].previous
+    while prev:
+        if by_code[prev].completes_from_age is not None:
+            return True
+        prev = by_code[prev].previous
+    return False
+
+
+@cache
+def _waiting_reason(code: str) -> str:
+    return f"menunggu {_compiled()[1][code].previous}"
+
+
+@lru_cache(maxsize=4096)  # ~ five years of birth dates × two sexes
+def _birth_plan(
+    birth: date, sex: str, je_endemic: bool, groups: tuple[str, ...]
+) -> tuple[tuple[_Entry, date | None, date, date, bool, DoseState, DoseState | None], ...]:
+    """The entries that apply to a child, each with what follows from the birth date alone:
+    last allowed day, minimum-age date, recommended date, whether a catch-up rule can complete
+    its series, and the (immutable, shared) states "waiting for the previous dose" and "past
+    the age limit". Computed once per birth date, not once per child and dose."""
+    plan = []
+    for e in _entries_for(groups):
+        if not _applies(e, sex, birth, je_endemic):
+            continue
+        last = _last_allowed(e, birth)
+        waiting = DoseState(
+            e.code, e.series, e.dose, "too_early", None, None, last, None, _waiting_reason(e.code)
+        )
+        too_late = None
+        if last is not None:
+            too_late = DoseState(
+                e.code,
+                e.series,
+                e.dose,
+                "not_allowed",
+                None,
+                None,
+                last,
+                None,
+                f"tidak dapat diberikan sebelum batas umur ({last.isoformat()})",
+            )
+        plan.append(
+            (
+                e,
+                last,
+                _add(birth, e.min_age),
+                _add(birth, e.recommended_age),
+                _catch_up_chain(e.code),
+                waiting,
+                too_late,
+            )
+        )
+    return tuple(plan)
+
+
 def _period_text(period: dict[str, int]) -> str:
     parts = []
     for key, word in (("years", "tahun"), ("months", "bulan"), ("days", "hari")):
@@ -411,13 +471,11 @@ def immunization_status(
     states: dict[str, DoseState] = {}
     valid_on: dict[str, date] = {}  # code -> date of the counted valid dose
     out: list[DoseState] = []
-    for entry in _entries_for(groups):
-        if not _applies(entry, sex, birth, je_endemic):
-            continue
+    plan = _birth_plan(birth, sex, je_endemic, groups)
+    for entry, last, min_date, recommended, catch_up, waiting, too_late in plan:
         code = entry.code
         prev_code = entry.previous
         prev_valid = valid_on.get(prev_code) if prev_code else None
-        last = _last_allowed(entry, birth)
         series, dose = entry.series, entry.dose
 
         if entry.is_td_wus and dose <= td_status:
@@ -436,7 +494,6 @@ def immunization_status(
             out.append(st)
             continue
 
-        min_date = _add(birth, entry.min_age)
         invalid_reason, invalid_date = "", None
         dates = given.get(code)
         if dates:
@@ -454,7 +511,7 @@ def immunization_status(
                 out.append(st)
                 continue
 
-        completed_by = _completed_by(entry, by_code, states, birth) if prev_code else None
+        completed_by = _completed_by(entry, by_code, states, birth) if catch_up else None
         if completed_by:
             st = DoseState(
                 code,
@@ -481,7 +538,6 @@ def immunization_status(
                 earliest = max(earliest, _add(prev_valid, entry.min_interval))
                 # Age-dependent interval (PCV2 at ≥ 12 months: 8 weeks after PCV1).
                 earliest = max(earliest, _add(prev_valid, _min_interval(entry, birth, earliest)[0]))
-            recommended = _add(birth, entry.recommended_age)
             if prev_valid is not None:
                 recommended = max(recommended, _add(prev_valid, entry.rec_interval))
             due_date = max(earliest, recommended)
@@ -517,21 +573,9 @@ def immunization_status(
                 invalid_reason + repeat,
             )
         elif (last is not None and on > last) or cannot_fit:
-            st = DoseState(
-                code,
-                series,
-                dose,
-                "not_allowed",
-                None,
-                None,
-                last,
-                None,
-                f"tidak dapat diberikan sebelum batas umur ({last.isoformat()})",
-            )
+            st = too_late  # cannot_fit happens only under an age limit
         elif blocked or due_date is None:
-            st = DoseState(
-                code, series, dose, "too_early", None, None, last, None, f"menunggu {prev_code}"
-            )
+            st = waiting
         else:
             overdue = _add(due_date, grace)
             if on < due_date:

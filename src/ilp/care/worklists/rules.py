@@ -31,13 +31,21 @@ class RuleMissing(ImportError):
     """The ``ilp.standards`` module a work-list section needs is not installed."""
 
 
+_MODULES: dict[str, object] = {}
+
+
 def _standard(name: str):
+    module = _MODULES.get(name)  # found once, then a dict look-up (called per person)
+    if module is not None:
+        return module
     import importlib
 
     try:
-        return importlib.import_module(f"ilp.standards.{name}")
+        module = importlib.import_module(f"ilp.standards.{name}")
     except ModuleNotFoundError as exc:
         raise RuleMissing(f"ilp.standards.{name} not available") from exc
+    _MODULES[name] = module
+    return module
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +92,8 @@ def immunization_due(
     immunization = _standard("immunization")
 
     known = _dose_codes()
-    doses = [
-        immunization.GivenDose(code, d)
-        for code, d in given
-        if code in known and birth_date <= d <= on
-    ]
+    dose = immunization.GivenDose
+    doses = [dose(code, d) for code, d in given if code in known and birth_date <= d <= on]
     states = immunization.immunization_status(
         sex=sex, birth=birth_date, doses=doses, on=on, groups=CHILD_GROUPS
     )
@@ -209,4 +214,7 @@ def screening_due(*, kind: str, birth_date: date, last: date | None, on: date) -
     row = screening.screening_state(kind=kind, birth_date=birth_date, last=last, on=on)
     if row is None:
         return None
+    if type(row) is screening.ScreeningState:  # the known shape: no attribute probing
+        since = row.overdue_since if row.state == "overdue" else row.due
+        return Due(kind, row.state, since, row.due, row.overdue_since, row.reason)
     return _as_due(kind, row)
