@@ -387,12 +387,11 @@ def _check_given(
     birth: date,
     given_on: date,
     prev_valid: date | None,
-    tolerance: int,
+    tol: timedelta,
     min_date: date,
     last: date | None,
 ) -> str:
     """Empty string when the dose is valid, otherwise the reason it is not."""
-    tol = timedelta(days=tolerance)
     if given_on + tol < min_date:
         return (
             f"terlalu dini: diberikan {given_on.isoformat()}, umur minimal "
@@ -401,7 +400,10 @@ def _check_given(
     if last is not None and given_on > last:
         return f"melewati batas umur: diberikan {given_on.isoformat()}, batas {last.isoformat()}"
     if prev_valid is not None:
-        interval, raw = _min_interval(entry, birth, given_on)
+        if entry.by_age is None and not entry.exceptions:
+            interval, raw = entry.min_interval, entry.min_interval_raw
+        else:
+            interval, raw = _min_interval(entry, birth, given_on)
         earliest = _add(prev_valid, interval)
         if given_on + tol < earliest:
             return (
@@ -467,6 +469,7 @@ def immunization_status(
             raise OutOfRange(f"{d.code}.given_on", d.given_on, birth, on)
         given.setdefault(d.code, []).append(d.given_on)
     grace_override = (grace_months, 0) if grace_months is not None else None
+    tol = timedelta(days=tolerance_days)
 
     states: dict[str, DoseState] = {}
     valid_on: dict[str, date] = {}  # code -> date of the counted valid dose
@@ -498,7 +501,7 @@ def immunization_status(
         dates = given.get(code)
         if dates:
             for when in sorted(dates):
-                why = _check_given(entry, birth, when, prev_valid, tolerance_days, min_date, last)
+                why = _check_given(entry, birth, when, prev_valid, tol, min_date, last)
                 if not why:
                     valid_on[code] = when
                     break

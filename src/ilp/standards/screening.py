@@ -8,7 +8,7 @@ ICOPE step 1) at least yearly from 60 years (CLINICAL.md §4.7); SPM Bidang Kese
 elderly ≥ 60 screened.
 
 Rule (ILP choices where the sources give no number are marked):
-- Kinds and age bands (completed years, ``lifestage.completed_years``): ``PTM`` for 15–59
+- Kinds and age bands (completed years, as ``lifestage.completed_years`` counts): ``PTM`` for 15–59
   years (SPM 6 band), ``lansia`` from 60 years (SPM 7). Outside its band a kind does not apply
   (``None``); on the 60th birthday a resident leaves ``PTM`` and enters ``lansia``.
 - Interval: 12 calendar months ("at least yearly"). Screened on ``last``: due again from
@@ -28,7 +28,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ilp.standards.lifestage import completed_years
 from ilp.standards.result import OutOfRange
 
 SOURCE = (
@@ -122,10 +121,11 @@ def screening_state(
     if last is not None and not birth_date <= last <= on:
         raise OutOfRange("last", last, birth_date, on)
     low, high = band
-    years = completed_years(birth_date, on)
-    if years < low or (high is not None and years >= high):
-        return None
+    # In the band when the low birthday is reached and the high one not yet (the same as
+    # ``lifestage.completed_years`` within [low, high), without counting months).
     entry = birthday(birth_date, low)
+    if on < entry or (high is not None and on >= birthday(birth_date, high)):
+        return None
     label = LABELS_ID[kind]
     if last is None:
         due = max(entry, date(on.year, 1, 1))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from uuid import UUID
@@ -155,14 +155,27 @@ def area_filter(facility: Facility, prefix: str = "") -> Q:
     raise ValidationFailed("Daftar kerja hanya untuk posyandu, pustu atau puskesmas.")
 
 
-def load_persons(facility: Facility, on: date, person_q: Q | None = None) -> dict[int, PersonRow]:
-    """Living residents of the area born by `on`, keyed by id."""
+def _person_rows(facility: Facility, on: date, person_q: Q | None = None) -> dict[int, tuple]:
     qs = Person.objects.filter(area_filter(facility), birth_date__lte=on).filter(
         Q(deceased_on__isnull=True) | Q(deceased_on__gt=on)
     )
     if person_q is not None:
         qs = qs.filter(person_q)
-    return {row[0]: PersonRow(*row) for row in qs.values_list(*PERSON_FIELDS)}
+    return {row[0]: row for row in qs.values_list(*PERSON_FIELDS)}
+
+
+def load_persons(facility: Facility, on: date, person_q: Q | None = None) -> dict[int, PersonRow]:
+    """Living residents of the area born by `on`, keyed by id."""
+    return {pid: PersonRow(*row) for pid, row in _person_rows(facility, on, person_q).items()}
+
+
+@dataclass(frozen=True, slots=True)
+class _People:
+    """The persons of a work list: birth date and sex by id, and the PersonRow of an id."""
+
+    row: Callable[[int], PersonRow]
+    births: dict[int, date]
+    sexes: dict[int, str]
 
 
 def _add_months(d: date, months: int) -> date:
@@ -203,26 +216,42 @@ def compute_worklist(
             raise ValidationFailed(f"Klaster tidak dikenal: {cluster}")
         wanted &= CLUSTER_KINDS[cluster]
     if persons is None:
-        persons = load_persons(facility, on, person_q)
+        # Rows as tuples; a PersonRow is built only for persons that get an item.
+        rows = _person_rows(facility, on, person_q)
+        built: dict[int, PersonRow] = {}
+
+        def person(pid: int) -> PersonRow:
+            p = built.get(pid)
+            if p is None:
+                p = built[pid] = PersonRow(*rows[pid])
+            return p
+
+        births = {pid: r[6] for pid, r in rows.items()}
+        sexes = {pid: r[5] for pid, r in rows.items()}
+    else:
+        person = persons.__getitem__
+        births = {pid: p.birth_date for pid, p in persons.items()}
+        sexes = {pid: p.sex for pid, p in persons.items()}
+    people = _People(person, births, sexes)
     area = area_filter(facility, "person__")
     items: list[WorkItem] = []
-    if not persons:
+    if not births:
         return items
 
     child_from = _years_before(on, 5)
-    children = {pid: p for pid, p in persons.items() if p.birth_date > child_from}
+    children = [pid for pid, b in births.items() if b > child_from]
 
     sections = []
     if {"anc", "kf", "kn"} & wanted:
-        sections.append((_maternal, (items, persons, area, on, wanted)))
+        sections.append((_maternal, (items, people, area, on, wanted)))
     if "imunisasi" in wanted and children:
-        sections.append((_immunisation, (items, children, area, on)))
+        sections.append((_immunisation, (items, people, children, area, on)))
     if "timbang" in wanted and children:
-        sections.append((_weighing, (items, children, area, on)))
+        sections.append((_weighing, (items, people, children, area, on)))
     if "skrining" in wanted:
-        sections.append((_screening, (items, persons, area, on)))
+        sections.append((_screening, (items, people, area, on)))
     if {"tindak-lanjut", "kunjungan-rumah"} & wanted:
-        sections.append((_tasks, (items, persons, area, on, wanted, cluster)))
+        sections.append((_tasks, (items, people, area, on, wanted, cluster)))
     for fn, args in sections:
         try:
             fn(*args)
@@ -237,25 +266,24 @@ def _item(person: PersonRow, code: str, d: rules.Due, why: str, danger: bool = F
     return WorkItem(person, code, d.state, d.since, why, urgency, danger, detail)
 
 
-def _immunisation(items, children, area, on) -> None:
+def _immunisation(items, people, children, area, on) -> None:
     given: dict[int, list[tuple[str, date]]] = defaultdict(list)
     rows = ImmunizationRecord.objects.filter(
         area, person__birth_date__gt=_years_before(on, 5), valid=True, date__lte=on
     ).values_list("person_id", "dose_code", "date")
     for pid, code, d in rows:
         given[pid].append((code, d))
-    for pid, p in children.items():
-        for d in rules.immunization_due(
-            sex=p.sex, birth_date=p.birth_date, given=given.get(pid, ()), on=on
-        ):
+    births, sexes, due = people.births, people.sexes, rules.immunization_due
+    for pid in children:
+        for d in due(sex=sexes[pid], birth_date=births[pid], given=given.get(pid, ()), on=on):
             if d.state == "overdue":
                 why = f"Imunisasi {d.code} terlambat sejak {fmt_date(d.since)}"
             else:
                 why = f"Imunisasi {d.code} jatuh tempo sejak {fmt_date(d.since)}"
-            items.append(_item(p, f"imunisasi:{d.code}", d, why))
+            items.append(_item(people.row(pid), f"imunisasi:{d.code}", d, why))
 
 
-def _weighing(items, children, area, on) -> None:
+def _weighing(items, people, children, area, on) -> None:
     month_start = on.replace(day=1)
     last = dict(
         Observation.objects.filter(
@@ -268,18 +296,20 @@ def _weighing(items, children, area, on) -> None:
         .annotate(last=Max("date"))
         .values_list("person_id", "last")
     )
-    for pid, p in children.items():
-        if completed_months(p.birth_date, on) >= BALITA_MONTHS:
+    births = people.births
+    for pid in children:
+        birth = births[pid]
+        if completed_months(birth, on) >= BALITA_MONTHS:
             continue
         lw = last.get(pid)
         if lw is not None and lw >= month_start:
             continue
-        start = p.birth_date.replace(day=1)
+        start = birth.replace(day=1)
         if lw is not None:
             start = max(start, _add_months(lw, 1))
         if start >= month_start:
             state = "due"
-            since = max(month_start, p.birth_date)
+            since = max(month_start, birth)
             why = "Belum ditimbang bulan ini"
         else:
             state = "overdue"
@@ -287,12 +317,18 @@ def _weighing(items, children, area, on) -> None:
             why = f"Tidak ditimbang sejak {MONTHS_ID[start.month - 1]} {start.year}"
             if lw is None:
                 why = "Belum pernah ditimbang"
-        items.append(_item(p, "timbang", rules.Due("timbang", state, since), why, last_weighed=lw))
+        items.append(
+            _item(
+                people.row(pid), "timbang", rules.Due("timbang", state, since), why, last_weighed=lw
+            )
+        )
 
 
-def _screening(items, persons, area, on) -> None:
+def _screening(items, people, area, on) -> None:
     adult_born_by = _years_before(on, PTM_FROM_YEARS)
-    adults = {pid: p for pid, p in persons.items() if p.birth_date <= adult_born_by}
+    # A little slack for 29 February birthdays: the rule itself says who is in its band.
+    adult_slack = adult_born_by + timedelta(days=1)
+    adults = [(pid, b) for pid, b in people.births.items() if b <= adult_slack]
     if not adults:
         return
     last_ptm: dict[int, date] = {}
@@ -300,7 +336,7 @@ def _screening(items, persons, area, on) -> None:
     rows = (
         Encounter.objects.filter(
             area,
-            person__birth_date__lte=adult_born_by,
+            person__birth_date__lte=adult_slack,
             package__in=(ServicePackage.ADULT, ServicePackage.ELDERLY),
             date__lte=on,
         )
@@ -313,25 +349,31 @@ def _screening(items, persons, area, on) -> None:
             last_ptm[pid] = d
         if package == ServicePackage.ELDERLY and d > last_lansia.get(pid, date.min):
             last_lansia[pid] = d
-    for pid, p in adults.items():
-        years = completed_years(p.birth_date, on)
-        if years >= LANSIA_FROM_YEARS:
-            kind, code, label, last = "lansia", "skrining:lansia", "lansia", last_lansia.get(pid)
+    # Born by this date: 60 or older on `on` (the day after: only a 29 February birthday can
+    # be, so those few are counted exactly).
+    lansia_born_by = _years_before(on, LANSIA_FROM_YEARS)
+    due = rules.screening_due
+    for pid, birth in adults:
+        if birth <= lansia_born_by or (
+            birth <= lansia_born_by + timedelta(days=1)
+            and completed_years(birth, on) >= LANSIA_FROM_YEARS
+        ):
+            kind, code, last = "lansia", "skrining:lansia", last_lansia.get(pid)
         else:
-            kind, code, label, last = "PTM", "skrining:PTM", "PTM", last_ptm.get(pid)
-        d = rules.screening_due(kind=kind, birth_date=p.birth_date, last=last, on=on)
+            kind, code, last = "PTM", "skrining:PTM", last_ptm.get(pid)
+        d = due(kind=kind, birth_date=birth, last=last, on=on)
         if d is None:
             continue
         if last is None:
-            why = f"Belum pernah skrining {label}"
+            why = f"Belum pernah skrining {kind}"
         else:
-            why = f"Skrining {label} tahunan: terakhir {fmt_date(last)}"
-        items.append(_item(p, code, d, why, last_screened=last))
+            why = f"Skrining {kind} tahunan: terakhir {fmt_date(last)}"
+        items.append(_item(people.row(pid), code, d, why, last_screened=last))
 
 
-def _maternal(items, persons, area, on, wanted) -> set[int]:
+def _maternal(items, people, area, on, wanted) -> set[int]:
     """ANC for ongoing pregnancies, KF for recent deliveries, KN for newborns."""
-    women = {pid for pid, p in persons.items() if p.sex == "F"}
+    women = {pid for pid, sex in people.sexes.items() if sex == "F"}
     pregnancies = [
         row
         for row in Pregnancy.objects.filter(area)
@@ -371,7 +413,7 @@ def _maternal(items, persons, area, on, wanted) -> set[int]:
                 kspr[preg] = (d, code)
     danger = {p for p, (_, code) in kspr.items() if code in rules.KSPR_HIGH_RISK}
     for preg, pid, lmp, edd, outcome, outcome_date in pregnancies:
-        p = persons[pid]
+        p = people.row(pid)
         is_danger = preg in danger
         risk = f" — {kspr[preg][1].upper()}" if is_danger else ""
         if outcome == PregnancyOutcome.ONGOING and "anc" in wanted:
@@ -394,7 +436,7 @@ def _maternal(items, persons, area, on, wanted) -> set[int]:
                 items.append(_item(p, f"kf:{d.code}", d, why, is_danger, pregnancy_id=preg))
     if "kn" in wanted:
         newborn_from = on - timedelta(days=NEWBORN_DAYS)
-        babies = {pid: p for pid, p in persons.items() if p.birth_date >= newborn_from}
+        babies = [pid for pid, b in people.births.items() if b >= newborn_from]
         if babies:
             visits: dict[int, list[date]] = defaultdict(list)
             for pid, d in Encounter.objects.filter(
@@ -404,7 +446,8 @@ def _maternal(items, persons, area, on, wanted) -> set[int]:
                 date__lte=on,
             ).values_list("person_id", "date"):
                 visits[pid].append(d)
-            for pid, p in babies.items():
+            for pid in babies:
+                p = people.row(pid)
                 for d in rules.kn_due(birth=p.birth_date, visits=visits.get(pid, ()), on=on):
                     word = "terlambat sejak" if d.state == "overdue" else "jatuh tempo sejak"
                     extra = f" ({d.why})" if d.why else ""
@@ -413,7 +456,7 @@ def _maternal(items, persons, area, on, wanted) -> set[int]:
     return danger
 
 
-def _tasks(items, persons, area, on, wanted, cluster) -> None:
+def _tasks(items, people, area, on, wanted, cluster) -> None:
     kinds = []
     if "tindak-lanjut" in wanted:
         kinds += [TaskKind.FOLLOW_UP, TaskKind.REFER]
@@ -427,9 +470,9 @@ def _tasks(items, persons, area, on, wanted, cluster) -> None:
     for pid, kind, reason, due, uuid in qs.values_list(
         "person_id", "kind", "reason", "due_date", "uuid"
     ):
-        p = persons.get(pid)
-        if p is None:
+        if pid not in people.births:
             continue
+        p = people.row(pid)
         state = "overdue" if due < on else "due"
         code = "kunjungan-rumah" if kind == TaskKind.HOME_VISIT else "tindak-lanjut"
         danger = kind == TaskKind.REFER
