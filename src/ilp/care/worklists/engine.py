@@ -5,7 +5,11 @@ How it stays fast: the persons of the area and the few columns of their records 
 are read in a handful of set queries filtered by the area (one indexed column on Person:
 ``hamlet`` for a posyandu, ``village`` for a pustu or puskesmas); no query per person. The
 rules run in Python over those rows, through :mod:`ilp.care.worklists.rules`, which calls
-``ilp.standards``.
+``ilp.standards``. Rows stay tuples (values_list); a ``PersonRow`` (and its UUID object) is
+built only for a person who gets an item; each section reads only its age band (children
+< 5 y for immunisation and weighing, ≥ 15 y for screening) and the latest record where the
+rule needs no more (MAX per person). ``ilp.standards.immunization`` keeps its schedule
+compiled and per-birth-date plans cached, so one child costs tens of microseconds.
 
 Item codes: ``imunisasi:<dose code>``, ``anc:K<n>``, ``kf:KF<n>``, ``kn:KN<n>``, ``timbang``,
 ``skrining:PTM``, ``skrining:lansia``, ``tindak-lanjut``, ``kunjungan-rumah``.
@@ -24,7 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from uuid import UUID
 
-from django.db.models import Max, Q
+from django.db.models import CharField, Max, Q
+from django.db.models.functions import Cast
 
 from ilp.care.models import (
     Encounter,
@@ -156,17 +161,25 @@ def area_filter(facility: Facility, prefix: str = "") -> Q:
 
 
 def _person_rows(facility: Facility, on: date, person_q: Q | None = None) -> dict[int, tuple]:
+    """Rows of PERSON_FIELDS by id, with the UUID as text (a UUID object per resident costs
+    more than the rest of the row; ``_person_row`` makes one only for persons listed)."""
     qs = Person.objects.filter(area_filter(facility), birth_date__lte=on).filter(
         Q(deceased_on__isnull=True) | Q(deceased_on__gt=on)
     )
     if person_q is not None:
         qs = qs.filter(person_q)
-    return {row[0]: row for row in qs.values_list(*PERSON_FIELDS)}
+    qs = qs.annotate(uuid_text=Cast("uuid", output_field=CharField()))
+    fields = ["uuid_text" if f == "uuid" else f for f in PERSON_FIELDS]
+    return {row[0]: row for row in qs.values_list(*fields)}
+
+
+def _person_row(row: tuple) -> PersonRow:
+    return PersonRow(row[0], UUID(row[1]), *row[2:])
 
 
 def load_persons(facility: Facility, on: date, person_q: Q | None = None) -> dict[int, PersonRow]:
     """Living residents of the area born by `on`, keyed by id."""
-    return {pid: PersonRow(*row) for pid, row in _person_rows(facility, on, person_q).items()}
+    return {pid: _person_row(row) for pid, row in _person_rows(facility, on, person_q).items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +236,7 @@ def compute_worklist(
         def person(pid: int) -> PersonRow:
             p = built.get(pid)
             if p is None:
-                p = built[pid] = PersonRow(*rows[pid])
+                p = built[pid] = _person_row(rows[pid])
             return p
 
         births = {pid: r[6] for pid, r in rows.items()}
