@@ -83,6 +83,9 @@ class Encounter(BaseModel):
         ordering = ["-date", "-pk"]
         indexes = [
             models.Index(fields=["person", "date"]),
+            # work lists: the last adult/elderly screening per person of an area (MAX(date)
+            # by person and package, reached from the area's persons by nested loop)
+            models.Index(fields=["person", "package", "date"], name="encounter_person_package"),
             models.Index(fields=["facility", "date"]),
             models.Index(fields=["package", "date"]),
         ]
