@@ -153,3 +153,80 @@ def test_adapter_maps_to_worklist_due():
         screening_due(kind="PTM", birth_date=BIRTH, last=date(2025, 1, 1), on=date(2025, 5, 2))
         is None
     )
+
+
+# -- many persons at once (vectorised) ---------------------------------------------------------
+
+
+def test_screening_states_equals_screening_state_on_random_cases():
+    import random
+    from datetime import timedelta
+
+    from ilp.standards.screening import screening_states
+
+    rng = random.Random(20260110)
+    ons = [
+        date(2026, 1, 10),
+        date(2024, 2, 29),
+        date(2025, 2, 28),
+        date(2025, 3, 1),
+        date(2025, 12, 31),
+        date(2024, 1, 31),
+        date(2023, 4, 30),
+    ]
+    specials = [
+        date(y, m, d)
+        for y in (1944, 1963, 1964, 1965, 2008, 2009, 2010)
+        for m, d in ((2, 28), (2, 29), (3, 1), (1, 31), (12, 31), (1, 1))
+        if not (m == 2 and d == 29 and y % 4)
+    ]
+    for on in ons:
+        for kind in ("PTM", "lansia"):
+            births, lasts = [], []
+            for i in range(1500):
+                if i < len(specials) * 2:
+                    birth = specials[i % len(specials)]
+                else:
+                    birth = on - timedelta(days=rng.randrange(13 * 365, 90 * 365))
+                if birth > on:
+                    birth = on
+                if rng.random() < 0.3:
+                    last = None
+                else:
+                    span = (on - birth).days
+                    last = on - timedelta(days=rng.randrange(0, min(span, 3 * 366) + 1))
+                    if rng.random() < 0.1:  # month ends and 29 February
+                        for cand in (
+                            date(last.year, 2, 29) if last.year % 4 == 0 else None,
+                            date(last.year, 1, 31),
+                            date(last.year, 12, 31),
+                        ):
+                            if cand is not None and birth <= cand <= on:
+                                last = cand
+                                break
+                births.append(birth)
+                lasts.append(last)
+            got = screening_states(kind=kind, birth_dates=births, lasts=lasts, on=on)
+            for i, (birth, last) in enumerate(zip(births, lasts, strict=True)):
+                want = screening_state(kind=kind, birth_date=birth, last=last, on=on)
+                assert bool(got.applies[i]) == (want is not None), (kind, birth, last, on)
+                if want is None:
+                    continue
+                assert (
+                    "overdue" if got.overdue[i] else "due",
+                    got.due[i].item(),
+                    got.overdue_since[i].item(),
+                ) == (want.state, want.due, want.overdue_since), (kind, birth, last, on)
+
+
+def test_screening_states_raises_like_screening_state():
+    from ilp.standards.screening import screening_states
+
+    with pytest.raises(OutOfRange):
+        screening_states(
+            kind="PTM", birth_dates=[BIRTH], lasts=[date(1999, 1, 1)], on=date(2026, 1, 1)
+        )
+    with pytest.raises(ValueError):
+        screening_states(kind="x", birth_dates=[], lasts=[], on=date(2026, 1, 1))
+    empty = screening_states(kind="PTM", birth_dates=[], lasts=[], on=date(2026, 1, 1))
+    assert len(empty.applies) == 0

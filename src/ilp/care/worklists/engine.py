@@ -369,23 +369,49 @@ def _screening(items, people, area, on) -> None:
     # Born by this date: 60 or older on `on` (the day after: only a 29 February birthday can
     # be, so those few are counted exactly).
     lansia_born_by = _years_before(on, LANSIA_FROM_YEARS)
-    due = rules.screening_due
+    edge = lansia_born_by + timedelta(days=1)
+    groups: dict[str, tuple[list[int], list[date], list[date | None]]] = {
+        "PTM": ([], [], []),
+        "lansia": ([], [], []),
+    }
+    ptm_ids, ptm_births, ptm_lasts = groups["PTM"]
+    lansia_ids, lansia_births, lansia_lasts = groups["lansia"]
+    get_ptm, get_lansia = last_ptm.get, last_lansia.get
     for pid, birth in adults:
         if birth <= lansia_born_by or (
-            birth <= lansia_born_by + timedelta(days=1)
-            and completed_years(birth, on) >= LANSIA_FROM_YEARS
+            birth == edge and completed_years(birth, on) >= LANSIA_FROM_YEARS
         ):
-            kind, code, last = "lansia", "skrining:lansia", last_lansia.get(pid)
+            lansia_ids.append(pid)
+            lansia_births.append(birth)
+            lansia_lasts.append(get_lansia(pid))
         else:
-            kind, code, last = "PTM", "skrining:PTM", last_ptm.get(pid)
-        d = due(kind=kind, birth_date=birth, last=last, on=on)
-        if d is None:
+            ptm_ids.append(pid)
+            ptm_births.append(birth)
+            ptm_lasts.append(get_ptm(pid))
+    states = rules.screening_due_many
+    row = people.row
+    append = items.append
+    for kind, (pids, births, lasts) in groups.items():
+        if not pids:
             continue
-        if last is None:
-            why = f"Belum pernah skrining {kind}"
-        else:
-            why = f"Skrining {kind} tahunan: terakhir {fmt_date(last)}"
-        items.append(_item(people.row(pid), code, d, why, last_screened=last))
+        formatted: dict[date, str] = {}
+        code = f"skrining:{kind}"
+        never = f"Belum pernah skrining {kind}"
+        for i, state, since in states(kind=kind, birth_dates=births, lasts=lasts, on=on):
+            last = lasts[i]
+            if last is None:
+                why = never
+            else:
+                text = formatted.get(last)
+                if text is None:
+                    text = formatted[last] = f"Skrining {kind} tahunan: terakhir {fmt_date(last)}"
+                why = text
+            urgency = URGENCY_OVERDUE if state == "overdue" else URGENCY_DUE
+            append(
+                WorkItem(
+                    row(pids[i]), code, state, since, why, urgency, False, {"last_screened": last}
+                )
+            )
 
 
 def _maternal(items, people, area, on, wanted) -> set[int]:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
+import numpy as np
+
 # Observation and screening codes written by the care services (ilp.care.services).
 OBS_WEIGHT = "weight"
 OBS_HEIGHT = "height"
@@ -218,3 +220,25 @@ def screening_due(*, kind: str, birth_date: date, last: date | None, on: date) -
         since = row.overdue_since if row.state == "overdue" else row.due
         return Due(kind, row.state, since, row.due, row.overdue_since, row.reason)
     return _as_due(kind, row)
+
+
+def screening_due_many(
+    *, kind: str, birth_dates: list[date], lasts: list[date | None], on: date
+) -> list[tuple[int, str, date]]:
+    """``screening_due`` for many persons of one kind at once
+    (``ilp.standards.screening.screening_states``): ``(index, state, since)`` for each person
+    whose screening is due or overdue, in input order."""
+    screening = _standard("screening")
+
+    got = screening.screening_states(kind=kind, birth_dates=birth_dates, lasts=lasts, on=on)
+    index = got.applies.nonzero()[0]
+    overdue = got.overdue[index]
+    since = np.where(overdue, got.overdue_since[index], got.due[index]).tolist()
+    return list(
+        zip(
+            index.tolist(),
+            ["overdue" if o else "due" for o in overdue.tolist()],
+            since,
+            strict=True,
+        )
+    )
