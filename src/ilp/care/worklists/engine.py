@@ -21,6 +21,7 @@ longest-standing first, then by name.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -227,6 +228,19 @@ def compute_worklist(
     `cluster` (``k2``/``k3``) narrows a puskesmas list to one cluster's items; `kinds` to some
     item kinds (see ``ITEM_KINDS``); `person_q` to some persons (the user's scope).
     """
+    # The list allocates ~100,000 small objects (rows, items) and no reference cycles: with the
+    # cyclic garbage collector on, its full passes over the growing heap took ~10 % of a
+    # puskesmas list. Reference counting still frees everything; the collector is restored.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _compute_worklist(facility, on, cluster, kinds, person_q, persons)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _compute_worklist(facility, on, cluster, kinds, person_q, persons) -> list[WorkItem]:
     wanted = set(kinds) if kinds is not None else set(ITEM_KINDS)
     if cluster:
         if cluster not in CLUSTER_KINDS:
