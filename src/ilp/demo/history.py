@@ -636,6 +636,16 @@ def generate_service_history(
         Supply,
         Task,
     )
+    # Sessions before the last day are closed (their absentees became home-visit tasks) at
+    # 13:00 local time on the day; a session on the last day is still open.
+    tz = timezone.get_current_timezone()
+    session_days = sess_rows["date"].astype(object)
+    closed_at = [
+        None
+        if d >= end
+        else connection.ops.adapt_datetimefield_value(datetime.combine(d, dtime(13, 0), tzinfo=tz))
+        for d in session_days
+    ]
     with transaction.atomic(), bulk_load(*models_written):
         write_columns(
             PosyanduSession,
@@ -644,8 +654,9 @@ def generate_service_history(
                 "posyandu_id": sess_rows["posyandu_id"].tolist(),
                 "date": sess_rows["date"].astype(str).tolist(),
                 "uuid": _uuids(id_rng, n_sessions),
+                "closed_at": closed_at,
             },
-            {**stamps, "closed_at": None},
+            stamps,
         )
         summary.sessions = n_sessions
         cols = att.columns()
