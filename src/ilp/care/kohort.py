@@ -30,9 +30,10 @@ from ilp.care.models import (
     SupplyItem,
 )
 from ilp.care.worklists import facility_for_user, load_persons, rules
-from ilp.care.worklists.engine import MONTHS_ID, _years_before, area_filter
+from ilp.care.worklists.engine import MONTHS_ID, area_filter
 from ilp.people.models import Person, Pregnancy, PregnancyOutcome
 from ilp.places.models import Facility
+from ilp.standards.dates import years_before
 from ilp.standards.lifestage import completed_months, completed_years
 
 REGISTERS = ("ibu", "bayi", "balita")
@@ -215,7 +216,7 @@ def _doses(area: Q, born_after: date, on: date) -> dict[int, dict[str, date]]:
 def kohort_bayi(facility: Facility, *, on: date, person_q: Q | None = None) -> list[dict]:
     """Infants (0–11 months on `on`): KN1–KN3, infant doses, weight per month of age."""
     area = area_filter(facility, "person__")
-    born_after = _years_before(on, 1)
+    born_after = years_before(on, 1)
     persons = {
         pid: p
         for pid, p in load_persons(facility, on, person_q).items()
@@ -265,7 +266,7 @@ def kohort_balita(facility: Facility, *, on: date, person_q: Q | None = None) ->
     """Children 12–59 months on `on`: weight per calendar month of `on`'s year, vitamin A in
     February and August of that year, baduta doses."""
     area = area_filter(facility, "person__")
-    born_after, born_by = _years_before(on, 5), _years_before(on, 1)
+    born_after, born_by = years_before(on, 5), years_before(on, 1)
     persons = {
         pid: p
         for pid, p in load_persons(facility, on, person_q).items()

@@ -45,17 +45,11 @@ from ilp.care.services.encounters import (
 from ilp.core.exceptions import PermissionDenied, ValidationFailed
 from ilp.people.models import Person, Pregnancy, PregnancyOutcome
 from ilp.places.models import Facility
+from ilp.standards.dates import years_before
 
 SESSION_ROLES = frozenset({Role.KADER, Role.PUSTU, Role.PUSKESMAS})
 HOME_VISIT_DUE_DAYS = 7
 SCREENING_INTERVAL_DAYS = 365
-
-
-def _years_before(on: date, years: int) -> date:
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:  # 29 February
-        return on.replace(year=on.year - years, day=28)
 
 
 def _require_session_actor(actor: User, posyandu: Facility) -> None:
@@ -103,7 +97,7 @@ def session_open(*, actor: User, posyandu: Facility, on: date) -> PosyanduSessio
 def _expected_queryset(session: PosyanduSession, *, balita_only: bool = False):
     """Residents of the posyandu's dusun who are its sasaran on the session date."""
     on = session.date
-    balita = Q(birth_date__gt=_years_before(on, 5), birth_date__lte=on)
+    balita = Q(birth_date__gt=years_before(on, 5), birth_date__lte=on)
     base = Person.objects.filter(hamlet__served_by=session.posyandu_id).filter(
         Q(deceased_on__isnull=True) | Q(deceased_on__gt=on)
     )
@@ -120,7 +114,7 @@ def _expected_queryset(session: PosyanduSession, *, balita_only: bool = False):
             date__lte=on,
         )
     )
-    due_for_screening = Q(birth_date__lte=_years_before(on, 15), screened=False)
+    due_for_screening = Q(birth_date__lte=years_before(on, 15), screened=False)
     return (
         base.annotate(is_pregnant=pregnant, screened=screened)
         .filter(balita | Q(is_pregnant=True) | due_for_screening)
@@ -133,8 +127,8 @@ def session_expected(session: PosyanduSession) -> list[Person]:
     elderly and adults due for screening; by name within each group. One query."""
     queryset = _expected_queryset(session)
     on = session.date
-    sixty = _years_before(on, 60)
-    five = _years_before(on, 5)
+    sixty = years_before(on, 60)
+    five = years_before(on, 5)
     order = {"balita": 0, "ibu_hamil": 1, "lansia": 2, "dewasa": 3}
     people = list(queryset)
     for p in people:

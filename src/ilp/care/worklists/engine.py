@@ -45,6 +45,7 @@ from ilp.care.worklists import rules
 from ilp.core.exceptions import ValidationFailed
 from ilp.people.models import Person, Pregnancy, PregnancyOutcome
 from ilp.places.models import AreaLevel, Facility, FacilityKind
+from ilp.standards.dates import add_months, years_before
 from ilp.standards.lifestage import completed_months, completed_years
 
 logger = logging.getLogger(__name__)
@@ -196,20 +197,6 @@ class _People:
     sexes: dict[int, str]
 
 
-def _add_months(d: date, months: int) -> date:
-    m = d.month - 1 + months
-    y = d.year + m // 12
-    m = m % 12 + 1
-    return date(y, m, 1)
-
-
-def _years_before(on: date, years: int) -> date:
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:  # 29 February
-        return on.replace(year=on.year - years, day=28)
-
-
 # -- the engine -----------------------------------------------------------------------------
 
 
@@ -269,7 +256,7 @@ def _compute_worklist(facility, on, cluster, kinds, person_q, persons) -> list[W
     if not births:
         return items
 
-    child_from = _years_before(on, 5)
+    child_from = years_before(on, 5)
     children = [pid for pid, b in births.items() if b > child_from]
 
     sections = []
@@ -300,7 +287,7 @@ def _item(person: PersonRow, code: str, d: rules.Due, why: str, danger: bool = F
 def _immunisation(items, people, children, area, on) -> None:
     given: dict[int, list[tuple[str, date]]] = defaultdict(list)
     rows = ImmunizationRecord.objects.filter(
-        area, person__birth_date__gt=_years_before(on, 5), valid=True, date__lte=on
+        area, person__birth_date__gt=years_before(on, 5), valid=True, date__lte=on
     ).values_list("person_id", "dose_code", "date")
     for pid, code, d in rows:
         given[pid].append((code, d))
@@ -319,7 +306,7 @@ def _weighing(items, people, children, area, on) -> None:
     last = dict(
         Observation.objects.filter(
             area,
-            person__birth_date__gt=_years_before(on, 5),
+            person__birth_date__gt=years_before(on, 5),
             code=rules.OBS_WEIGHT,
             date__lte=on,
         )
@@ -337,7 +324,7 @@ def _weighing(items, people, children, area, on) -> None:
             continue
         start = birth.replace(day=1)
         if lw is not None:
-            start = max(start, _add_months(lw, 1))
+            start = max(start, add_months(lw, 1).replace(day=1))
         if start >= month_start:
             state = "due"
             since = max(month_start, birth)
@@ -356,7 +343,7 @@ def _weighing(items, people, children, area, on) -> None:
 
 
 def _screening(items, people, area, on) -> None:
-    adult_born_by = _years_before(on, PTM_FROM_YEARS)
+    adult_born_by = years_before(on, PTM_FROM_YEARS)
     # A little slack for 29 February birthdays: the rule itself says who is in its band.
     adult_slack = adult_born_by + timedelta(days=1)
     adults = [(pid, b) for pid, b in people.births.items() if b <= adult_slack]
@@ -382,7 +369,7 @@ def _screening(items, people, area, on) -> None:
             last_lansia[pid] = d
     # Born by this date: 60 or older on `on` (the day after: only a 29 February birthday can
     # be, so those few are counted exactly).
-    lansia_born_by = _years_before(on, LANSIA_FROM_YEARS)
+    lansia_born_by = years_before(on, LANSIA_FROM_YEARS)
     edge = lansia_born_by + timedelta(days=1)
     groups: dict[str, tuple[list[int], list[date], list[date | None]]] = {
         "PTM": ([], [], []),

@@ -17,9 +17,10 @@ from django.db.models import Q
 from ilp.care.models import Observation, Screening
 from ilp.care.services.trend import weight_trend
 from ilp.care.worklists import rules
-from ilp.care.worklists.engine import PersonRow, _years_before, area_filter, fmt_date
+from ilp.care.worklists.engine import PersonRow, area_filter, fmt_date
 from ilp.people.models import Pregnancy, PregnancyOutcome
 from ilp.places.models import Facility
+from ilp.standards.dates import years_before
 from ilp.standards.growth import zscores
 from ilp.standards.growth.categories import classify
 
@@ -100,10 +101,10 @@ def _high_risk(area: Q, persons, on) -> list[SpecialItem]:
 
 
 def _growth(area: Q, persons, on) -> tuple[list[SpecialItem], list[SpecialItem]]:
-    since = _years_before(on, 1)
+    since = years_before(on, 1)
     rows = Observation.objects.filter(
         area,
-        person__birth_date__gt=_years_before(on, 5),
+        person__birth_date__gt=years_before(on, 5),
         code__in=(rules.OBS_WEIGHT, rules.OBS_HEIGHT),
         date__gt=since,
         date__lte=on,
