@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ilp.accounts.audit import audit_record
-from ilp.accounts.models import User
+from ilp.accounts.models import AuditEvent, User
 from ilp.accounts.scoping import area_in_scope, can_register
 from ilp.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from ilp.people.duplicates import find_duplicates
@@ -362,31 +362,34 @@ def family_register(
                 )
                 for _prefix, c in checked
             ]
-            for p in people:
-                p.save()
-            head = next(p for p in people if p.relationship == Relationship.HEAD)
+            # The mother (the head or spouse, when exactly one is a woman) is saved before the
+            # children, so each row is written once.
             mothers = [
                 p
                 for p in people
                 if p.sex == Sex.FEMALE
                 and p.relationship in (Relationship.HEAD, Relationship.SPOUSE)
             ]
-            if len(mothers) == 1:
-                for p in people:
-                    if p.relationship == Relationship.CHILD:
-                        p.mother = mothers[0]
-                        p.save(update_fields=["mother"])
-            family.head = head
+            mother = mothers[0] if len(mothers) == 1 else None
+            for p in sorted(people, key=lambda p: p is not mother):
+                if mother is not None and p.relationship == Relationship.CHILD:
+                    p.mother = mother
+                p.save()
+            family.head = next(p for p in people if p.relationship == Relationship.HEAD)
             family.save(update_fields=["head"])
-            for p in people:
-                audit_record(
-                    user=actor,
-                    action="create",
-                    object_type="person",
-                    object_uuid=p.uuid,
-                    person_id=p.pk,
-                    ip=ip,
-                )
+            AuditEvent.objects.bulk_create(
+                [
+                    AuditEvent(
+                        user=actor,
+                        action="create",
+                        object_type="person",
+                        object_uuid=p.uuid,
+                        person_id=p.pk,
+                        ip=ip or None,
+                    )
+                    for p in people
+                ]
+            )
     except IntegrityError as exc:
         raise Conflict(_("NIK atau nomor KK sudah terdaftar."), code="duplicate_nik") from exc
     return family
