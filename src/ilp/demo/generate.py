@@ -20,16 +20,16 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from ilp.accounts.models import User
-from ilp.demo.geography import CITY_CODE, build_geography
-from ilp.demo.logins import DemoLogin, demo_usernames, ensure_demo_logins
-from ilp.demo.population import generate_population
-from ilp.demo.writer import (
+from ilp.core.bulk import (
     bulk_load,
     next_pk,
     reset_sequences,
     write_columns,
     write_rows,
 )
+from ilp.demo.geography import CITY_CODE, build_geography
+from ilp.demo.logins import DemoLogin, demo_usernames, ensure_demo_logins
+from ilp.demo.population import generate_population
 from ilp.people.models import Family, Person, Pregnancy
 from ilp.places.models import Area, Facility
 

@@ -20,7 +20,7 @@ and puskesmas of the district and every resident:
   visits after missed sessions; most closed, some still open.
 
 Everything is drawn column-wise with numpy from one seed and written with COPY (PostgreSQL) in
-one transaction, indexes rebuilt once (``ilp.demo.writer.bulk_load``).
+one transaction, indexes rebuilt once (``ilp.core.bulk.bulk_load``).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from ilp.care.models import (
     Supply,
     Task,
 )
-from ilp.demo.writer import bulk_load, next_pk, reset_sequences, write_columns
+from ilp.core.bulk import bulk_load, next_pk, reset_sequences, write_columns
 from ilp.people.models import Person, Pregnancy
 from ilp.places.models import AreaLevel, Facility, FacilityKind
 
