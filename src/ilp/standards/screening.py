@@ -149,8 +149,8 @@ _EPOCH = date(1970, 1, 1).toordinal()
 _NO_DAY = _EPOCH  # placeholder day for "never screened" (masked by ``has_last``)
 
 
-def _days(ordinals: list[int]) -> np.ndarray:
-    return (np.array(ordinals, dtype=np.int64) - _EPOCH).astype("datetime64[D]")
+def _days(ordinals: np.ndarray) -> np.ndarray:
+    return (ordinals - _EPOCH).astype("datetime64[D]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,9 +189,11 @@ def screening_states(
     if overdue_months < 0:
         raise OutOfRange("overdue_months", overdue_months, 0, "—")
     # Day numbers via toordinal: far cheaper than numpy parsing date objects one by one.
-    births = _days([d.toordinal() for d in birth_dates])
-    has_last = np.array([d is not None for d in lasts], dtype=bool)
-    last = _days([_NO_DAY if d is None else d.toordinal() for d in lasts])
+    n = len(birth_dates)
+    births = _days(np.fromiter(map(date.toordinal, birth_dates), np.int64, n))
+    last_ordinals = np.fromiter((0 if d is None else d.toordinal() for d in lasts), np.int64, n)
+    has_last = last_ordinals != 0  # ordinal 0 is no date: day 1 is 1 January of year 1
+    last = _days(np.where(has_last, last_ordinals, _NO_DAY))
     today = np.datetime64(on, "D")
     bad = (births > today) | (has_last & ((last < births) | (last > today)))
     if bad.any():
