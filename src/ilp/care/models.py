@@ -249,3 +249,62 @@ class Task(BaseModel):
             models.Index(fields=["facility", "status", "due_date"]),
             models.Index(fields=["person", "status"]),
         ]
+
+
+# -- what the work lists read instead of every record ----------------------------------------
+
+
+class CareSummary(models.Model):
+    """What the work lists need of one person's records, kept current by the care services
+    (``ilp.care.services.summary``): the last weighing, the last annual screenings and, for
+    young children, the immunisation windows (``DoseWindow``).
+
+    A work list on date D trusts a summary only when ``basis`` (the latest record date it
+    summarises) is on or before D and the copied birth date and sex still match the person;
+    otherwise it reads that person's records as before. A missing summary is never wrong,
+    only slower."""
+
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.CASCADE, primary_key=True, related_name="care_summary"
+    )
+    # Copies: editing either on the person makes the summary (and its windows) stale.
+    birth_date = models.DateField()
+    sex = models.CharField(max_length=1)
+    # Copies of the person's area, so a work list reads its summaries without a join. A
+    # person who moved since is simply not found (or not listed) and read from records.
+    village = models.ForeignKey("places.Area", on_delete=models.CASCADE, related_name="+")
+    hamlet = models.ForeignKey(
+        "places.Area", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    basis = models.DateField(null=True, blank=True)
+    last_weighed = models.DateField(null=True, blank=True)
+    last_ptm = models.DateField(null=True, blank=True)  # adult or elderly package
+    last_lansia = models.DateField(null=True, blank=True)  # elderly package
+    # Whether DoseWindow rows were computed (children born in the last six years).
+    has_windows = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("ringkasan layanan")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.basis}"
+
+
+class DoseWindow(models.Model):
+    """One immunisation dose a child will be or is due for, given the doses recorded up to
+    the summary's basis (``ilp.care.worklists.rules.DoseWindow``)."""
+
+    # Indexed by (person, due_from) below.
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    code = models.CharField(max_length=32)
+    due_from = models.DateField()
+    overdue_from = models.DateField()
+    until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "due_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.code} {self.due_from}–{self.until or ''}"

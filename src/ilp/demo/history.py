@@ -46,6 +46,7 @@ from ilp.care.models import (
     Supply,
     Task,
 )
+from ilp.care.services.summary import summaries_rebuild
 from ilp.core.bulk import bulk_load, next_pk, reset_sequences, write_columns
 from ilp.people.models import Person, Pregnancy
 from ilp.places.models import AreaLevel, Facility, FacilityKind
@@ -692,6 +693,9 @@ def generate_service_history(
         with connection.cursor() as cursor:
             for model in models_written:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    # The rows above bypassed the care services, which keep the work lists' summaries.
+    summaries_rebuild()
+    say(f"work-list summaries rebuilt ({_time.perf_counter() - t0:.1f} s)")
     summary.seconds = _time.perf_counter() - t0
     say(f"service history committed ({summary.seconds:.1f} s)")
     return summary

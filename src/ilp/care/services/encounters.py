@@ -36,6 +36,8 @@ from ilp.care.models import (
 )
 from ilp.care.services import plausibility as P
 from ilp.care.services.packages import PACKAGES, Evaluation, evaluate, load_history
+from ilp.care.services.summary import summary_note_encounter
+from ilp.care.worklists import rules
 from ilp.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from ilp.people.models import Person, Pregnancy
 from ilp.places.models import Facility
@@ -314,6 +316,13 @@ def encounter_record(
         with transaction.atomic():
             encounter.save()
             _write_children(encounter, person, on, facility, actor, ev)
+            summary_note_encounter(
+                person,
+                on=on,
+                weighed=ev.values.get(rules.OBS_WEIGHT) is not None,
+                package=package,
+                doses=bool(ev.immunizations),
+            )
             _open_tasks(
                 actor=actor, person=person, on=on, facility=facility, ev=ev, encounter=encounter
             )

@@ -16,7 +16,8 @@ Item codes: ``imunisasi:<dose code>``, ``anc:K<n>``, ``kf:KF<n>``, ``kn:KN<n>``,
 
 ``since`` is the date the item became due (state ``due``) or overdue (state ``overdue``).
 Sorting: danger first (high-risk pregnancy, referral), then overdue before due, then the
-longest-standing first, then by name.
+longest-standing first, then by name (then person and item, so that a list prints the same
+way every time).
 """
 
 from __future__ import annotations
@@ -24,14 +25,18 @@ from __future__ import annotations
 import gc
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import CharField, Max, Q
 from django.db.models.functions import Cast
 
 from ilp.care.models import (
+    CareSummary,
+    DoseWindow,
     Encounter,
     ImmunizationRecord,
     Observation,
@@ -94,9 +99,10 @@ def fmt_date(d: date) -> str:
     return f"{d.day} {MONTHS_ID[d.month - 1]} {d.year}"
 
 
-@dataclass(frozen=True, slots=True)
-class PersonRow:
-    """The columns of a person a work list shows (no ORM object)."""
+class PersonRow(NamedTuple):
+    """The columns of a person a work list shows (no ORM object). A named tuple: a puskesmas
+    list makes ~50,000 of them, and a tuple is built several times faster than a frozen
+    dataclass."""
 
     id: int
     # The public UUID as text: parsing ~70,000 UUID objects for a puskesmas list cost 0.4 s,
@@ -143,6 +149,7 @@ class WorkItem:
             0 if self.state == "overdue" else 1,
             self.since,
             self.person.name,
+            self.person.id,
             self.item,
         )
 
@@ -163,38 +170,105 @@ def area_filter(facility: Facility, prefix: str = "") -> Q:
     raise ValidationFailed("Daftar kerja hanya untuk posyandu, pustu atau puskesmas.")
 
 
-def _person_rows(facility: Facility, on: date, person_q: Q | None = None) -> dict[int, tuple]:
-    """Rows of PERSON_FIELDS by id, with the UUID as text (a UUID object per resident costs
-    more than the rest of the row; ``_person_row`` makes one only for persons listed)."""
+def load_persons(facility: Facility, on: date, person_q: Q | None = None) -> dict[int, PersonRow]:
+    """Living residents of the area born by `on`, keyed by id."""
     qs = Person.objects.filter(area_filter(facility), birth_date__lte=on).filter(
         Q(deceased_on__isnull=True) | Q(deceased_on__gt=on)
     )
     if person_q is not None:
         qs = qs.filter(person_q)
+    # The UUID as text: a UUID object per resident cost more than the rest of the row, and
+    # every consumer (URLs, CSV, JSON) wants the text anyway.
     qs = qs.annotate(uuid_text=Cast("uuid", output_field=CharField()))
-    fields = ["uuid_text" if f == "uuid" else f for f in PERSON_FIELDS]
-    return {row[0]: row for row in qs.values_list(*fields)}
+    rows = qs.values_list(*["uuid_text" if f == "uuid" else f for f in PERSON_FIELDS])
+    new = tuple.__new__  # PersonRow from the row tuple as it is: no per-field copying
+    if connection.vendor == "postgresql":
+        return {r[0]: new(PersonRow, r) for r in rows}
+    # SQLite stores UUIDs as 32 hex digits; PostgreSQL casts them with dashes.
+    return {r[0]: new(PersonRow, (r[0], _dashed(r[1]), *r[2:])) for r in rows}
 
 
-def _person_row(row: tuple) -> PersonRow:
-    text = row[1]
-    if len(text) == 32:  # SQLite stores UUIDs as 32 hex digits; PostgreSQL casts with dashes
-        text = f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-    return PersonRow(row[0], text, *row[2:])
+def _dashed(text: str) -> str:
+    if len(text) != 32:
+        return text
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
-def load_persons(facility: Facility, on: date, person_q: Q | None = None) -> dict[int, PersonRow]:
-    """Living residents of the area born by `on`, keyed by id."""
-    return {pid: _person_row(row) for pid, row in _person_rows(facility, on, person_q).items()}
+# A person's CareSummary as far as it may be trusted on the list's date: a tuple of
+# (last weighed, last PTM screening, last lansia screening, has dose windows).
+_Summary = tuple[date | None, date | None, date | None, bool]
+_LAST_WEIGHED, _LAST_PTM, _LAST_LANSIA, _HAS_WINDOWS = range(4)
 
 
-@dataclass(frozen=True, slots=True)
+def _summaries(facility: Facility, rows: dict[int, PersonRow], on: date) -> dict[int, _Summary]:
+    """The CareSummary of each listed person that holds on `on`: no record it summarises is
+    dated after `on`, and the birth date and sex it was made from are the person's. Read by
+    the area copied onto the summary: one indexed table, no join (joining it to the persons
+    cost twice as much). A summary whose copy of the area is out of date (the person moved)
+    is not found or not listed, and that person's records are read instead."""
+    out = {}
+    get = rows.get
+    for summary in (
+        CareSummary.objects.filter(area_filter(facility))
+        .filter(Q(basis__isnull=True) | Q(basis__lte=on))
+        .values_list(
+            "person_id",
+            "birth_date",
+            "sex",
+            "last_weighed",
+            "last_ptm",
+            "last_lansia",
+            "has_windows",
+        )
+    ):
+        p = get(summary[0])
+        if p is not None and summary[1] == p.birth_date and summary[2] == p.sex:
+            out[summary[0]] = summary[3:]
+    return out
+
+
+@dataclass(slots=True)
 class _People:
-    """The persons of a work list: birth date and sex by id, and the PersonRow of an id."""
+    """The persons of a work list, sorted once into the groups the sections read: children
+    under five, adults from 15 (with birth dates), women, newborns; and the summaries that
+    hold on the list's date (persons without one are read from records)."""
 
-    row: Callable[[int], PersonRow]
-    births: dict[int, date]
-    sexes: dict[int, str]
+    persons: dict[int, PersonRow]
+    summaries: dict[int, _Summary]
+    children: list[int] = field(default_factory=list)
+    adults: list[tuple[int, date]] = field(default_factory=list)
+    women: set[int] = field(default_factory=set)
+    newborns: list[int] = field(default_factory=list)
+
+    def row(self, pid: int) -> PersonRow:
+        return self.persons[pid]
+
+
+def _people(persons: dict[int, PersonRow], summaries: dict[int, _Summary], on: date) -> _People:
+    people = _People(persons, summaries)
+    child_from = years_before(on, 5)
+    # A little slack for 29 February birthdays: the screening rule says who is in its band.
+    adult_by = years_before(on, PTM_FROM_YEARS) + timedelta(days=1)
+    newborn_from = on - timedelta(days=NEWBORN_DAYS)
+    children, adults = people.children.append, people.adults.append
+    women, newborns = people.women.add, people.newborns.append
+    for pid, p in persons.items():  # one pass: 90,000 residents in a large puskesmas
+        birth = p.birth_date
+        if birth > child_from:
+            children(pid)
+            if birth >= newborn_from:
+                newborns(pid)
+        elif birth <= adult_by:
+            adults((pid, birth))
+        if p.sex == "F":
+            women(pid)
+    return people
+
+
+def _unsummarised(area: Q, ids: list[int]) -> Q:
+    """Rows of the persons in `ids` (who have no usable summary): by id when they are few,
+    by the area otherwise (callers keep only the rows of `ids`)."""
+    return Q(person_id__in=ids) if len(ids) <= 1000 else area
 
 
 # -- the engine -----------------------------------------------------------------------------
@@ -234,30 +308,16 @@ def _compute_worklist(facility, on, cluster, kinds, person_q, persons) -> list[W
             raise ValidationFailed(f"Klaster tidak dikenal: {cluster}")
         wanted &= CLUSTER_KINDS[cluster]
     if persons is None:
-        # Rows as tuples; a PersonRow is built only for persons that get an item.
-        rows = _person_rows(facility, on, person_q)
-        built: dict[int, PersonRow] = {}
-
-        def person(pid: int) -> PersonRow:
-            p = built.get(pid)
-            if p is None:
-                p = built[pid] = _person_row(rows[pid])
-            return p
-
-        births = {pid: r[6] for pid, r in rows.items()}
-        sexes = {pid: r[5] for pid, r in rows.items()}
+        persons = load_persons(facility, on, person_q)
+        summaries = _summaries(facility, persons, on)
     else:
-        person = persons.__getitem__
-        births = {pid: p.birth_date for pid, p in persons.items()}
-        sexes = {pid: p.sex for pid, p in persons.items()}
-    people = _People(person, births, sexes)
+        summaries = {}
+    people = _people(persons, summaries, on)
     area = area_filter(facility, "person__")
     items: list[WorkItem] = []
-    if not births:
+    if not persons:
         return items
-
-    child_from = years_before(on, 5)
-    children = [pid for pid, b in births.items() if b > child_from]
+    children = people.children
 
     sections = []
     if {"anc", "kf", "kn"} & wanted:
@@ -285,38 +345,80 @@ def _item(person: PersonRow, code: str, d: rules.Due, why: str, danger: bool = F
 
 
 def _immunisation(items, people, children, area, on) -> None:
-    given: dict[int, list[tuple[str, date]]] = defaultdict(list)
-    rows = ImmunizationRecord.objects.filter(
-        area, person__birth_date__gt=years_before(on, 5), valid=True, date__lte=on
-    ).values_list("person_id", "dose_code", "date")
-    for pid, code, d in rows:
-        given[pid].append((code, d))
-    births, sexes, due = people.births, people.sexes, rules.immunization_due
-    for pid in children:
-        for d in due(sex=sexes[pid], birth_date=births[pid], given=given.get(pid, ()), on=on):
-            if d.state == "overdue":
-                why = f"Imunisasi {d.code} terlambat sejak {fmt_date(d.since)}"
-            else:
-                why = f"Imunisasi {d.code} jatuh tempo sejak {fmt_date(d.since)}"
-            items.append(_item(people.row(pid), f"imunisasi:{d.code}", d, why))
+    persons, summaries = people.persons, people.summaries
+    child_born_after = years_before(on, 5)
+    windows: dict[int, list[rules.DoseWindow]] = defaultdict(list)
+    summarised = {pid for pid in children if (s := summaries.get(pid)) and s[_HAS_WINDOWS]}
+    if summarised:
+        for pid, code, due_from, overdue_from, until in (
+            DoseWindow.objects.filter(area, person__birth_date__gt=child_born_after)
+            .filter(due_from__lte=on)
+            .filter(Q(until__isnull=True) | Q(until__gte=on))
+            .values_list("person_id", "code", "due_from", "overdue_from", "until")
+        ):
+            if pid in summarised:
+                windows[pid].append(rules.DoseWindow(code, due_from, overdue_from, until))
+    rest = [pid for pid in children if pid not in summarised]
+    if rest:
+        given: dict[int, list[tuple[str, date]]] = defaultdict(list)
+        wanted = set(rest)
+        rows = ImmunizationRecord.objects.filter(
+            _unsummarised(area, rest),
+            person__birth_date__gt=child_born_after,
+            valid=True,
+            date__lte=on,
+        ).values_list("person_id", "dose_code", "date")
+        for pid, code, d in rows:
+            if pid in wanted:
+                given[pid].append((code, d))
+        for pid in rest:
+            windows[pid] = rules.immunization_windows(
+                sex=persons[pid].sex, birth_date=persons[pid].birth_date, given=given.get(pid, ())
+            )
+    # (code, state, since) → item code and text: a puskesmas list repeats a few hundred of
+    # them over ~25,000 items.
+    texts: dict[tuple[str, str, date], tuple[str, str]] = {}
+    row, append = people.row, items.append
+    for pid, child_windows in windows.items():
+        for w in child_windows:
+            d = w.at(on)
+            if d is None:
+                continue
+            key = (d.code, d.state, d.since)
+            text = texts.get(key)
+            if text is None:
+                word = "terlambat" if d.state == "overdue" else "jatuh tempo"
+                text = texts[key] = (
+                    f"imunisasi:{d.code}",
+                    f"Imunisasi {d.code} {word} sejak {fmt_date(d.since)}",
+                )
+            urgency = URGENCY_OVERDUE if d.state == "overdue" else URGENCY_DUE
+            append(WorkItem(row(pid), text[0], d.state, d.since, text[1], urgency, False, {}))
 
 
 def _weighing(items, people, children, area, on) -> None:
     month_start = on.replace(day=1)
-    last = dict(
-        Observation.objects.filter(
-            area,
-            person__birth_date__gt=years_before(on, 5),
-            code=rules.OBS_WEIGHT,
-            date__lte=on,
-        )
-        .values("person_id")
-        .annotate(last=Max("date"))
-        .values_list("person_id", "last")
-    )
-    births = people.births
+    summaries = people.summaries
+    last = {pid: s[_LAST_WEIGHED] for pid in children if (s := summaries.get(pid)) is not None}
+    rest = [pid for pid in children if pid not in last]
+    if rest:
+        wanted = set(rest)
+        for pid, d in (
+            Observation.objects.filter(
+                _unsummarised(area, rest),
+                person__birth_date__gt=years_before(on, 5),
+                code=rules.OBS_WEIGHT,
+                date__lte=on,
+            )
+            .values("person_id")
+            .annotate(last=Max("date"))
+            .values_list("person_id", "last")
+        ):
+            if pid in wanted:
+                last[pid] = d
+    persons = people.persons
     for pid in children:
-        birth = births[pid]
+        birth = persons[pid].birth_date
         if completed_months(birth, on) >= BALITA_MONTHS:
             continue
         lw = last.get(pid)
@@ -346,27 +448,9 @@ def _screening(items, people, area, on) -> None:
     adult_born_by = years_before(on, PTM_FROM_YEARS)
     # A little slack for 29 February birthdays: the rule itself says who is in its band.
     adult_slack = adult_born_by + timedelta(days=1)
-    adults = [(pid, b) for pid, b in people.births.items() if b <= adult_slack]
+    adults = people.adults
     if not adults:
         return
-    last_ptm: dict[int, date] = {}
-    last_lansia: dict[int, date] = {}
-    rows = (
-        Encounter.objects.filter(
-            area,
-            person__birth_date__lte=adult_slack,
-            package__in=(ServicePackage.ADULT, ServicePackage.ELDERLY),
-            date__lte=on,
-        )
-        .values("person_id", "package")
-        .annotate(last=Max("date"))
-        .values_list("person_id", "package", "last")
-    )
-    for pid, package, d in rows:
-        if d > last_ptm.get(pid, date.min):
-            last_ptm[pid] = d
-        if package == ServicePackage.ELDERLY and d > last_lansia.get(pid, date.min):
-            last_lansia[pid] = d
     # Born by this date: 60 or older on `on` (the day after: only a 29 February birthday can
     # be, so those few are counted exactly).
     lansia_born_by = years_before(on, LANSIA_FROM_YEARS)
@@ -377,18 +461,46 @@ def _screening(items, people, area, on) -> None:
     }
     ptm_ids, ptm_births, ptm_lasts = groups["PTM"]
     lansia_ids, lansia_births, lansia_lasts = groups["lansia"]
-    get_ptm, get_lansia = last_ptm.get, last_lansia.get
+    summary = people.summaries.get
+    rest: dict[int, tuple[list[date | None], int]] = {}  # no summary: where its last goes
     for pid, birth in adults:
+        s = summary(pid)
         if birth <= lansia_born_by or (
             birth == edge and completed_years(birth, on) >= LANSIA_FROM_YEARS
         ):
+            if s is None:
+                rest[pid] = (lansia_lasts, len(lansia_lasts))
             lansia_ids.append(pid)
             lansia_births.append(birth)
-            lansia_lasts.append(get_lansia(pid))
+            lansia_lasts.append(s and s[_LAST_LANSIA])
         else:
+            if s is None:
+                rest[pid] = (ptm_lasts, len(ptm_lasts))
             ptm_ids.append(pid)
             ptm_births.append(birth)
-            ptm_lasts.append(get_ptm(pid))
+            ptm_lasts.append(s and s[_LAST_PTM])
+    if rest:
+        rows = (
+            Encounter.objects.filter(
+                _unsummarised(area, list(rest)),
+                person__birth_date__lte=adult_slack,
+                package__in=(ServicePackage.ADULT, ServicePackage.ELDERLY),
+                date__lte=on,
+            )
+            .values("person_id", "package")
+            .annotate(last=Max("date"))
+            .values_list("person_id", "package", "last")
+        )
+        for pid, package, d in rows:
+            slot = rest.get(pid)
+            if slot is None:
+                continue
+            lasts, i = slot
+            # PTM counts both packages; lansia only the elderly one.
+            if (lasts is ptm_lasts or package == ServicePackage.ELDERLY) and d > (
+                lasts[i] or date.min
+            ):
+                lasts[i] = d
     states = rules.screening_due_many
     row = people.row
     append = items.append
@@ -417,7 +529,7 @@ def _screening(items, people, area, on) -> None:
 
 def _maternal(items, people, area, on, wanted) -> set[int]:
     """ANC for ongoing pregnancies, KF for recent deliveries, KN for newborns."""
-    women = {pid for pid, sex in people.sexes.items() if sex == "F"}
+    women = people.women
     pregnancies = [
         row
         for row in Pregnancy.objects.filter(area)
@@ -480,7 +592,7 @@ def _maternal(items, people, area, on, wanted) -> set[int]:
                 items.append(_item(p, f"kf:{d.code}", d, why, is_danger, pregnancy_id=preg))
     if "kn" in wanted:
         newborn_from = on - timedelta(days=NEWBORN_DAYS)
-        babies = [pid for pid, b in people.births.items() if b >= newborn_from]
+        babies = people.newborns
         if babies:
             visits: dict[int, list[date]] = defaultdict(list)
             for pid, d in Encounter.objects.filter(
@@ -511,16 +623,30 @@ def _tasks(items, people, area, on, wanted, cluster) -> None:
         qs = qs.filter(
             Q(source_encounter__isnull=True) | Q(source_encounter__cluster__in=[cluster, "lintas"])
         )
+    qs = qs.annotate(uuid_text=Cast("uuid", output_field=CharField()))
+    persons, row, append = people.persons, people.row, items.append
     for pid, kind, reason, due, uuid in qs.values_list(
-        "person_id", "kind", "reason", "due_date", "uuid"
+        "person_id", "kind", "reason", "due_date", "uuid_text"
     ):
-        if pid not in people.births:
+        if pid not in persons:
             continue
-        p = people.row(pid)
         state = "overdue" if due < on else "due"
         code = "kunjungan-rumah" if kind == TaskKind.HOME_VISIT else "tindak-lanjut"
-        danger = kind == TaskKind.REFER
         why = reason or ("Kunjungan rumah" if code == "kunjungan-rumah" else "Tindak lanjut")
         if kind == TaskKind.REFER:
             why = f"Rujuk ke puskesmas: {why}"
-        items.append(_item(p, code, rules.Due(code, state, due), why, danger, task=str(uuid)))
+            urgency = URGENCY_DANGER
+        else:
+            urgency = URGENCY_OVERDUE if state == "overdue" else URGENCY_DUE
+        append(
+            WorkItem(
+                row(pid),
+                code,
+                state,
+                due,
+                why,
+                urgency,
+                kind == TaskKind.REFER,
+                {"task": _dashed(uuid)},
+            )
+        )

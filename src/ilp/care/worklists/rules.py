@@ -86,27 +86,66 @@ def _as_due(code: str, row: object) -> Due | None:
 # -- immunisation ---------------------------------------------------------------------------
 
 
-def immunization_due(
-    *, sex: str, birth_date: date, given: Iterable[tuple[str, date]], on: date
-) -> list[Due]:
-    """Infant and baduta doses due or overdue on `on` for a child, from
-    ``ilp.standards.immunization.immunization_status`` (codes it does not know are ignored)."""
+@dataclass(frozen=True, slots=True)
+class DoseWindow:
+    """When one dose is on a child's work list, given the doses recorded so far: due from
+    ``due_from``, overdue from ``overdue_from``, until ``until`` (its last allowed day; None:
+    no age limit). With the recorded doses fixed, a dose's state on any later date depends on
+    that date only through these three (``immunization_status``: too early before the due
+    date, due within the grace window, overdue after it, not allowed after the limit), so the
+    windows computed once answer for every date from the last recorded dose on."""
+
+    code: str
+    due_from: date
+    overdue_from: date
+    until: date | None
+
+    def at(self, on: date) -> Due | None:
+        """The dose as a work-list item on `on`, or None when it is not due then."""
+        if on < self.due_from or (self.until is not None and on > self.until):
+            return None
+        if on >= self.overdue_from:
+            return Due(self.code, "overdue", self.overdue_from, self.due_from, self.overdue_from)
+        return Due(self.code, "due", self.due_from, self.due_from, self.overdue_from)
+
+
+def immunization_windows(
+    *, sex: str, birth_date: date, given: Iterable[tuple[str, date]]
+) -> list[DoseWindow]:
+    """The infant and baduta doses that are or will become due for a child whose recorded
+    doses are `given` (``ilp.standards.immunization.immunization_status`` evaluated on the
+    date of the last dose; codes it does not know and dates before birth are ignored). Doses
+    given, not needed, given invalid (repeat decided by a health worker), past their age limit
+    or waiting for an earlier dose of the series get no window."""
     immunization = _standard("immunization")
 
     known = _dose_codes()
     dose = immunization.GivenDose
-    doses = [dose(code, d) for code, d in given if code in known and birth_date <= d <= on]
+    doses = [dose(code, d) for code, d in given if code in known and birth_date <= d]
+    basis = max((d.given_on for d in doses), default=birth_date)
     states = immunization.immunization_status(
-        sex=sex, birth=birth_date, doses=doses, on=on, groups=CHILD_GROUPS
+        sex=sex, birth=birth_date, doses=doses, on=basis, groups=CHILD_GROUPS
     )
-    out = []
-    for row in states:
-        if row.state == "due":
-            out.append(Due(row.code, "due", row.due_date, row.due_date, row.overdue_since))
-        elif row.state == "overdue":
-            since = row.overdue_since or row.due_date
-            out.append(Due(row.code, "overdue", since, row.due_date, row.overdue_since))
-    return out
+    return [
+        DoseWindow(row.code, row.due_date, row.overdue_since or row.due_date, row.last_allowed)
+        for row in states
+        if row.state in _WINDOW_STATES and row.due_date is not None
+    ]
+
+
+_WINDOW_STATES = frozenset(("too_early", "due", "overdue"))
+
+
+def immunization_due(
+    *, sex: str, birth_date: date, given: Iterable[tuple[str, date]], on: date
+) -> list[Due]:
+    """Infant and baduta doses due or overdue on `on` for a child, from
+    ``ilp.standards.immunization.immunization_status`` (codes it does not know are ignored):
+    the child's ``immunization_windows`` from the doses given by `on`, read on `on`."""
+    windows = immunization_windows(
+        sex=sex, birth_date=birth_date, given=[(c, d) for c, d in given if d <= on]
+    )
+    return [d for d in (w.at(on) for w in windows) if d is not None]
 
 
 CHILD_GROUPS = ("infant", "baduta")
