@@ -372,6 +372,34 @@ def test_worklist_pages_render_print_and_export(district, client_for, session_ch
     assert client.get(url("worklists"))["Location"] == url("worklist", code="POS-AT")
 
 
+def test_a_long_worklist_is_shown_a_sheet_at_a_time(
+    district, client_for, session_children, today, monkeypatch
+):
+    from ilp.care.views import worklists as views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    client = client_for(district.kader_ampel_timur)
+    day = today.strftime("%d-%m-%Y")
+    first = client.get(url("worklist", code="POS-AT"), {"on": day})
+    items = first.context["items"]
+    assert len(items) > 3
+    pages = -(-len(items) // 3)
+    html = first.content.decode()
+    assert f"Halaman 1 dari {pages} (baris 1–3)" in html
+    # Every item is counted in the head table, by kind and state.
+    counts = first.context["counts"]
+    assert sum(c["total"] for c in counts) == len(items)
+    assert sum(c["overdue"] for c in counts) == sum(i.state == "overdue" for i in items)
+    assert f"?on={day}&amp;page=2" in html  # the filters are kept from sheet to sheet
+    second = client.get(url("worklist", code="POS-AT"), {"on": day, "page": 2})
+    rows = second.context["rows"]
+    assert [r["i"] for r in rows] == items[3:6]
+    assert '<td data-label="No">4</td>' in second.content.decode()
+    # A page number out of range shows the last sheet, not an error.
+    last = client.get(url("worklist", code="POS-AT"), {"on": day, "page": 999})
+    assert last.status_code == 200 and last.context["page"].number == pages
+
+
 # ---------------------------------------------------------------- permission matrix
 
 

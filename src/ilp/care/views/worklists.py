@@ -10,6 +10,7 @@ import io
 from typing import Any
 
 from django import forms
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -50,6 +51,7 @@ SPECIAL_LABELS = {
     "dm_tidak_terkendali": _("Diabetes tidak terkendali"),
 }
 STATE_LABELS = {"due": _("Jatuh tempo"), "overdue": _("Terlambat")}
+PAGE_SIZE = 500  # rows per printed sheet
 CLUSTER_CHOICES = [("", _("Semua klaster")), ("k2", _("Klaster 2")), ("k3", _("Klaster 3"))]
 
 
@@ -96,25 +98,44 @@ def _filtered(request: HttpRequest, code: str) -> tuple[Any, WorklistFilterForm,
         cluster = form.cleaned_data.get("cluster") or None
         kinds = form.cleaned_data.get("kind") or None
     facility = facility_for_user(request.user, code)
+    # Already sorted by urgency (WorkItem.sort_key).
     items = worklist_for_user(
         request.user, facility, on=on, cluster=cluster, kinds=kinds, ip=client_ip(request)
     )
-    items.sort(key=lambda i: i.sort_key())
     return facility, form, items
+
+
+def _counts(items: list) -> list[dict]:
+    """Items per kind and state, in ITEM_KINDS order: the head of a long list."""
+    counts: dict[str, dict[str, int]] = {}
+    for i in items:
+        kind = i.item.partition(":")[0]
+        by_state = counts.setdefault(kind, {"due": 0, "overdue": 0})
+        by_state[i.state] += 1
+    return [
+        {"label": ITEM_LABELS.get(k, k), **counts[k], "total": sum(counts[k].values())}
+        for k in ITEM_KINDS
+        if k in counts
+    ]
 
 
 @require_GET
 @role_required(can_view_personal_data)
 def worklist_page(request: HttpRequest, code: str) -> HttpResponse:
     facility, form, items = _filtered(request, code)
+    # A whole puskesmas lists tens of thousands of items: the page shows them a sheet at a
+    # time (the Excel download has them all).
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "i": i,
             "item_label": item_label(i.item),
             "state_label": STATE_LABELS.get(i.state, i.state),
         }
-        for i in items
+        for i in page.object_list
     ]
+    filters = request.GET.copy()
+    filters.pop("page", None)
     return render(
         request,
         "care/worklist.html",
@@ -122,9 +143,11 @@ def worklist_page(request: HttpRequest, code: str) -> HttpResponse:
             "facility": facility,
             "form": form,
             "items": items,
+            "page": page,
             "rows": rows,
+            "counts": _counts(items) if page.paginator.num_pages > 1 else [],
             "on": form.on_date(),
-            "query": request.GET.urlencode(),
+            "query": filters.urlencode(),
             "registers": [(r, KOHORT_TITLES[r]) for r in REGISTERS],
         },
     )
