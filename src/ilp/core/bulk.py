@@ -145,3 +145,16 @@ def _check_foreign_keys(cursor, model_classes) -> None:
                 raise IntegrityError(
                     f"{dangling} rows of {model._meta.db_table}.{f.column} point nowhere"
                 )
+
+
+def analyze(*model_classes: type[models.Model]) -> None:
+    """After a bulk load on PostgreSQL: refresh the planner's statistics and, outside a
+    transaction, VACUUM too, which marks the pages all-visible so that covering indexes
+    answer without visiting the table (autovacuum would do it later, at a time of its own).
+    Elsewhere it does nothing."""
+    if connection.vendor != "postgresql":
+        return
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    with connection.cursor() as cursor:
+        for model in model_classes:
+            cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from ilp.accounts.models import User
 from ilp.core.bulk import (
+    analyze,
     bulk_load,
     next_pk,
     reset_sequences,
@@ -148,10 +149,7 @@ def generate_district(
         logins = ensure_demo_logins()
         say(f"logins ready, committing ({time.perf_counter() - started:.1f} s)")
     say(f"committed ({time.perf_counter() - started:.1f} s)")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in (Area, Facility, Family, Person, Pregnancy):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    analyze(Area, Facility, Family, Person, Pregnancy)
     return Summary(
         areas=len(geo.areas),
         facilities=len(geo.facilities),

@@ -47,7 +47,7 @@ from ilp.care.models import (
     Task,
 )
 from ilp.care.services.summary import summaries_rebuild
-from ilp.core.bulk import bulk_load, next_pk, reset_sequences, write_columns
+from ilp.core.bulk import analyze, bulk_load, next_pk, reset_sequences, write_columns
 from ilp.people.models import Person, Pregnancy
 from ilp.places.models import AreaLevel, Facility, FacilityKind
 
@@ -689,10 +689,7 @@ def generate_service_history(
         summary.tasks = write_columns(Task, cols, stamps)
         say(f"all rows written, rebuilding indexes ({_time.perf_counter() - t0:.1f} s)")
     reset_sequences(*models_written)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in models_written:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    analyze(*models_written)
     # The rows above bypassed the care services, which keep the work lists' summaries.
     summaries_rebuild()
     say(f"work-list summaries rebuilt ({_time.perf_counter() - t0:.1f} s)")

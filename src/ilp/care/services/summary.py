@@ -31,7 +31,7 @@ from ilp.care.models import (
     ServicePackage,
 )
 from ilp.care.worklists import rules
-from ilp.core.bulk import columns_of, write_rows
+from ilp.core.bulk import analyze, columns_of, write_rows
 from ilp.people.models import Person
 from ilp.standards.dates import years_before
 
@@ -244,8 +244,5 @@ def summaries_rebuild(*, today: date | None = None) -> int:
         persons = list(Person.objects.order_by("pk").values_list(*_PERSON))
         for batch in _batches(persons, BATCH):
             _write(*_rows(batch, records, today))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for table in tables:
-                cursor.execute(f"ANALYZE {table}")
+    analyze(DoseWindow, CareSummary)
     return len(persons)
