@@ -475,14 +475,16 @@ def test_denied_writes_change_nothing(district, client_for, baby, today, persona
 def test_care_pages_speak_english_on_request(district, client_for, baby, today):
     client = client_for(district.kader_ampel_timur)
     PosyanduSession.objects.create(posyandu=district.pos_ampel_timur_f, date=today)
-    page = client.get(
-        url("session", code="POS-AT", on=today.isoformat()), HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
+    session_url = url("session", code="POS-AT", on=today.isoformat())
+    # An English browser alone does not switch a puskesmas computer to English...
+    page = client.get(session_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Tutup sesi" in page and "Close session" not in page
+    # ...the language switch does, and it sticks.
+    client.post(reverse("set_language"), {"language": "en", "next": session_url})
+    page = client.get(session_url).content.decode()
     assert "Weighing and measuring under-fives" in page
     assert "Close session" in page
-    form = client.get(
-        url("package", person_uuid=baby.uuid, package="child"), HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
+    form = client.get(url("package", person_uuid=baby.uuid, package="child")).content.decode()
     assert "Weighing and measuring" in form and "DD-MM-YYYY" in form
 
 
