@@ -386,6 +386,8 @@ def test_a_long_worklist_is_shown_a_sheet_at_a_time(
     pages = -(-len(items) // 3)
     html = first.content.decode()
     assert f"Halaman 1 dari {pages} (baris 1–3)" in html
+    persons = len({i.person.id for i in items})
+    assert f"{len(items)} layanan untuk {persons} sasaran pada {day}" in html
     # Every item is counted in the head table, by kind and state.
     counts = first.context["counts"]
     assert sum(c["total"] for c in counts) == len(items)

@@ -143,6 +143,7 @@ def worklist_page(request: HttpRequest, code: str) -> HttpResponse:
             "facility": facility,
             "form": form,
             "items": items,
+            "n_persons": len({i.person.id for i in items}),
             "page": page,
             "rows": rows,
             "counts": _counts(items) if page.paginator.num_pages > 1 else [],
