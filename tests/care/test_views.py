@@ -402,6 +402,47 @@ def test_a_long_worklist_is_shown_a_sheet_at_a_time(
     assert last.status_code == 200 and last.context["page"].number == pages
 
 
+def test_special_lists_show_a_head_and_one_list_whole(district, client_for, today, monkeypatch):
+    from ilp.care.models import Encounter, Screening
+    from ilp.care.views import worklists as views
+
+    post = district.pos_ampel_timur_f
+    for person in (district.budi, district.siti, district.rina):
+        enc = Encounter.objects.create(
+            person=person,
+            date=today,
+            place_kind="posyandu",
+            facility=post,
+            cluster="k3",
+            package="adult",
+        )
+        Screening.objects.create(
+            encounter=enc,
+            person=person,
+            date=today,
+            instrument="bp",
+            result_code="grade_2",
+            result_label="Hipertensi derajat 2",
+            abnormal=True,
+        )
+    monkeypatch.setattr(views, "SPECIAL_HEAD", 1)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client = client_for(district.kader_ampel_timur)
+    overview = client.get(url("special", code="POS-AT"))
+    section = next(s for s in overview.context["sections"] if s["code"] == "ht_tidak_terkendali")
+    assert (section["count"], len(section["items"]), section["more"]) == (3, 1, 2)
+    html = overview.content.decode()
+    assert "… dan 2 lainnya: tampilkan semua" in html and "list=ht_tidak_terkendali" in html
+    whole = client.get(url("special", code="POS-AT"), {"list": "ht_tidak_terkendali"})
+    assert [s["code"] for s in whole.context["sections"]] == ["ht_tidak_terkendali"]
+    assert "Halaman 1 dari 2 (baris 1–2)" in whole.content.decode()
+    second = client.get(url("special", code="POS-AT"), {"list": "ht_tidak_terkendali", "page": 2})
+    assert len(second.context["sections"][0]["items"]) == 1
+    # An unknown list name shows the overview, not an error.
+    other = client.get(url("special", code="POS-AT"), {"list": "bogus"})
+    assert len(other.context["sections"]) == 5
+
+
 # ---------------------------------------------------------------- permission matrix
 
 

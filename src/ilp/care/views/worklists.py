@@ -52,6 +52,7 @@ SPECIAL_LABELS = {
 }
 STATE_LABELS = {"due": _("Jatuh tempo"), "overdue": _("Terlambat")}
 PAGE_SIZE = 500  # rows per printed sheet
+SPECIAL_HEAD = 100  # rows of each special list on the overview
 CLUSTER_CHOICES = [("", _("Semua klaster")), ("k2", _("Klaster 2")), ("k3", _("Klaster 3"))]
 
 
@@ -179,22 +180,49 @@ def worklist_excel(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 @role_required(can_view_personal_data)
 def special_page(request: HttpRequest, code: str) -> HttpResponse:
+    """Every special list, each cut to its first SPECIAL_HEAD rows (a puskesmas can count
+    thousands of uncontrolled hypertensives); ``?list=<code>`` shows one list whole, a
+    sheet of PAGE_SIZE rows at a time."""
     form = WorklistFilterForm(request.GET or None)
     on = form.on_date()
     facility = facility_for_user(request.user, code)
-    lists = special_lists_for_user(request.user, facility, on=on, ip=client_ip(request))
-    sections = [
-        {
-            "code": key,
-            "label": SPECIAL_LABELS.get(key, SPECIAL_LABELS_SOURCE.get(key, key)),
-            "items": lists.get(key, []),
-        }
-        for key in SPECIAL_LISTS
-    ]
+    chosen = request.GET.get("list")
+    which = (chosen,) if chosen in SPECIAL_LISTS else SPECIAL_LISTS
+    lists = special_lists_for_user(
+        request.user, facility, on=on, which=which, ip=client_ip(request)
+    )
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    filters.pop("list", None)
+    sections = []
+    for key in which:
+        items = lists.get(key, [])
+        if chosen:
+            page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+            shown, more = page.object_list, 0
+        else:
+            page, shown, more = None, items[:SPECIAL_HEAD], max(0, len(items) - SPECIAL_HEAD)
+        sections.append(
+            {
+                "code": key,
+                "label": SPECIAL_LABELS.get(key, SPECIAL_LABELS_SOURCE.get(key, key)),
+                "count": len(items),
+                "items": shown,
+                "more": more,
+                "page": page,
+            }
+        )
     return render(
         request,
         "care/special.html",
-        {"facility": facility, "form": form, "on": on, "sections": sections},
+        {
+            "facility": facility,
+            "form": form,
+            "on": on,
+            "sections": sections,
+            "chosen": chosen in SPECIAL_LISTS,
+            "filters": filters.urlencode(),
+        },
     )
 
 
