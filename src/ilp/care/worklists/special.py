@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 from django.db.models import Q
@@ -20,7 +20,7 @@ from ilp.care.worklists import rules
 from ilp.care.worklists.engine import PersonRow, area_filter, fmt_date
 from ilp.people.models import Pregnancy, PregnancyOutcome
 from ilp.places.models import Facility
-from ilp.standards.dates import years_before
+from ilp.standards.dates import add_months, years_before
 from ilp.standards.growth import zscores
 from ilp.standards.growth.categories import classify
 
@@ -34,6 +34,8 @@ LABELS = {
 }
 # Growth measurements older than this are not "latest results" any more.
 GROWTH_MAX_AGE_DAYS = 92
+# A "2T" child's latest weighing is at most this old.
+TWO_T_MAX_AGE_DAYS = 62
 WASTING = {"gizi_buruk", "gizi_kurang"}
 STUNTING = {"sangat_pendek", "pendek"}
 
@@ -101,14 +103,27 @@ def _high_risk(area: Q, persons, on) -> list[SpecialItem]:
 
 
 def _growth(area: Q, persons, on) -> tuple[list[SpecialItem], list[SpecialItem]]:
-    since = years_before(on, 1)
-    rows = Observation.objects.filter(
-        area,
-        person__birth_date__gt=years_before(on, 5),
-        code__in=(rules.OBS_WEIGHT, rules.OBS_HEIGHT),
-        date__gt=since,
-        date__lte=on,
-    ).values_list("person_id", "code", "date", "value")
+    # Heights of the last year (the latest one at or before the weighing counts); weights
+    # only as far back as the rules look: the latest within GROWTH_MAX_AGE_DAYS for the
+    # categories, and for 2T a weighing within TWO_T_MAX_AGE_DAYS with the two calendar
+    # months before it (weight_trend). A year of monthly weights was most of the reading.
+    heights_from = years_before(on, 1)
+    two_t_from = add_months(
+        (on - timedelta(days=TWO_T_MAX_AGE_DAYS)).replace(day=1), -2
+    ) - timedelta(days=1)
+    weights_from = min(on - timedelta(days=GROWTH_MAX_AGE_DAYS + 1), two_t_from)
+    rows = (
+        Observation.objects.filter(
+            area,
+            person__birth_date__gt=years_before(on, 5),
+            date__lte=on,
+        )
+        .filter(
+            Q(code=rules.OBS_WEIGHT, date__gt=weights_from)
+            | Q(code=rules.OBS_HEIGHT, date__gt=heights_from)
+        )
+        .values_list("person_id", "code", "date", "value")
+    )
     weights: dict[int, list[tuple[date, float]]] = defaultdict(list)
     heights: dict[int, list[tuple[date, float]]] = defaultdict(list)
     for pid, code, d, value in rows:
@@ -161,7 +176,7 @@ def _growth(area: Q, persons, on) -> tuple[list[SpecialItem], list[SpecialItem]]
     for pid, ws_list in weights.items():
         ws_sorted = sorted(ws_list)
         d, w = ws_sorted[-1]
-        if (on - d).days > 62 or len(ws_sorted) < 3:
+        if (on - d).days > TWO_T_MAX_AGE_DAYS or len(ws_sorted) < 3:
             continue
         t = weight_trend(persons[pid].birth_date, d, w, ws_sorted[:-1])
         if t.two_t:
