@@ -11,7 +11,8 @@ exist. Then prints p50/p95:
 - the work list of one puskesmas (its whole working area), and of one cluster (k2),
 - saving one weighing row at a posyandu session (``session_record_weighing``, as a kader).
 
-Aims: history < 600 s, posyandu < 200 ms, puskesmas < 1 s, weighing row < 50 ms.
+Aims (issue #3): history < 600 s, posyandu < 200 ms, puskesmas < 1 s, weighing row < 50 ms.
+The summaries (``ilp care_summary``) are rebuilt and timed when the database has none.
 
     .venv/bin/python bench/care.py [--population 500000] [--posyandu 60] [--weighings 100]
                                    [--fresh]   # regenerate district and history
@@ -52,12 +53,13 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
-def report(label: str, ms: list[float], aim: float) -> None:
+def report(label: str, ms: list[float], aim: float | None) -> None:
     p50, p95 = statistics.median(ms), pct(ms, 95)
-    ok = "ok" if p95 < aim else "ABOVE AIM"
-    print(
-        f"{label:<44} n={len(ms):<4} p50 {p50:8.1f} ms  p95 {p95:8.1f} ms  (aim {aim:g} ms: {ok})"
-    )
+    if aim is None:
+        verdict = "(the issue sets no aim)"
+    else:
+        verdict = f"(aim {aim:g} ms: {'ok' if p95 < aim else 'ABOVE AIM'})"
+    print(f"{label:<44} n={len(ms):<4} p50 {p50:8.1f} ms  p95 {p95:8.1f} ms  {verdict}")
 
 
 def main() -> None:
@@ -169,7 +171,7 @@ def main() -> None:
         persons = load_persons(f, on)
         compute_special_lists(f, on=on, persons=persons)
         ms.append((time.perf_counter() - t) * 1000)
-    report("special lists, one puskesmas", ms, 1000)
+    report("special lists, one puskesmas", ms, None)
 
     # -- one weighing row through the care service ------------------------------------------
     try:

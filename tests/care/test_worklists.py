@@ -209,6 +209,28 @@ def test_puskesmas_cluster_filter(district):
     assert not {i.item for i in k2} & {"skrining:PTM", "skrining:lansia"}
 
 
+def test_lists_read_other_age_bands_as_they_meet_them(district):
+    """A list reads only the ages its item kinds need up front (children under five, adults
+    from 15); a task of a school child or a pregnancy in a children's list still shows."""
+    from tests.care import resident
+
+    on = date(2025, 3, 10)
+    pupil = resident(district, "Murid Sepuluh", "M", date(2015, 2, 1))
+    _task(district, pupil, "follow_up", date(2025, 3, 1), reason="Cek anemia")
+    Pregnancy.objects.create(person=district.siti, lmp=date(2024, 11, 1), edd=date(2025, 8, 8))
+    for cluster in (None, "k2", "k3"):
+        items = compute_worklist(district.pkm_barat_f, on=on, cluster=cluster)
+        assert ("tindak-lanjut", "overdue", date(2025, 3, 1)) in items_of(items, pupil), cluster
+    k2 = compute_worklist(district.pkm_barat_f, on=on, cluster="k2")
+    assert {c for c in codes_of(k2, district.siti) if c.startswith("anc:")}
+    dead = resident(district, "Sudah Wafat", "F", date(1990, 1, 1))
+    dead.deceased_on = date(2025, 1, 1)
+    dead.save()
+    _task(district, dead, "home_visit", date(2025, 3, 1))
+    tasks = compute_worklist(district.pkm_barat_f, on=on, kinds=["kunjungan-rumah"])
+    assert dead.pk not in {i.person.id for i in tasks}
+
+
 def test_deceased_not_listed(district):
     district.rina.deceased_on = date(2024, 7, 1)
     district.rina.save()

@@ -25,7 +25,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -172,11 +172,19 @@ def area_filter(facility: Facility, prefix: str = "") -> Q:
 
 def load_persons(facility: Facility, on: date, person_q: Q | None = None) -> dict[int, PersonRow]:
     """Living residents of the area born by `on`, keyed by id."""
+    return _load_persons(facility, on, person_q)
+
+
+def _load_persons(
+    facility: Facility, on: date, person_q: Q | None = None, narrow: Q | None = None
+) -> dict[int, PersonRow]:
     qs = Person.objects.filter(area_filter(facility), birth_date__lte=on).filter(
         Q(deceased_on__isnull=True) | Q(deceased_on__gt=on)
     )
     if person_q is not None:
         qs = qs.filter(person_q)
+    if narrow is not None:
+        qs = qs.filter(narrow)
     # The UUID as text: a UUID object per resident cost more than the rest of the row, and
     # every consumer (URLs, CSV, JSON) wants the text anyway.
     qs = qs.annotate(uuid_text=Cast("uuid", output_field=CharField()))
@@ -200,7 +208,9 @@ _Summary = tuple[date | None, date | None, date | None, bool]
 _LAST_WEIGHED, _LAST_PTM, _LAST_LANSIA, _HAS_WINDOWS = range(4)
 
 
-def _summaries(facility: Facility, rows: dict[int, PersonRow], on: date) -> dict[int, _Summary]:
+def _summaries(
+    facility: Facility, rows: dict[int, PersonRow], on: date, band: Q | None
+) -> dict[int, _Summary]:
     """The CareSummary of each listed person that holds on `on`: no record it summarises is
     dated after `on`, and the birth date and sex it was made from are the person's. Read by
     the area copied onto the summary: one indexed table, no join (joining it to the persons
@@ -208,18 +218,17 @@ def _summaries(facility: Facility, rows: dict[int, PersonRow], on: date) -> dict
     is not found or not listed, and that person's records are read instead."""
     out = {}
     get = rows.get
-    for summary in (
-        CareSummary.objects.filter(area_filter(facility))
-        .filter(Q(basis__isnull=True) | Q(basis__lte=on))
-        .values_list(
-            "person_id",
-            "birth_date",
-            "sex",
-            "last_weighed",
-            "last_ptm",
-            "last_lansia",
-            "has_windows",
-        )
+    qs = CareSummary.objects.filter(area_filter(facility))
+    if band is not None:
+        qs = qs.filter(band)  # the summary's copy of the birth date: mismatches are dropped
+    for summary in qs.filter(Q(basis__isnull=True) | Q(basis__lte=on)).values_list(
+        "person_id",
+        "birth_date",
+        "sex",
+        "last_weighed",
+        "last_ptm",
+        "last_lansia",
+        "has_windows",
     ):
         p = get(summary[0])
         if p is not None and summary[1] == p.birth_date and summary[2] == p.sex:
@@ -231,10 +240,14 @@ def _summaries(facility: Facility, rows: dict[int, PersonRow], on: date) -> dict
 class _People:
     """The persons of a work list, sorted once into the groups the sections read: children
     under five, adults from 15 (with birth dates), women, newborns; and the summaries that
-    hold on the list's date (persons without one are read from records)."""
+    hold on the list's date (persons without one are read from records). Only the age bands
+    the list's item kinds need are read up front; a section that meets someone else (a task
+    or a pregnancy of a school child or of an adult in a children's list) asks
+    ``include`` for them."""
 
     persons: dict[int, PersonRow]
     summaries: dict[int, _Summary]
+    load: Callable[[list[int]], dict[int, PersonRow]] | None = None
     children: list[int] = field(default_factory=list)
     adults: list[tuple[int, date]] = field(default_factory=list)
     women: set[int] = field(default_factory=set)
@@ -243,9 +256,27 @@ class _People:
     def row(self, pid: int) -> PersonRow:
         return self.persons[pid]
 
+    def include(self, ids: Iterable[int]) -> None:
+        """Read the persons of `ids` not read yet (those outside the area, the user's scope
+        or alive on the list's date stay out)."""
+        if self.load is None:
+            return
+        missing = sorted({pid for pid in ids if pid not in self.persons})
+        if not missing:
+            return
+        for pid, p in self.load(missing).items():
+            self.persons[pid] = p
+            if p.sex == "F":
+                self.women.add(pid)
 
-def _people(persons: dict[int, PersonRow], summaries: dict[int, _Summary], on: date) -> _People:
-    people = _People(persons, summaries)
+
+def _people(
+    persons: dict[int, PersonRow],
+    summaries: dict[int, _Summary],
+    on: date,
+    load: Callable[[list[int]], dict[int, PersonRow]] | None = None,
+) -> _People:
+    people = _People(persons, summaries, load)
     child_from = years_before(on, 5)
     # A little slack for 29 February birthdays: the screening rule says who is in its band.
     adult_by = years_before(on, PTM_FROM_YEARS) + timedelta(days=1)
@@ -308,15 +339,18 @@ def _compute_worklist(facility, on, cluster, kinds, person_q, persons) -> list[W
             raise ValidationFailed(f"Klaster tidak dikenal: {cluster}")
         wanted &= CLUSTER_KINDS[cluster]
     if persons is None:
-        persons = load_persons(facility, on, person_q)
-        summaries = _summaries(facility, persons, on)
+        band = _age_band(wanted, on)
+        persons = _load_persons(facility, on, person_q, band)
+        summaries = _summaries(facility, persons, on, band)
+
+        def load(ids: list[int]) -> dict[int, PersonRow]:
+            return _load_persons(facility, on, person_q, Q(pk__in=ids))
+
+        people = _people(persons, summaries, on, load)
     else:
-        summaries = {}
-    people = _people(persons, summaries, on)
+        people = _people(persons, {}, on)
     area = area_filter(facility, "person__")
     items: list[WorkItem] = []
-    if not persons:
-        return items
     children = people.children
 
     sections = []
@@ -337,6 +371,24 @@ def _compute_worklist(facility, on, cluster, kinds, person_q, persons) -> list[W
             logger.warning("work list: %s skipped (%s)", fn.__name__, exc)
     items.sort(key=WorkItem.sort_key)
     return items
+
+
+def _age_band(wanted: set[str], on: date) -> Q:
+    """The residents whose rows a list of these item kinds reads up front: children under
+    five (doses, weighing, KN) and adults from 15 (annual screening). Pregnant women and
+    persons with tasks are read as the sections meet them (``_People.include``)."""
+    children = Q(birth_date__gt=years_before(on, 5))
+    # A little slack for 29 February birthdays: the screening rule says who is in its band.
+    adults = Q(birth_date__lte=years_before(on, PTM_FROM_YEARS) + timedelta(days=1))
+    need_children = bool({"imunisasi", "timbang", "kn"} & wanted)
+    need_adults = "skrining" in wanted
+    if need_children and need_adults:
+        return children | adults
+    if need_children:
+        return children
+    if need_adults:
+        return adults
+    return Q(pk__in=[])
 
 
 def _item(person: PersonRow, code: str, d: rules.Due, why: str, danger: bool = False, **detail):
@@ -529,10 +581,8 @@ def _screening(items, people, area, on) -> None:
 
 def _maternal(items, people, area, on, wanted) -> set[int]:
     """ANC for ongoing pregnancies, KF for recent deliveries, KN for newborns."""
-    women = people.women
-    pregnancies = [
-        row
-        for row in Pregnancy.objects.filter(area)
+    rows = list(
+        Pregnancy.objects.filter(area)
         .filter(
             Q(outcome=PregnancyOutcome.ONGOING)
             | Q(
@@ -547,8 +597,10 @@ def _maternal(items, people, area, on, wanted) -> set[int]:
             )
         )
         .values_list("id", "person_id", "lmp", "edd", "outcome", "outcome_date")
-        if row[1] in women
-    ]
+    )
+    people.include(r[1] for r in rows)
+    women = people.women
+    pregnancies = [row for row in rows if row[1] in women]
     preg_ids = [r[0] for r in pregnancies]
     contacts: dict[tuple[int, str], list[date]] = defaultdict(list)
     kspr: dict[int, tuple[date, str]] = {}
@@ -624,10 +676,10 @@ def _tasks(items, people, area, on, wanted, cluster) -> None:
             Q(source_encounter__isnull=True) | Q(source_encounter__cluster__in=[cluster, "lintas"])
         )
     qs = qs.annotate(uuid_text=Cast("uuid", output_field=CharField()))
+    rows = list(qs.values_list("person_id", "kind", "reason", "due_date", "uuid_text"))
+    people.include(r[0] for r in rows)
     persons, row, append = people.persons, people.row, items.append
-    for pid, kind, reason, due, uuid in qs.values_list(
-        "person_id", "kind", "reason", "due_date", "uuid_text"
-    ):
+    for pid, kind, reason, due, uuid in rows:
         if pid not in persons:
             continue
         state = "overdue" if due < on else "due"
