@@ -394,3 +394,39 @@ def test_special_lists_scoped(district):
         "ht_tidak_terkendali",
         "dm_tidak_terkendali",
     }
+
+
+def test_list_order_is_the_sort_key_order():
+    """The engine's grouped sort gives exactly ``WorkItem.sort_key`` order (random items with
+    many ties, as a puskesmas list has)."""
+    import random
+
+    from ilp.care.worklists.engine import PersonRow, WorkItem, _in_order
+
+    rnd = random.Random(7)
+    people = [
+        PersonRow(
+            i,
+            f"u{i}",
+            f"L{i}",
+            None,
+            rnd.choice("ABCD") + rnd.choice("ab"),
+            "F",
+            date(2000, 1, 1),
+            None,
+            1,
+        )
+        for i in range(40)
+    ]
+    items = [
+        WorkItem(
+            rnd.choice(people),
+            rnd.choice(["imunisasi:PCV2", "imunisasi:MR1", "timbang", "skrining:PTM"]),
+            state := rnd.choice(["due", "overdue"]),
+            date(2025, 1, rnd.randint(1, 4)),
+            "",
+            rnd.choice([2, 1 if state == "overdue" else 0]),
+        )
+        for _ in range(500)
+    ]
+    assert _in_order(items) == sorted(items, key=WorkItem.sort_key)

@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import NamedTuple
 
 from django.db import connection
@@ -369,8 +370,31 @@ def _compute_worklist(facility, on, cluster, kinds, person_q, persons) -> list[W
             fn(*args)
         except rules.RuleMissing as exc:  # a standards module not yet installed
             logger.warning("work list: %s skipped (%s)", fn.__name__, exc)
-    items.sort(key=WorkItem.sort_key)
-    return items
+    return _in_order(items)
+
+
+_BY_PERSON_THEN_ITEM = attrgetter("person.name", "person.id", "item")
+
+
+def _in_order(items: list[WorkItem]) -> list[WorkItem]:
+    """``items`` in ``WorkItem.sort_key`` order. Grouped first by (urgency, state, since),
+    a few hundred groups, then each group by name, person and item: a puskesmas list has
+    groups of 20,000 items that differ only by name, and comparing whole key tuples for
+    them cost ~40 % more."""
+    groups: dict[tuple, list[WorkItem]] = {}
+    for it in items:
+        key = (-it.urgency, it.state != "overdue", it.since)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [it]
+        else:
+            group.append(it)
+    out: list[WorkItem] = []
+    for key in sorted(groups):
+        group = groups[key]
+        group.sort(key=_BY_PERSON_THEN_ITEM)
+        out.extend(group)
+    return out
 
 
 def _age_band(wanted: set[str], on: date) -> Q:
