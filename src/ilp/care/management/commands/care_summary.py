@@ -1,8 +1,10 @@
 """``ilp care_summary``: recompute the work lists' per-person summaries from the records.
 
-The care services keep the summaries current as they store records; run this after rows were
-loaded or corrected behind their back (a bulk import, a database repair). Work lists stay
-correct without it (a missing or outdated summary is read from the records), only slower.
+The care services keep the summaries current as they store records. Rows loaded or corrected
+behind their back (a bulk import, a database repair) must be followed by this command, or by
+``summaries_refresh`` for the persons concerned: a summary does not know of a record dated
+on or before its basis that it never saw. (Persons with no summary at all are simply read
+from their records, only more slowly.)
 """
 
 from __future__ import annotations
