@@ -28,33 +28,15 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from _common import ensure_database, percentile  # bench/ is on sys.path when run
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ilp_care_bench"
 TODAY = date(2026, 1, 10)
 
 
-def ensure_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
-
-
 def report(label: str, ms: list[float], aim: float | None) -> None:
-    p50, p95 = statistics.median(ms), pct(ms, 95)
+    p50, p95 = statistics.median(ms), percentile(ms, 95)
     if aim is None:
         verdict = "(the issue sets no aim)"
     else:

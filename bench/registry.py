@@ -20,29 +20,10 @@ import random
 import statistics
 import threading
 import time
-from urllib.parse import urlsplit, urlunsplit
+
+from _common import ensure_database, percentile  # bench/ is on sys.path when run
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ilp_bench"
-
-
-def ensure_database(url: str) -> None:
-    """Create the PostgreSQL database of `url` if it does not exist yet."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
 def main() -> None:
