@@ -69,6 +69,20 @@ class HistorySummary:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+# The tables the history writes, in write order (keys are handed out before, indexes rebuilt
+# and statistics refreshed after).
+_WRITTEN = (
+    PosyanduSession,
+    Attendance,
+    Encounter,
+    Observation,
+    ImmunizationRecord,
+    Screening,
+    Supply,
+    Task,
+)
+
+
 class _Buf:
     """Column buffers of one table, appended in numpy chunks."""
 
@@ -184,19 +198,7 @@ def generate_service_history(
     pos_of_or_pustu = np.where(pos_of > 0, pos_of, pustu_of)
 
     # primary keys
-    pk = {
-        m: next_pk(m)
-        for m in (
-            PosyanduSession,
-            Attendance,
-            Encounter,
-            Observation,
-            ImmunizationRecord,
-            Screening,
-            Supply,
-            Task,
-        )
-    }
+    pk = {m: next_pk(m) for m in _WRITTEN}
 
     enc = _Buf(
         [
@@ -627,16 +629,7 @@ def generate_service_history(
 
     # -- write -------------------------------------------------------------------------------
     id_rng = np.random.default_rng([seed, 8])
-    models_written = (
-        PosyanduSession,
-        Attendance,
-        Encounter,
-        Observation,
-        ImmunizationRecord,
-        Screening,
-        Supply,
-        Task,
-    )
+    models_written = _WRITTEN
     # Sessions before the last day are closed (their absentees became home-visit tasks) at
     # 13:00 local time on the day; a session on the last day is still open.
     tz = timezone.get_current_timezone()
