@@ -162,25 +162,35 @@ class WorkItem:
 def area_filter(facility: Facility, prefix: str = "") -> Q:
     """Q over Person (or over rows pointing to a person, with ``prefix="person__"``) that keeps
     the residents of the facility's working area."""
+    return _area_q(_served(facility), prefix)
+
+
+def _served(facility: Facility) -> tuple[str, list[int]]:
+    """The Person column that places a resident in the facility's area (``hamlet_id`` for a
+    posyandu, ``village_id`` for a pustu or puskesmas) and the area ids it serves (one query:
+    a work list asks once and builds every filter from the answer)."""
     served = list(facility.service_areas.values_list("id", "level"))
     if facility.kind == FacilityKind.POSYANDU:
-        ids = [pk for pk, level in served if level == AreaLevel.HAMLET]
-        return Q(**{f"{prefix}hamlet_id__in": ids})
+        return "hamlet_id", [pk for pk, level in served if level == AreaLevel.HAMLET]
     if facility.kind in (FacilityKind.PUSTU, FacilityKind.PUSKESMAS):
-        ids = [pk for pk, level in served if level == AreaLevel.VILLAGE]
-        return Q(**{f"{prefix}village_id__in": ids})
+        return "village_id", [pk for pk, level in served if level == AreaLevel.VILLAGE]
     raise ValidationFailed("Daftar kerja hanya untuk posyandu, pustu atau puskesmas.")
+
+
+def _area_q(served: tuple[str, list[int]], prefix: str = "") -> Q:
+    column, ids = served
+    return Q(**{f"{prefix}{column}__in": ids})
 
 
 def load_persons(facility: Facility, on: date, person_q: Q | None = None) -> dict[int, PersonRow]:
     """Living residents of the area born by `on`, keyed by id."""
-    return _load_persons(facility, on, person_q)
+    return _load_persons(area_filter(facility), on, person_q)
 
 
 def _load_persons(
-    facility: Facility, on: date, person_q: Q | None = None, narrow: Q | None = None
+    area: Q, on: date, person_q: Q | None = None, narrow: Q | None = None
 ) -> dict[int, PersonRow]:
-    qs = Person.objects.filter(area_filter(facility), birth_date__lte=on).filter(
+    qs = Person.objects.filter(area, birth_date__lte=on).filter(
         Q(deceased_on__isnull=True) | Q(deceased_on__gt=on)
     )
     if person_q is not None:
@@ -211,7 +221,7 @@ _LAST_WEIGHED, _LAST_PTM, _LAST_LANSIA, _HAS_WINDOWS = range(4)
 
 
 def _summaries(
-    facility: Facility, rows: dict[int, PersonRow], on: date, band: Q | None
+    area: Q, rows: dict[int, PersonRow], on: date, band: Q | None
 ) -> dict[int, _Summary]:
     """The CareSummary of each listed person that holds on `on`: no record it summarises is
     dated after `on`, and the birth date and sex it was made from are the person's. Read by
@@ -220,7 +230,7 @@ def _summaries(
     is not found or not listed, and that person's records are read instead."""
     out = {}
     get = rows.get
-    qs = CareSummary.objects.filter(area_filter(facility))
+    qs = CareSummary.objects.filter(area)  # the summary's copy of the area columns
     if band is not None:
         qs = qs.filter(band)  # the summary's copy of the birth date: mismatches are dropped
     for summary in qs.filter(Q(basis__isnull=True) | Q(basis__lte=on)).values_list(
@@ -340,18 +350,20 @@ def _compute_worklist(facility, on, cluster, kinds, person_q, persons) -> list[W
         if cluster not in CLUSTER_KINDS:
             raise ValidationFailed(f"Klaster tidak dikenal: {cluster}")
         wanted &= CLUSTER_KINDS[cluster]
+    served = _served(facility)
+    residents = _area_q(served)
     if persons is None:
         band = _age_band(wanted, on)
-        persons = _load_persons(facility, on, person_q, band)
-        summaries = _summaries(facility, persons, on, band)
+        persons = _load_persons(residents, on, person_q, band)
+        summaries = _summaries(residents, persons, on, band)
 
         def load(ids: list[int]) -> dict[int, PersonRow]:
-            return _load_persons(facility, on, person_q, Q(pk__in=ids))
+            return _load_persons(residents, on, person_q, Q(pk__in=ids))
 
         people = _people(persons, summaries, on, load)
     else:
         people = _people(persons, {}, on)
-    area = area_filter(facility, "person__")
+    area = _area_q(served, "person__")
     items: list[WorkItem] = []
     children = people.children
 
