@@ -14,3 +14,19 @@ def resident(district, name: str, sex: str, birth: date, hamlet_rt=None):
 
 def born_days_before(on: date, days: int) -> date:
     return on - timedelta(days=days)
+
+
+def encounter(person, on, facility, package, *, cluster="k2", place_kind="posyandu", **kw):
+    """An encounter written straight to the database (no service: no evaluation, no
+    summary), for tests that set up records of given dates."""
+    from ilp.care.models import Encounter
+
+    return Encounter.objects.create(
+        person=person,
+        date=on,
+        place_kind=place_kind,
+        facility=facility,
+        cluster=cluster,
+        package=package,
+        **kw,
+    )

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ilp.care import selectors
-from ilp.care.models import Encounter, Task
+from ilp.care.models import Task
 from ilp.care.services import (
     session_close,
     session_expected,
@@ -18,20 +18,13 @@ from ilp.care.services import (
     session_record_weighing,
 )
 from ilp.core.exceptions import NotFound
-from tests.care import born_days_before, resident
+from tests.care import born_days_before, encounter, resident
 
 ON = date(2025, 3, 10)
 
 
 def _encounter(person, on, facility, package="child"):
-    return Encounter.objects.create(
-        person=person,
-        date=on,
-        place_kind="posyandu",
-        facility=facility,
-        cluster="k2",
-        package=package,
-    )
+    return encounter(person, on, facility, package)
 
 
 def _task(person, facility, *, due, status="open", kind="follow_up"):

@@ -403,19 +403,13 @@ def test_a_long_worklist_is_shown_a_sheet_at_a_time(
 
 
 def test_special_lists_show_a_head_and_one_list_whole(district, client_for, today, monkeypatch):
-    from ilp.care.models import Encounter, Screening
+    from ilp.care.models import Screening
     from ilp.care.views import worklists as views
+    from tests.care import encounter
 
     post = district.pos_ampel_timur_f
     for person in (district.budi, district.siti, district.rina):
-        enc = Encounter.objects.create(
-            person=person,
-            date=today,
-            place_kind="posyandu",
-            facility=post,
-            cluster="k3",
-            package="adult",
-        )
+        enc = encounter(person, today, post, "adult", cluster="k3")
         Screening.objects.create(
             encounter=enc,
             person=person,

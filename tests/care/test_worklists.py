@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 
 from ilp.care.models import (
-    Encounter,
     ImmunizationRecord,
     Observation,
     Screening,
@@ -23,20 +22,9 @@ from ilp.care.worklists import (
 )
 from ilp.core.exceptions import NotFound, PermissionDenied
 from ilp.people.models import Pregnancy
+from tests.care import encounter
 
 pytestmark = pytest.mark.django_db
-
-
-def encounter(person, on, facility, package, cluster="k2", **kw):
-    return Encounter.objects.create(
-        person=person,
-        date=on,
-        place_kind="posyandu",
-        facility=facility,
-        cluster=cluster,
-        package=package,
-        **kw,
-    )
 
 
 def weigh(person, on, facility, kg, height=None):

@@ -6,23 +6,16 @@ from datetime import date
 
 import pytest
 
-from ilp.care.models import Encounter, Screening
+from ilp.care.models import Screening
 from ilp.care.worklists import compute_worklist
 from ilp.people.models import Person, Pregnancy
+from tests.care import encounter as _encounter
 
 pytestmark = pytest.mark.django_db
 
 
 def encounter(person, on, facility, package, **kw):
-    return Encounter.objects.create(
-        person=person,
-        date=on,
-        place_kind="pustu",
-        facility=facility,
-        cluster="k2",
-        package=package,
-        **kw,
-    )
+    return _encounter(person, on, facility, package, place_kind="pustu", **kw)
 
 
 def listed(district, on, kinds, person):

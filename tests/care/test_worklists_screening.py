@@ -12,21 +12,14 @@ from datetime import date
 
 import pytest
 
-from ilp.care.models import Encounter
 from ilp.care.worklists import compute_worklist, worklist_for_user
+from tests.care import encounter
 
 pytestmark = pytest.mark.django_db
 
 
 def screened(person, on, facility, package="adult", cluster="k3"):
-    return Encounter.objects.create(
-        person=person,
-        date=on,
-        place_kind="posyandu",
-        facility=facility,
-        cluster=cluster,
-        package=package,
-    )
+    return encounter(person, on, facility, package, cluster=cluster)
 
 
 def screening_items(items, person=None):
