@@ -418,3 +418,31 @@ def test_list_order_is_the_sort_key_order():
         for _ in range(500)
     ]
     assert _in_order(items) == sorted(items, key=WorkItem.sort_key)
+
+
+def test_the_area_index_covers_what_a_work_list_reads():
+    """people.Person's area index carries every column the engine reads of a resident and
+    CareSummary's every column it reads of a summary: a column added to the engine and not
+    to the index would quietly turn the index-only reads back into table visits."""
+    from ilp.care.models import CareSummary
+    from ilp.care.worklists.engine import PERSON_FIELDS
+    from ilp.people.models import Person
+
+    def covered(model, name):
+        index = next(i for i in model._meta.indexes if i.name == name)
+        return {model._meta.get_field(f).attname for f in (*index.fields, *index.include)}
+
+    person_columns = {Person._meta.get_field(f).attname for f in PERSON_FIELDS}
+    assert person_columns | {"deceased_on"} <= covered(Person, "person_village_birth")
+    summary_columns = {
+        "person_id",
+        "birth_date",
+        "sex",
+        "basis",
+        "last_weighed",
+        "last_ptm",
+        "last_lansia",
+        "has_windows",
+        "village_id",
+    }
+    assert summary_columns <= covered(CareSummary, "care_summary_village")
