@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # serves Swagger UI from local static files (no CDN) at /api/v1/docs
+    "simple_history",  # history of corrected records (ilp.core.history)
     "ilp.core",
     "ilp.places",
     "ilp.accounts",

@@ -22,6 +22,14 @@ cross-sector viewer see no person at all):
 Posyandu sessions are run by the posyandu's kader and by the pustu or puskesmas above it
 (`may_run_session`); district roles may look at a posyandu's sessions (`may_view_posyandu`)
 but do not run them.
+
+Corrections (`CorrectionRights`, `require_corrector`): a record is corrected or voided by its
+author or by a *supervisor* of the facility it was recorded at — the pustu or puskesmas at or
+above that facility (a posyandu's pustu and puskesmas; a pustu's puskesmas; the facility's own
+pustu/puskesmas staff), or the district's dinkes admin — always for a person in the user's
+scope. A kader corrects only what she recorded herself. A record without a recording
+facility (imported, or registered by the dinkes) is supervised by the pustu/puskesmas whose
+area holds the person. Read-only roles (TPCB, cross-sector, protection) correct nothing.
 """
 
 from __future__ import annotations
@@ -55,6 +63,8 @@ RECORDING_ROLES = REGISTRAR_ROLES
 DISTRICT_ROLES = frozenset({Role.DINKES_ADMIN, Role.TPCB})
 # Who runs a posyandu session: its kader, or the pustu/puskesmas above it.
 SESSION_ROLES = frozenset({Role.KADER, Role.PUSTU, Role.PUSKESMAS})
+# Who corrects records they did not write (see the module docstring).
+SUPERVISOR_ROLES = frozenset({Role.DINKES_ADMIN, Role.PUSKESMAS, Role.PUSTU})
 
 _NOTHING = Q(pk__in=[])
 
@@ -221,6 +231,61 @@ def may_run_session(user: User, posyandu: Facility) -> bool:
         and posyandu.kind == FacilityKind.POSYANDU
         and may_record_at(user, posyandu)
     )
+
+
+# ---------------------------------------------------------------- corrections
+
+
+class CorrectionRights:
+    """Which records one user may correct or void: asked once per page for every record it
+    shows (the facilities the user supervises are read once, in one query). The caller has
+    checked that the record's person is in the user's scope (``person_detail``)."""
+
+    def __init__(self, user: User) -> None:
+        self.user_id = user.pk
+        self.allowed = can_record(user)
+        self.role = user.role
+        self.facilities: frozenset[int] = frozenset()
+        if self.allowed and user.role in (Role.PUSKESMAS, Role.PUSTU):
+            self.facilities = frozenset(
+                Facility.objects.filter(recording_facilities_q(user)).values_list("pk", flat=True)
+            )
+
+    def may(self, *, author_id: int | None, facility_id: int | None) -> bool:
+        """Whether the user may correct a record written by `author_id` at `facility_id`
+        (None: no recording facility known)."""
+        if not self.allowed:
+            return False
+        if author_id is not None and author_id == self.user_id:
+            return True
+        if self.role == Role.DINKES_ADMIN:
+            return True
+        if self.role in (Role.PUSKESMAS, Role.PUSTU):
+            return facility_id is None or facility_id in self.facilities
+        return False
+
+
+def may_correct(user: User, *, person: Any, author_id: int | None, facility_id: int | None) -> bool:
+    """Whether `user` may correct or void a record of `person` (see CorrectionRights)."""
+    return CorrectionRights(user).may(
+        author_id=author_id, facility_id=facility_id
+    ) and person_in_scope(user, person)
+
+
+def require_corrector(
+    user: User, *, person: Any, author_id: int | None, facility_id: int | None
+) -> None:
+    """Raise PermissionDenied unless `user` may correct the record (see CorrectionRights)."""
+    if not can_record(user):
+        raise DomainPermissionDenied(_("Peran Anda tidak boleh mengoreksi data."))
+    require_person_in_scope(user, person)
+    if not CorrectionRights(user).may(author_id=author_id, facility_id=facility_id):
+        raise DomainPermissionDenied(
+            _(
+                "Hanya pencatat atau penyelianya (pustu, puskesmas, dinas kesehatan) yang "
+                "boleh mengoreksi data ini."
+            )
+        )
 
 
 # ---------------------------------------------------------------- for services: raise

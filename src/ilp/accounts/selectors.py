@@ -67,7 +67,7 @@ class FacilityCount:
 
 
 def _living() -> QuerySet[Person]:
-    return Person.objects.filter(deceased_on__isnull=True)
+    return Person.objects.active().filter(deceased_on__isnull=True)
 
 
 def _areas_at(user: User, level: int) -> list[Area]:

@@ -239,7 +239,8 @@ def child_points(person, indicator: str) -> list[Point]:
 
     code = CHARTS[indicator].observation_code
     rows = (
-        Observation.objects.filter(person=person, code=code, value__isnull=False)
+        Observation.objects.active()
+        .filter(person=person, code=code, value__isnull=False)
         .order_by("date", "pk")
         .values_list("date", "value")
     )

@@ -136,7 +136,8 @@ def kohort_ibu(facility: Facility, *, year: int, person_q: Q | None = None) -> l
     persons = load_persons(facility, end, person_q)
     preg_rows = [
         r
-        for r in Pregnancy.objects.filter(area_filter(facility, "person__"), edd__gte=start)
+        for r in Pregnancy.objects.active()
+        .filter(area_filter(facility, "person__"), edd__gte=start)
         .filter(Q(lmp__lte=end) | Q(lmp__isnull=True, edd__lte=end + timedelta(days=280)))
         .filter(Q(outcome_date__isnull=True) | Q(outcome_date__gte=start))
         .values_list(
@@ -150,24 +151,34 @@ def kohort_ibu(facility: Facility, *, year: int, person_q: Q | None = None) -> l
     hb: dict[int, tuple] = {}
     td: dict[int, tuple] = {}
     if ids:
-        for preg, package, n, d in Encounter.objects.filter(
-            pregnancy_id__in=ids, package__in=(ServicePackage.ANC, ServicePackage.POSTPARTUM)
-        ).values_list("pregnancy_id", "package", "visit_number", "date"):
+        for preg, package, n, d in (
+            Encounter.objects.active()
+            .filter(
+                pregnancy_id__in=ids, package__in=(ServicePackage.ANC, ServicePackage.POSTPARTUM)
+            )
+            .values_list("pregnancy_id", "package", "visit_number", "date")
+        ):
             visits[(preg, package)].append((n, d))
-        for preg, d, code, score in Screening.objects.filter(
-            encounter__pregnancy_id__in=ids, instrument=rules.INSTRUMENT_KSPR
-        ).values_list("encounter__pregnancy_id", "date", "result_code", "score"):
+        for preg, d, code, score in (
+            Screening.objects.active()
+            .filter(encounter__pregnancy_id__in=ids, instrument=rules.INSTRUMENT_KSPR)
+            .values_list("encounter__pregnancy_id", "date", "result_code", "score")
+        ):
             if preg not in kspr or d >= kspr[preg][0]:
                 kspr[preg] = (d, code, score)
-        for preg, d, value in Observation.objects.filter(
-            encounter__pregnancy_id__in=ids, code=rules.OBS_HB
-        ).values_list("encounter__pregnancy_id", "date", "value"):
+        for preg, d, value in (
+            Observation.objects.active()
+            .filter(encounter__pregnancy_id__in=ids, code=rules.OBS_HB)
+            .values_list("encounter__pregnancy_id", "date", "value")
+        ):
             if preg not in hb or d >= hb[preg][0]:
                 hb[preg] = (d, value)
         women = list({r[1] for r in preg_rows})
-        for pid, d, code in ImmunizationRecord.objects.filter(
-            person_id__in=women, dose_code__startswith="Td T", valid=True
-        ).values_list("person_id", "date", "dose_code"):
+        for pid, d, code in (
+            ImmunizationRecord.objects.active()
+            .filter(person_id__in=women, dose_code__startswith="Td T", valid=True)
+            .values_list("person_id", "date", "dose_code")
+        ):
             if pid not in td or d >= td[pid][0]:
                 td[pid] = (d, code)
     outcome_labels = dict(PregnancyOutcome.choices)
@@ -205,9 +216,11 @@ def kohort_ibu(facility: Facility, *, year: int, person_q: Q | None = None) -> l
 
 def _doses(area: Q, born_after: date, on: date) -> dict[int, dict[str, date]]:
     out: dict[int, dict[str, date]] = defaultdict(dict)
-    for pid, code, d in ImmunizationRecord.objects.filter(
-        area, person__birth_date__gt=born_after, valid=True, date__lte=on
-    ).values_list("person_id", "dose_code", "date"):
+    for pid, code, d in (
+        ImmunizationRecord.objects.active()
+        .filter(area, person__birth_date__gt=born_after, valid=True, date__lte=on)
+        .values_list("person_id", "dose_code", "date")
+    ):
         if code not in out[pid] or d < out[pid][code]:
             out[pid][code] = d
     return out
@@ -228,16 +241,19 @@ def kohort_bayi(facility: Facility, *, on: date, person_q: Q | None = None) -> l
         Person.objects.filter(pk__in=list(persons)).values_list("pk", "mother__full_name")
     )
     kn: dict[int, list] = defaultdict(list)
-    for pid, n, d in Encounter.objects.filter(
-        area, person__birth_date__gt=born_after, package=ServicePackage.NEWBORN, date__lte=on
-    ).values_list("person_id", "visit_number", "date"):
+    for pid, n, d in (
+        Encounter.objects.active()
+        .filter(
+            area, person__birth_date__gt=born_after, package=ServicePackage.NEWBORN, date__lte=on
+        )
+        .values_list("person_id", "visit_number", "date")
+    ):
         kn[pid].append((n, d))
     doses = _doses(area, born_after, on)
     weights: dict[int, dict[int, float]] = defaultdict(dict)
     for pid, d, value in (
-        Observation.objects.filter(
-            area, person__birth_date__gt=born_after, code=rules.OBS_WEIGHT, date__lte=on
-        )
+        Observation.objects.active()
+        .filter(area, person__birth_date__gt=born_after, code=rules.OBS_WEIGHT, date__lte=on)
         .order_by("date")
         .values_list("person_id", "date", "value")
     ):
@@ -277,7 +293,8 @@ def kohort_balita(facility: Facility, *, on: date, person_q: Q | None = None) ->
     year_start = date(on.year, 1, 1)
     weights: dict[int, dict[int, float]] = defaultdict(dict)
     for pid, d, value in (
-        Observation.objects.filter(
+        Observation.objects.active()
+        .filter(
             area,
             person__birth_date__gt=born_after,
             code=rules.OBS_WEIGHT,
@@ -289,13 +306,17 @@ def kohort_balita(facility: Facility, *, on: date, person_q: Q | None = None) ->
     ):
         weights[pid][d.month] = value
     vita: dict[int, dict[int, date]] = defaultdict(dict)
-    for pid, d in Supply.objects.filter(
-        area,
-        person__birth_date__gt=born_after,
-        item__in=(SupplyItem.VITAMIN_A_BLUE, SupplyItem.VITAMIN_A_RED),
-        date__gte=year_start,
-        date__lte=on,
-    ).values_list("person_id", "date"):
+    for pid, d in (
+        Supply.objects.active()
+        .filter(
+            area,
+            person__birth_date__gt=born_after,
+            item__in=(SupplyItem.VITAMIN_A_BLUE, SupplyItem.VITAMIN_A_RED),
+            date__gte=year_start,
+            date__lte=on,
+        )
+        .values_list("person_id", "date")
+    ):
         if d.month in (2, 8):
             vita[pid].setdefault(d.month, d)
     doses = _doses(area, born_after, on)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from ilp.accounts.access import may_view_posyandu
 from ilp.accounts.models import User
-from ilp.care.models import Attendance, Encounter, PosyanduSession, Task, TaskStatus
+from ilp.care.models import Attendance, Encounter, Observation, PosyanduSession, Task, TaskStatus
 from ilp.care.services.sessions import session_expected
 from ilp.core.exceptions import NotFound
 from ilp.people.models import Person
@@ -24,6 +25,8 @@ from ilp.people.selectors import persons_visible
 from ilp.places.models import Facility, FacilityKind
 
 PERSON_ENCOUNTERS_LIMIT = 20
+# An encounter's observations that count (a voided one, e.g. a mistyped height, does not).
+_ACTIVE_OBSERVATIONS = Prefetch("observations", queryset=Observation.objects.active())
 RECENT_SESSIONS_LIMIT = 24
 
 # ---------------------------------------------------------------- a person
@@ -121,8 +124,9 @@ def session_encounters(session: PosyanduSession) -> dict[int, Encounter]:
     several, the last one of the day (by date, then id) wins."""
     encounters: dict[int, Encounter] = {}
     for enc in (
-        Encounter.objects.filter(session=session)
-        .prefetch_related("observations")
+        Encounter.objects.active()
+        .filter(session=session)
+        .prefetch_related(_ACTIVE_OBSERVATIONS)
         .order_by("date", "pk")
     ):
         encounters[enc.person_id] = enc
@@ -132,8 +136,9 @@ def session_encounters(session: PosyanduSession) -> dict[int, Encounter]:
 def session_encounter(session: PosyanduSession, person: Person) -> Encounter | None:
     """The person's latest encounter at the session (highest id), with its observations."""
     return (
-        Encounter.objects.filter(session=session, person=person)
-        .prefetch_related("observations")
+        Encounter.objects.active()
+        .filter(session=session, person=person)
+        .prefetch_related(_ACTIVE_OBSERVATIONS)
         .order_by("-pk")
         .first()
     )
@@ -141,7 +146,7 @@ def session_encounter(session: PosyanduSession, person: Person) -> Encounter | N
 
 def encounter_with_observations(encounter: Encounter) -> Encounter:
     """`encounter` read again with its observations (e.g. right after it was recorded)."""
-    return Encounter.objects.prefetch_related("observations").get(pk=encounter.pk)
+    return Encounter.objects.prefetch_related(_ACTIVE_OBSERVATIONS).get(pk=encounter.pk)
 
 
 def session_tasks(session: PosyanduSession) -> list[Task]:

@@ -28,12 +28,14 @@ def find_duplicates(
     """Existing persons that are probably the same person as the one being registered."""
     found: dict[int, Person] = {}
     if nik:
-        for p in Person.objects.filter(nik=nik).select_related("village"):
+        for p in Person.objects.active().filter(nik=nik).select_related("village"):
             found[p.pk] = p
     if birth_date and village_id:
         key = name_key(full_name)
-        for p in Person.objects.filter(birth_date=birth_date, village_id=village_id).select_related(
-            "village"
+        for p in (
+            Person.objects.active()
+            .filter(birth_date=birth_date, village_id=village_id)
+            .select_related("village")
         ):
             if fuzz.token_sort_ratio(key, p.name_key) >= NAME_SIMILARITY:
                 found[p.pk] = p

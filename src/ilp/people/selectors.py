@@ -48,7 +48,7 @@ def person_search(
     text = (query or "").strip()
     if not text:
         return []
-    base = persons_visible(user).select_related("village", "hamlet", "family")
+    base = persons_visible(user).active().select_related("village", "hamlet", "family")
     digits = compact_number(text)
     if digits.isdigit() and len(digits) >= 6:
         if len(digits) == 16:
@@ -85,6 +85,7 @@ def _name_prefix_search(user: User, key: str, limit: int) -> list[Person]:
     upper = key[:-1] + chr(ord(key[-1]) + 1)
     candidates = (
         persons_visible(user)
+        .active()
         .filter(name_key__gte=key, name_key__lt=upper)
         .order_by("name_key", "pk")
         .values_list("pk", "name_key")[: limit * 2]
@@ -147,7 +148,9 @@ def family_detail(user: User, family_uuid: UUID | str, *, ip: str | None = None)
 
 def family_members(user: User, family: Family) -> list[Person]:
     """The members of `family` the user may see, head first, then by birth date."""
-    members = list(persons_visible(user).filter(family=family).order_by("birth_date", "pk"))
+    members = list(
+        persons_visible(user).active().filter(family=family).order_by("birth_date", "pk")
+    )
     members.sort(key=lambda p: (p.relationship != "head", p.birth_date))
     return members
 

@@ -173,7 +173,7 @@ def _ensure_no_duplicates(
             if c.nik in seen:
                 nik_errors[f"{prefix}nik"] = [_("NIK ini dipakai dua kali dalam formulir.")]
             seen[c.nik] = prefix
-    taken = set(Person.objects.filter(nik__in=list(seen)).values_list("nik", flat=True))
+    taken = set(Person.objects.active().filter(nik__in=list(seen)).values_list("nik", flat=True))
     for nik in taken:
         nik_errors.setdefault(f"{seen[nik]}nik", []).append(
             _("NIK ini sudah terdaftar untuk penduduk lain.")
@@ -333,7 +333,7 @@ def family_register(
             errors.setdefault(f"members.{i}.relationship", []).append(
                 _("Hubungan keluarga wajib diisi.")
             )
-    if kk and Family.objects.filter(kk_number=kk).exists():
+    if kk and Family.objects.active().filter(kk_number=kk).exists():
         errors.setdefault("kk_number", []).append(_("Nomor KK ini sudah terdaftar."))
     if errors:
         raise ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=errors)
@@ -424,7 +424,7 @@ def pregnancy_register(
             errors.setdefault("lmp", []).append(_("HPHT sebelum tanggal lahir ibu."))
     if gravida < 1 or para < 0 or abortus < 0 or para + abortus > gravida - 1:
         errors["gravida"] = [_("G-P-A tidak konsisten: P + A harus lebih kecil dari G.")]
-    if Pregnancy.objects.filter(person=person, outcome=PregnancyOutcome.ONGOING).exists():
+    if Pregnancy.objects.active().filter(person=person, outcome=PregnancyOutcome.ONGOING).exists():
         errors.setdefault("person", []).append(_("Ibu ini masih tercatat sedang hamil."))
     if errors:
         raise ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=errors)

@@ -264,7 +264,8 @@ def load_history(
     h = History()
     if package in ("child", "school", "adult", "elderly", "anc", "newborn", "home_visit"):
         rows = (
-            Observation.objects.filter(person=person, code__in=("weight", "height"), date__lt=on)
+            Observation.objects.active()
+            .filter(person=person, code__in=("weight", "height"), date__lt=on)
             .order_by("-date", "-pk")
             .values_list("code", "date", "value", "loinc")[:12]
         )
@@ -277,31 +278,37 @@ def load_history(
                 h.last_height = P.Previous(when, value, lying=loinc == P.LOINC_LENGTH_LYING)
     if package == "anc":
         h.pregnancy = pregnancy or (
-            Pregnancy.objects.filter(person=person, outcome=PregnancyOutcome.ONGOING).first()
+            Pregnancy.objects.active()
+            .filter(person=person, outcome=PregnancyOutcome.ONGOING)
+            .first()
         )
         if h.pregnancy is not None:
             h.anc_visits = set(
-                h.pregnancy.encounters.filter(
-                    package="anc", visit_number__isnull=False
-                ).values_list("visit_number", flat=True)
+                h.pregnancy.encounters.active()
+                .filter(package="anc", visit_number__isnull=False)
+                .values_list("visit_number", flat=True)
             )
     elif package in ("postpartum", "delivery"):
         h.pregnancy = pregnancy or (
-            Pregnancy.objects.filter(person=person).order_by("-edd").first()
+            Pregnancy.objects.active().filter(person=person).order_by("-edd").first()
         )
     if package == "immunization":
         h.doses = list(
-            ImmunizationRecord.objects.filter(person=person).values_list(
-                "dose_code", "date", "valid"
-            )
+            ImmunizationRecord.objects.active()
+            .filter(person=person)
+            .values_list("dose_code", "date", "valid")
         )
     if package == "child" and on.month in (2, 8):
-        h.vitamin_a_this_month = Supply.objects.filter(
-            person=person,
-            item__in=("vita_blue", "vita_red"),
-            date__year=on.year,
-            date__month=on.month,
-        ).exists()
+        h.vitamin_a_this_month = (
+            Supply.objects.active()
+            .filter(
+                person=person,
+                item__in=("vita_blue", "vita_red"),
+                date__year=on.year,
+                date__month=on.month,
+            )
+            .exists()
+        )
     return h
 
 

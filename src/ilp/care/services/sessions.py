@@ -82,16 +82,18 @@ def _expected_queryset(session: PosyanduSession, *, balita_only: bool = False):
     """Residents of the posyandu's dusun who are its sasaran on the session date."""
     on = session.date
     balita = Q(birth_date__gt=years_before(on, 5), birth_date__lte=on)
-    base = Person.objects.filter(hamlet__served_by=session.posyandu_id).filter(
-        Q(deceased_on__isnull=True) | Q(deceased_on__gt=on)
+    base = (
+        Person.objects.active()
+        .filter(hamlet__served_by=session.posyandu_id)
+        .filter(Q(deceased_on__isnull=True) | Q(deceased_on__gt=on))
     )
     if balita_only:
         return base.filter(balita)
     pregnant = Exists(
-        Pregnancy.objects.filter(person=OuterRef("pk"), outcome=PregnancyOutcome.ONGOING)
+        Pregnancy.objects.active().filter(person=OuterRef("pk"), outcome=PregnancyOutcome.ONGOING)
     )
     screened = Exists(
-        Encounter.objects.filter(
+        Encounter.objects.active().filter(
             person=OuterRef("pk"),
             package__in=("adult", "elderly"),
             date__gt=on - timedelta(days=SCREENING_INTERVAL_DAYS),
@@ -211,7 +213,7 @@ def session_close(*, actor: User, session: PosyanduSession) -> list[Task]:
         # the whole database for the write anyway).
         PosyanduSession.objects.select_for_update().filter(pk=session.pk).first()
         present = Attendance.objects.filter(session=session, present=True).values("person_id")
-        weighed = Encounter.objects.filter(session=session).values("person_id")
+        weighed = Encounter.objects.active().filter(session=session).values("person_id")
         already = Task.objects.filter(source_session=session, kind=TaskKind.HOME_VISIT).values(
             "person_id"
         )

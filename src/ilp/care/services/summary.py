@@ -59,18 +59,22 @@ def _records(person_ids: Collection[int] | None) -> _Records:
         return qs if person_ids is None else qs.filter(person_id__in=person_ids)
 
     text = CharField()
-    doses_q = of(ImmunizationRecord.objects.filter(valid=True)).values_list(
+    doses_q = of(ImmunizationRecord.objects.active().filter(valid=True)).values_list(
         "person_id", Value(_DOSE, output_field=text), "dose_code", "date"
     )
     weighed_q = (
-        of(Observation.objects.filter(code=rules.OBS_WEIGHT))
+        of(Observation.objects.active().filter(code=rules.OBS_WEIGHT))
         .values("person_id")
         .annotate(kind=Value(_WEIGHED, output_field=text), code=Value("", output_field=text))
         .annotate(last=Max("date"))
         .values_list("person_id", "kind", "code", "last")
     )
     screened_q = (
-        of(Encounter.objects.filter(package__in=(ServicePackage.ADULT, ServicePackage.ELDERLY)))
+        of(
+            Encounter.objects.active().filter(
+                package__in=(ServicePackage.ADULT, ServicePackage.ELDERLY)
+            )
+        )
         .values("person_id", "package")
         .annotate(code=Value("", output_field=text))
         .annotate(last=Max("date"))
@@ -161,15 +165,18 @@ def summaries_refresh(person_ids: Collection[int], *, today: date | None = None)
     with transaction.atomic():
         # Lock the persons: two records of one person saved at once would both insert a
         # summary; the second waits here and then replaces the first's.
-        persons = list(
+        locked = list(
             Person.objects.select_for_update()
             .filter(pk__in=person_ids)
             .order_by("pk")
-            .values_list(*_PERSON)
+            .values_list(*_PERSON, "voided_at")
         )
+        # A voided person (registered twice, say) has no summary: no list counts them.
+        persons = [row[:-1] for row in locked if row[-1] is None]
+        CareSummary.objects.filter(person_id__in=[row[0] for row in locked if row[-1]]).delete()
+        DoseWindow.objects.filter(person_id__in=[row[0] for row in locked]).delete()
         ids = [p[0] for p in persons]
         summaries, windows = _rows(persons, _records(ids), today)
-        DoseWindow.objects.filter(person_id__in=ids).delete()
         CareSummary.objects.bulk_create(
             [CareSummary(**dict(zip(_SUMMARY, row, strict=True))) for row in summaries],
             update_conflicts=True,
@@ -241,7 +248,7 @@ def summaries_rebuild(*, today: date | None = None) -> int:
                 for table in tables:
                     cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - model tables
         records = _records(None)
-        persons = list(Person.objects.order_by("pk").values_list(*_PERSON))
+        persons = list(Person.objects.active().order_by("pk").values_list(*_PERSON))
         for batch in _batches(persons, BATCH):
             _write(*_rows(batch, records, today))
     analyze(DoseWindow, CareSummary)

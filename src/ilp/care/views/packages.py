@@ -51,11 +51,9 @@ def packages_for(person: Person, on) -> list[str]:
     days = (on - person.birth_date).days
     out: list[str] = []
     if person.sex == "F":
-        ongoing = any(p.outcome == PregnancyOutcome.ONGOING for p in person.pregnancies.all())
-        recent = any(
-            p.outcome_date and 0 <= (on - p.outcome_date).days <= 42
-            for p in person.pregnancies.all()
-        )
+        pregnancies = list(person.pregnancies.active())
+        ongoing = any(p.outcome == PregnancyOutcome.ONGOING for p in pregnancies)
+        recent = any(p.outcome_date and 0 <= (on - p.outcome_date).days <= 42 for p in pregnancies)
         if ongoing:
             out += ["anc", "delivery"]
         if ongoing or recent:

@@ -190,8 +190,10 @@ def load_persons(facility: Facility, on: date, person_q: Q | None = None) -> dic
 def _load_persons(
     area: Q, on: date, person_q: Q | None = None, narrow: Q | None = None
 ) -> dict[int, PersonRow]:
-    qs = Person.objects.filter(area, birth_date__lte=on).filter(
-        Q(deceased_on__isnull=True) | Q(deceased_on__gt=on)
+    qs = (
+        Person.objects.active()
+        .filter(area, birth_date__lte=on)
+        .filter(Q(deceased_on__isnull=True) | Q(deceased_on__gt=on))
     )
     if person_q is not None:
         qs = qs.filter(person_q)
@@ -451,12 +453,16 @@ def _immunisation(items, people, children, area, on) -> None:
     if rest:
         given: dict[int, list[tuple[str, date]]] = defaultdict(list)
         wanted = set(rest)
-        rows = ImmunizationRecord.objects.filter(
-            _unsummarised(area, rest),
-            person__birth_date__gt=child_born_after,
-            valid=True,
-            date__lte=on,
-        ).values_list("person_id", "dose_code", "date")
+        rows = (
+            ImmunizationRecord.objects.active()
+            .filter(
+                _unsummarised(area, rest),
+                person__birth_date__gt=child_born_after,
+                valid=True,
+                date__lte=on,
+            )
+            .values_list("person_id", "dose_code", "date")
+        )
         for pid, code, d in rows:
             if pid in wanted:
                 given[pid].append((code, d))
@@ -493,7 +499,8 @@ def _weighing(items, people, children, area, on) -> None:
     if rest:
         wanted = set(rest)
         for pid, d in (
-            Observation.objects.filter(
+            Observation.objects.active()
+            .filter(
                 _unsummarised(area, rest),
                 person__birth_date__gt=years_before(on, 5),
                 code=rules.OBS_WEIGHT,
@@ -570,7 +577,8 @@ def _screening(items, people, area, on) -> None:
             ptm_lasts.append(s and s[_LAST_PTM])
     if rest:
         rows = (
-            Encounter.objects.filter(
+            Encounter.objects.active()
+            .filter(
                 _unsummarised(area, list(rest)),
                 person__birth_date__lte=adult_slack,
                 package__in=(ServicePackage.ADULT, ServicePackage.ELDERLY),
@@ -619,7 +627,8 @@ def _screening(items, people, area, on) -> None:
 def _maternal(items, people, area, on, wanted) -> set[int]:
     """ANC for ongoing pregnancies, KF for recent deliveries, KN for newborns."""
     rows = list(
-        Pregnancy.objects.filter(area)
+        Pregnancy.objects.active()
+        .filter(area)
         .filter(
             Q(outcome=PregnancyOutcome.ONGOING)
             | Q(
@@ -642,18 +651,26 @@ def _maternal(items, people, area, on, wanted) -> set[int]:
     contacts: dict[tuple[int, str], list[date]] = defaultdict(list)
     kspr: dict[int, tuple[date, str]] = {}
     if preg_ids:
-        enc = Encounter.objects.filter(
-            pregnancy_id__in=preg_ids,
-            package__in=(ServicePackage.ANC, ServicePackage.POSTPARTUM),
-            date__lte=on,
-        ).values_list("pregnancy_id", "package", "date")
+        enc = (
+            Encounter.objects.active()
+            .filter(
+                pregnancy_id__in=preg_ids,
+                package__in=(ServicePackage.ANC, ServicePackage.POSTPARTUM),
+                date__lte=on,
+            )
+            .values_list("pregnancy_id", "package", "date")
+        )
         for preg, package, d in enc:
             contacts[(preg, package)].append(d)
-        for preg, d, code in Screening.objects.filter(
-            encounter__pregnancy_id__in=preg_ids,
-            instrument=rules.INSTRUMENT_KSPR,
-            date__lte=on,
-        ).values_list("encounter__pregnancy_id", "date", "result_code"):
+        for preg, d, code in (
+            Screening.objects.active()
+            .filter(
+                encounter__pregnancy_id__in=preg_ids,
+                instrument=rules.INSTRUMENT_KSPR,
+                date__lte=on,
+            )
+            .values_list("encounter__pregnancy_id", "date", "result_code")
+        ):
             if preg not in kspr or d >= kspr[preg][0]:
                 kspr[preg] = (d, code)
     danger = {p for p, (_, code) in kspr.items() if code in rules.KSPR_HIGH_RISK}
@@ -684,12 +701,16 @@ def _maternal(items, people, area, on, wanted) -> set[int]:
         babies = people.newborns
         if babies:
             visits: dict[int, list[date]] = defaultdict(list)
-            for pid, d in Encounter.objects.filter(
-                area,
-                person__birth_date__gte=newborn_from,
-                package=ServicePackage.NEWBORN,
-                date__lte=on,
-            ).values_list("person_id", "date"):
+            for pid, d in (
+                Encounter.objects.active()
+                .filter(
+                    area,
+                    person__birth_date__gte=newborn_from,
+                    package=ServicePackage.NEWBORN,
+                    date__lte=on,
+                )
+                .values_list("person_id", "date")
+            ):
                 visits[pid].append(d)
             for pid in babies:
                 p = people.row(pid)

@@ -77,18 +77,22 @@ def compute_special_lists(
 
 def _high_risk(area: Q, persons, on) -> list[SpecialItem]:
     ongoing = dict(
-        Pregnancy.objects.filter(area, outcome=PregnancyOutcome.ONGOING).values_list(
-            "id", "person_id"
-        )
+        Pregnancy.objects.active()
+        .filter(area, outcome=PregnancyOutcome.ONGOING)
+        .values_list("id", "person_id")
     )
     if not ongoing:
         return []
     latest: dict[int, tuple] = {}
-    for preg, d, code, label, score in Screening.objects.filter(
-        encounter__pregnancy_id__in=list(ongoing),
-        instrument=rules.INSTRUMENT_KSPR,
-        date__lte=on,
-    ).values_list("encounter__pregnancy_id", "date", "result_code", "result_label", "score"):
+    for preg, d, code, label, score in (
+        Screening.objects.active()
+        .filter(
+            encounter__pregnancy_id__in=list(ongoing),
+            instrument=rules.INSTRUMENT_KSPR,
+            date__lte=on,
+        )
+        .values_list("encounter__pregnancy_id", "date", "result_code", "result_label", "score")
+    ):
         if preg not in latest or d >= latest[preg][0]:
             latest[preg] = (d, code, label, score)
     out = []
@@ -114,7 +118,8 @@ def _growth(area: Q, persons, on) -> tuple[list[SpecialItem], list[SpecialItem]]
     ) - timedelta(days=1)
     weights_from = min(on - timedelta(days=GROWTH_MAX_AGE_DAYS + 1), two_t_from)
     rows = (
-        Observation.objects.filter(
+        Observation.objects.active()
+        .filter(
             area,
             person__birth_date__gt=years_before(on, 5),
             date__lte=on,
@@ -196,7 +201,7 @@ def _growth(area: Q, persons, on) -> tuple[list[SpecialItem], list[SpecialItem]]
 
 def _latest_abnormal(area: Q, persons, on, instrument: str) -> list[SpecialItem]:
     latest: dict[int, tuple] = {}
-    qs = Screening.objects.filter(area, instrument=instrument, date__lte=on)
+    qs = Screening.objects.active().filter(area, instrument=instrument, date__lte=on)
     if connection.features.can_distinct_on_fields:
         # PostgreSQL: only each person's latest screening leaves the database (two years of
         # BP checks of a puskesmas area are ~60,000 rows; its people ~30,000).
