@@ -18,14 +18,18 @@ def test_openapi_json_lists_every_path(db, client):
         "/api/v1/places/facilities",
         "/api/v1/persons",
         "/api/v1/persons/{person_uuid}",
+        "/api/v1/persons/{person_uuid}/void",
         "/api/v1/persons/{person_uuid}/pregnancies",
+        "/api/v1/persons/{person_uuid}/pregnancies/{pregnancy_uuid}",
+        "/api/v1/persons/{person_uuid}/pregnancies/{pregnancy_uuid}/void",
         "/api/v1/families",
         "/api/v1/families/{family_uuid}",
     }
     assert set(schema["paths"]["/api/v1/persons"]) == {"get", "post"}
+    assert set(schema["paths"]["/api/v1/persons/{person_uuid}"]) == {"get", "patch"}
     assert "X-CSRFToken" in schema["info"]["description"]
     register = schema["paths"]["/api/v1/persons"]["post"]
-    assert set(register["responses"]) == {"201", "401", "403", "404", "409", "422"}
+    assert set(register["responses"]) == {"200", "201", "401", "403", "404", "409", "422"}
     assert "PersonIn" in schema["components"]["schemas"]
 
 

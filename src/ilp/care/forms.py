@@ -7,12 +7,13 @@ page and the API give the same messages. These forms only shape what the service
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from ilp.core.forms import IdempotentForm
 
 DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
 
@@ -46,18 +47,6 @@ def decimal_input(**attrs: object) -> forms.TextInput:
 def default_measured(birth_date: date, on: date) -> str:
     """Lying under 24 months, standing from 24 months (WHO; CLINICAL.md §1.4)."""
     return "lying" if (on - birth_date).days < 731 else "standing"
-
-
-class IdempotentForm(forms.Form):
-    """A hidden client id generated when the form is shown: a second submit of the same
-    form (double click, resend after a timeout) is stored once by the services."""
-
-    client_id = forms.UUIDField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("client_id", uuid.uuid4())
 
 
 class WeighingRowForm(IdempotentForm):

@@ -19,20 +19,27 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from ilp.accounts.access import can_register
+from ilp.core.corrections import Reason, reason_check
 from ilp.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
-from ilp.people import selectors, services
+from ilp.people import corrections, selectors, services
 from ilp.people.models import Family, NikFlag, Person, Pregnancy
 from ilp.people.schemas import (
     CodeLabelOut,
+    CorrectionIn,
     FamilyIn,
     FamilyMemberIn,
     FamilyOut,
+    FamilyPatchIn,
     PersonIn,
     PersonListOut,
     PersonOut,
+    PersonPatchIn,
     PersonSearchIn,
+    PersonVoidIn,
     PregnancyIn,
     PregnancyOut,
+    PregnancyPatchIn,
+    VoidIn,
 )
 from ilp.places import selectors as place_selectors
 from ilp.places.api import ERRORS_READ, ErrorBody, ErrorOut, area_ref, client_ip
@@ -160,6 +167,9 @@ def _pregnancy_out(preg: Pregnancy) -> dict[str, Any]:
         "outcome": preg.outcome,
         "outcome_label": str(preg.get_outcome_display()),
         "outcome_date": preg.outcome_date,
+        "version": preg.version,
+        "voided_at": preg.voided_at,
+        "void_reason": preg.void_reason,
     }
 
 
@@ -193,6 +203,10 @@ def _person_out(p: Person) -> dict[str, Any]:
             "stages": stages,
         },
         "pregnancies": [_pregnancy_out(x) for x in selectors.person_pregnancies(p)],
+        "version": p.version,
+        "voided_at": p.voided_at,
+        "void_reason": p.void_reason,
+        "duplicate_of": p.duplicate_of.uuid if p.duplicate_of_id else None,
     }
 
 
@@ -210,6 +224,7 @@ def _family_out(user: Any, family: Family) -> dict[str, Any]:
         "village": area_ref(family.village),
         "head_uuid": visible_head.uuid if visible_head else None,
         "members": [_summary(m) for m in members],
+        "version": family.version,
     }
 
 
@@ -252,10 +267,11 @@ def search_persons(request: HttpRequest, filters: Query[PersonSearchIn]):
     return {"items": [_summary(p) for p in found]}
 
 
-@persons.post("", response={201: PersonOut, **ERRORS_WRITE, 409: DuplicateErrorOut})
+@persons.post("", response={201: PersonOut, 200: PersonOut, **ERRORS_WRITE, 409: DuplicateErrorOut})
 def register_person(request: HttpRequest, payload: PersonIn):
-    """Register one person. A NIK already registered answers 409 `duplicate_nik`; a similar
-    person in the same desa answers 409 `duplicate_suspected` until confirmed."""
+    """Register one person (201). A NIK already registered answers 409 `duplicate_nik`; a
+    similar person in the same desa answers 409 `duplicate_suspected` until confirmed. The
+    same `client_id` again answers 200 with the person stored the first time."""
     user = request.user
     if not can_register(user):
         raise PermissionDenied(_("Peran Anda tidak boleh mendaftarkan penduduk."))
@@ -277,11 +293,19 @@ def register_person(request: HttpRequest, payload: PersonIn):
             family=family,
             confirm_not_duplicate=payload.confirm_not_duplicate,
             ip=client_ip(request),
+            client_id=payload.client_id,
         )
     except (ValidationFailed, DjangoValidationError) as exc:
         raise _as_validation_failed(exc) from None
-    person = Person.objects.select_related("village", "hamlet", "rt", "family").get(pk=person.pk)
-    return Status(201, _person_out(person))
+    replayed = getattr(person, "replayed", False)
+    person = _person_for_output(person.pk)
+    return Status(200 if replayed else 201, _person_out(person))
+
+
+def _person_for_output(pk: int) -> Person:
+    return Person.objects.select_related("village", "hamlet", "rt", "family", "duplicate_of").get(
+        pk=pk
+    )
 
 
 @persons.get("/{person_uuid}", response={200: PersonOut, **ERRORS_READ})
@@ -323,9 +347,12 @@ def register_pregnancy(request: HttpRequest, person_uuid: str, payload: Pregnanc
 families = Router(tags=["families"])
 
 
-@families.post("", response={201: FamilyOut, **ERRORS_WRITE, 409: DuplicateErrorOut})
+@families.post(
+    "", response={201: FamilyOut, 200: FamilyOut, **ERRORS_WRITE, 409: DuplicateErrorOut}
+)
 def register_family(request: HttpRequest, payload: FamilyIn):
-    """Register a family (KK) with its members: exactly one member has relationship `head`."""
+    """Register a family (KK) with its members: exactly one member has relationship `head`
+    (201). The same `client_id` again answers 200 with the family stored the first time."""
     user = request.user
     if not can_register(user):
         raise PermissionDenied(_("Peran Anda tidak boleh mendaftarkan penduduk."))
@@ -339,11 +366,13 @@ def register_family(request: HttpRequest, payload: FamilyIn):
             address=payload.address,
             confirm_not_duplicate=payload.confirm_not_duplicate,
             ip=client_ip(request),
+            client_id=payload.client_id,
         )
     except (ValidationFailed, DjangoValidationError) as exc:
         raise _as_validation_failed(exc) from None
+    replayed = getattr(family, "replayed", False)
     family = Family.objects.select_related("village", "hamlet", "rt").get(pk=family.pk)
-    return Status(201, _family_out(user, family))
+    return Status(200 if replayed else 201, _family_out(user, family))
 
 
 @families.get("/{family_uuid}", response={200: FamilyOut, **ERRORS_READ})
@@ -351,4 +380,190 @@ def get_family(request: HttpRequest, family_uuid: str):
     """One family with the members the user may see, head first."""
     uuid = _uuid_or_404(family_uuid, _family_not_found())
     family = selectors.family_detail(request.user, uuid, ip=client_ip(request))
+    return _family_out(request.user, family)
+
+
+# ---------------------------------------------------------------------------------------------
+# Corrections: PATCH with the version read, a reason; 409 `edit_conflict` with the changes
+
+
+class ChangeOut(Schema):
+    field: str
+    label: str
+    seen: str = Field(description="The value at the version sent")
+    now: str = Field(description="The value stored now")
+    by: str
+    at: str | None
+
+
+class ConflictBody(ErrorBody):
+    version: int | None = Field(None, description="With `edit_conflict`: the version now")
+    changes: list[ChangeOut] = Field([], description="With `edit_conflict`: what changed")
+
+
+class ConflictOut(Schema):
+    """409 `edit_conflict`: the record changed since `version` (see `changes`; resend with
+    the new version to overwrite), `voided`, or `duplicate_nik`."""
+
+    error: ConflictBody
+
+
+ERRORS_CORRECT = {**ERRORS_WRITE, 409: ConflictOut}
+
+
+def _sent(payload: Schema, name: str) -> bool:
+    return name in payload.model_fields_set
+
+
+def _reason(payload: CorrectionIn) -> Reason:
+    return reason_check(payload.reason.value, payload.note)
+
+
+def _pregnancy_of(request: HttpRequest, person_uuid: str, pregnancy_uuid: str) -> Pregnancy:
+    not_found = NotFound(_("Kehamilan tidak ditemukan di wilayah Anda."))
+    person = _uuid_or_404(person_uuid, not_found)
+    pregnancy = selectors.pregnancy_detail(
+        request.user, _uuid_or_404(pregnancy_uuid, not_found), ip=client_ip(request)
+    )
+    if pregnancy.person.uuid != person:
+        raise not_found
+    return pregnancy
+
+
+@persons.patch("/{person_uuid}", response={200: PersonOut, **ERRORS_CORRECT})
+def correct_person(request: HttpRequest, person_uuid: str, payload: PersonPatchIn):
+    """Correct a person's fields (only those sent). Renaming updates the search; the old
+    values stay in the history with who, when and the reason."""
+    uuid = _uuid_or_404(person_uuid, _person_not_found())
+    person = selectors.person_detail(request.user, uuid, ip=client_ip(request))
+    data = services.PersonData(
+        full_name=payload.full_name if _sent(payload, "full_name") else person.full_name,
+        sex=payload.sex.value if payload.sex else person.sex,
+        birth_date=payload.birth_date if _sent(payload, "birth_date") else person.birth_date,
+        nik=(payload.nik or "") if _sent(payload, "nik") else (person.nik or ""),
+        relationship=payload.relationship.value if payload.relationship else person.relationship,
+        bpjs_number=payload.bpjs_number if payload.bpjs_number is not None else person.bpjs_number,
+        phone=payload.phone if payload.phone is not None else person.phone,
+        birth_place=payload.birth_place if payload.birth_place is not None else person.birth_place,
+        disability=payload.disability.value if payload.disability else person.disability,
+    )
+    area = (
+        _address_area(payload.area_code)
+        if payload.area_code
+        else (person.rt or person.hamlet or person.village)
+    )
+    try:
+        corrections.person_correct(
+            actor=request.user,
+            person=person,
+            new=corrections.PersonCorrection(
+                data=data,
+                area=area,
+                address=payload.address if payload.address is not None else person.address,
+                deceased_on=payload.deceased_on
+                if _sent(payload, "deceased_on")
+                else person.deceased_on,
+            ),
+            version=payload.version,
+            reason=_reason(payload),
+            ip=client_ip(request),
+        )
+    except (ValidationFailed, DjangoValidationError) as exc:
+        raise _as_validation_failed(exc) from None
+    return _person_out(_person_for_output(person.pk))
+
+
+@persons.post("/{person_uuid}/void", response={200: PersonOut, **ERRORS_CORRECT})
+def void_person(request: HttpRequest, person_uuid: str, payload: PersonVoidIn):
+    """Void a person registered by mistake or twice (`duplicate_of`: the record kept). The
+    person stops counting everywhere; nothing is deleted."""
+    uuid = _uuid_or_404(person_uuid, _person_not_found())
+    person = selectors.person_detail(request.user, uuid, ip=client_ip(request))
+    kept = None
+    if payload.duplicate_of is not None:
+        try:
+            kept = selectors.person_detail(request.user, payload.duplicate_of)
+        except NotFound as exc:
+            raise ValidationFailed(
+                exc.message, fields={"duplicate_of": [str(exc.message)]}
+            ) from None
+    corrections.person_void(
+        actor=request.user,
+        person=person,
+        version=payload.version,
+        reason=_reason(payload),
+        duplicate_of=kept,
+        ip=client_ip(request),
+    )
+    return _person_out(_person_for_output(person.pk))
+
+
+@persons.patch(
+    "/{person_uuid}/pregnancies/{pregnancy_uuid}", response={200: PregnancyOut, **ERRORS_CORRECT}
+)
+def correct_pregnancy(
+    request: HttpRequest, person_uuid: str, pregnancy_uuid: str, payload: PregnancyPatchIn
+):
+    """Correct a pregnancy's dates, G-P-A or outcome (only the fields sent)."""
+    pregnancy = _pregnancy_of(request, person_uuid, pregnancy_uuid)
+
+    def value(name: str):
+        return getattr(payload, name) if _sent(payload, name) else getattr(pregnancy, name)
+
+    outcome = value("outcome")
+    corrections.pregnancy_correct(
+        actor=request.user,
+        pregnancy=pregnancy,
+        lmp=value("lmp"),
+        edd=value("edd"),
+        gravida=value("gravida") or pregnancy.gravida,
+        para=value("para") if value("para") is not None else pregnancy.para,
+        abortus=value("abortus") if value("abortus") is not None else pregnancy.abortus,
+        outcome=getattr(outcome, "value", outcome) or pregnancy.outcome,
+        outcome_date=value("outcome_date"),
+        version=payload.version,
+        reason=_reason(payload),
+    )
+    pregnancy.refresh_from_db()
+    return _pregnancy_out(pregnancy)
+
+
+@persons.post(
+    "/{person_uuid}/pregnancies/{pregnancy_uuid}/void",
+    response={200: PregnancyOut, **ERRORS_CORRECT},
+)
+def void_pregnancy(request: HttpRequest, person_uuid: str, pregnancy_uuid: str, payload: VoidIn):
+    """Void a pregnancy recorded by mistake: it leaves the kohort and every list."""
+    pregnancy = _pregnancy_of(request, person_uuid, pregnancy_uuid)
+    corrections.pregnancy_void(
+        actor=request.user, pregnancy=pregnancy, version=payload.version, reason=_reason(payload)
+    )
+    return _pregnancy_out(pregnancy)
+
+
+@families.patch("/{family_uuid}", response={200: FamilyOut, **ERRORS_CORRECT})
+def correct_family(request: HttpRequest, family_uuid: str, payload: FamilyPatchIn):
+    """Correct a family's KK number or address (only the fields sent)."""
+    uuid = _uuid_or_404(family_uuid, _family_not_found())
+    family = selectors.family_detail(request.user, uuid, ip=client_ip(request))
+    area = (
+        _address_area(payload.area_code)
+        if payload.area_code
+        else (family.rt or family.hamlet or family.village)
+    )
+    try:
+        corrections.family_correct(
+            actor=request.user,
+            family=family,
+            kk_number=(payload.kk_number or "")
+            if _sent(payload, "kk_number")
+            else (family.kk_number or ""),
+            area=area,
+            address=payload.address if payload.address is not None else family.address,
+            version=payload.version,
+            reason=_reason(payload),
+        )
+    except (ValidationFailed, DjangoValidationError) as exc:
+        raise _as_validation_failed(exc) from None
+    family = Family.objects.select_related("village", "hamlet", "rt").get(pk=family.pk)
     return _family_out(request.user, family)

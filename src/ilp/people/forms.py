@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ilp.accounts.access import scope_hamlets, scope_villages
 from ilp.accounts.models import User
-from ilp.people.models import Disability, Relationship, Sex
+from ilp.core.forms import CorrectionFields, IdempotentForm
+from ilp.people.models import Disability, PregnancyOutcome, Relationship, Sex
 from ilp.people.services import PersonData
 from ilp.places.models import Area, AreaLevel
 
@@ -125,6 +126,13 @@ class MemberForm(PersonFieldsForm):
 MemberFormSet = forms.formset_factory(MemberForm, extra=0, min_num=2, max_num=30, can_delete=True)
 
 
+class RegistrationId(IdempotentForm):
+    """The client id of a registration form: a double click or a resend stores the family or
+    person once. Optional, so that a post without it (a script) is still accepted."""
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+
 class ConfirmMixin(forms.Form):
     confirm_not_duplicate = forms.BooleanField(
         label=_("Saya sudah memeriksa: ini orang yang berbeda"), required=False
@@ -201,7 +209,7 @@ class AddressForm(forms.Form):
         return Area.objects.filter(uuid=value, level__in=[AreaLevel.HAMLET, AreaLevel.RT]).first()
 
 
-class FamilyForm(ConfirmMixin, AddressForm):
+class FamilyForm(RegistrationId, ConfirmMixin, AddressForm):
     kk_number = forms.CharField(
         label=_("Nomor KK"),
         required=False,
@@ -213,7 +221,7 @@ class FamilyForm(ConfirmMixin, AddressForm):
     field_order = ["kk_number", "village", "area", "address", "confirm_not_duplicate"]
 
 
-class MemberAddForm(ConfirmMixin, PersonFieldsForm):
+class MemberAddForm(RegistrationId, ConfirmMixin, PersonFieldsForm):
     """'Tambah anggota': one person into an existing family (address from the family)."""
 
 
@@ -227,3 +235,130 @@ class PregnancyForm(forms.Form):
     gravida = forms.IntegerField(label=_("Gravida (G)"), min_value=1, max_value=30, initial=1)
     para = forms.IntegerField(label=_("Paritas (P)"), min_value=0, max_value=30, initial=0)
     abortus = forms.IntegerField(label=_("Abortus (A)"), min_value=0, max_value=30, initial=0)
+
+
+# ---------------------------------------------------------------- corrections
+
+
+class PersonCorrectForm(CorrectionFields, AddressForm, PersonFieldsForm):
+    """'Koreksi data penduduk': every correctable field, prefilled, with the version the
+    editor opened and the reason."""
+
+    birth_place = forms.CharField(label=_("Tempat lahir"), required=False, max_length=80)
+    deceased_on = date_field(_("Tanggal meninggal"), check=False)
+
+    field_order = [
+        "full_name",
+        "nik",
+        "sex",
+        "birth_date",
+        "birth_place",
+        "relationship",
+        "bpjs_number",
+        "phone",
+        "disability",
+        "village",
+        "area",
+        "address",
+        "deceased_on",
+        "reason",
+        "note",
+        "version",
+    ]
+
+    def __init__(self, *args, user: User, person=None, **kwargs) -> None:
+        if person is not None and not kwargs.get("data") and not (args and args[0]):
+            kwargs["initial"] = {
+                "full_name": person.full_name,
+                "nik": person.nik or "",
+                "sex": person.sex,
+                "birth_date": person.birth_date,
+                "birth_place": person.birth_place,
+                "relationship": person.relationship,
+                "bpjs_number": person.bpjs_number,
+                "phone": person.phone,
+                "disability": person.disability,
+                "village": str(person.village.uuid),
+                "area": str((person.rt or person.hamlet or person.village).uuid),
+                "address": person.address,
+                "deceased_on": person.deceased_on,
+                "version": person.version,
+            }
+        super().__init__(*args, user=user, **kwargs)
+        if person is not None and not self.is_bound:
+            # The picker lists the RTs of the person's desa.
+            self.fields["area"].widget.choices = area_choices(user, person.village)
+        # The as-you-type check of registration does not know the person being corrected.
+        for name in ("nik", "sex", "birth_date", "bpjs_number"):
+            for attr in list(self.fields[name].widget.attrs):
+                if attr.startswith("hx-"):
+                    del self.fields[name].widget.attrs[attr]
+
+    def person_data(self) -> PersonData:
+        data = super().person_data()
+        data.birth_place = self.cleaned_data.get("birth_place") or ""
+        return data
+
+    def area_object(self) -> Area | None:
+        value = parse_uuid(self.cleaned_data.get("area") or "")
+        if value is None:
+            return None
+        return Area.objects.filter(uuid=value).first()
+
+
+class VoidForm(CorrectionFields):
+    """'Batalkan': the reason and note (and the version the user saw)."""
+
+
+class PersonVoidForm(VoidForm):
+    duplicate_of = forms.CharField(
+        label=_("Data yang dipertahankan (nomor ILP atau NIK)"),
+        required=False,
+        max_length=32,
+        help_text=_("Isi bila orang ini terdaftar dua kali: data lain inilah yang dipakai."),
+    )
+
+
+class FamilyCorrectForm(CorrectionFields, AddressForm):
+    kk_number = FamilyForm.base_fields["kk_number"]
+
+    field_order = ["kk_number", "village", "area", "address", "reason", "note", "version"]
+
+    def __init__(self, *args, user: User, family=None, **kwargs) -> None:
+        if family is not None and not (args and args[0]) and not kwargs.get("data"):
+            kwargs["initial"] = {
+                "kk_number": family.kk_number or "",
+                "village": str(family.village.uuid),
+                "area": str((family.rt or family.hamlet or family.village).uuid),
+                "address": family.address,
+                "version": family.version,
+            }
+        super().__init__(*args, user=user, **kwargs)
+        if family is not None and not self.is_bound:
+            self.fields["area"].widget.choices = area_choices(user, family.village)
+        self.fields["kk_number"].widget.attrs = {
+            k: v
+            for k, v in self.fields["kk_number"].widget.attrs.items()
+            if not k.startswith("hx-")
+        }
+
+    area_object = PersonCorrectForm.area_object
+
+
+class PregnancyCorrectForm(CorrectionFields, PregnancyForm):
+    outcome = forms.ChoiceField(label=_("Hasil"), choices=PregnancyOutcome.choices)
+    outcome_date = date_field(_("Tanggal berakhir"), check=False)
+
+    def __init__(self, *args, pregnancy=None, **kwargs) -> None:
+        if pregnancy is not None and not (args and args[0]) and not kwargs.get("data"):
+            kwargs["initial"] = {
+                "lmp": pregnancy.lmp,
+                "edd": pregnancy.edd,
+                "gravida": pregnancy.gravida,
+                "para": pregnancy.para,
+                "abortus": pregnancy.abortus,
+                "outcome": pregnancy.outcome,
+                "outcome_date": pregnancy.outcome_date,
+                "version": pregnancy.version,
+            }
+        super().__init__(*args, **kwargs)

@@ -5,19 +5,84 @@ database unchecked. Domain rules (NIK form, dates, one head per KK) stay in the 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from ilp.people.models import Disability, Relationship, Sex
+from ilp.core.models import CorrectionReason
+from ilp.people.models import Disability, PregnancyOutcome, Relationship, Sex
 from ilp.people.selectors import SEARCH_LIMIT
 from ilp.places.api import AreaRef, IsoDate, Text
 
 
 class _Input(Schema):
     model_config = ConfigDict(extra="forbid")
+
+
+_CLIENT_ID = (
+    "UUID dibuat klien sekali per pendaftaran: kiriman ulang dengan id yang sama "
+    "mengembalikan data yang sudah tersimpan (200), bukan data kedua; id yang sama untuk "
+    "isi lain ditolak (409 `client_id_reused`)"
+)
+
+
+class CorrectionIn(_Input):
+    """What every correction carries: the version read (`version` of the record's GET), the
+    reason code and a note (required for `other`). A record changed since that version
+    answers 409 `edit_conflict` with the changes; nothing is saved."""
+
+    version: int = Field(ge=1, le=2_000_000_000, description="Versi data yang dikoreksi")
+    reason: CorrectionReason = Field(description="Alasan koreksi")
+    note: Text = Field("", max_length=255, description="Keterangan (wajib untuk `other`)")
+
+
+class PersonPatchIn(CorrectionIn):
+    """Correct a person: only the fields sent change (send `deceased_on: null` to clear)."""
+
+    full_name: Text | None = Field(None, max_length=120)
+    sex: Sex | None = None
+    birth_date: IsoDate | None = None
+    nik: Text | None = Field(None, max_length=32)
+    bpjs_number: Text | None = Field(None, max_length=32)
+    phone: Text | None = Field(None, max_length=20)
+    birth_place: Text | None = Field(None, max_length=80)
+    disability: Disability | None = None
+    relationship: Relationship | None = None
+    area_code: Text | None = Field(None, max_length=64)
+    address: Text | None = Field(None, max_length=255)
+    deceased_on: IsoDate | None = None
+
+
+class PersonVoidIn(CorrectionIn):
+    """Void a person registered by mistake, or twice (`duplicate_of`: the record kept)."""
+
+    duplicate_of: UUID | None = None
+
+
+class FamilyPatchIn(CorrectionIn):
+    """Correct a family's KK number or address (only the fields sent change)."""
+
+    kk_number: Text | None = Field(None, max_length=32)
+    area_code: Text | None = Field(None, max_length=64)
+    address: Text | None = Field(None, max_length=255)
+
+
+class PregnancyPatchIn(CorrectionIn):
+    """Correct a pregnancy (only the fields sent change; `null` clears a date)."""
+
+    lmp: IsoDate | None = None
+    edd: IsoDate | None = None
+    gravida: int | None = Field(None, ge=1, le=30)
+    para: int | None = Field(None, ge=0, le=30)
+    abortus: int | None = Field(None, ge=0, le=30)
+    outcome: PregnancyOutcome | None = None
+    outcome_date: IsoDate | None = None
+
+
+class VoidIn(CorrectionIn):
+    """Void a record entered by mistake."""
 
 
 class _PersonFields(_Input):
@@ -41,6 +106,7 @@ class PersonIn(_PersonFields):
     confirm_not_duplicate: bool = Field(
         False, description="Simpan walau ada penduduk mirip (setelah diperiksa)"
     )
+    client_id: UUID | None = Field(None, description=_CLIENT_ID)
 
 
 class FamilyMemberIn(_PersonFields):
@@ -55,6 +121,7 @@ class FamilyIn(_Input):
     area_code: Text = Field(max_length=64, description="Kode RT, dusun/RW atau desa/kelurahan")
     members: list[FamilyMemberIn] = Field(max_length=30)
     confirm_not_duplicate: bool = False
+    client_id: UUID | None = Field(None, description=_CLIENT_ID)
 
 
 class PregnancyIn(_Input):
@@ -93,6 +160,9 @@ class PregnancyOut(Schema):
     outcome: str
     outcome_label: str
     outcome_date: date | None
+    version: int
+    voided_at: datetime | None
+    void_reason: str
 
 
 class PersonSummaryOut(Schema):
@@ -135,6 +205,10 @@ class PersonOut(Schema):
     deceased_on: date | None
     life_stage: LifeStageOut
     pregnancies: list[PregnancyOut]
+    version: int
+    voided_at: datetime | None
+    void_reason: str
+    duplicate_of: UUID | None
 
 
 class FamilyOut(Schema):
@@ -146,3 +220,4 @@ class FamilyOut(Schema):
     village: AreaRef
     head_uuid: UUID | None
     members: list[PersonSummaryOut]
+    version: int

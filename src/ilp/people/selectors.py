@@ -108,7 +108,16 @@ def person_detail(user: User, person_uuid: UUID | str, *, ip: str | None = None)
     try:
         person = (
             persons_visible(user)
-            .select_related("village", "hamlet", "rt", "family", "mother", "village__parent")
+            .select_related(
+                "village",
+                "hamlet",
+                "rt",
+                "family",
+                "mother",
+                "village__parent",
+                "voided_by",
+                "duplicate_of",
+            )
             .get(uuid=person_uuid)
         )
     except (Person.DoesNotExist, ValueError, ValidationError) as exc:
@@ -165,17 +174,25 @@ class TimelineEntry:
     on: date
     kind: str
     text: str
+    voided: str = ""  # the reason, when the record behind the entry was voided
 
 
-def person_timeline(person: Person) -> list[TimelineEntry]:
-    """Dated events of a person's life cycle, newest first (birth, pregnancies, ...)."""
+def person_timeline(
+    person: Person, pregnancies: list[Pregnancy] | None = None
+) -> list[TimelineEntry]:
+    """Dated events of a person's life cycle, newest first (birth, pregnancies, ...); events
+    of voided records carry the reason (pages strike them through). `pregnancies`: the
+    person's pregnancies when the caller has read them already."""
     entries = [TimelineEntry(person.birth_date, "birth", _("Lahir"))]
-    for preg in person_pregnancies(person):
+    for preg in pregnancies if pregnancies is not None else person_pregnancies(person):
+        voided = str(preg.get_void_reason_display()) if preg.voided_at else ""
         if preg.lmp:
-            entries.append(TimelineEntry(preg.lmp, "pregnancy", _("Mulai hamil (HPHT)")))
+            entries.append(TimelineEntry(preg.lmp, "pregnancy", _("Mulai hamil (HPHT)"), voided))
         if preg.outcome_date:
             entries.append(
-                TimelineEntry(preg.outcome_date, "pregnancy_end", str(preg.get_outcome_display()))
+                TimelineEntry(
+                    preg.outcome_date, "pregnancy_end", str(preg.get_outcome_display()), voided
+                )
             )
     if person.deceased_on:
         entries.append(TimelineEntry(person.deceased_on, "death", _("Meninggal")))
@@ -194,3 +211,38 @@ def person_life_stage(person: Person, on: date | None = None) -> dict[str, objec
         "main": main,
         "main_label": LABELS_ID.get(main, "") if main else "",
     }
+
+
+def pregnancy_detail(user: User, pregnancy_uuid: UUID | str, *, ip: str | None = None) -> Pregnancy:
+    """One pregnancy of a person the user may see, or NotFound (the read is audited)."""
+    _require_personal_access(user)
+    try:
+        pregnancy = (
+            Pregnancy.objects.filter(person_scope_q(user, "person__"))
+            .select_related("person")
+            .get(uuid=pregnancy_uuid)
+        )
+    except (Pregnancy.DoesNotExist, ValueError, ValidationError) as exc:
+        raise NotFound(_("Kehamilan tidak ditemukan di wilayah Anda.")) from exc
+    audit_record(
+        user=user,
+        action="view",
+        object_type="pregnancy",
+        object_uuid=pregnancy.uuid,
+        person_id=pregnancy.person_id,
+        ip=ip,
+    )
+    return pregnancy
+
+
+def person_by_number(user: User, number: str) -> Person | None:
+    """The active person the user may see with this ILP number or NIK (for naming the record
+    a duplicate is merged into), or None."""
+    text = (number or "").strip().upper()
+    if not text:
+        return None
+    digits = compact_number(text)
+    qs = persons_visible(user).active()
+    if digits.isdigit() and len(digits) == 16:
+        return qs.filter(nik=digits).first()
+    return qs.filter(local_id=text).first()

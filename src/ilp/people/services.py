@@ -1,8 +1,15 @@
-"""Every write to families, persons and pregnancies.
+"""Every write to families, persons and pregnancies (corrections: ``ilp.people.corrections``).
 
 Services validate the whole input first and raise `ValidationFailed` with one message per
 field (in the user's language) before anything is written, so a refused form loses nothing
 already saved. Likely duplicates raise `DuplicateSuspected` until the user confirms.
+
+Registration is idempotent by `client_id` (a UUID the form or API client generates once per
+registration, as encounters have): the same id again returns the record stored the first
+time, with ``replayed = True`` set on it and nothing written — whether the first request is
+committed already or commits while the second waits on the unique index. The same id with
+another content (another person, another KK, or from another user) is refused as a
+Conflict ``client_id_reused``.
 """
 
 from __future__ import annotations
@@ -236,6 +243,61 @@ def _build_person(
     )
 
 
+def _client_id_reused() -> Conflict:
+    return Conflict(
+        _("Id formulir ini sudah dipakai untuk pendaftaran lain; muat ulang formulirnya."),
+        code="client_id_reused",
+    )
+
+
+def _identity(name: str, sex: str, birth: date | None, nik: str | None) -> tuple:
+    return (name_key(name), sex, birth, nik or None)
+
+
+def _person_identity(data: PersonData) -> tuple:
+    nik = check_nik(data.nik).nik if data.nik and data.nik.strip() else None
+    return _identity(data.full_name, data.sex, data.birth_date, nik)
+
+
+def _stored_person(actor: User, client_id: Any, data: PersonData) -> Person | None:
+    """The person registered earlier with `client_id`, if the same user registered the same
+    person (name, sex, birth date, NIK); else Conflict. None when the id is new."""
+    if client_id is None:
+        return None
+    stored = Person.objects.filter(client_id=client_id).first()
+    if stored is None:
+        return None
+    same = _identity(stored.full_name, stored.sex, stored.birth_date, stored.nik)
+    if stored.created_by_id != actor.pk or same != _person_identity(data):
+        raise _client_id_reused()
+    stored.replayed = True
+    return stored
+
+
+def _stored_family(
+    actor: User, client_id: Any, kk_number: str, members: list[PersonData]
+) -> Family | None:
+    """The family registered earlier with `client_id` if the same user registered the same
+    KK and members; else Conflict. None when the id is new."""
+    if client_id is None:
+        return None
+    stored = Family.objects.filter(client_id=client_id).first()
+    if stored is None:
+        return None
+    kk = check_kk_number(kk_number)[0] if kk_number and kk_number.strip() else None
+    kept = {
+        _identity(*row)
+        for row in Person.objects.filter(family=stored).values_list(
+            "full_name", "sex", "birth_date", "nik"
+        )
+    }
+    sent = [_person_identity(m) for m in members]
+    if stored.created_by_id != actor.pk or stored.kk_number != kk or not set(sent) <= kept:
+        raise _client_id_reused()
+    stored.replayed = True
+    return stored
+
+
 def _require_registrar(actor: User) -> None:
     if not can_register(actor):
         raise PermissionDenied(_("Peran Anda tidak boleh mendaftarkan penduduk."))
@@ -252,9 +314,49 @@ def person_register(
     family: Family | None = None,
     confirm_not_duplicate: bool = False,
     ip: str | None = None,
+    client_id: Any = None,
 ) -> Person:
-    """Register one person (optionally into an existing family) after all checks."""
+    """Register one person (optionally into an existing family) after all checks; the same
+    `client_id` again returns the stored person (see the module docstring)."""
     _require_registrar(actor)
+    stored = _stored_person(actor, client_id, data)
+    if stored is not None:
+        return stored
+    try:
+        return _person_register(
+            actor=actor,
+            data=data,
+            rt=rt,
+            hamlet=hamlet,
+            village=village,
+            address=address,
+            family=family,
+            confirm_not_duplicate=confirm_not_duplicate,
+            ip=ip,
+            client_id=client_id,
+        )
+    except Conflict:
+        # The same registration was committed meanwhile (its NIK now "taken", or it won
+        # the race for the client id): answer with it.
+        stored = _stored_person(actor, client_id, data)
+        if stored is None:
+            raise
+        return stored
+
+
+def _person_register(
+    *,
+    actor: User,
+    data: PersonData,
+    rt: Area | None,
+    hamlet: Area | None,
+    village: Area | None,
+    address: str,
+    family: Family | None,
+    confirm_not_duplicate: bool,
+    ip: str | None,
+    client_id: Any,
+) -> Person:
     errors: dict[str, list[str]] = {}
     checked = _check_person(data, "", errors)
     if errors:
@@ -270,14 +372,16 @@ def person_register(
         address=address.strip(),
         family=family,
     )
+    person.client_id = client_id
     try:
         with transaction.atomic():
             person.full_clean(validate_unique=False, validate_constraints=False)
             person.save()
             is_new_head = data.relationship == Relationship.HEAD
             if family is not None and is_new_head and family.head_id is None:
+                # The family gains its head (no correction: the head was missing).
+                Family.objects.filter(pk=family.pk, head__isnull=True).update(head=person)
                 family.head = person
-                family.save(update_fields=["head", "updated_at"])
             audit_record(
                 user=actor,
                 action="create",
@@ -307,9 +411,49 @@ def family_register(
     address: str = "",
     confirm_not_duplicate: bool = False,
     ip: str | None = None,
+    client_id: Any = None,
 ) -> Family:
-    """Register a family (KK) with its members in one transaction; exactly one head."""
+    """Register a family (KK) with its members in one transaction; exactly one head. The
+    same `client_id` again returns the stored family (see the module docstring)."""
     _require_registrar(actor)
+    stored = _stored_family(actor, client_id, kk_number, members)
+    if stored is not None:
+        return stored
+    try:
+        return _family_register(
+            actor=actor,
+            kk_number=kk_number,
+            members=members,
+            rt=rt,
+            hamlet=hamlet,
+            village=village,
+            address=address,
+            confirm_not_duplicate=confirm_not_duplicate,
+            ip=ip,
+            client_id=client_id,
+        )
+    except (Conflict, ValidationFailed):
+        # Committed meanwhile by the same registration (its KK "taken", its NIKs
+        # "registered", or the client id's unique index): answer with it.
+        stored = _stored_family(actor, client_id, kk_number, members)
+        if stored is None:
+            raise
+        return stored
+
+
+def _family_register(
+    *,
+    actor: User,
+    kk_number: str,
+    members: list[PersonData],
+    rt: Area | None,
+    hamlet: Area | None,
+    village: Area | None,
+    address: str,
+    confirm_not_duplicate: bool,
+    ip: str | None,
+    client_id: Any,
+) -> Family:
     errors: dict[str, list[str]] = {}
     kk: str | None = None
     if kk_number and kk_number.strip():
@@ -342,6 +486,7 @@ def family_register(
     try:
         with transaction.atomic():
             family = Family.objects.create(
+                client_id=client_id,
                 kk_number=kk,
                 address=address.strip(),
                 rt=rt,
@@ -376,7 +521,9 @@ def family_register(
                     p.mother = mother
                 p.save()
             family.head = next(p for p in people if p.relationship == Relationship.HEAD)
-            family.save(update_fields=["head"])
+            # An UPDATE, not save(): setting the head completes the registration, it is no
+            # change for the history to keep.
+            Family.objects.filter(pk=family.pk).update(head=family.head)
             AuditEvent.objects.bulk_create(
                 [
                     AuditEvent(
@@ -395,6 +542,38 @@ def family_register(
     return family
 
 
+def pregnancy_errors(
+    *,
+    person: Person,
+    lmp: date | None,
+    edd: date | None,
+    gravida: int,
+    para: int,
+    abortus: int,
+    ongoing: bool = True,
+) -> dict[str, list[str]]:
+    """The messages per field for a pregnancy's dates and G-P-A (registration and
+    correction). An LMP more than 44 weeks ago is refused only for an ongoing pregnancy."""
+    errors: dict[str, list[str]] = {}
+    today = _today()
+    if person.sex != Sex.FEMALE:
+        errors["person"] = [_("Kehamilan hanya dapat dicatat untuk perempuan.")]
+    if lmp is None and edd is None:
+        errors["lmp"] = [_("Isi HPHT atau taksiran persalinan.")]
+    if lmp is not None:
+        if lmp > today:
+            errors.setdefault("lmp", []).append(_("HPHT tidak boleh di masa depan."))
+        elif ongoing and lmp < today - timedelta(days=310):
+            errors.setdefault("lmp", []).append(
+                _("HPHT lebih dari 44 minggu yang lalu; periksa tanggalnya.")
+            )
+        elif lmp <= person.birth_date:
+            errors.setdefault("lmp", []).append(_("HPHT sebelum tanggal lahir ibu."))
+    if gravida < 1 or para < 0 or abortus < 0 or para + abortus > gravida - 1:
+        errors["gravida"] = [_("G-P-A tidak konsisten: P + A harus lebih kecil dari G.")]
+    return errors
+
+
 def pregnancy_register(
     *,
     actor: User,
@@ -407,23 +586,9 @@ def pregnancy_register(
 ) -> Pregnancy:
     """Open a pregnancy episode; EDD from LMP by Naegele's rule (LMP + 280 days) if absent."""
     _require_registrar(actor)
-    errors: dict[str, list[str]] = {}
-    today = _today()
-    if person.sex != Sex.FEMALE:
-        errors["person"] = [_("Kehamilan hanya dapat dicatat untuk perempuan.")]
-    if lmp is None and edd is None:
-        errors["lmp"] = [_("Isi HPHT atau taksiran persalinan.")]
-    if lmp is not None:
-        if lmp > today:
-            errors.setdefault("lmp", []).append(_("HPHT tidak boleh di masa depan."))
-        elif lmp < today - timedelta(days=310):
-            errors.setdefault("lmp", []).append(
-                _("HPHT lebih dari 44 minggu yang lalu; periksa tanggalnya.")
-            )
-        elif lmp <= person.birth_date:
-            errors.setdefault("lmp", []).append(_("HPHT sebelum tanggal lahir ibu."))
-    if gravida < 1 or para < 0 or abortus < 0 or para + abortus > gravida - 1:
-        errors["gravida"] = [_("G-P-A tidak konsisten: P + A harus lebih kecil dari G.")]
+    errors = pregnancy_errors(
+        person=person, lmp=lmp, edd=edd, gravida=gravida, para=para, abortus=abortus
+    )
     if Pregnancy.objects.active().filter(person=person, outcome=PregnancyOutcome.ONGOING).exists():
         errors.setdefault("person", []).append(_("Ibu ini masih tercatat sedang hamil."))
     if errors:
@@ -481,7 +646,9 @@ def pregnancy_close(
     pregnancy.outcome = outcome
     pregnancy.outcome_date = outcome_date
     pregnancy.updated_by = actor
-    pregnancy.save(update_fields=["outcome", "outcome_date", "updated_by", "updated_at"])
+    pregnancy._history_user = actor  # the history keeps the ongoing state before this
+    pregnancy.version += 1  # a correction form opened before this save is now out of date
+    pregnancy.save(update_fields=["outcome", "outcome_date", "version", "updated_by", "updated_at"])
     audit_record(
         user=actor,
         action="update",

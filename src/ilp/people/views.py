@@ -14,34 +14,56 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ilp.accounts.access import can_register, can_view_personal_data, scope_villages
+from ilp.accounts.access import (
+    CorrectionRights,
+    can_record,
+    can_register,
+    can_view_personal_data,
+    scope_villages,
+)
 from ilp.accounts.views import STAGE_LABELS, client_ip, is_htmx, role_required
+from ilp.core.corrections import EditConflict, history_entries
 from ilp.core.exceptions import ApplicationError, PermissionDenied
+from ilp.people import corrections
+from ilp.people.corrections import (
+    FAMILY_FIELDS,
+    PERSON_FIELDS,
+    PREGNANCY_FIELDS,
+    recorder_facilities,
+)
 from ilp.people.duplicates import find_duplicates
 from ilp.people.forms import (
     DATE_INPUT_FORMATS,
+    FamilyCorrectForm,
     FamilyForm,
     MemberAddForm,
     MemberFormSet,
+    PersonCorrectForm,
     PersonSearchForm,
+    PersonVoidForm,
+    PregnancyCorrectForm,
     PregnancyForm,
+    VoidForm,
     area_choices,
     parse_uuid,
 )
 from ilp.people.identity import check_kk_number
-from ilp.people.models import NikFlag, Sex
+from ilp.people.models import Family, NikFlag, Person, Pregnancy, Sex
 from ilp.people.selectors import (
     family_detail,
     family_members,
+    person_by_number,
     person_detail,
     person_life_stage,
     person_pregnancies,
     person_search,
     person_timeline,
     persons_visible,
+    pregnancy_detail,
 )
 from ilp.people.services import (
     DuplicateSuspected,
@@ -134,19 +156,39 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(can_view_personal_data)
 def person_page(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
-    """One person: identity with NIK warnings, address, life stages, family, pregnancies."""
+    """One person: identity with NIK warnings, address, life stages, family, pregnancies,
+    and for those allowed the Koreksi/Batalkan actions; the history of corrections."""
     person = person_detail(request.user, person_uuid, ip=client_ip(request))
     stage = person_life_stage(person)
     members = family_members(request.user, person.family) if person.family_id else []
+    pregnancies = person_pregnancies(person)
+    rights = CorrectionRights(request.user)
+    authors = {r.created_by_id for r in [person, *pregnancies] if r.created_by_id}
+    facilities = recorder_facilities(authors) if rights.allowed and authors else {}
+
+    def may(record) -> bool:
+        return record.voided_at is None and rights.may(
+            author_id=record.created_by_id, facility_id=facilities.get(record.created_by_id)
+        )
+
+    for p in pregnancies:
+        p.can_correct = may(p)
+    history = history_entries(Person, [person.pk], PERSON_FIELDS).get(person.pk, [])
+    if pregnancies:
+        by_pregnancy = history_entries(Pregnancy, [p.pk for p in pregnancies], PREGNANCY_FIELDS)
+        for p in pregnancies:
+            p.history = by_pregnancy.get(p.pk, [])
     context = {
         "person": person,
         "nik_warnings": [_NIK_FLAG_LABELS.get(f, f) for f in person.nik_flags or []],
         "stage_labels": [STAGE_LABELS[s] for s in stage["stages"]],
         "main_stage": STAGE_LABELS.get(stage["main"] or "", ""),
         "members": [m for m in members if m.pk != person.pk],
-        "pregnancies": person_pregnancies(person),
-        "timeline": person_timeline(person),
-        "can_register": can_register(request.user),
+        "pregnancies": pregnancies,
+        "timeline": person_timeline(person, pregnancies),
+        "can_register": can_register(request.user) and person.voided_at is None,
+        "can_correct": may(person),
+        "history": history,
         "is_female": person.sex == Sex.FEMALE,
     }
     return render(request, "people/person.html", context)
@@ -157,10 +199,19 @@ def person_page(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
 def family_page(request: HttpRequest, family_uuid: UUID) -> HttpResponse:
     """One family (KK): number, address and the members the user may see."""
     family = family_detail(request.user, family_uuid, ip=client_ip(request))
+    rights = CorrectionRights(request.user)
     context = {
         "family": family,
         "members": family_members(request.user, family),
-        "can_register": can_register(request.user),
+        "can_register": can_register(request.user) and family.voided_at is None,
+        "can_correct": family.voided_at is None
+        and rights.may(
+            author_id=family.created_by_id,
+            facility_id=recorder_facilities({family.created_by_id}).get(family.created_by_id)
+            if rights.allowed and family.created_by_id
+            else None,
+        ),
+        "history": history_entries(Family, [family.pk], FAMILY_FIELDS).get(family.pk, []),
     }
     return render(request, "people/family.html", context)
 
@@ -194,6 +245,7 @@ def family_register_view(request: HttpRequest) -> HttpResponse:
                     address=form.cleaned_data["address"],
                     confirm_not_duplicate=form.cleaned_data["confirm_not_duplicate"],
                     ip=client_ip(request),
+                    client_id=form.cleaned_data["client_id"],
                 )
             except DuplicateSuspected as exc:
                 names = {
@@ -204,10 +256,13 @@ def family_register_view(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 _put_errors(exc, form, rows)
             else:
-                messages.success(
-                    request,
-                    _("Keluarga dengan %(n)d anggota tersimpan.") % {"n": len(rows)},
-                )
+                if getattr(family, "replayed", False):
+                    messages.info(request, _("Formulir ini sudah tersimpan sebelumnya."))
+                else:
+                    messages.success(
+                        request,
+                        _("Keluarga dengan %(n)d anggota tersimpan.") % {"n": len(rows)},
+                    )
                 return redirect("people:family", family_uuid=family.uuid)
     context = {"form": form, "formset": formset, "duplicates": duplicates}
     return render(request, "people/family_register.html", context)
@@ -239,6 +294,7 @@ def member_add(request: HttpRequest, family_uuid: UUID) -> HttpResponse:
                 family=family,
                 confirm_not_duplicate=form.cleaned_data["confirm_not_duplicate"],
                 ip=client_ip(request),
+                client_id=form.cleaned_data["client_id"],
             )
         except DuplicateSuspected as exc:
             duplicates = _duplicate_report(request, exc, {"": form.cleaned_data["full_name"]})
@@ -246,7 +302,10 @@ def member_add(request: HttpRequest, family_uuid: UUID) -> HttpResponse:
         except ApplicationError as exc:
             _put_errors(exc, form)
         else:
-            messages.success(request, _("%(name)s tersimpan.") % {"name": person.full_name})
+            if getattr(person, "replayed", False):
+                messages.info(request, _("Formulir ini sudah tersimpan sebelumnya."))
+            else:
+                messages.success(request, _("%(name)s tersimpan.") % {"name": person.full_name})
             return redirect("people:person", person_uuid=person.uuid)
     context = {"family": family, "form": form, "duplicates": duplicates}
     return render(request, "people/member_add.html", context)
@@ -349,3 +408,172 @@ def area_options(request: HttpRequest) -> HttpResponse:
     # The same select the form renders, swapped in whole by htmx.
     select = forms.Select(choices=choices).render("area", "", attrs={"id": "id_area"})
     return HttpResponse(select)
+
+
+# ---------------------------------------------------------------- corrections
+
+
+def _correction_failed(exc: ApplicationError, form: forms.Form, context: dict[str, Any]) -> None:
+    """Put a refused correction back on the form: a conflict shows what the other editor
+    changed and carries the stored version (what the user typed stays in the form). A
+    refusal of the user's rights is not a form error: it becomes the 403 page."""
+    if isinstance(exc, PermissionDenied):
+        raise exc
+    if isinstance(exc, EditConflict):
+        context["conflict"] = exc
+        form.keep_version(exc.version)
+        form.add_error(None, str(exc.message))
+    else:
+        _put_errors(exc, form)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(can_record)
+def person_correct_view(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
+    """'Koreksi data penduduk': the person's fields, prefilled, with a reason; the rename
+    updates the search, the history keeps the old values."""
+    person = person_detail(request.user, person_uuid, ip=client_ip(request))
+    form = PersonCorrectForm(request.POST or None, user=request.user, person=person)
+    context: dict[str, Any] = {"person": person, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = corrections.person_correct(
+                actor=request.user,
+                person=person,
+                new=corrections.PersonCorrection(
+                    data=form.person_data(),
+                    area=form.area_object(),
+                    address=form.cleaned_data["address"],
+                    deceased_on=form.cleaned_data["deceased_on"],
+                ),
+                version=form.seen_version(),
+                reason=form.correction_reason(),
+                ip=client_ip(request),
+            )
+        except ApplicationError as exc:
+            _correction_failed(exc, form, context)
+        else:
+            if changed:
+                messages.success(request, _("Koreksi tersimpan."))
+            else:
+                messages.info(request, _("Tidak ada yang berubah."))
+            return redirect("people:person", person_uuid=person.uuid)
+    return render(request, "people/person_correct.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(can_record)
+def person_void_view(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
+    """'Batalkan data penduduk': a person registered by mistake or twice stops counting
+    everywhere (never deleted)."""
+    person = person_detail(request.user, person_uuid, ip=client_ip(request))
+    form = PersonVoidForm(request.POST or None, initial={"version": person.version})
+    context: dict[str, Any] = {"person": person, "form": form}
+    if request.method == "POST" and form.is_valid():
+        kept = None
+        number = form.cleaned_data["duplicate_of"]
+        if number:
+            kept = person_by_number(request.user, number)
+            if kept is None:
+                form.add_error("duplicate_of", _("Tidak ditemukan di wilayah Anda."))
+        if form.is_valid():
+            try:
+                corrections.person_void(
+                    actor=request.user,
+                    person=person,
+                    version=form.seen_version(),
+                    reason=form.correction_reason(),
+                    duplicate_of=kept,
+                    ip=client_ip(request),
+                )
+            except ApplicationError as exc:
+                _correction_failed(exc, form, context)
+            else:
+                messages.success(request, _("Data penduduk dibatalkan."))
+                if kept is not None:
+                    return redirect("people:person", person_uuid=kept.uuid)
+                return redirect("people:person", person_uuid=person.uuid)
+    return render(request, "people/void.html", {**context, "what": person.full_name})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(can_record)
+def family_correct_view(request: HttpRequest, family_uuid: UUID) -> HttpResponse:
+    """'Koreksi data keluarga': KK number and address."""
+    family = family_detail(request.user, family_uuid, ip=client_ip(request))
+    form = FamilyCorrectForm(request.POST or None, user=request.user, family=family)
+    context: dict[str, Any] = {"family": family, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            corrections.family_correct(
+                actor=request.user,
+                family=family,
+                kk_number=form.cleaned_data["kk_number"],
+                area=form.area_object(),
+                address=form.cleaned_data["address"],
+                version=form.seen_version(),
+                reason=form.correction_reason(),
+            )
+        except ApplicationError as exc:
+            _correction_failed(exc, form, context)
+        else:
+            messages.success(request, _("Koreksi tersimpan."))
+            return redirect("people:family", family_uuid=family.uuid)
+    return render(request, "people/family_correct.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(can_record)
+def pregnancy_correct_view(request: HttpRequest, pregnancy_uuid: UUID) -> HttpResponse:
+    """'Koreksi kehamilan': dates, G-P-A and outcome."""
+    pregnancy = pregnancy_detail(request.user, pregnancy_uuid, ip=client_ip(request))
+    form = PregnancyCorrectForm(request.POST or None, pregnancy=pregnancy)
+    context: dict[str, Any] = {"person": pregnancy.person, "pregnancy": pregnancy, "form": form}
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            corrections.pregnancy_correct(
+                actor=request.user,
+                pregnancy=pregnancy,
+                lmp=d["lmp"],
+                edd=d["edd"],
+                gravida=d["gravida"],
+                para=d["para"],
+                abortus=d["abortus"],
+                outcome=d["outcome"],
+                outcome_date=d["outcome_date"],
+                version=form.seen_version(),
+                reason=form.correction_reason(),
+            )
+        except ApplicationError as exc:
+            _correction_failed(exc, form, context)
+        else:
+            messages.success(request, _("Koreksi tersimpan."))
+            return redirect("people:person", person_uuid=pregnancy.person.uuid)
+    return render(request, "people/pregnancy_correct.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(can_record)
+def pregnancy_void_view(request: HttpRequest, pregnancy_uuid: UUID) -> HttpResponse:
+    """'Batalkan kehamilan': a pregnancy recorded by mistake leaves every list."""
+    pregnancy = pregnancy_detail(request.user, pregnancy_uuid, ip=client_ip(request))
+    form = VoidForm(request.POST or None, initial={"version": pregnancy.version})
+    context: dict[str, Any] = {"person": pregnancy.person, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            corrections.pregnancy_void(
+                actor=request.user,
+                pregnancy=pregnancy,
+                version=form.seen_version(),
+                reason=form.correction_reason(),
+            )
+        except ApplicationError as exc:
+            _correction_failed(exc, form, context)
+        else:
+            messages.success(request, _("Catatan kehamilan dibatalkan."))
+            return redirect("people:person", person_uuid=pregnancy.person.uuid)
+    what = _("kehamilan (taksiran persalinan %(edd)s)") % {
+        "edd": date_format(pregnancy.edd, "DATE_FORMAT")
+    }
+    return render(request, "people/void.html", {**context, "what": what})

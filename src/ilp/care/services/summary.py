@@ -253,3 +253,9 @@ def summaries_rebuild(*, today: date | None = None) -> int:
             _write(*_rows(batch, records, today))
     analyze(DoseWindow, CareSummary)
     return len(persons)
+
+
+def summary_refresh_person(person: Person) -> None:
+    """Hook of ``ilp.people.corrections.PERSON_CHANGED``: recompute the corrected person's
+    summary (or drop it, for a voided person)."""
+    summaries_refresh([person.pk])
