@@ -26,6 +26,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = [h for h in env_str("ILP_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 ALLOWED_HOSTS.append("testserver")
 
+SIMPLE_HISTORY_REVERT_DISABLED = True  # an admin edit is a correction with a reason, not a revert
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -176,7 +176,9 @@ def _stamp(instance: models.Model, actor: Any, reason: Reason) -> None:
 
 
 def _claim(instance: models.Model, expected_version: int | None, fields: Sequence[str]) -> None:
-    """Step 1 of the module docstring: move the stored row to the next version, or raise."""
+    """Steps 1 and 2 of the module docstring: move the stored row to the next version (or
+    raise), keep the row as it was as its baseline history entry, and give `instance` the
+    new version."""
     model = type(instance)
     qs = model._default_manager.filter(pk=instance.pk)
     if issubclass(model, Voidable):
@@ -189,9 +191,12 @@ def _claim(instance: models.Model, expected_version: int | None, fields: Sequenc
             # The caller's copy is not the row at `seen` (cannot happen when it was read
             # after the editor's version): refuse rather than save stale values.
             raise _conflict(model, instance.pk, seen, fields)
+        write_baseline(instance)
         instance.version = seen + 1
     elif qs.update(voided_at=F("voided_at")) == 0:  # a no-op write: lock, and check not voided
         raise _conflict(model, instance.pk, 0, fields)
+    else:
+        write_baseline(instance)
 
 
 def record_change(
@@ -216,7 +221,6 @@ def record_change(
         return []
     with transaction.atomic():
         _claim(instance, expected_version, conflict_fields or list(changes))
-        write_baseline(instance)
         for name in changed:
             setattr(instance, name, changes[name])
         _stamp(instance, actor, reason)
@@ -236,7 +240,6 @@ def record_void(
     Raises a Conflict when it is voided already or changed since `expected_version`."""
     with transaction.atomic():
         _claim(instance, expected_version, ["voided_at"])
-        write_baseline(instance)
         instance.voided_at = timezone.now()
         instance.voided_by = actor
         instance.void_reason = reason.code

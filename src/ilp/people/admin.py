@@ -1,13 +1,19 @@
 """Admin screens for families, persons and pregnancies (search by NIK, name, KK).
 
 The admin is for the dinkes administrator's corrections; registration by health workers goes
-through the pages and services, which check NIKs, duplicates and scope."""
+through the pages and services, which check NIKs, duplicates and scope. Nothing is deleted
+here (``ilp.core.admin.CorrectionAdmin``): a record entered by mistake is voided with a
+reason on its page or through the API; every edit carries a reason and is kept in the
+history, and an edit over another admin's newer save is refused with what they changed."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
+from ilp.core.admin import CorrectionAdmin
+from ilp.people.corrections import PERSON_CHANGED
 from ilp.people.models import Family, Person, Pregnancy
+from ilp.people.names import name_key
 
 
 class MemberInline(admin.TabularInline):
@@ -24,35 +30,43 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Family)
-class FamilyAdmin(admin.ModelAdmin):
+class FamilyAdmin(CorrectionAdmin):
     list_display = ["kk_number", "head", "village", "hamlet", "rt"]
     search_fields = ["=kk_number", "head__full_name", "=head__nik"]
     autocomplete_fields = ["head", "rt", "hamlet", "village"]
     list_select_related = ["head", "village", "hamlet", "rt"]
-    readonly_fields = ["uuid", "created_at", "updated_at", "created_by", "updated_by"]
     inlines = [MemberInline]
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(CorrectionAdmin):
     list_display = ["full_name", "nik", "local_id", "sex", "birth_date", "village", "hamlet"]
     list_filter = ["sex", "relationship", "disability"]
     search_fields = ["=nik", "=local_id", "=bpjs_number", "name_key", "=family__kk_number"]
     autocomplete_fields = ["family", "mother", "rt", "hamlet", "village"]
     list_select_related = ["village", "hamlet"]
-    readonly_fields = ["uuid", "created_at", "updated_at", "created_by", "updated_by"]
     date_hierarchy = "birth_date"
 
     def get_search_results(self, request, queryset, search_term):
         # name_key is lower-case: search it with the lower-cased term (prefix index).
         return super().get_search_results(request, queryset, search_term.lower())
 
+    def before_save(self, obj, stored) -> None:
+        obj.name_key = name_key(obj.full_name)  # the search follows a rename
+
+    def after_save(self, obj, stored) -> None:
+        if any(
+            getattr(obj, f) != getattr(stored, f)
+            for f in ("birth_date", "sex", "village_id", "hamlet_id")
+        ):
+            for hook in PERSON_CHANGED:
+                hook(obj)
+
 
 @admin.register(Pregnancy)
-class PregnancyAdmin(admin.ModelAdmin):
+class PregnancyAdmin(CorrectionAdmin):
     list_display = ["person", "lmp", "edd", "gravida", "para", "abortus", "outcome"]
     list_filter = ["outcome"]
     search_fields = ["=person__nik", "person__full_name", "=person__family__kk_number"]
     autocomplete_fields = ["person"]
     list_select_related = ["person"]
-    readonly_fields = ["uuid", "created_at", "updated_at", "created_by", "updated_by"]

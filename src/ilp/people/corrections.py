@@ -199,6 +199,7 @@ def person_correct(
                 expected_version=version,
                 conflict_fields=PERSON_FIELDS,
             )
+            changed = [name for name in changed if name not in ("name_key", "nik_flags")]
             if not changed:
                 return []
             if d.relationship != Relationship.HEAD and person.family_id:
@@ -213,7 +214,7 @@ def person_correct(
             code="duplicate_nik",
             fields={"nik": [_("NIK ini sudah terdaftar untuk penduduk lain.")]},
         ) from exc
-    return [name for name in changed if name not in ("name_key", "nik_flags")]
+    return changed
 
 
 def person_void(
