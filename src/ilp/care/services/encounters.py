@@ -74,6 +74,11 @@ class RecordResult:
     created: bool
 
 
+def results_snapshot(ev: Evaluation) -> dict[str, Any]:
+    """What an encounter stores of its evaluation (``Encounter.results``)."""
+    return {"items": ev.results, "extra": ev.extra, "warnings": ev.warnings}
+
+
 def _stored_evaluation(encounter: Encounter) -> Evaluation:
     results = encounter.results or {}
     return Evaluation(results=list(results.get("items", [])), alerts=list(encounter.alerts))
@@ -278,9 +283,10 @@ def encounter_record(
         visit_number=ev.values.get("visit_number"),
         pregnancy=history.pregnancy if package in ("anc", "delivery", "postpartum") else None,
         recorded_by=actor,
-        results={"items": ev.results, "extra": ev.extra, "warnings": ev.warnings},
+        results=results_snapshot(ev),
         alerts=ev.alerts,
         flagged=bool(ev.warnings),
+        values=ev.values,
         notes=notes.strip(),
         created_by=actor,
         updated_by=actor,
