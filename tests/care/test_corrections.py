@@ -19,8 +19,8 @@ from ilp.care.models import (
     Task,
     TaskStatus,
 )
-from ilp.care.services import encounter_record
 from ilp.care.services import corrections as C
+from ilp.care.services import encounter_record
 from ilp.care.services.summary import summaries_refresh
 from ilp.care.worklists import compute_worklist
 from ilp.care.worklists.engine import load_persons
