@@ -109,11 +109,11 @@ class Observation(Voidable):
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     date = models.DateField()
     code = models.CharField(max_length=24)
-    value = models.FloatField(null=True, blank=True)
-    value_text = models.CharField(max_length=64, blank=True)
+    value = models.FloatField(_("nilai"), null=True, blank=True)
+    value_text = models.CharField(_("nilai"), max_length=64, blank=True)
     unit = models.CharField(max_length=16, blank=True)
     loinc = models.CharField(max_length=16, blank=True)
-    flagged = models.BooleanField(default=False)
+    flagged = models.BooleanField(_("nilai tidak biasa dikonfirmasi"), default=False)
 
     history = ChangeHistory()
 

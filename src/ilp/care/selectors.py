@@ -12,12 +12,22 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from ilp.accounts.access import may_view_posyandu
+from ilp.accounts.access import may_view_posyandu, person_scope_q
+from ilp.accounts.audit import audit_record
 from ilp.accounts.models import User
-from ilp.care.models import Attendance, Encounter, Observation, PosyanduSession, Task, TaskStatus
+from ilp.care.models import (
+    Attendance,
+    Encounter,
+    ImmunizationRecord,
+    Observation,
+    PosyanduSession,
+    Task,
+    TaskStatus,
+)
 from ilp.care.services.sessions import session_expected
 from ilp.core.exceptions import NotFound
 from ilp.people.models import Person
@@ -38,9 +48,61 @@ def person_encounters(person: Person, *, limit: int = PERSON_ENCOUNTERS_LIMIT) -
     `person` must come from a scoped selector (``person_detail``)."""
     return list(
         Encounter.objects.filter(person=person)
-        .select_related("facility")
+        .select_related("facility", "voided_by")
         .order_by("-date", "-pk")[:limit]
     )
+
+
+def person_doses(person: Person) -> list[ImmunizationRecord]:
+    """The person's immunisation doses, voided ones too (pages strike them through), by
+    date. `person` must come from a scoped selector (``person_detail``)."""
+    return list(
+        ImmunizationRecord.objects.filter(person=person)
+        .select_related("voided_by")
+        .order_by("date", "pk")
+    )
+
+
+def encounter_for_user(user: User, encounter_uuid, *, ip: str | None = None) -> Encounter:
+    """One encounter of a person the user may see (with its person), or NotFound; audited."""
+    try:
+        encounter = (
+            Encounter.objects.filter(person_scope_q(user, "person__"))
+            .select_related("person", "facility", "pregnancy")
+            .get(uuid=encounter_uuid)
+        )
+    except (Encounter.DoesNotExist, ValueError, ValidationError) as exc:
+        raise NotFound(_("Catatan pelayanan tidak ditemukan di wilayah Anda.")) from exc
+    audit_record(
+        user=user,
+        action="view",
+        object_type="encounter",
+        object_uuid=encounter.uuid,
+        person_id=encounter.person_id,
+        ip=ip,
+    )
+    return encounter
+
+
+def dose_for_user(user: User, dose_uuid, *, ip: str | None = None) -> ImmunizationRecord:
+    """One dose of a person the user may see (with its person), or NotFound; audited."""
+    try:
+        dose = (
+            ImmunizationRecord.objects.filter(person_scope_q(user, "person__"))
+            .select_related("person")
+            .get(uuid=dose_uuid)
+        )
+    except (ImmunizationRecord.DoesNotExist, ValueError, ValidationError) as exc:
+        raise NotFound(_("Catatan imunisasi tidak ditemukan di wilayah Anda.")) from exc
+    audit_record(
+        user=user,
+        action="view",
+        object_type="immunization",
+        object_uuid=dose.uuid,
+        person_id=dose.person_id,
+        ip=ip,
+    )
+    return dose
 
 
 def person_open_tasks(person: Person) -> list[Task]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ilp.care.views import charts, packages, sessions, worklists
+from ilp.care.views import charts, corrections, packages, sessions, worklists
 
 app_name = "care"
 
@@ -18,12 +18,30 @@ urlpatterns = [
         charts.growth_chart,
         name="growth_chart",
     ),
+    # Before the package form, whose <str:package> would take "buku-kia".
+    path(
+        "orang/<uuid:person_uuid>/buku-kia/",
+        corrections.dose_from_book_view,
+        name="dose_from_book",
+    ),
     path("orang/<uuid:person_uuid>/<str:package>/", packages.package_form, name="package"),
     path(
         "orang/<uuid:person_uuid>/<str:package>/nilai/",
         packages.package_evaluate,
         name="evaluate",
     ),
+    path(
+        "catatan/<uuid:encounter_uuid>/koreksi/",
+        corrections.encounter_correct_view,
+        name="encounter_correct",
+    ),
+    path(
+        "catatan/<uuid:encounter_uuid>/batalkan/",
+        corrections.encounter_void_view,
+        name="encounter_void",
+    ),
+    path("dosis/<uuid:dose_uuid>/koreksi/", corrections.dose_correct_view, name="dose_correct"),
+    path("dosis/<uuid:dose_uuid>/batalkan/", corrections.dose_void_view, name="dose_void"),
     path("posyandu/<str:code>/", sessions.posyandu_home, name="posyandu"),
     path("posyandu/<str:code>/sesi/", sessions.session_open_view, name="session_open"),
     path("posyandu/<str:code>/sesi/<str:on>/", sessions.session_page, name="session"),

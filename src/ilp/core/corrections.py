@@ -291,13 +291,23 @@ class HistoryEntry:
 
 
 def history_entries(
-    model: type[models.Model], pks: Iterable[int], fields: Sequence[str]
+    model: type[models.Model],
+    pks: Iterable[int] | None,
+    fields: Sequence[str],
+    *,
+    group_by: str = "id",
+    subject: Any = None,
+    **filters: Any,
 ) -> dict[int, list[HistoryEntry]]:
-    """The changes of each record of `model` in `pks`, newest first (one query): every
-    historical row compared with the one before it, over `fields`. The baseline (the record
-    as first stored) is not a change and is not listed."""
+    """The changes of each record of `model` in `pks` (or matching `filters`), newest first,
+    in one query: every historical row compared with the one before it, over `fields`. The
+    baseline (the record as first stored) is not a change and is not listed. Entries are
+    grouped by record, or by another column of the history (``group_by="encounter_id"``);
+    `subject(row)` names what changed when the field label alone does not (a measurement)."""
+    if pks is not None:
+        filters["id__in"] = list(pks)
     rows = (
-        model.history.filter(id__in=list(pks))
+        model.history.filter(**filters)
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )
@@ -309,9 +319,10 @@ def history_entries(
         previous[row.id] = row
         if before is None:
             continue
+        prefix = f"{subject(row)}: " if subject is not None else ""
         changes = [
             (
-                field_label(model, name),
+                prefix + field_label(model, name),
                 display_value(model, name, getattr(before, attname)),
                 display_value(model, name, getattr(row, attname)),
             )
@@ -319,7 +330,7 @@ def history_entries(
             if getattr(before, attname) != getattr(row, attname)
         ]
         voided = before.voided_at is None and getattr(row, "voided_at", None) is not None
-        out.setdefault(row.id, []).insert(
+        out.setdefault(getattr(row, group_by), []).insert(
             0,
             HistoryEntry(
                 at=row.history_date,
@@ -331,6 +342,8 @@ def history_entries(
                 changes=changes,
             ),
         )
+    for entries in out.values():
+        entries.sort(key=lambda e: e.at, reverse=True)
     return out
 
 

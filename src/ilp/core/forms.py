@@ -57,3 +57,7 @@ class CorrectionFields(forms.Form):
         data = self.data.copy()
         data[self.add_prefix("version")] = str(version)
         self.data = data
+
+
+class VoidForm(CorrectionFields):
+    """'Batalkan': the reason and note (and the version the user saw)."""

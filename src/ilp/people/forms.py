@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ilp.accounts.access import scope_hamlets, scope_villages
 from ilp.accounts.models import User
-from ilp.core.forms import CorrectionFields, IdempotentForm
+from ilp.core.forms import CorrectionFields, IdempotentForm, VoidForm
 from ilp.people.models import Disability, PregnancyOutcome, Relationship, Sex
 from ilp.people.services import PersonData
 from ilp.places.models import Area, AreaLevel
@@ -304,10 +304,6 @@ class PersonCorrectForm(CorrectionFields, AddressForm, PersonFieldsForm):
         if value is None:
             return None
         return Area.objects.filter(uuid=value).first()
-
-
-class VoidForm(CorrectionFields):
-    """'Batalkan': the reason and note (and the version the user saw)."""
 
 
 class PersonVoidForm(VoidForm):

@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -493,7 +494,8 @@ def person_void_view(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
                 if kept is not None:
                     return redirect("people:person", person_uuid=kept.uuid)
                 return redirect("people:person", person_uuid=person.uuid)
-    return render(request, "people/void.html", {**context, "what": person.full_name})
+    back = reverse("people:person", args=[person.uuid])
+    return render(request, "void.html", {**context, "what": person.full_name, "back": back})
 
 
 @require_http_methods(["GET", "POST"])
@@ -576,4 +578,5 @@ def pregnancy_void_view(request: HttpRequest, pregnancy_uuid: UUID) -> HttpRespo
     what = _("kehamilan (taksiran persalinan %(edd)s)") % {
         "edd": date_format(pregnancy.edd, "DATE_FORMAT")
     }
-    return render(request, "people/void.html", {**context, "what": what})
+    back = reverse("people:person", args=[pregnancy.person.uuid])
+    return render(request, "void.html", {**context, "what": what, "back": back})

@@ -21,16 +21,19 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ilp.accounts.access import can_record, can_view_personal_data
+from ilp.accounts.access import CorrectionRights, can_record, can_view_personal_data
 from ilp.accounts.views import client_ip, role_required
 from ilp.care import services as care_services
 from ilp.care.charts import CHARTS, child_points, growth_chart_svg
 from ilp.care.forms import QUESTIONNAIRE_KEYS, PackageForm, default_measured, hint_id
-from ilp.care.models import ServicePackage
-from ilp.care.selectors import person_encounters, person_open_tasks
+from ilp.care.models import ImmunizationRecord, Observation, ServicePackage
+from ilp.care.selectors import person_doses, person_encounters, person_open_tasks
+from ilp.care.services import plausibility as P
+from ilp.care.services.corrections import DOSE_FIELDS, OBSERVATION_FIELDS
 from ilp.care.services.packages import ALLOWED
 from ilp.care.views.common import put_errors
 from ilp.care.views.results import alert_lines, decorate
+from ilp.core.corrections import history_entries
 from ilp.core.exceptions import ApplicationError, Conflict, ValidationFailed
 from ilp.people.models import Person, PregnancyOutcome
 from ilp.people.selectors import person_detail, person_life_stage
@@ -112,11 +115,39 @@ def person_care(request: HttpRequest, person_uuid) -> HttpResponse:
     person = person_detail(request.user, person_uuid, ip=client_ip(request))
     today = timezone.localdate()
     encounters = person_encounters(person)
+    doses = person_doses(person)
+    rights = CorrectionRights(request.user)
+    measured = (
+        history_entries(
+            Observation,
+            None,
+            OBSERVATION_FIELDS,
+            group_by="encounter_id",
+            subject=_measurement_label,
+            encounter_id__in=[e.pk for e in encounters],
+        )
+        if encounters
+        else {}
+    )
     for e in encounters:
         e.result_rows = decorate(e.results)
         e.alert_rows = alert_lines(e.alerts)
+        e.can_correct = e.voided_at is None and rights.may(
+            author_id=e.recorded_by_id, facility_id=e.facility_id
+        )
+        e.history = measured.get(e.pk, [])
+    dose_history = (
+        history_entries(ImmunizationRecord, [d.pk for d in doses], DOSE_FIELDS) if doses else {}
+    )
+    for d in doses:
+        d.can_correct = d.voided_at is None and rights.may(
+            author_id=d.created_by_id, facility_id=d.facility_id
+        )
+        d.history = dose_history.get(d.pk, [])
     tasks = person_open_tasks(person)
     packages = packages_for(person, today) if can_record(request.user) else []
+    if person.voided_at is not None:
+        packages = []  # nothing more is recorded for a voided person
     return render(
         request,
         "care/person.html",
@@ -125,11 +156,21 @@ def person_care(request: HttpRequest, person_uuid) -> HttpResponse:
             "stage": person_life_stage(person, today),
             "packages": [(p, PACKAGE_LABELS[p]) for p in packages],
             "encounters": encounters,
+            "doses": doses,
+            "can_add_book_dose": can_record(request.user)
+            and person.voided_at is None
+            and (today - person.birth_date).days < 19 * 365,
             "tasks": tasks,
             "charts": _charts(person),
             "highlight": request.GET.get("baru", ""),
         },
     )
+
+
+def _measurement_label(row) -> str:
+    """What a measurement's history entry is about ("Berat badan")."""
+    spec = P.SPECS.get(row.code)
+    return spec.label if spec is not None else row.code
 
 
 def _build_form(request: HttpRequest, person: Person, package: str, data=None) -> PackageForm:
