@@ -59,7 +59,7 @@ def test_correcting_through_the_form_re_runs_the_evaluation(district, client_for
     enc.refresh_from_db()
     assert (_wflh(enc), enc.version) == ("gizi_baik", 2)
     page = _care_page(client, district.rina)
-    assert "Berat badan: Nilai: <del>5,2</del> → 9,2" in page
+    assert "Berat badan: <del>5,2</del> → 9,2" in page
 
 
 def test_an_unusual_corrected_value_asks_for_confirmation_and_keeps_what_was_typed(

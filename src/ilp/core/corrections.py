@@ -303,7 +303,8 @@ def history_entries(
     in one query: every historical row compared with the one before it, over `fields`. The
     baseline (the record as first stored) is not a change and is not listed. Entries are
     grouped by record, or by another column of the history (``group_by="encounter_id"``);
-    `subject(row)` names what changed when the field label alone does not (a measurement)."""
+    `subject(row, field name, field label)` names what changed when the field label alone
+    does not (a measurement's value is "Berat badan", not "Nilai")."""
     if pks is not None:
         filters["id__in"] = list(pks)
     rows = (
@@ -319,10 +320,11 @@ def history_entries(
         previous[row.id] = row
         if before is None:
             continue
-        prefix = f"{subject(row)}: " if subject is not None else ""
         changes = [
             (
-                prefix + field_label(model, name),
+                subject(row, name, field_label(model, name))
+                if subject is not None
+                else field_label(model, name),
                 display_value(model, name, getattr(before, attname)),
                 display_value(model, name, getattr(row, attname)),
             )

@@ -421,9 +421,8 @@ def _correction_failed(exc: ApplicationError, form: forms.Form, context: dict[st
     if isinstance(exc, PermissionDenied):
         raise exc
     if isinstance(exc, EditConflict):
-        context["conflict"] = exc
+        context["conflict"] = exc  # shown above the form, with what changed
         form.keep_version(exc.version)
-        form.add_error(None, str(exc.message))
     else:
         _put_errors(exc, form)
 

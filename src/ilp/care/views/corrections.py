@@ -39,9 +39,8 @@ def _refused(exc: ApplicationError, form: forms.Form, context: dict[str, Any]) -
     if isinstance(exc, PermissionDenied):
         raise exc
     if isinstance(exc, EditConflict):
-        context["conflict"] = exc
+        context["conflict"] = exc  # shown above the form, with what changed
         form.keep_version(exc.version)
-        form.add_error(None, str(exc.message))
         return
     if exc.code == "needs_confirmation":
         context["needs_confirmation"] = True

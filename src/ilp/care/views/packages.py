@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ilp.accounts.access import CorrectionRights, can_record, can_view_personal_data
@@ -167,10 +168,15 @@ def person_care(request: HttpRequest, person_uuid) -> HttpResponse:
     )
 
 
-def _measurement_label(row) -> str:
-    """What a measurement's history entry is about ("Berat badan")."""
+_DERIVED_LABELS = {"bmi": gettext_lazy("IMT"), "gestational_age": gettext_lazy("Usia kehamilan")}
+
+
+def _measurement_label(row, name: str, label: str) -> str:
+    """What a measurement's history entry is about: "Berat badan" for its value, "Berat
+    badan: <field>" for its other fields."""
     spec = P.SPECS.get(row.code)
-    return spec.label if spec is not None else row.code
+    what = str(spec.label if spec is not None else _DERIVED_LABELS.get(row.code, row.code))
+    return what if name in ("value", "value_text") else f"{what}: {label}"
 
 
 def _build_form(request: HttpRequest, person: Person, package: str, data=None) -> PackageForm:
