@@ -6,13 +6,11 @@ is absent. Screenshots go to ILP_SCREENSHOT_DIR when that is set."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from ilp.care.models import Task, TaskStatus
-from tests.browser.test_register_family import CHROMIUM, _shot
+from tests.browser import chromium_page
+from tests.browser import shot as _shot
 from tests.care.test_corrections import _weigh
 from tests.conftest import PASSWORD
 
@@ -21,22 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def phone(transactional_db):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium not found at /usr/bin/chromium: browser tests skipped")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
-        yield context.new_page()
-        context.close()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with chromium_page(390, 844) as page:
+        yield page
 
 
 def _fits(page) -> bool:

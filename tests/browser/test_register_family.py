@@ -6,49 +6,22 @@ is absent. Screenshots go to ILP_SCREENSHOT_DIR when that is set (for looking at
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from ilp.people.models import Family
+from tests.browser import chromium_page, shot
 from tests.conftest import PASSWORD
-
-CHROMIUM = "/usr/bin/chromium"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def page(transactional_db):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium not found at /usr/bin/chromium: browser tests skipped")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 412, "height": 915}, locale="id-ID")
-        yield context.new_page()
-        context.close()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with chromium_page(412, 915) as page:
+        yield page
 
 
-def _shot(page, name: str) -> None:
-    folder = os.environ.get("ILP_SCREENSHOT_DIR")
-    if folder:
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+_shot = shot
 
 
 def _fill_member(page, index: int, values: dict[str, str]) -> None:

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from ilp.accounts.access import may_view_posyandu, person_scope_q
-from ilp.accounts.audit import audit_record
+from ilp.accounts.access import may_view_posyandu
 from ilp.accounts.models import User
 from ilp.care.models import (
     Attendance,
@@ -31,7 +29,7 @@ from ilp.care.models import (
 from ilp.care.services.sessions import session_expected
 from ilp.core.exceptions import NotFound
 from ilp.people.models import Person
-from ilp.people.selectors import persons_visible
+from ilp.people.selectors import persons_visible, record_of_visible_person
 from ilp.places.models import Facility, FacilityKind
 
 PERSON_ENCOUNTERS_LIMIT = 20
@@ -65,44 +63,26 @@ def person_doses(person: Person) -> list[ImmunizationRecord]:
 
 def encounter_for_user(user: User, encounter_uuid, *, ip: str | None = None) -> Encounter:
     """One encounter of a person the user may see (with its person), or NotFound; audited."""
-    try:
-        encounter = (
-            Encounter.objects.filter(person_scope_q(user, "person__"))
-            .select_related("person", "facility", "pregnancy")
-            .get(uuid=encounter_uuid)
-        )
-    except (Encounter.DoesNotExist, ValueError, ValidationError) as exc:
-        raise NotFound(_("Catatan pelayanan tidak ditemukan di wilayah Anda.")) from exc
-    audit_record(
-        user=user,
-        action="view",
+    return record_of_visible_person(
+        user,
+        Encounter.objects.select_related("person", "facility", "pregnancy"),
+        encounter_uuid,
         object_type="encounter",
-        object_uuid=encounter.uuid,
-        person_id=encounter.person_id,
+        not_found=_("Catatan pelayanan tidak ditemukan di wilayah Anda."),
         ip=ip,
     )
-    return encounter
 
 
 def dose_for_user(user: User, dose_uuid, *, ip: str | None = None) -> ImmunizationRecord:
     """One dose of a person the user may see (with its person), or NotFound; audited."""
-    try:
-        dose = (
-            ImmunizationRecord.objects.filter(person_scope_q(user, "person__"))
-            .select_related("person")
-            .get(uuid=dose_uuid)
-        )
-    except (ImmunizationRecord.DoesNotExist, ValueError, ValidationError) as exc:
-        raise NotFound(_("Catatan imunisasi tidak ditemukan di wilayah Anda.")) from exc
-    audit_record(
-        user=user,
-        action="view",
+    return record_of_visible_person(
+        user,
+        ImmunizationRecord.objects.select_related("person"),
+        dose_uuid,
         object_type="immunization",
-        object_uuid=dose.uuid,
-        person_id=dose.person_id,
+        not_found=_("Catatan imunisasi tidak ditemukan di wilayah Anda."),
         ip=ip,
     )
-    return dose
 
 
 def person_open_tasks(person: Person) -> list[Task]:

@@ -36,6 +36,7 @@ from ilp.people.services import (
     _check_person,
     _resolve_address,
     _today,
+    nik_taken,
     pregnancy_errors,
 )
 from ilp.places.models import Area, FacilityKind
@@ -209,11 +210,7 @@ def person_correct(
             _audit(actor, "update", "person", person, person.pk, fields=changed, reason=reason.code)
     except IntegrityError as exc:
         # Another user registered the same NIK between the check and the write.
-        raise Conflict(
-            _("NIK sudah terdaftar."),
-            code="duplicate_nik",
-            fields={"nik": [_("NIK ini sudah terdaftar untuk penduduk lain.")]},
-        ) from exc
+        raise nik_taken() from exc
     return changed
 
 

@@ -213,26 +213,44 @@ def person_life_stage(person: Person, on: date | None = None) -> dict[str, objec
     }
 
 
-def pregnancy_detail(user: User, pregnancy_uuid: UUID | str, *, ip: str | None = None) -> Pregnancy:
-    """One pregnancy of a person the user may see, or NotFound (the read is audited)."""
+def record_of_visible_person(
+    user: User,
+    queryset: QuerySet,
+    record_uuid: UUID | str,
+    *,
+    object_type: str,
+    not_found: str,
+    ip: str | None = None,
+):
+    """One record (a pregnancy, an encounter, a dose: any row with a ``person`` and a public
+    ``uuid``) of a person the user may see, or NotFound with `not_found` (also outside the
+    scope); the read is audited."""
     _require_personal_access(user)
     try:
-        pregnancy = (
-            Pregnancy.objects.filter(person_scope_q(user, "person__"))
-            .select_related("person")
-            .get(uuid=pregnancy_uuid)
-        )
-    except (Pregnancy.DoesNotExist, ValueError, ValidationError) as exc:
-        raise NotFound(_("Kehamilan tidak ditemukan di wilayah Anda.")) from exc
+        record = queryset.filter(person_scope_q(user, "person__")).get(uuid=record_uuid)
+    except (queryset.model.DoesNotExist, ValueError, ValidationError) as exc:
+        raise NotFound(not_found) from exc
     audit_record(
         user=user,
         action="view",
-        object_type="pregnancy",
-        object_uuid=pregnancy.uuid,
-        person_id=pregnancy.person_id,
+        object_type=object_type,
+        object_uuid=record.uuid,
+        person_id=record.person_id,
         ip=ip,
     )
-    return pregnancy
+    return record
+
+
+def pregnancy_detail(user: User, pregnancy_uuid: UUID | str, *, ip: str | None = None) -> Pregnancy:
+    """One pregnancy of a person the user may see, or NotFound (the read is audited)."""
+    return record_of_visible_person(
+        user,
+        Pregnancy.objects.select_related("person"),
+        pregnancy_uuid,
+        object_type="pregnancy",
+        not_found=_("Kehamilan tidak ditemukan di wilayah Anda."),
+        ip=ip,
+    )
 
 
 def person_by_number(user: User, number: str) -> Person | None:

@@ -392,12 +392,17 @@ def _person_register(
             )
     except IntegrityError as exc:
         # Another user saved the same NIK between our check and our insert.
-        raise Conflict(
-            _("NIK sudah terdaftar."),
-            code="duplicate_nik",
-            fields={"nik": [_("NIK ini sudah terdaftar untuk penduduk lain.")]},
-        ) from exc
+        raise nik_taken() from exc
     return person
+
+
+def nik_taken() -> Conflict:
+    """The refusal of a NIK another person holds (found when the database refused it)."""
+    return Conflict(
+        _("NIK sudah terdaftar."),
+        code="duplicate_nik",
+        fields={"nik": [_("NIK ini sudah terdaftar untuk penduduk lain.")]},
+    )
 
 
 def family_register(

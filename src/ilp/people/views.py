@@ -29,6 +29,7 @@ from ilp.accounts.access import (
 from ilp.accounts.views import STAGE_LABELS, client_ip, is_htmx, role_required
 from ilp.core.corrections import EditConflict, history_entries
 from ilp.core.exceptions import ApplicationError, PermissionDenied
+from ilp.core.pages import KEPT_IN_HISTORY, correction_page, void_page
 from ilp.people import corrections
 from ilp.people.corrections import (
     FAMILY_FIELDS,
@@ -458,7 +459,16 @@ def person_correct_view(request: HttpRequest, person_uuid: UUID) -> HttpResponse
             else:
                 messages.info(request, _("Tidak ada yang berubah."))
             return redirect("people:person", person_uuid=person.uuid)
-    return render(request, "people/person_correct.html", context)
+    return correction_page(
+        request,
+        context,
+        title=_("Koreksi data penduduk"),
+        subject=person.full_name,
+        detail=person.local_id,
+        back=reverse("people:person", args=[person.uuid]),
+        footnote=KEPT_IN_HISTORY,
+        submit=_("Simpan koreksi"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -494,7 +504,7 @@ def person_void_view(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
                     return redirect("people:person", person_uuid=kept.uuid)
                 return redirect("people:person", person_uuid=person.uuid)
     back = reverse("people:person", args=[person.uuid])
-    return render(request, "void.html", {**context, "what": person.full_name, "back": back})
+    return void_page(request, context, subject=person.full_name, back=back, detail=person.local_id)
 
 
 @require_http_methods(["GET", "POST"])
@@ -520,7 +530,16 @@ def family_correct_view(request: HttpRequest, family_uuid: UUID) -> HttpResponse
         else:
             messages.success(request, _("Koreksi tersimpan."))
             return redirect("people:family", family_uuid=family.uuid)
-    return render(request, "people/family_correct.html", context)
+    return correction_page(
+        request,
+        context,
+        title=_("Koreksi data keluarga"),
+        subject=family.head.full_name if family.head else _("Keluarga"),
+        detail=family.kk_number or "",
+        back=reverse("people:family", args=[family.uuid]),
+        help=_("Alamat tiap anggota dikoreksi pada data anggota itu."),
+        submit=_("Simpan koreksi"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -551,7 +570,15 @@ def pregnancy_correct_view(request: HttpRequest, pregnancy_uuid: UUID) -> HttpRe
         else:
             messages.success(request, _("Koreksi tersimpan."))
             return redirect("people:person", person_uuid=pregnancy.person.uuid)
-    return render(request, "people/pregnancy_correct.html", context)
+    return correction_page(
+        request,
+        context,
+        title=_("Koreksi kehamilan"),
+        subject=pregnancy.person.full_name,
+        back=reverse("people:person", args=[pregnancy.person.uuid]),
+        footnote=KEPT_IN_HISTORY,
+        submit=_("Simpan koreksi"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -578,4 +605,4 @@ def pregnancy_void_view(request: HttpRequest, pregnancy_uuid: UUID) -> HttpRespo
         "edd": date_format(pregnancy.edd, "DATE_FORMAT")
     }
     back = reverse("people:person", args=[pregnancy.person.uuid])
-    return render(request, "void.html", {**context, "what": what, "back": back})
+    return void_page(request, context, subject=pregnancy.person.full_name, back=back, detail=what)

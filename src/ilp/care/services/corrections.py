@@ -45,7 +45,12 @@ from ilp.care.models import (
     TaskStatus,
 )
 from ilp.care.services import plausibility as P
-from ilp.care.services.encounters import _observations, _open_tasks, results_snapshot
+from ilp.care.services.encounters import (
+    _observations,
+    _open_tasks,
+    require_storable,
+    results_snapshot,
+)
 from ilp.care.services.packages import Evaluation, evaluate, load_history
 from ilp.care.services.summary import summaries_refresh
 from ilp.core.corrections import Reason, record_change, record_void, void_rows
@@ -61,6 +66,17 @@ OBSERVATION_FIELDS = ("value", "value_text", "flagged")
 DOSE_FIELDS = ("dose_code", "date", "lot_number", "expiry_date", "valid", "invalid_reason")
 # Measurement kinds a correction form offers (questionnaires are recorded anew).
 _MEASURED = ("number", "int")
+
+
+def _audit(actor: User, action: str, kind: str, record: Any, person_id: int, detail: dict) -> None:
+    audit_record(
+        user=actor,
+        action=action,
+        object_type=kind,
+        object_uuid=record.uuid,
+        person_id=person_id,
+        detail=detail,
+    )
 
 
 def _voided_conflict() -> Conflict:
@@ -182,14 +198,7 @@ def encounter_correct(
         else:
             values[key] = value
     ev = encounter_reevaluate(encounter, values)
-    if ev.errors:
-        raise ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=ev.errors)
-    if ev.warnings and not confirm_unusual:
-        raise ValidationFailed(
-            _("Ada nilai yang tidak biasa. Ukur ulang, atau konfirmasi bahwa nilainya benar."),
-            code="needs_confirmation",
-            fields=ev.warnings,
-        )
+    require_storable(ev, confirm_unusual=confirm_unusual)
     complete = bool(encounter.values)
     stored_values = {k: v for k, v in ev.values.items() if k != "doses"}
     with transaction.atomic():
@@ -212,13 +221,13 @@ def encounter_correct(
         _sync_screenings(encounter, ev, complete=complete)
         _follow_tasks(actor, encounter, ev, complete=complete)
         summaries_refresh([encounter.person_id])
-        audit_record(
-            user=actor,
-            action="update",
-            object_type="encounter",
-            object_uuid=encounter.uuid,
-            person_id=encounter.person_id,
-            detail={"fields": sorted(changes), "reason": reason.code},
+        _audit(
+            actor,
+            "update",
+            "encounter",
+            encounter,
+            encounter.person_id,
+            {"fields": sorted(changes), "reason": reason.code},
         )
     return CorrectionResult(encounter, ev, changed=True)
 
@@ -326,13 +335,13 @@ def encounter_void(*, actor: User, encounter: Encounter, version: int, reason: R
             void_rows(model.objects.filter(encounter=encounter), actor=actor, reason=reason)
         _cancel_tasks(Task.objects.filter(source_encounter=encounter), actor)
         summaries_refresh([encounter.person_id])
-        audit_record(
-            user=actor,
-            action="update",
-            object_type="encounter",
-            object_uuid=encounter.uuid,
-            person_id=encounter.person_id,
-            detail={"voided": True, "reason": reason.code},
+        _audit(
+            actor,
+            "update",
+            "encounter",
+            encounter,
+            encounter.person_id,
+            {"voided": True, "reason": reason.code},
         )
 
 
@@ -464,13 +473,13 @@ def dose_record_from_book(
             updated_by=actor,
         )
         summaries_refresh([person.pk])
-        audit_record(
-            user=actor,
-            action="create",
-            object_type="immunization",
-            object_uuid=dose.uuid,
-            person_id=person.pk,
-            detail={"source": DoseSource.KIA_BOOK, "dose_code": code, "valid": valid},
+        _audit(
+            actor,
+            "create",
+            "immunization",
+            dose,
+            person.pk,
+            {"source": DoseSource.KIA_BOOK, "dose_code": code, "valid": valid},
         )
     return dose
 
@@ -539,13 +548,13 @@ def dose_correct(
         )
         if changed:
             summaries_refresh([person.pk])
-            audit_record(
-                user=actor,
-                action="update",
-                object_type="immunization",
-                object_uuid=dose.uuid,
-                person_id=person.pk,
-                detail={"fields": changed, "reason": reason.code},
+            _audit(
+                actor,
+                "update",
+                "immunization",
+                dose,
+                person.pk,
+                {"fields": changed, "reason": reason.code},
             )
     return changed
 
@@ -559,11 +568,11 @@ def dose_void(*, actor: User, dose: ImmunizationRecord, version: int, reason: Re
     with transaction.atomic():
         record_void(dose, actor=actor, reason=reason, expected_version=version)
         summaries_refresh([dose.person_id])
-        audit_record(
-            user=actor,
-            action="update",
-            object_type="immunization",
-            object_uuid=dose.uuid,
-            person_id=dose.person_id,
-            detail={"voided": True, "reason": reason.code},
+        _audit(
+            actor,
+            "update",
+            "immunization",
+            dose,
+            dose.person_id,
+            {"voided": True, "reason": reason.code},
         )

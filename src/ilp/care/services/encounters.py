@@ -74,6 +74,19 @@ class RecordResult:
     created: bool
 
 
+def require_storable(ev: Evaluation, *, confirm_unusual: bool) -> None:
+    """Refuse an evaluation with impossible values, or with unusual ones not confirmed
+    (ValidationFailed per field; code ``needs_confirmation`` for the latter)."""
+    if ev.errors:
+        raise ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=ev.errors)
+    if ev.warnings and not confirm_unusual:
+        raise ValidationFailed(
+            _("Ada nilai yang tidak biasa. Ukur ulang, atau konfirmasi bahwa nilainya benar."),
+            code="needs_confirmation",
+            fields=ev.warnings,
+        )
+
+
 def results_snapshot(ev: Evaluation) -> dict[str, Any]:
     """What an encounter stores of its evaluation (``Encounter.results``)."""
     return {"items": ev.results, "extra": ev.extra, "warnings": ev.warnings}
@@ -258,14 +271,7 @@ def encounter_record(
         values["doses"] = list(immunizations)
     history = load_history(person, on, package, pregnancy=pregnancy)
     ev = evaluate(person=person, on=on, package=package, values=values, history=history)
-    if ev.errors:
-        raise ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=ev.errors)
-    if ev.warnings and not confirm_unusual:
-        raise ValidationFailed(
-            _("Ada nilai yang tidak biasa. Ukur ulang, atau konfirmasi bahwa nilainya benar."),
-            code="needs_confirmation",
-            fields=ev.warnings,
-        )
+    require_storable(ev, confirm_unusual=confirm_unusual)
     for item, quantity in extra_supplies.items():
         ev.supplies[item] = ev.supplies.get(item, 0) + quantity
 

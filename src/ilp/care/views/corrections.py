@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -26,12 +26,17 @@ from ilp.care.views.common import put_errors
 from ilp.core.corrections import EditConflict
 from ilp.core.exceptions import ApplicationError, PermissionDenied
 from ilp.core.forms import VoidForm
+from ilp.core.pages import correction_page, void_page
 from ilp.people.selectors import person_detail
 
 
-def _back(person, anchor: str = "") -> HttpResponse:
+def _care_url(person, anchor: str = "") -> str:
     url = reverse("care:person", kwargs={"person_uuid": person.uuid})
-    return redirect(f"{url}#{anchor}" if anchor else url)
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _back(person, anchor: str = "") -> HttpResponse:
+    return redirect(_care_url(person, anchor))
 
 
 def _refused(exc: ApplicationError, form: forms.Form, context: dict[str, Any]) -> None:
@@ -79,7 +84,20 @@ def encounter_correct_view(request: HttpRequest, encounter_uuid) -> HttpResponse
             else:
                 messages.info(request, _("Tidak ada yang berubah."))
             return _back(encounter.person, f"enc-{encounter.uuid}")
-    return render(request, "care/encounter_correct.html", context)
+    return correction_page(
+        request,
+        context,
+        title=_("Koreksi hasil ukur"),
+        subject=encounter.person.full_name,
+        detail=f"{encounter.get_package_display()} · {encounter.date:%d-%m-%Y}",
+        back=_care_url(encounter.person, f"enc-{encounter.uuid}"),
+        help=_(
+            "Hasil (status gizi, peringatan, tugas tindak lanjut) dihitung ulang dari nilai "
+            "yang dikoreksi. Nilai lama tetap tersimpan di riwayat."
+        ),
+        confirm=form["confirm_unusual"],
+        submit=_("Simpan koreksi"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -102,9 +120,13 @@ def encounter_void_view(request: HttpRequest, encounter_uuid) -> HttpResponse:
         else:
             messages.success(request, _("Catatan pelayanan dibatalkan."))
             return _back(encounter.person, f"enc-{encounter.uuid}")
-    what = f"{encounter.get_package_display()} · {encounter.date:%d-%m-%Y}"
-    back = reverse("care:person", kwargs={"person_uuid": context["person"].uuid})
-    return render(request, "void.html", {**context, "what": what, "back": back})
+    return void_page(
+        request,
+        context,
+        subject=encounter.person.full_name,
+        detail=f"{encounter.get_package_display()} · {encounter.date:%d-%m-%Y}",
+        back=_care_url(encounter.person, f"enc-{encounter.uuid}"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -132,7 +154,15 @@ def dose_correct_view(request: HttpRequest, dose_uuid) -> HttpResponse:
         else:
             messages.success(request, _("Koreksi tersimpan."))
             return _back(dose.person, "imunisasi")
-    return render(request, "care/dose_correct.html", context)
+    return correction_page(
+        request,
+        context,
+        title=_("Koreksi dosis"),
+        subject=dose.person.full_name,
+        detail=f"{dose.dose_code} · {dose.get_source_display()}",
+        back=_care_url(dose.person, "imunisasi"),
+        submit=_("Simpan koreksi"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -155,9 +185,13 @@ def dose_void_view(request: HttpRequest, dose_uuid) -> HttpResponse:
         else:
             messages.success(request, _("Dosis dibatalkan; anak ini perlu dosis itu lagi."))
             return _back(dose.person, "imunisasi")
-    what = f"{dose.dose_code} · {dose.date:%d-%m-%Y}"
-    back = reverse("care:person", kwargs={"person_uuid": context["person"].uuid})
-    return render(request, "void.html", {**context, "what": what, "back": back})
+    return void_page(
+        request,
+        context,
+        subject=dose.person.full_name,
+        detail=f"{dose.dose_code} · {dose.date:%d-%m-%Y}",
+        back=_care_url(dose.person, "imunisasi"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -195,4 +229,17 @@ def dose_from_book_view(request: HttpRequest, person_uuid) -> HttpResponse:
                     % {"c": dose.dose_code, "r": dose.invalid_reason},
                 )
             return _back(person, "imunisasi")
-    return render(request, "care/dose_book.html", context)
+    return correction_page(
+        request,
+        context,
+        title=_("Catat dosis dari buku KIA"),
+        subject=person.full_name,
+        back=_care_url(person, "imunisasi"),
+        help=_(
+            "Dosis yang diberikan di tempat lain dan tertulis di buku KIA: isi tanggal seperti "
+            "di buku. Nomor batch boleh kosong. Aturan jadwal tetap berlaku: dosis yang "
+            "terlalu dini dicatat sebagai tidak sah."
+        ),
+        confirm=form["confirm_invalid"],
+        submit=_("Simpan dosis"),
+    )
