@@ -11,6 +11,15 @@ Scope: BB/U, PB/U or TB/U, BB/PB or BB/TB and IMT/U for 0-60 months (WHO 2006 ag
 60.0 months), and IMT/U for 5-18 years (WHO 2007 BMI-for-age, 60-228 months; "5-18 tahun" read
 as up to the 19th birthday, where the WHO 2007 reference ends). The PMK defines no category for
 head or arm circumference, nor for TB/U or BB/U from 5 years; those give ``None``.
+
+A child at exactly 60 months (ILP decision): the PMK's scope overlaps there ("0-60 bulan" and
+"5-18 tahun") and its 0-60-month tables print a month-60 row, while WHO's software (anthro
+>= 0.9.3 and anthroplus) scores WHO 2006 only under 60.0 months and WHO 2007 from 60.0
+months. ILP keeps one boundary, WHO's: under 60.0 months (day <= 1826) the z-scores are WHO
+2006 and the 0-60-month tables classify them; from 60.0 months (day >= 1827) the z-scores are
+WHO 2007 and only the IMT/U 5-18-year table classifies (BB/U and TB/U have a z-score but no
+PMK category). A WHO 2007 z-score is never classified with cut-offs written for the WHO 2006
+standard, nor the other way round. See ``tables/README.md``.
 """
 
 from __future__ import annotations
