@@ -48,7 +48,9 @@ def test_grade_1_asks_for_monthly_follow_up(district):
     assert ev.alerts == [
         {
             "level": "warning",
-            "message": "Hipertensi derajat 1 (hipertensi sistolik terisolasi)",
+            # The class label; isolated systolic hypertension is the result's reason code
+            # (ilp.standards.blood_pressure, reason "isolated_systolic").
+            "message": "Hipertensi derajat 1",
             "action": "Rujuk ke puskesmas; kontrol tekanan darah setiap bulan",
         }
     ]

@@ -324,8 +324,10 @@ def _matches(a: NDArray[Any], tokens: tuple[str, ...]) -> BoolArray:
 def _sex_index(a: NDArray[Any]) -> NDArray[np.int64]:
     """0 male, 1 female, -1 unknown. WHO codes 1 = male, 2 = female (anthro
     ``standardize_sex_var``)."""
+    male: BoolArray
+    female: BoolArray
     if a.dtype.kind in "iuf":
-        male, female = a == 1, a == 2
+        male, female = np.asarray(a == 1, dtype=np.bool_), np.asarray(a == 2, dtype=np.bool_)
     elif a.dtype.kind == "b":
         male = female = np.zeros(a.shape, dtype=bool)
     else:
@@ -350,7 +352,7 @@ def _oedema_mask(a: NDArray[Any]) -> BoolArray:
     if a.dtype.kind == "b":
         return a.copy()
     if a.dtype.kind in "iuf":
-        return a == 1
+        return np.asarray(a == 1, dtype=np.bool_)
     return _matches(a, _OEDEMA_YES)
 
 
