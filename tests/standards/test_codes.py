@@ -184,28 +184,14 @@ def test_rule_results_across_their_range_use_declared_codes():
     seen(screen_tb_adult(cough=True))
     seen(screen_tb_adult(cough=False, fever=True, contact_history=True))
     seen(screen_tb_adult(cough=False, fever=True))
-    seen(
-        screen_tb_child(
-            fever_2_weeks=True, cough_2_weeks=False, weight_faltering_2_months=False, lethargy=False
-        )
-    )
-    seen(
-        screen_tb_child(
-            fever_2_weeks=False,
-            cough_2_weeks=False,
-            weight_faltering_2_months=False,
-            lethargy=False,
-            contact_history=True,
-        )
-    )
-    seen(
-        screen_tb_child(
-            fever_2_weeks=False,
-            cough_2_weeks=False,
-            weight_faltering_2_months=False,
-            lethargy=False,
-        )
-    )
+    no_symptom = {
+        "fever_2_weeks": False,
+        "cough_2_weeks": False,
+        "weight_faltering_2_months": False,
+        "lethargy": False,
+    }
+    for extra in ({"fever_2_weeks": True}, {"contact_history": True}, {}):
+        seen(screen_tb_child(**{**no_symptom, **extra}))
     for rule in ("anaemia", "barthel", "skilas", "srq20", "puma", "tb_adult", "tb_child"):
         assert got[rule] == set(catalogues()[rule].classes), rule
 

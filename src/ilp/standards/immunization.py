@@ -754,8 +754,17 @@ def immunization_status(
                 out.append(st)
                 continue
 
+        # Not needed: no longer in the schedule (HPV2 from 2025), or the series was completed
+        # by a catch-up rule (PCV1 from 24 months).
+        not_needed: tuple[str, dict[str, ParamValue]] | None = None
         if retired:
             since = cast(date, entry.schedule_until) + timedelta(days=1)
+            not_needed = ("single_dose_schedule", {"since": since})
+        elif p.catch_up:
+            completed_by = _completed_by(entry, by_code, states, birth)
+            if completed_by:
+                not_needed = ("series_completed_by_catch_up", {"completed_by": completed_by})
+        if not_needed is not None:
             st = DoseState(
                 code,
                 series,
@@ -763,24 +772,8 @@ def immunization_status(
                 "not_needed",
                 last_allowed=last,
                 given_on=invalid_date,
-                reason_code="single_dose_schedule",
-                params={"since": since},
-            )
-            states[code] = st
-            out.append(st)
-            continue
-
-        completed_by = _completed_by(entry, by_code, states, birth) if p.catch_up else None
-        if completed_by:
-            st = DoseState(
-                code,
-                series,
-                dose,
-                "not_needed",
-                last_allowed=last,
-                given_on=invalid_date,
-                reason_code="series_completed_by_catch_up",
-                params={"completed_by": completed_by},
+                reason_code=not_needed[0],
+                params=not_needed[1],
             )
             states[code] = st
             out.append(st)

@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeAlias
 
+from ilp.standards.dates import MONTHS_ID
+
 ParamValue: TypeAlias = str | int | float | date | tuple[str, ...] | None
 Params: TypeAlias = Mapping[str, ParamValue]
 JsonValue: TypeAlias = str | int | float | list[str] | None
@@ -52,20 +54,6 @@ JsonValue: TypeAlias = str | int | float | list[str] | None
 KINDS: tuple[str, ...] = ("number", "integer", "date", "datetime", "period", "text", "texts")
 TERM_PREFIXES: tuple[str, ...] = ("term:", "terms:")
 
-_MONTHS_ID = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 _PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 _FORMATTER = string.Formatter()
 
@@ -149,7 +137,7 @@ def number_id(value: float | int) -> str:
 
 def date_id(value: date) -> str:
     """A date as Indonesian text writes it: ``5 Maret 2025``."""
-    return f"{value.day} {_MONTHS_ID[value.month - 1]} {value.year}"
+    return f"{value.day} {MONTHS_ID[value.month - 1]} {value.year}"
 
 
 def datetime_id(value: datetime) -> str:
