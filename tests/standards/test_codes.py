@@ -22,6 +22,7 @@ from ilp.standards.result import (
     date_id,
     number_id,
     params_from_json,
+    percent_template,
     period_id,
     period_iso,
 )
@@ -34,6 +35,23 @@ def test_every_catalogue_is_consistent_and_rule_ids_are_unique():
     for rule, catalogue in found.items():
         assert catalogue.rule == rule
         assert catalogue.classes and catalogue.reasons
+
+
+def test_every_text_has_one_gettext_key_and_template():
+    keys = {}
+    for catalogue in catalogues().values():
+        for key, template, kinds in catalogue.entries():
+            assert key not in keys
+            keys[key] = template
+            # %-formatting with the declared parameters fills every placeholder (an undeclared
+            # one raises KeyError; a stray % raises ValueError).
+            assert "%(" not in template % dict.fromkeys(kinds, "x")
+    assert keys["kspr.class.krst"] == "Kehamilan Risiko Sangat Tinggi (KRST)"
+    assert keys["immunization_check.reason.below_min_age"] == (
+        "%(dose)s terlalu dini: umur minimal %(min_age)s (%(min_date)s)"
+    )
+    assert keys["diabetes_perkeni.term.criterion.hba1c_dm"] == "HbA1c ≥ 6,5 %%"
+    assert percent_template("{a} % {b}") == "%(a)s %% %(b)s"
 
 
 def test_state_vocabularies_match_the_rules():

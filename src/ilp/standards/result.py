@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeAlias
@@ -302,6 +302,19 @@ class Catalogue:
             notes=notes,
         )
 
+    def entries(self) -> Iterator[tuple[str, str, Mapping[str, str]]]:
+        """Every text of the catalogue as ``(key, template, kinds)`` for a gettext catalogue
+        (``ilp.core.texts.register``): keys ``<rule>.class.<code>``, ``<rule>.reason.<code>``,
+        ``<rule>.note.<code>`` and ``<rule>.term.<vocab>.<code>``; the Indonesian template
+        with ``%(name)s`` placeholders (a literal ``%`` doubled); the parameter kinds."""
+        groups = (("class", self.classes), ("reason", self.reasons), ("note", self.notes))
+        for group, messages in groups:
+            for code, message in messages.items():
+                yield f"{self.rule}.{group}.{code}", percent_template(message.text), message.params
+        for vocabulary, terms in self.terms.items():
+            for code, text in terms.items():
+                yield f"{self.rule}.term.{vocabulary}.{code}", percent_template(text), {}
+
     def validate(self) -> None:
         """Raise ValueError when a template and its declared parameters disagree or a kind is
         unknown (the tests run this over every catalogue)."""
@@ -321,6 +334,16 @@ class Catalogue:
                             raise ValueError(f"{self.rule} {code!r}: no terms {vocabulary!r}")
                     elif kind not in KINDS:
                         raise ValueError(f"{self.rule} {code!r}: {name} has unknown kind {kind}")
+
+
+def percent_template(text: str) -> str:
+    """A ``{name}`` template as a gettext ``%(name)s`` one (``%`` in the text doubled)."""
+    out = []
+    for literal, name, _spec, _conversion in _FORMATTER.parse(text):
+        out.append(literal.replace("%", "%%"))
+        if name:
+            out.append(f"%({name})s")
+    return "".join(out)
 
 
 def params_to_json(params: Params) -> dict[str, JsonValue]:
