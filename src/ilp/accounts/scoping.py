@@ -122,3 +122,17 @@ def area_in_scope(user: User, area: Area) -> bool:
             return False
         return scope_villages(user).filter(pk=area.pk).exists()
     return False
+
+
+def can_manage_users(user: User) -> bool:
+    """Whether the user resets other users' passwords and second factor and issues API tokens
+    (the dinkes administrator; superusers use the admin)."""
+    return bool(user.is_authenticated and user.is_active and user.role == Role.DINKES_ADMIN)
+
+
+def manageable_users(user: User) -> QuerySet[User]:
+    """The accounts a dinkes administrator may manage: everyone but superusers (who hold more
+    rights than the administrator) and the administrator themself (own account page)."""
+    if not can_manage_users(user):
+        return User.objects.none()
+    return User.objects.filter(is_superuser=False).exclude(pk=user.pk)
