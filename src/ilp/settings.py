@@ -173,7 +173,7 @@ if AXES_COOLOFF_TIME.total_seconds() < ILP_LOGIN_MAX_DELAY:
 AXES_HANDLER = "ilp.accounts.throttle.GrowingDelayHandler"
 AXES_LOCKOUT_PARAMETERS = "ilp.accounts.throttle.lockout_parameters"
 AXES_LOCKOUT_CALLABLE = "ilp.accounts.views.login_locked_out"
-AXES_CLIENT_IP_CALLABLE = "ilp.accounts.views.client_ip"
+AXES_CLIENT_IP_CALLABLE = "ilp.accounts.access.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False

@@ -12,9 +12,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ilp.accounts.access import client_ip
 from ilp.accounts.models import ApiToken, AuditEvent, User
 from ilp.accounts.tokens import token_revoke, token_save_new
-from ilp.accounts.views import client_ip
 
 
 class TemporaryPasswordForm(AdminPasswordChangeForm):

@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
+from ilp.accounts.access import client_ip
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import ApiToken
 from ilp.accounts.tokens import token_for_secret, token_take_call
@@ -27,10 +28,6 @@ _ACTIONS = {"GET": "view", "HEAD": "view", "POST": "create", "PUT": "update", "P
 
 class InvalidToken(AuthenticationError):
     """A bearer token that is unknown, expired, revoked, or whose user is inactive."""
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class ApiTokenAuth(HttpBearer):
@@ -50,7 +47,7 @@ class ApiTokenAuth(HttpBearer):
                 user=None,
                 action="denied",
                 object_type="api",
-                ip=_client_ip(request),
+                ip=client_ip(request),
                 detail={"path": request.path, "token": token.strip()[:12], "reason": "token"},
             )
             raise InvalidToken()
@@ -61,7 +58,7 @@ class ApiTokenAuth(HttpBearer):
             user=user,
             action=_ACTIONS.get(request.method or "", "delete"),
             object_type="api",
-            ip=_client_ip(request),
+            ip=client_ip(request),
             detail={"method": request.method, "path": request.path},
         )
         return api_token

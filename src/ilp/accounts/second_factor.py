@@ -11,7 +11,6 @@ then logs in with the password and may enrol again.
 from __future__ import annotations
 
 from base64 import b32encode
-from typing import Any
 
 import segno
 from django.db import transaction
@@ -23,14 +22,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import User
-from ilp.accounts.scoping import DISTRICT_ROLES
 
 DEVICE_NAME = "Aplikasi autentikator"
-
-
-def can_use_second_factor(user: Any) -> bool:
-    """Whether the user's role may turn on the second factor (district-wide roles)."""
-    return bool(user.is_authenticated and user.is_active and user.role in DISTRICT_ROLES)
 
 
 def has_second_factor(user: User) -> bool:

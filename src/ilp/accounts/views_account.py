@@ -9,10 +9,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ilp.accounts.forms import OwnPasswordChangeForm, SecondFactorForm
-from ilp.accounts.scoping import can_manage_users
-from ilp.accounts.second_factor import (
+from ilp.accounts.access import (
+    any_user,
+    can_manage_users,
     can_use_second_factor,
+    client_ip,
+    role_required,
+)
+from ilp.accounts.forms import OwnPasswordChangeForm, SecondFactorForm
+from ilp.accounts.second_factor import (
     device_confirm,
     enrolment_device,
     has_second_factor,
@@ -20,10 +25,9 @@ from ilp.accounts.second_factor import (
     secret_text,
 )
 from ilp.accounts.services import password_changed
-from ilp.accounts.views import _any_user, client_ip, role_required
 
 
-@role_required(_any_user)
+@role_required(any_user)
 def account(request: HttpRequest) -> HttpResponse:
     """The user menu's page: password, second factor, and (administrators) user management."""
     user = request.user
@@ -35,7 +39,7 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account.html", context)
 
 
-@role_required(_any_user)
+@role_required(any_user)
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
     """Change one's own password (Django's validators; messages in the user's language)."""

@@ -13,13 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ilp.accounts.access import can_manage_users, client_ip, manageable_users, role_required
 from ilp.accounts.forms import TokenIssueForm, UserSearchForm
 from ilp.accounts.models import ApiToken, User
-from ilp.accounts.scoping import can_manage_users, manageable_users
 from ilp.accounts.second_factor import devices_reset, has_second_factor
 from ilp.accounts.services import user_password_reset
 from ilp.accounts.tokens import token_issue, token_revoke
-from ilp.accounts.views import client_ip, role_required
 from ilp.core.exceptions import ValidationFailed
 
 PAGE_SIZE = 50
