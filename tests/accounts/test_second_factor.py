@@ -55,6 +55,7 @@ def _password(client, username, next_url=""):
 def test_enrolment_page_shows_a_local_qr_code_and_the_secret(client_for, district):
     client = client_for(district.tpcb)
     response = client.get(reverse("account_second_factor"))
+    assert response["Cache-Control"] == "no-store"
     body = response.content.decode()
     device = TOTPDevice.objects.get(user=district.tpcb)
     assert not device.confirmed

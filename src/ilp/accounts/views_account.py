@@ -72,4 +72,6 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
             return redirect("account")
         form.add_error("code", _("Kode salah atau sudah kedaluwarsa."))
     context = {"form": form, "qr_svg": qr_svg(device), "secret": secret_text(device)}
-    return render(request, "accounts/second_factor_enrol.html", context)
+    response = render(request, "accounts/second_factor_enrol.html", context)
+    response["Cache-Control"] = "no-store"  # the secret must not stay in a shared browser
+    return response
