@@ -40,8 +40,8 @@ Integrasi Layanan Primer — administrative areas, facilities, families and pers
 - *Machine clients* (a hospital's system, a partner organisation, an offline app) send an API
   token: `Authorization: Bearer ilp_…`. A Dinas Kesehatan administrator issues one per client
   (web page *Akun saya → Kelola pengguna*, or the admin's *API tokens*), tied to a user: the
-  call acts as that user and sees exactly that user's working area. The token is shown once when issued (only a hash is
-  stored), has an expiry date and can be revoked at any time. An unknown, expired or revoked
+  call acts as that user and sees exactly that user's working area. The token is shown once
+  when issued (only a hash is stored), has an expiry date and can be revoked at any time. An unknown, expired or revoked
   token answers `401` with code `invalid_token`. Each token has a per-minute allowance
   (120 calls unless the administrator set another); past it the API answers `429` with code
   `rate_limited` and a `Retry-After` header (seconds). Every call is recorded in the audit
