@@ -40,11 +40,11 @@ Integrasi Layanan Primer — administrative areas, facilities, families and pers
 - *Machine clients* (a hospital's system, a partner organisation, an offline app) send an API
   token: `Authorization: Bearer ilp_…`. A Dinas Kesehatan administrator issues one per client
   (web page *Akun saya → Kelola pengguna*, or the admin's *API tokens*), tied to a user: the
-  call acts as that user and sees exactly that user's working area. The token is shown once
-  when issued (only a hash is stored), has an expiry date and can be revoked at any time. An unknown, expired or revoked
-  token answers `401` with code `invalid_token`. Each token has a per-minute allowance
-  (120 calls unless the administrator set another); past it the API answers `429` with code
-  `rate_limited` and a `Retry-After` header (seconds). Every call is recorded in the audit
+  call acts as that user and sees exactly that user's working area. The token is shown once when
+  issued (only a hash is stored), has an expiry date and can be revoked at any time. An unknown,
+  expired or revoked token answers `401` with code `invalid_token`. Each token has a per-minute
+  allowance (120 calls unless the administrator set another); past it the API answers `429` with
+  code `rate_limited` and a `Retry-After` header (seconds). Every call is recorded in the audit
   log under the client's name. Token calls need no CSRF token.
 - *The browser* uses the Django session of the web application: log in through the web page
   first; the browser then sends the `sessionid` cookie.
