@@ -63,10 +63,22 @@ header for you.
 `401 unauthenticated` / `invalid_token`, `403 forbidden` (the role may not read personal data
 or do this),
 `404 not_found` (missing *or* outside your working area — the API does not tell which),
-`409 duplicate_nik` / `duplicate_suspected` (with `candidates`), `415` for a body that is not
+`409 duplicate_nik` / `duplicate_suspected` (with `candidates`) / `client_id_reused` /
+`edit_conflict` (with `version` and `changes`) / `voided`, `415` for a body that is not
 JSON, `422 invalid` / `invalid_json` with messages per field, `429 rate_limited`. Nested fields are
 dotted:
 `members.1.nik`.
+
+**Sending twice.** `POST /persons` and `POST /families` take a `client_id` (a UUID the client
+makes once per registration): sent again, the same body answers `200` with the record stored
+the first time instead of registering it twice (`201`); a client that lost the connection
+after sending simply sends again.
+
+**Corrections.** Records are corrected (`PATCH`), or voided (`POST …/void`), never deleted.
+Each correction carries the `version` the client read and a `reason` (`typo`,
+`wrong_person`, `wrong_date`, `duplicate`, `not_done`, `new_information`, or `other` with a
+`note`); if the record changed since that version the answer is `409 edit_conflict` listing
+what changed, and nothing is saved. The old values stay in the record's history.
 
 **Language.** Messages are in Indonesian; send `Accept-Language: en` for English.
 
