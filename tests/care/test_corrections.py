@@ -160,6 +160,12 @@ def test_a_height_not_measured_is_voided_and_the_results_drop_it(district):
     assert list(
         Observation.objects.active().filter(encounter=enc).values_list("code", flat=True)
     ) == ["weight"]
+    # The length-based classifications leave the special lists' screenings too.
+    assert "wflh" not in set(
+        Screening.objects.active().filter(encounter=enc).values_list("instrument", flat=True)
+    )
+    gone = Screening.objects.get(encounter=enc, instrument="wflh")
+    assert (gone.void_reason, gone.voided_by_id) == ("not_done", district.bidan_ampel.pk)
 
 
 @pytest.mark.parametrize("who", ["kader_ampel_barat", "kader_cemara", "tpcb", "camat_barat"])

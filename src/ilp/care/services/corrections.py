@@ -218,7 +218,7 @@ def encounter_correct(
         if not changed:
             return CorrectionResult(encounter, ev, changed=False)
         _sync_observations(encounter, ev, actor, reason)
-        _sync_screenings(encounter, ev, complete=complete)
+        _sync_screenings(encounter, ev, actor, reason, complete=complete)
         _follow_tasks(actor, encounter, ev, complete=complete)
         summaries_refresh([encounter.person_id])
         _audit(
@@ -265,7 +265,9 @@ def _sync_observations(encounter: Encounter, ev: Evaluation, actor: User, reason
         Observation.objects.bulk_create(wanted.values())
 
 
-def _sync_screenings(encounter: Encounter, ev: Evaluation, *, complete: bool) -> None:
+def _sync_screenings(
+    encounter: Encounter, ev: Evaluation, actor: User, reason: Reason, *, complete: bool
+) -> None:
     """Screening rows follow the evaluation. For an encounter whose input was rebuilt from its
     measurements (``complete`` false) the questionnaires were not re-run, so their rows stay."""
     wanted = {s["instrument"]: s for s in ev.screenings}
@@ -275,9 +277,7 @@ def _sync_screenings(encounter: Encounter, ev: Evaluation, *, complete: bool) ->
         new = wanted.pop(instrument, None)
         if new is None:
             if complete:
-                Screening.objects.filter(pk=row.pk).update(
-                    voided_at=timezone.now(), void_reason="typo"
-                )
+                void_rows(Screening.objects.filter(pk=row.pk), actor=actor, reason=reason)
             continue
         if any(getattr(row, f) != new[f] for f in fields):
             for f in fields:
