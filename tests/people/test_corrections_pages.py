@@ -402,3 +402,30 @@ def test_admin_edits_are_corrections_and_conflicts_are_refused(district, client_
     )
     last = ahmad.history.latest()
     assert (last.history_user_id, last.history_change_reason) == (other.pk, "typo")
+
+
+def test_no_admin_deletes_a_person_family_pregnancy_or_care_record(district, rf, superuser):
+    """Any admin registered for these models, now or later, must refuse deleting."""
+    from django.contrib import admin
+
+    from ilp.care import models as care
+    from ilp.people.models import Pregnancy
+
+    request = rf.get("/admin/")
+    request.user = superuser
+    protected = [
+        Person,
+        Family,
+        Pregnancy,
+        care.Encounter,
+        care.Observation,
+        care.ImmunizationRecord,
+        care.Screening,
+        care.Supply,
+    ]
+    registered = [m for m in protected if admin.site.is_registered(m)]
+    assert {Person, Family, Pregnancy} <= set(registered)
+    for model in registered:
+        model_admin = admin.site.get_model_admin(model)
+        assert not model_admin.has_delete_permission(request)
+        assert "delete_selected" not in model_admin.get_actions(request)
