@@ -369,3 +369,36 @@ def test_family_kk_correction_keeps_history(district):
             reason=TYPO,
         )
     assert Family.objects.get(pk=family.pk).kk_number == "5271011203150009"
+
+
+def test_the_family_head_follows_the_relationship(district):
+    budi, siti = district.budi, district.siti
+    with pytest.raises(ValidationFailed) as exc:
+        corrections.person_correct(
+            actor=district.bidan_ampel,
+            person=siti,
+            new=_data(siti, relationship="head"),
+            version=1,
+            reason=TYPO,
+        )
+    assert exc.value.fields == {
+        "relationship": [
+            "KK ini sudah punya kepala keluarga; koreksi dulu data kepala keluarganya."
+        ]
+    }
+    corrections.person_correct(
+        actor=district.bidan_ampel,
+        person=budi,
+        new=_data(budi, relationship="spouse"),
+        version=1,
+        reason=Reason("new_information", "KK baru"),
+    )
+    assert Family.objects.get(pk=district.family_ampel.pk).head_id is None
+    corrections.person_correct(
+        actor=district.bidan_ampel,
+        person=siti,
+        new=_data(siti, relationship="head"),
+        version=1,
+        reason=Reason("new_information", "KK baru"),
+    )
+    assert Family.objects.get(pk=district.family_ampel.pk).head_id == siti.pk

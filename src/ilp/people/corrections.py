@@ -162,6 +162,17 @@ def person_correct(
             _("Penduduk ini punya catatan kehamilan; batalkan dulu catatan kehamilannya.")
         )
     if (
+        new.data.relationship == Relationship.HEAD
+        and person.family_id
+        and Family.objects.filter(pk=person.family_id, head__voided_at__isnull=True)
+        .exclude(head=None)
+        .exclude(head=person)
+        .exists()
+    ):
+        errors.setdefault("relationship", []).append(
+            _("KK ini sudah punya kepala keluarga; koreksi dulu data kepala keluarganya.")
+        )
+    if (
         checked.nik
         and Person.objects.active().filter(nik=checked.nik).exclude(pk=person.pk).exists()
     ):
@@ -203,8 +214,11 @@ def person_correct(
             changed = [name for name in changed if name not in ("name_key", "nik_flags")]
             if not changed:
                 return []
+            # The family's head follows the member's relationship.
             if d.relationship != Relationship.HEAD and person.family_id:
                 Family.objects.filter(pk=person.family_id, head=person).update(head=None)
+            elif d.relationship == Relationship.HEAD and person.family_id:
+                Family.objects.filter(pk=person.family_id, head=None).update(head=person)
             if _SUMMARY_FIELDS & set(changed):
                 _after_person_change(person)
             _audit(actor, "update", "person", person, person.pk, fields=changed, reason=reason.code)
