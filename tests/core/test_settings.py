@@ -128,3 +128,29 @@ def test_serve_accepts_the_demo_mode():
         assert unsafe_settings() == []
     with override_settings(DEMO=False, DEBUG=False):
         assert unsafe_settings() == []  # the test settings: a real key, no debug
+
+
+PAGES = """
+import django, re
+django.setup()
+from django.test import Client
+from django.test.utils import override_settings, setup_test_environment
+setup_test_environment(debug=None)  # keep the settings' DEBUG, as a server would
+with override_settings(ROOT_URLCONF="tests.core.urls_failing"):
+    client = Client(raise_request_exception=False)
+    missing = client.get("/tidak-ada/")
+    failing = client.get("/gagal/")
+print(missing.status_code, "URLconf" in missing.content.decode())
+print(failing.status_code, "Traceback" in failing.content.decode(),
+      bool(re.search(r'class="reference">[0-9a-f]{12}<', failing.content.decode())))
+"""
+
+
+def test_the_demo_mode_shows_no_debug_page(tmp_path):
+    # A fresh interpreter in demo mode (its own empty SQLite file: the failing page's query
+    # fails too, which is just another 500).
+    env = _env(ILP_DEMO="true", PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="ilp.settings")
+    env.pop("DATABASE_URL", None)
+    done = _run(PAGES, env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["404 False", "500 False True"]
