@@ -1,5 +1,5 @@
-"""Helpers shared by the care pages: who may record, reading a date from the URL, turning a
-service's field errors into form errors.
+"""Helpers shared by the care pages: who may record, turning a service's field errors into
+form errors. (Dates in URLs and query strings: ``ilp.core.dates``.)
 
 Reads of personal records go through ``ilp.people.selectors`` (scoped and audited); the care
 reads the pages need beyond the services and work lists go through ``ilp.care.selectors``
@@ -8,14 +8,11 @@ reads the pages need beyond the services and work lists go through ``ilp.care.se
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
-from django.utils.translation import gettext as _
 
 from ilp.accounts.models import Role, User
 from ilp.accounts.scoping import can_view_personal_data
-from ilp.core.exceptions import ApplicationError, NotFound
+from ilp.core.exceptions import ApplicationError
 
 # Roles that record services (kader at posyandu, bidan/perawat, puskesmas, dinkes admin).
 RECORDING_ROLES = frozenset({Role.DINKES_ADMIN, Role.PUSKESMAS, Role.PUSTU, Role.KADER})
@@ -24,14 +21,6 @@ RECORDING_ROLES = frozenset({Role.DINKES_ADMIN, Role.PUSKESMAS, Role.PUSTU, Role
 def can_record(user: User) -> bool:
     """Whether the user's role records services for persons in scope."""
     return bool(can_view_personal_data(user) and user.role in RECORDING_ROLES)
-
-
-def parse_iso_date(raw: str) -> date:
-    """A YYYY-MM-DD date from the URL, or NotFound."""
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise NotFound(_("Tanggal tidak valid.")) from exc
 
 
 def put_errors(exc: ApplicationError, form: forms.Form, aliases: dict[str, str] | None = None):
