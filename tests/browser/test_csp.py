@@ -7,24 +7,15 @@ Uses the system Chromium (/usr/bin/chromium); no browser is ever downloaded.
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
+from tests.browser.chromium import care_page, requires_chromium
 from tests.conftest import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 # Collects every securitypolicyviolation event of the page (injected by the browser driver,
 # outside the page's policy).
 WATCH = """
@@ -34,28 +25,12 @@ document.addEventListener("securitypolicyviolation", function (e) {
 });
 """
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason=f"Chromium not found at {CHROMIUM}; the browser test needs the system browser",
-    ),
-]
+pytestmark = [pytest.mark.browser, requires_chromium]
 
 
 @pytest.fixture
 def watched_page(settings):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    settings.ROOT_URLCONF = "tests.care.urls_for_tests"
-    # The live server speaks plain http (as the demo mode does).
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="id-ID")
-        page.set_default_timeout(10_000)
+    with care_page(settings, width=390, height=844) as page:
         page.add_init_script(WATCH)
         console: list[str] = []
         page.on(
@@ -64,8 +39,6 @@ def watched_page(settings):
         )
         page.console_csp = console
         yield page
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def _child(name, sex, days, rt):
