@@ -4,8 +4,10 @@ security, and no mode shows Django's debug pages."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -154,3 +156,15 @@ def test_the_demo_mode_shows_no_debug_page(tmp_path):
     done = _run(PAGES, env, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["404 False", "500 False True"]
+
+
+def test_every_settings_variable_is_documented_in_the_readme_and_the_module():
+    source = (ROOT / "src" / "ilp" / "settings.py").read_text()
+    names = set(re.findall(r'env_(?:str|bool|int)\(\s*"([A-Z_]+)"', source))
+    assert {"ILP_SECRET_KEY", "ILP_DEMO", "ILP_DEBUG", "DATABASE_URL"} <= names
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("## Settings") :]
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", table, re.M))
+    assert documented == names
+    docstring = ast.get_docstring(ast.parse(source))
+    assert {n for n in names if not re.search(rf"\b{n}\b", docstring)} == set()
