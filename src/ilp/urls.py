@@ -2,12 +2,15 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
 
+from ilp.accounts.access import public
 from ilp.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Only the language switch of django.conf.urls.i18n, marked public (it stores a cookie).
+    path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path("", include("ilp.accounts.urls")),
     path("", include("ilp.people.urls")),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ilp.accounts.scoping import aggregate_areas, area_in_scope, person_scope_q
+from ilp.accounts.access import aggregate_areas, area_in_scope, person_scope_q
 from ilp.people.models import Person
 
 

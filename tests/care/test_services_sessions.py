@@ -144,8 +144,9 @@ def test_weighing_uses_few_queries_and_keeps_the_summary_current(district, child
         actor=kader, posyandu=district.pos_ampel_timur_f, on=ON + timedelta(days=31)
     )
     later = counts(next_month, 0.3)
-    assert max(first) <= 20
-    assert max(later) <= 15
+    # One query more than a plain encounter: the session-runner check (ilp.accounts.access).
+    assert max(first) <= 21
+    assert max(later) <= 16
     for person, _ in weighed:
         summary = CareSummary.objects.get(person=person)
         assert (summary.last_weighed, summary.basis) == (ON + timedelta(days=31),) * 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from ilp.accounts.scoping import can_register, can_view_personal_data
+from ilp.accounts.access import can_register, can_view_personal_data
 
 
 def access(request: HttpRequest) -> dict[str, dict[str, bool]]:

@@ -1,6 +1,6 @@
 """Aggregate population counts for the home pages: counts only, never a name or a NIK.
 
-Every function starts from `aggregate_areas(user)` (accounts.scoping), so a user sees the
+Every function starts from `aggregate_areas(user)` (ilp.accounts.access), so a user sees the
 figures of their own area and nothing else; a role without aggregates gets empty lists.
 
 These are live counts over the person table, acceptable for the home page of one district at
@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from ilp.accounts.access import aggregate_areas
 from ilp.accounts.models import User
-from ilp.accounts.scoping import aggregate_areas
 from ilp.people.models import Person, Sex
 from ilp.places.models import Area, AreaLevel, Facility, FacilityKind
 from ilp.standards.lifestage import STAGES, completed_months

@@ -1,51 +1,49 @@
 """Login, logout and the home page of each role; the access decorator every page uses.
 
-Every view declares who may use it with `role_required(<predicate from accounts.scoping>)`:
-anonymous users go to the login page, users whose role fails the predicate get a 403 page
-(and a 'denied' audit event). Domain errors that escape a view become 403/404 pages or an
-error page with the service's message, never a 500.
+Every view declares who may use it with `role_required(<predicate of ilp.accounts.access>)`
+or `public` (both live in ``ilp.accounts.access`` and are re-exported here for the apps'
+views): anonymous users go to the login page, users whose role fails the predicate get a 403
+page (and a 'denied' audit event).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ilp.accounts.audit import audit_record
-from ilp.accounts.forms import LoginForm
-from ilp.accounts.models import Role, User
-from ilp.accounts.scoping import (
+from ilp.accounts.access import (
     DISTRICT_ROLES,
+    any_user,
     can_register,
     can_view_personal_data,
+    client_ip,
+    public,
+    role_required,
     scope_hamlets,
     scope_villages,
 )
+from ilp.accounts.forms import LoginForm
+from ilp.accounts.models import Role, User
 from ilp.accounts.selectors import (
     population_by_area,
     population_by_puskesmas,
     population_by_stage,
 )
 from ilp.accounts.throttle import is_locked, record_attempt
-from ilp.core.exceptions import ApplicationError, NotFound
-from ilp.core.exceptions import PermissionDenied as DomainPermissionDenied
 from ilp.places.models import AreaLevel
 
-ViewFunc = Callable[..., HttpResponse]
+# Re-exported for the apps' views (their home is ilp.accounts.access).
+__all__ = ["STAGE_LABELS", "client_ip", "is_htmx", "public", "role_required"]
 
 # The ILP life stages (ilp.standards.lifestage.STAGES) as the UI names them.
 STAGE_LABELS = {
@@ -60,49 +58,9 @@ STAGE_LABELS = {
 }
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address as the server saw it. X-Forwarded-For is not trusted here: a
-    reverse proxy in front of ILP must set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips)."""
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def is_htmx(request: HttpRequest) -> bool:
     """Whether htmx sent the request (it then wants a fragment, not a whole page)."""
     return request.headers.get("HX-Request") == "true"
-
-
-def role_required(check: Callable[[Any], bool]) -> Callable[[ViewFunc], ViewFunc]:
-    """Let only logged-in users for whom `check(user)` holds use the view (deny by default).
-
-    Also turns a domain error escaping the view into the matching page: NotFound → 404,
-    PermissionDenied → 403, anything else → the error page with its status and message."""
-
-    def decorator(view: ViewFunc) -> ViewFunc:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not check(request.user):
-                audit_record(
-                    user=request.user,
-                    action="denied",
-                    object_type="page",
-                    ip=client_ip(request),
-                    detail={"path": request.path},
-                )
-                raise DjangoPermissionDenied(_("Peran Anda tidak boleh membuka halaman ini."))
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as exc:
-                raise Http404(str(exc.message)) from exc
-            except DomainPermissionDenied as exc:
-                raise DjangoPermissionDenied(str(exc.message)) from exc
-            except ApplicationError as exc:
-                return render(
-                    request, "error.html", {"message": exc.message}, status=exc.http_status
-                )
-
-        return login_required(wrapped)
-
-    return decorator
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -114,6 +72,7 @@ def _safe_next(request: HttpRequest) -> str | None:
     return None
 
 
+@public
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     """Username and password, refused while the failed-login throttle holds."""
@@ -142,6 +101,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     """Log out (POST only, so a link or an image cannot log anyone out)."""
@@ -150,11 +110,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
-def _any_user(user: Any) -> bool:
-    return bool(user.is_authenticated)
-
-
-@role_required(_any_user)
+@role_required(any_user)
 def home(request: HttpRequest) -> HttpResponse:
     """The first page after login: what the user's role works on."""
     user: User = request.user

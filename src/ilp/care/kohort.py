@@ -18,8 +18,8 @@ from datetime import date, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from ilp.accounts.access import person_scope_q
 from ilp.accounts.audit import audit_bulk_view
-from ilp.accounts.scoping import person_scope_q
 from ilp.care.models import (
     Encounter,
     ImmunizationRecord,

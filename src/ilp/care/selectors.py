@@ -14,8 +14,8 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from ilp.accounts.models import Role, User
-from ilp.accounts.scoping import DISTRICT_ROLES, scope_hamlets
+from ilp.accounts.access import may_view_posyandu
+from ilp.accounts.models import User
 from ilp.care.models import Attendance, Encounter, PosyanduSession, Task, TaskStatus
 from ilp.care.services.sessions import session_expected
 from ilp.core.exceptions import NotFound
@@ -62,13 +62,7 @@ def posyandu_for_user(user: User, code: str) -> Facility:
         )
     except Facility.DoesNotExist as exc:
         raise NotFound(_("Posyandu tidak ditemukan di wilayah Anda.")) from exc
-    if user.role == Role.KADER:
-        allowed = user.facility_id == posyandu.pk
-    elif user.role in DISTRICT_ROLES or user.role in (Role.PUSKESMAS, Role.PUSTU):
-        allowed = posyandu.service_areas.filter(pk__in=scope_hamlets(user)).exists()
-    else:
-        allowed = False
-    if not allowed:
+    if not may_view_posyandu(user, posyandu):
         raise NotFound(_("Posyandu tidak ditemukan di wilayah Anda."))
     return posyandu
 

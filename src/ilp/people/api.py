@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from ilp.accounts.scoping import can_register
+from ilp.accounts.access import can_register
 from ilp.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ilp.people import selectors, services
 from ilp.people.models import Family, NikFlag, Person, Pregnancy

@@ -14,8 +14,8 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from ilp.accounts.access import scope_hamlets, scope_villages
 from ilp.accounts.models import User
-from ilp.accounts.scoping import scope_hamlets, scope_villages
 from ilp.people.models import Disability, Relationship, Sex
 from ilp.people.services import PersonData
 from ilp.places.models import Area, AreaLevel

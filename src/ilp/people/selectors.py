@@ -15,9 +15,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ilp.accounts.access import can_view_personal_data, person_scope_q
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import User
-from ilp.accounts.scoping import can_view_personal_data, person_scope_q
 from ilp.core.exceptions import NotFound, PermissionDenied
 from ilp.people.identity import compact_number
 from ilp.people.models import Family, Person, Pregnancy

@@ -16,9 +16,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ilp.accounts.access import area_in_scope, can_register
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import AuditEvent, User
-from ilp.accounts.scoping import area_in_scope, can_register
 from ilp.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from ilp.people.duplicates import find_duplicates
 from ilp.people.identity import check_kk_number, check_nik, region_code_of

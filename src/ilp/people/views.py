@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ilp.accounts.scoping import can_register, can_view_personal_data, scope_villages
+from ilp.accounts.access import can_register, can_view_personal_data, scope_villages
 from ilp.accounts.views import STAGE_LABELS, client_ip, is_htmx, role_required
 from ilp.core.exceptions import ApplicationError, PermissionDenied
 from ilp.people.duplicates import find_duplicates

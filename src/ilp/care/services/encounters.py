@@ -15,12 +15,15 @@ from typing import Any
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from ilp.accounts.access import (
+    require_person_in_scope,
+    require_recorder,
+    require_recording_facility,
+)
 from ilp.accounts.audit import audit_record
-from ilp.accounts.models import Role, User
-from ilp.accounts.scoping import can_register, person_scope_q
+from ilp.accounts.models import User
 from ilp.care.models import (
     ClusterCode,
     Encounter,
@@ -38,7 +41,7 @@ from ilp.care.services import plausibility as P
 from ilp.care.services.packages import PACKAGES, Evaluation, evaluate, load_history
 from ilp.care.services.summary import summary_note_encounter
 from ilp.care.worklists import rules
-from ilp.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from ilp.core.exceptions import Conflict, ValidationFailed
 from ilp.people.models import Person, Pregnancy
 from ilp.places.models import Facility
 
@@ -69,36 +72,6 @@ class RecordResult:
     encounter: Encounter
     evaluation: Evaluation
     created: bool
-
-
-def require_recorder(actor: User) -> None:
-    if not can_register(actor):
-        raise PermissionDenied(_("Peran Anda tidak boleh mencatat pelayanan."))
-
-
-def require_person_in_scope(actor: User, person: Person) -> None:
-    if not Person.objects.filter(person_scope_q(actor), pk=person.pk).exists():
-        raise PermissionDenied(_("Penduduk ini di luar wilayah kerja Anda."))
-
-
-def facility_q(actor: User) -> Q:
-    """Facilities the actor records at: their own and those below it (pustu → posyandu;
-    puskesmas → pustu → posyandu); the district admin any facility of the district."""
-    if actor.role == Role.DINKES_ADMIN and actor.area_id:
-        code = actor.area.code
-        return Q(area__code__startswith=f"{code}.") | Q(area__code=code)
-    if not actor.facility_id:
-        return Q(pk__in=[])
-    if actor.role == Role.KADER:
-        return Q(pk=actor.facility_id)
-    return (
-        Q(pk=actor.facility_id) | Q(parent=actor.facility_id) | Q(parent__parent=actor.facility_id)
-    )
-
-
-def require_facility(actor: User, facility: Facility) -> None:
-    if not Facility.objects.filter(facility_q(actor), pk=facility.pk).exists():
-        raise PermissionDenied(_("Anda tidak bertugas di fasilitas ini."))
 
 
 def _stored_evaluation(encounter: Encounter) -> Evaluation:
@@ -237,7 +210,7 @@ def encounter_record(
     """
     require_recorder(actor)
     require_person_in_scope(actor, person)
-    require_facility(actor, facility)
+    require_recording_facility(actor, facility)
     found = _existing(client_id, person)
     if found is not None:
         return RecordResult(found, _stored_evaluation(found), created=False)

@@ -27,8 +27,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from ilp.accounts.access import require_person_in_scope, require_session_runner
 from ilp.accounts.audit import audit_record
-from ilp.accounts.models import Role, User
+from ilp.accounts.models import User
 from ilp.care.models import (
     Attendance,
     Encounter,
@@ -36,14 +37,8 @@ from ilp.care.models import (
     Task,
     TaskKind,
 )
-from ilp.care.services.encounters import (
-    RecordResult,
-    encounter_record,
-    facility_q,
-    require_person_in_scope,
-    require_recorder,
-)
-from ilp.core.exceptions import PermissionDenied, ValidationFailed
+from ilp.care.services.encounters import RecordResult, encounter_record
+from ilp.core.exceptions import ValidationFailed
 from ilp.people.models import Person, Pregnancy, PregnancyOutcome
 from ilp.places.models import Facility
 from ilp.standards.dates import years_before
@@ -52,19 +47,8 @@ from ilp.standards.dates import years_before
 # five years: no child it weighed would still be a balita.
 SESSION_MAX_YEARS_BACK = 5
 
-SESSION_ROLES = frozenset({Role.KADER, Role.PUSTU, Role.PUSKESMAS})
 HOME_VISIT_DUE_DAYS = 7
 SCREENING_INTERVAL_DAYS = 365
-
-
-def _require_session_actor(actor: User, posyandu: Facility) -> None:
-    """The posyandu's own kader, or the pustu/puskesmas above it."""
-    require_recorder(actor)
-    if (
-        actor.role not in SESSION_ROLES
-        or not Facility.objects.filter(facility_q(actor), pk=posyandu.pk).exists()
-    ):
-        raise PermissionDenied(_("Anda tidak bertugas di posyandu ini."))
 
 
 def session_open(*, actor: User, posyandu: Facility, on: date) -> PosyanduSession:
@@ -73,7 +57,7 @@ def session_open(*, actor: User, posyandu: Facility, on: date) -> PosyanduSessio
         raise ValidationFailed(
             _("Sesi hanya untuk posyandu."), fields={"posyandu": [_("Pilih posyandu.")]}
         )
-    _require_session_actor(actor, posyandu)
+    require_session_runner(actor, posyandu)
     today = timezone.localdate()
     if on > today:
         raise ValidationFailed(
@@ -169,7 +153,7 @@ def session_mark_attendance(
     *, actor: User, session: PosyanduSession, person: Person, present: bool
 ) -> Attendance:
     """Mark `person` present or absent at the session (one row per person)."""
-    _require_session_actor(actor, session.posyandu)
+    require_session_runner(actor, session.posyandu)
     _require_open(session)
     require_person_in_scope(actor, person)
     attendance, _created = Attendance.objects.update_or_create(
@@ -196,6 +180,7 @@ def session_record_weighing(
 
     The permission checks of `encounter_record` apply (the actor must work at the session's
     posyandu or above it). About a dozen queries per row, none per value."""
+    require_session_runner(actor, session.posyandu)
     _require_open(session)
     values = {
         "weight": weight_kg,
@@ -232,7 +217,7 @@ def session_close(*, actor: User, session: PosyanduSession) -> list[Task]:
     """Close the session: every expected balita who was not present gets one home-visit task
     (due within 7 days). Closing again creates no second task for the same child; returns the
     tasks created by this call."""
-    _require_session_actor(actor, session.posyandu)
+    require_session_runner(actor, session.posyandu)
     with transaction.atomic():
         # Serialise concurrent closes of the same session (no-op on SQLite, which locks
         # the whole database for the write anyway).

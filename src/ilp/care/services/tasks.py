@@ -6,14 +6,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ilp.accounts.access import (
+    require_person_in_scope,
+    require_recorder,
+    require_recording_facility,
+)
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import User
 from ilp.care.models import Task, TaskStatus
-from ilp.care.services.encounters import (
-    require_facility,
-    require_person_in_scope,
-    require_recorder,
-)
 from ilp.core.exceptions import Conflict, ValidationFailed
 
 CLOSING_STATUSES = (TaskStatus.DONE, TaskStatus.CANCELLED)
@@ -26,7 +26,7 @@ def task_close(*, actor: User, task: Task, status: str) -> Task:
     or one above it."""
     require_recorder(actor)
     require_person_in_scope(actor, task.person)
-    require_facility(actor, task.facility)
+    require_recording_facility(actor, task.facility)
     if status not in CLOSING_STATUSES:
         raise ValidationFailed(
             _("Status penutupan tidak dikenal."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from ilp.accounts.scoping import can_view_personal_data
+from ilp.accounts.access import can_view_personal_data
 from ilp.accounts.views import client_ip, role_required
 from ilp.care.charts import CHARTS, child_points, growth_chart_svg
 from ilp.people.selectors import person_detail

@@ -1,5 +1,6 @@
-"""Helpers shared by the care pages: who may record, turning a service's field errors into
-form errors. (Dates in URLs and query strings: ``ilp.core.dates``.)
+"""Helpers shared by the care pages: turning a service's field errors into form errors
+(who may do what is ``ilp.accounts.access``; dates in URLs and query strings are
+``ilp.core.dates``).
 
 Reads of personal records go through ``ilp.people.selectors`` (scoped and audited); the care
 reads the pages need beyond the services and work lists go through ``ilp.care.selectors``
@@ -10,17 +11,7 @@ from __future__ import annotations
 
 from django import forms
 
-from ilp.accounts.models import Role, User
-from ilp.accounts.scoping import can_view_personal_data
 from ilp.core.exceptions import ApplicationError
-
-# Roles that record services (kader at posyandu, bidan/perawat, puskesmas, dinkes admin).
-RECORDING_ROLES = frozenset({Role.DINKES_ADMIN, Role.PUSKESMAS, Role.PUSTU, Role.KADER})
-
-
-def can_record(user: User) -> bool:
-    """Whether the user's role records services for persons in scope."""
-    return bool(can_view_personal_data(user) and user.role in RECORDING_ROLES)
 
 
 def put_errors(exc: ApplicationError, form: forms.Form, aliases: dict[str, str] | None = None):

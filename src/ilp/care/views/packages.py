@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ilp.accounts.scoping import can_view_personal_data
+from ilp.accounts.access import can_record, can_view_personal_data
 from ilp.accounts.views import client_ip, role_required
 from ilp.care import services as care_services
 from ilp.care.charts import CHARTS, child_points, growth_chart_svg
@@ -29,7 +29,7 @@ from ilp.care.forms import QUESTIONNAIRE_KEYS, PackageForm, default_measured, hi
 from ilp.care.models import ServicePackage
 from ilp.care.selectors import person_encounters, person_open_tasks
 from ilp.care.services.packages import ALLOWED
-from ilp.care.views.common import can_record, put_errors
+from ilp.care.views.common import put_errors
 from ilp.care.views.results import alert_lines, decorate
 from ilp.core.exceptions import ApplicationError, Conflict, ValidationFailed
 from ilp.people.models import Person, PregnancyOutcome

@@ -19,12 +19,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ilp.accounts.views import is_htmx, role_required
+from ilp.accounts.access import (
+    can_record,
+    can_view_personal_data,
+    may_run_session,
+    role_required,
+)
+from ilp.accounts.views import is_htmx
 from ilp.care import selectors as care_selectors
 from ilp.care import services as care_services
 from ilp.care.forms import AttendanceForm, OpenSessionForm, WeighingRowForm, default_measured
 from ilp.care.models import Encounter, PosyanduSession
-from ilp.care.views.common import can_record, put_errors
+from ilp.care.views.common import put_errors
 from ilp.care.views.results import alert_lines, growth_cells
 from ilp.core.dates import parse_date_param, query_date
 from ilp.core.exceptions import NotFound, ValidationFailed
@@ -120,7 +126,7 @@ def _rows(request: HttpRequest, session: PosyanduSession) -> list[SessionRow]:
 
 
 @require_GET
-@role_required(can_record)
+@role_required(can_view_personal_data)
 def posyandu_home(request: HttpRequest, code: str) -> HttpResponse:
     """The posyandu's sessions, with the button that opens this month's session."""
     posyandu = care_selectors.posyandu_for_user(request.user, code)
@@ -138,6 +144,7 @@ def posyandu_home(request: HttpRequest, code: str) -> HttpResponse:
             "this_month": this_month,
             "today": today,
             "form": OpenSessionForm(initial={"on": today}),
+            "can_run": may_run_session(request.user, posyandu),
         },
     )
 
@@ -156,12 +163,17 @@ def session_open_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-@role_required(can_record)
+@role_required(can_view_personal_data)
 def session_page(request: HttpRequest, code: str, on: str) -> HttpResponse:
     posyandu = care_selectors.posyandu_for_user(request.user, code)
     day = parse_date_param(on)
     session = care_selectors.session_on(posyandu, day)
-    context: dict[str, Any] = {"posyandu": posyandu, "on": day, "session": session}
+    context: dict[str, Any] = {
+        "posyandu": posyandu,
+        "on": day,
+        "session": session,
+        "can_run": may_run_session(request.user, posyandu),
+    }
     if session is not None:
         rows = _rows(request, session)
         context["rows"] = [r for r in rows if r.is_balita]

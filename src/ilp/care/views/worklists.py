@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from ilp.accounts.access import can_view_personal_data
 from ilp.accounts.models import Role
-from ilp.accounts.scoping import can_view_personal_data
 from ilp.accounts.views import client_ip, role_required
 from ilp.care.exports import KOHORT_TITLES, write_kohort_xlsx, write_worklist_xlsx
 from ilp.care.forms import DATE_INPUT_FORMATS, DateInput

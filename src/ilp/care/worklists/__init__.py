@@ -18,14 +18,14 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 
-from ilp.accounts.audit import audit_bulk_view
-from ilp.accounts.models import Role
-from ilp.accounts.scoping import (
+from ilp.accounts.access import (
     can_view_personal_data,
     person_scope_q,
     scope_hamlets,
     scope_villages,
 )
+from ilp.accounts.audit import audit_bulk_view
+from ilp.accounts.models import Role
 from ilp.care.worklists.engine import (
     ITEM_KINDS,
     PersonRow,

@@ -1,0 +1,303 @@
+"""Access: the one module that answers "may this user see or do this here".
+
+Every page declares its rule with :func:`role_required` (a predicate of this module) or is
+marked :func:`public`; ``tests/accounts/test_access_rules.py`` walks the URL resolver and
+fails for any view without a declared rule. Services and selectors ask the same predicates
+(``require_*`` raise the domain error), so a page never offers what the service refuses.
+
+Scope of personal data (every selector that returns persons filters with `person_scope_q`;
+access is denied by default: no role, a protection partner outside their cases and a
+cross-sector viewer see no person at all):
+
+| role         | personal data                   | aggregates of        | records care at       |
+| ------------ | ------------------------------- | -------------------- | --------------------- |
+| dinkes_admin | whole district (user.area)      | whole district       | any facility          |
+| tpcb         | whole district (user.area)      | whole district       | — (reads only)        |
+| puskesmas    | desa of its working area        | that working area    | it, pustu, posyandu   |
+| pustu        | its desa                        | its desa             | it and its posyandu   |
+| kader        | dusun/RW served by the posyandu | those dusun/RW       | the posyandu          |
+| protection   | none here (only their cases)    | none                 | —                     |
+| cross_sector | none                            | user.area            | —                     |
+
+Posyandu sessions are run by the posyandu's kader and by the pustu or puskesmas above it
+(`may_run_session`); district roles may look at a posyandu's sessions (`may_view_posyandu`)
+but do not run them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from ilp.accounts.audit import audit_record
+from ilp.accounts.models import Role, User
+from ilp.core.exceptions import ApplicationError, NotFound
+from ilp.core.exceptions import PermissionDenied as DomainPermissionDenied
+from ilp.places.models import Area, AreaLevel, Facility, FacilityKind
+
+ViewFunc = Callable[..., HttpResponse]
+Rule = Callable[[Any], bool]
+
+PERSONAL_DATA_ROLES = frozenset(
+    {Role.DINKES_ADMIN, Role.TPCB, Role.PUSKESMAS, Role.PUSTU, Role.KADER}
+)
+# Roles that register and edit families and persons, and record services (within scope).
+REGISTRAR_ROLES = frozenset({Role.DINKES_ADMIN, Role.PUSKESMAS, Role.PUSTU, Role.KADER})
+RECORDING_ROLES = REGISTRAR_ROLES
+DISTRICT_ROLES = frozenset({Role.DINKES_ADMIN, Role.TPCB})
+# Who runs a posyandu session: its kader, or the pustu/puskesmas above it.
+SESSION_ROLES = frozenset({Role.KADER, Role.PUSTU, Role.PUSKESMAS})
+
+_NOTHING = Q(pk__in=[])
+
+
+# ---------------------------------------------------------------- what a role may do at all
+
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def any_user(user: Any) -> bool:
+    """Rule of pages every logged-in user may open (their home page)."""
+    return _active(user)
+
+
+def can_view_personal_data(user: Any) -> bool:
+    """Whether the user's role reads person records at all."""
+    return _active(user) and user.role in PERSONAL_DATA_ROLES
+
+
+def can_register(user: Any) -> bool:
+    """Whether the user's role registers families and persons."""
+    return _active(user) and user.role in REGISTRAR_ROLES
+
+
+def can_record(user: Any) -> bool:
+    """Whether the user's role records services for persons in scope."""
+    return _active(user) and user.role in RECORDING_ROLES
+
+
+# ---------------------------------------------------------------- whose data: areas and persons
+
+
+def scope_villages(user: User) -> QuerySet[Area]:
+    """The desa/kelurahan whose residents the user may see (for a kader: the desa of the
+    dusun/RW their posyandu serves; use `scope_hamlets` for what a kader may see)."""
+    if not can_view_personal_data(user):
+        return Area.objects.none()
+    if user.role in DISTRICT_ROLES:
+        if user.area_id is None:
+            return Area.objects.none()
+        return Area.objects.filter(level=AreaLevel.VILLAGE, code__startswith=f"{user.area.code}.")
+    if user.role in (Role.PUSKESMAS, Role.PUSTU) and user.facility_id:
+        return Area.objects.filter(level=AreaLevel.VILLAGE, served_by=user.facility_id)
+    if user.role == Role.KADER and user.facility_id:
+        return Area.objects.filter(
+            level=AreaLevel.VILLAGE,
+            children__served_by=user.facility_id,
+        ).distinct()
+    return Area.objects.none()
+
+
+def scope_hamlets(user: User) -> QuerySet[Area]:
+    """The dusun/RW the user may see and register people in."""
+    if not can_view_personal_data(user):
+        return Area.objects.none()
+    if user.role == Role.KADER:
+        if not user.facility_id:
+            return Area.objects.none()
+        return Area.objects.filter(level=AreaLevel.HAMLET, served_by=user.facility_id)
+    return Area.objects.filter(level=AreaLevel.HAMLET, parent__in=scope_villages(user))
+
+
+def person_scope_q(user: User, prefix: str = "") -> Q:
+    """A filter over Person (or, with `prefix` like ``"person__"``, over rows that point to a
+    person) that keeps only the persons the user may see."""
+    if not can_view_personal_data(user):
+        return _NOTHING
+    if user.role == Role.KADER:
+        if not user.facility_id:
+            return _NOTHING
+        return Q(**{f"{prefix}hamlet__served_by": user.facility_id})
+    if user.role in DISTRICT_ROLES:
+        if user.area_id is None:
+            return _NOTHING
+        return Q(**{f"{prefix}village__code__startswith": f"{user.area.code}."})
+    if user.role in (Role.PUSKESMAS, Role.PUSTU):
+        if not user.facility_id:
+            return _NOTHING
+        # A literal id list (one small query) rather than a join through the working-area
+        # table: PostgreSQL can then range-scan (village, name_key) per desa.
+        villages = list(
+            Area.objects.filter(level=AreaLevel.VILLAGE, served_by=user.facility_id).values_list(
+                "id", flat=True
+            )
+        )
+        return Q(**{f"{prefix}village_id__in": villages})
+    return _NOTHING
+
+
+def person_in_scope(user: User, person: Any) -> bool:
+    """Whether the user may see `person` (one indexed query)."""
+    from ilp.people.models import Person  # people builds on accounts: no import at load
+
+    return Person.objects.filter(person_scope_q(user), pk=person.pk).exists()
+
+
+def aggregate_areas(user: User) -> QuerySet[Area]:
+    """Areas whose aggregate figures the user may see (no personal data involved)."""
+    if not _active(user):
+        return Area.objects.none()
+    if user.role in DISTRICT_ROLES or user.role == Role.CROSS_SECTOR:
+        if user.area_id is None:
+            return Area.objects.none()
+        return Area.objects.filter(Q(pk=user.area_id) | Q(code__startswith=f"{user.area.code}."))
+    if user.role in (Role.PUSKESMAS, Role.PUSTU, Role.KADER):
+        return Area.objects.filter(Q(pk__in=scope_villages(user)) | Q(pk__in=scope_hamlets(user)))
+    return Area.objects.none()
+
+
+def area_in_scope(user: User, area: Area) -> bool:
+    """Whether the user may register or see people living in `area` (a desa, dusun or RT)."""
+    if area.level == AreaLevel.RT:
+        area = area.parent
+    if area.level == AreaLevel.HAMLET:
+        return scope_hamlets(user).filter(pk=area.pk).exists()
+    if area.level == AreaLevel.VILLAGE:
+        if user.role == Role.KADER:
+            return False
+        return scope_villages(user).filter(pk=area.pk).exists()
+    return False
+
+
+# ---------------------------------------------------------------- where: facilities
+
+
+def recording_facilities_q(user: User) -> Q:
+    """Facilities the user records care at: their own and those below it (pustu → posyandu;
+    puskesmas → pustu → posyandu); the district admin any facility of the district."""
+    if not can_record(user):
+        return _NOTHING
+    if user.role == Role.DINKES_ADMIN and user.area_id:
+        code = user.area.code
+        return Q(area__code__startswith=f"{code}.") | Q(area__code=code)
+    if not user.facility_id:
+        return _NOTHING
+    if user.role == Role.KADER:
+        return Q(pk=user.facility_id)
+    return Q(pk=user.facility_id) | Q(parent=user.facility_id) | Q(parent__parent=user.facility_id)
+
+
+def may_record_at(user: User, facility: Facility) -> bool:
+    """Whether the user records care at `facility`."""
+    return Facility.objects.filter(recording_facilities_q(user), pk=facility.pk).exists()
+
+
+def may_view_posyandu(user: User, posyandu: Facility) -> bool:
+    """Whether the user may open the posyandu's pages (its sessions and their sasaran): its
+    kader, or a role whose personal-data scope covers every dusun/RW it serves."""
+    if posyandu.kind != FacilityKind.POSYANDU or not can_view_personal_data(user):
+        return False
+    if user.role == Role.KADER:
+        return user.facility_id == posyandu.pk
+    return posyandu.service_areas.filter(pk__in=scope_hamlets(user)).exists()
+
+
+def may_run_session(user: User, posyandu: Facility) -> bool:
+    """Whether the user opens, fills and closes the posyandu's sessions: its own kader, or
+    the pustu/puskesmas above it (district roles look, but do not run sessions)."""
+    return (
+        can_record(user)
+        and user.role in SESSION_ROLES
+        and posyandu.kind == FacilityKind.POSYANDU
+        and may_record_at(user, posyandu)
+    )
+
+
+# ---------------------------------------------------------------- for services: raise
+
+
+def require_recorder(user: User) -> None:
+    if not can_record(user):
+        raise DomainPermissionDenied(_("Peran Anda tidak boleh mencatat pelayanan."))
+
+
+def require_person_in_scope(user: User, person: Any) -> None:
+    if not person_in_scope(user, person):
+        raise DomainPermissionDenied(_("Penduduk ini di luar wilayah kerja Anda."))
+
+
+def require_recording_facility(user: User, facility: Facility) -> None:
+    if not may_record_at(user, facility):
+        raise DomainPermissionDenied(_("Anda tidak bertugas di fasilitas ini."))
+
+
+def require_session_runner(user: User, posyandu: Facility) -> None:
+    require_recorder(user)
+    if not may_run_session(user, posyandu):
+        raise DomainPermissionDenied(_("Anda tidak bertugas di posyandu ini."))
+
+
+# ---------------------------------------------------------------- pages: declared rules
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address as the server saw it. X-Forwarded-For is not trusted here: a
+    reverse proxy in front of ILP must set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+PUBLIC = "public"
+
+
+def public(view: ViewFunc) -> ViewFunc:
+    """Mark a view that anyone may open (login page, language switch): the access-rule test
+    then knows it was a decision, not an omission."""
+    view.access_rule = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def role_required(check: Rule) -> Callable[[ViewFunc], ViewFunc]:
+    """Let only logged-in users for whom `check(user)` holds use the view (deny by default);
+    the rule is recorded on the view (``access_rule``) for the access-rule test.
+
+    Also turns a domain error escaping the view into the matching page: NotFound → 404,
+    PermissionDenied → 403, anything else → the error page with its status and message."""
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not check(request.user):
+                audit_record(
+                    user=request.user,
+                    action="denied",
+                    object_type="page",
+                    ip=client_ip(request),
+                    detail={"path": request.path},
+                )
+                raise DjangoPermissionDenied(_("Peran Anda tidak boleh membuka halaman ini."))
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as exc:
+                raise Http404(str(exc.message)) from exc
+            except DomainPermissionDenied as exc:
+                raise DjangoPermissionDenied(str(exc.message)) from exc
+            except ApplicationError as exc:
+                return render(
+                    request, "error.html", {"message": exc.message}, status=exc.http_status
+                )
+
+        guarded = login_required(wrapped)
+        guarded.access_rule = check  # type: ignore[attr-defined]
+        return guarded
+
+    return decorator
