@@ -18,11 +18,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import django_auth
 
+from ilp.accounts.api_auth import ApiTokenAuth, ApiTokenThrottle, InvalidToken
 from ilp.core.errors import error_reference, server_error_body
 from ilp.core.exceptions import ApplicationError
 from ilp.people.api import duplicate_suspected_body
@@ -36,12 +37,23 @@ logger = logging.getLogger(__name__)
 DESCRIPTION = """
 Integrasi Layanan Primer — administrative areas, facilities, families and persons.
 
-**Authentication.** The API uses the Django session of the web application: log in through
-the web page first; the browser then sends the `sessionid` cookie. Token authentication for
-machine clients (SATUSEHAT sync, scripts) is not available yet.
+**Authentication.** Two ways, both listed under *Authorize*:
 
-**CSRF.** Because the session cookie is sent automatically, every `POST` must also carry the
-CSRF token in the `X-CSRFToken` header, or it is refused with `403` and code `csrf_failed`.
+- *Machine clients* (a hospital's system, a partner organisation, an offline app) send an API
+  token: `Authorization: Bearer ilp_…`. A Dinas Kesehatan administrator issues one per client
+  (web page *Akun saya → Kelola pengguna*, or the admin's *API tokens*), tied to a user: the
+  call acts as that user and sees exactly that user's working area. The token is shown once when
+  issued (only a hash is stored), has an expiry date and can be revoked at any time. An unknown,
+  expired or revoked token answers `401` with code `invalid_token`. Each token has a per-minute
+  allowance (120 calls unless the administrator set another); past it the API answers `429` with
+  code `rate_limited` and a `Retry-After` header (seconds). Every call is recorded in the audit
+  log under the client's name. Token calls need no CSRF token.
+- *The browser* uses the Django session of the web application: log in through the web page
+  first; the browser then sends the `sessionid` cookie.
+
+**CSRF.** Because the session cookie is sent automatically, every `POST` made with the session
+must also carry the CSRF token in the `X-CSRFToken` header, or it is refused with `403` and
+code `csrf_failed`.
 A browser client reads the token from the `csrftoken` cookie (or from the page's
 `{% csrf_token %}`) and sends it with each request, for example
 `fetch(url, {method: "POST", headers: {"X-CSRFToken": getCookie("csrftoken"),
@@ -50,10 +62,12 @@ header for you.
 
 **Errors.** Every failure answers with one envelope,
 `{"error": {"code": "...", "message": "...", "fields": {"field": ["..."]}}}`:
-`401 unauthenticated`, `403 forbidden` (the role may not read personal data or do this),
+`401 unauthenticated` / `invalid_token`, `403 forbidden` (the role may not read personal data
+or do this),
 `404 not_found` (missing *or* outside your working area — the API does not tell which),
 `409 duplicate_nik` / `duplicate_suspected` (with `candidates`), `415` for a body that is not
-JSON, `422 invalid` / `invalid_json` with messages per field. Nested fields are dotted:
+JSON, `422 invalid` / `invalid_json` with messages per field, `429 rate_limited`. Nested fields are
+dotted:
 `members.1.nik`.
 
 **Language.** Messages are in Indonesian; send `Accept-Language: en` for English.
@@ -91,7 +105,9 @@ api = NinjaAPI(
     version="1",
     description=DESCRIPTION,
     urls_namespace="api",
-    auth=django_auth,
+    # A bearer token first (machine clients, no CSRF), else the browser's session + CSRF.
+    auth=[ApiTokenAuth(), django_auth],
+    throttle=[ApiTokenThrottle()],
     parser=_JsonOnlyParser(),
     # Local Swagger UI files ("ninja" in INSTALLED_APPS); no online validator badge either.
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
@@ -193,6 +209,13 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    if isinstance(exc, InvalidToken):
+        body = _envelope(
+            "invalid_token", _("Token API tidak dikenal, sudah kedaluwarsa atau sudah dicabut.")
+        )
+        response = api.create_response(request, body, status=401)
+        response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        return response
     return api.create_response(
         request, _envelope("unauthenticated", _("Silakan masuk terlebih dahulu.")), status=401
     )
@@ -222,6 +245,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return api.create_response(request, body, status=403)
     if exc.status_code == 404:
         return _not_found(request, exc)
+    if isinstance(exc, Throttled):
+        message = _(
+            "Terlalu banyak permintaan dengan token ini; coba lagi dalam %(seconds)d detik."
+        )
+        body = _envelope("rate_limited", message % {"seconds": exc.wait or 60})
+        return api.create_response(request, body, status=429)
     body = _envelope("http_error", _("Permintaan tidak dapat diproses."))
     return api.create_response(request, body, status=exc.status_code)
 

@@ -20,11 +20,16 @@ ILP_HSTS_PRELOAD      ask to be on the browsers' HSTS preload list (default fals
 ILP_TIME_ZONE         the district's time zone (default Asia/Makassar, WITA: Kota Mataram)
 ILP_STATIC_ROOT       where ``ilp collectstatic`` writes (default ./staticfiles)
 ILP_LOG_LEVEL         level of the console log (default WARNING)
-ILP_LOGIN_MAX_FAILURES, ILP_LOGIN_FAILURE_WINDOW   failed-login throttle (default 5, 900 s)
+ILP_LOGIN_FREE_FAILURES, ILP_LOGIN_FIRST_DELAY, ILP_LOGIN_MAX_DELAY, ILP_LOGIN_ACCOUNT_FAILURES,
+ILP_LOGIN_FAILURE_MEMORY   failed-login throttle (default 5 failures, then 60 s doubling up to
+                      3600 s; 20 failures of the account; forgotten after 86400 s)
+ILP_SESSION_IDLE_MINUTES, ILP_SESSION_MAX_HOURS   idle and longest session (default 30, 12)
+ILP_API_TOKEN_RATE_PER_MINUTE   API calls per minute of a token (default 120)
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -129,11 +134,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Failed-login throttle (accounts.throttle): this many failures per username or per client
-# address within the window lock further attempts for the rest of the window.
-LOGIN_MAX_FAILURES = env_int("ILP_LOGIN_MAX_FAILURES", 5)
-LOGIN_FAILURE_WINDOW_SECONDS = env_int("ILP_LOGIN_FAILURE_WINDOW", 15 * 60)
-
 # Indonesian first; English on request (Django i18n).
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
@@ -199,3 +199,62 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("ILP_LOG_LEVEL", "WARNING")},
 }
+
+
+# --- Accounts: login throttle, idle sessions, second factor, API tokens ------------------------
+# (kept together so that changes to the defaults above merge without touching this block)
+
+# The admin site requires the second factor of users who enrolled one, and logs in through the
+# ILP login page (same throttle, same second step).
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
+    "ilp.accounts.admin_config.ILPAdminConfig"
+)
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "ilp.accounts.middleware.AccountStateMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # turns a lockout into the login page (429)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a waiting pair before the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Failed-login throttle (accounts.throttle, django-axes): per username+address pair, this many
+# failures, then a wait of ILP_LOGIN_FIRST_DELAY seconds that doubles with each further failure
+# up to ILP_LOGIN_MAX_DELAY. From an address new to the account, the account's failures from
+# anywhere count too, from ILP_LOGIN_ACCOUNT_FAILURES on. Failures are forgotten
+# ILP_LOGIN_FAILURE_MEMORY seconds after the last one.
+AXES_FAILURE_LIMIT = env_int("ILP_LOGIN_FREE_FAILURES", 5)
+ILP_LOGIN_ACCOUNT_FAILURES = env_int("ILP_LOGIN_ACCOUNT_FAILURES", 20)
+ILP_LOGIN_FIRST_DELAY = env_int("ILP_LOGIN_FIRST_DELAY", 60)
+ILP_LOGIN_MAX_DELAY = env_int("ILP_LOGIN_MAX_DELAY", 60 * 60)
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("ILP_LOGIN_FAILURE_MEMORY", 24 * 60 * 60))
+if AXES_COOLOFF_TIME.total_seconds() < ILP_LOGIN_MAX_DELAY:
+    raise RuntimeError("ILP_LOGIN_FAILURE_MEMORY must be at least ILP_LOGIN_MAX_DELAY")
+AXES_HANDLER = "ilp.accounts.throttle.GrowingDelayHandler"
+AXES_LOCKOUT_PARAMETERS = "ilp.accounts.throttle.lockout_parameters"
+AXES_LOCKOUT_CALLABLE = "ilp.accounts.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "ilp.accounts.access.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+
+# Idle sessions end (shared puskesmas computers): after ILP_SESSION_IDLE_MINUTES without a
+# request the user is logged out and the login page says why. The cookie also ends with the
+# browser, and no session lasts longer than ILP_SESSION_MAX_HOURS.
+ILP_SESSION_IDLE_SECONDS = env_int("ILP_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = env_int("ILP_SESSION_MAX_HOURS", 12) * 60 * 60
+
+# Second factor (django-otp, TOTP) for the district-wide roles; the name authenticator apps show.
+OTP_TOTP_ISSUER = "ILP"
+OTP_TOTP_THROTTLE_FACTOR = 1  # waits of 1, 2, 4, ... seconds after wrong codes
+
+# API tokens for machine clients (accounts.tokens): calls per minute per token unless the
+# token says otherwise.
+ILP_API_TOKEN_RATE_PER_MINUTE = env_int("ILP_API_TOKEN_RATE_PER_MINUTE", 120)

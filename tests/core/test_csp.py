@@ -93,3 +93,11 @@ def test_every_main_page_satisfies_the_policy(district, client, client_for, page
         assert response.status_code == 200, path
         assert response["Content-Security-Policy"] == policy
         assert _violations(response.content.decode()) == [], path
+    # The account pages, the second-factor enrolment (its QR code is inline SVG) and user
+    # management, as the Dinkes administrator.
+    admin = client_for(district.dinkes)
+    for path in ["/akun/", "/akun/kata-sandi/", "/akun/dua-langkah/", "/akun/pengguna/"]:
+        response = admin.get(path)
+        assert response.status_code == 200, path
+        assert _violations(response.content.decode()) == [], path
+    assert "<svg" in admin.get("/akun/dua-langkah/").content.decode()

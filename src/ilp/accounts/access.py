@@ -76,6 +76,25 @@ def can_view_personal_data(user: Any) -> bool:
     return _active(user) and user.role in PERSONAL_DATA_ROLES
 
 
+def can_use_second_factor(user: Any) -> bool:
+    """Whether the user's role may turn on the second factor (district-wide roles)."""
+    return _active(user) and user.role in DISTRICT_ROLES
+
+
+def can_manage_users(user: Any) -> bool:
+    """Whether the user resets other users' passwords and second factor and issues API tokens
+    (the dinkes administrator; superusers use the admin)."""
+    return _active(user) and user.role == Role.DINKES_ADMIN
+
+
+def manageable_users(user: Any) -> QuerySet[User]:
+    """The accounts a dinkes administrator may manage: everyone but superusers (who hold more
+    rights than the administrator) and the administrator themself (own account page)."""
+    if not can_manage_users(user):
+        return User.objects.none()
+    return User.objects.filter(is_superuser=False).exclude(pk=user.pk)
+
+
 def can_register(user: Any) -> bool:
     """Whether the user's role registers families and persons."""
     return _active(user) and user.role in REGISTRAR_ROLES

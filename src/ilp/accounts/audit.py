@@ -1,4 +1,8 @@
-"""The audit log: who viewed or changed which record, when and from where."""
+"""The audit log: who viewed or changed which record, when and from where.
+
+A call made with an API token acts as the token's user; that user object then carries the
+token (`api_client`, set by `ilp.accounts.api_auth`), and every row written for the call names
+the client in ``detail["client"]`` and ``detail["token"]`` without the call sites knowing."""
 
 from __future__ import annotations
 
@@ -25,8 +29,16 @@ def audit_record(
         object_uuid=object_uuid,
         person_id=person_id,
         ip=ip or None,
-        detail=detail or {},
+        detail=_with_client(user, detail),
     )
+
+
+def _with_client(user: Any, detail: dict[str, Any] | None) -> dict[str, Any]:
+    """`detail`, plus the machine client when the user acts through an API token."""
+    client = getattr(user, "api_client", None)
+    if client is None:
+        return detail or {}
+    return {**(detail or {}), "client": client.name, "token": client.prefix}
 
 
 def audit_bulk_view(
@@ -40,6 +52,7 @@ def audit_bulk_view(
     """Log one 'view' event per person shown in a list (search results, work lists)."""
     if not person_ids:
         return
+    shared_detail = _with_client(user, detail)
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(
@@ -48,7 +61,7 @@ def audit_bulk_view(
                 object_type=object_type,
                 person_id=pid,
                 ip=ip or None,
-                detail=detail or {},
+                detail=shared_detail,
             )
             for pid in person_ids
         ]

@@ -1,11 +1,14 @@
-"""Users with one role each, scoped to a facility or an area; the audit log; login attempts."""
+"""Users with one role each, scoped to a facility or an area; the audit log; API tokens."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from ilp.core.models import BaseModel
 
 
 class Role(models.TextChoices):
@@ -49,6 +52,11 @@ class User(AbstractUser):
     )
     cluster = models.CharField(_("klaster"), max_length=8, choices=Cluster.choices, blank=True)
     phone = models.CharField(_("telepon"), max_length=32, blank=True)
+    must_change_password = models.BooleanField(
+        _("wajib ganti kata sandi"),
+        default=False,
+        help_text=_("Kata sandi sementara: pengguna harus menggantinya sebelum bekerja."),
+    )
 
     class Meta:
         verbose_name = _("pengguna")
@@ -88,19 +96,54 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.object_type}"
 
 
-class LoginAttempt(models.Model):
-    """One login try; failures within the window throttle the username and the address."""
+class ApiToken(BaseModel):
+    """A credential for one machine client (a hospital's system, a partner, an offline app).
 
-    at = models.DateTimeField(auto_now_add=True)
-    username = models.CharField(max_length=150)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    success = models.BooleanField(default=False)
+    It acts as `user` (and so within that user's scope); only a SHA-256 of the token is kept,
+    so the token itself is shown once, when it is issued. `prefix` (the token's first
+    characters) tells tokens apart in lists and audit rows. `window_start`/`window_count` are
+    the per-minute call counter of the rate limit, shared by every server process."""
+
+    name = models.CharField(_("nama klien"), max_length=120)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("bertindak sebagai pengguna"),
+    )
+    prefix = models.CharField(_("awalan"), max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    rate_per_minute = models.PositiveIntegerField(
+        _("batas panggilan per menit"),
+        null=True,
+        blank=True,
+        help_text=_("Kosongkan untuk memakai batas bawaan server."),
+    )
+    revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    last_used_at = models.DateTimeField(
+        _("terakhir dipakai"), null=True, blank=True, editable=False
+    )
+    window_start = models.DateTimeField(null=True, blank=True, editable=False)
+    window_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["username", "at"]),
-            models.Index(fields=["ip", "at"]),
-        ]
+        ordering = ["-created_at"]
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
 
     def __str__(self) -> str:
-        return f"{self.username} {'ok' if self.success else 'failed'} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, at=None) -> bool:
+        """Not revoked, not expired, and its user may still log in."""
+        at = at or timezone.now()
+        return self.revoked_at is None and self.expires_at > at and self.user.is_active

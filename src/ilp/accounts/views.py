@@ -1,4 +1,5 @@
-"""Login, logout and the home page of each role; the access decorator every page uses.
+"""Login (password, then the second factor when the user has one), logout and the home page
+of each role; the access decorator every page uses.
 
 Every view declares who may use it with `role_required(<predicate of ilp.accounts.access>)`
 or `public` (both live in ``ilp.accounts.access`` and are re-exported here for the apps'
@@ -9,17 +10,19 @@ page (and a 'denied' audit event).
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
-from django.conf import settings
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
 
 from ilp.accounts.access import (
     DISTRICT_ROLES,
@@ -32,14 +35,14 @@ from ilp.accounts.access import (
     scope_hamlets,
     scope_villages,
 )
-from ilp.accounts.forms import LoginForm
+from ilp.accounts.forms import LoginForm, SecondFactorForm
 from ilp.accounts.models import Role, User
+from ilp.accounts.second_factor import code_matches, has_second_factor, needs_second_factor
 from ilp.accounts.selectors import (
     population_by_area,
     population_by_puskesmas,
     population_by_stage,
 )
-from ilp.accounts.throttle import is_locked, record_attempt
 from ilp.places.models import AreaLevel
 
 # Re-exported for the apps' views (their home is ilp.accounts.access).
@@ -72,33 +75,112 @@ def _safe_next(request: HttpRequest) -> str | None:
     return None
 
 
+# A password accepted for a user with a second factor waits here (not logged in yet) until
+# the code is entered, at most this long.
+PENDING_LOGIN_KEY = "ilp_pending_login"
+PENDING_LOGIN_SECONDS = 5 * 60
+
+
 @public
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    """Username and password, refused while the failed-login throttle holds."""
+    """Username and password. The throttle (django-axes, `accounts.throttle`) sits in the
+    authentication backends: a waiting username+address pair gets `login_locked_out`'s page."""
     if request.user.is_authenticated:
-        return redirect("home")
+        if needs_second_factor(request):
+            return redirect("login_second_factor")
+        return redirect(_safe_next(request) or "home")
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"]
-        ip = client_ip(request)
-        if is_locked(username, ip):
-            minutes = math.ceil(settings.LOGIN_FAILURE_WINDOW_SECONDS / 60)
-            form.add_error(
-                None,
-                _("Terlalu banyak percobaan gagal; coba lagi dalam %(minutes)d menit.")
-                % {"minutes": minutes},
-            )
-        else:
-            user = authenticate(request, username=username, password=form.cleaned_data["password"])
-            record_attempt(username, ip, success=user is not None)
-            if user is not None:
-                login(request, user)
-                return redirect(_safe_next(request) or "home")
+        user = authenticate(
+            request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+        )
+        if user is None:
             form.add_error(None, _("Nama pengguna atau kata sandi salah."))
+        elif has_second_factor(user):
+            request.session[PENDING_LOGIN_KEY] = {
+                "user": user.pk,
+                "backend": user.backend,
+                "at": int(time.time()),
+                "next": _safe_next(request) or "",
+            }
+            return redirect("login_second_factor")
+        else:
+            login(request, user)
+            return redirect(_safe_next(request) or "home")
     return render(
         request, "registration/login.html", {"form": form, "next": _safe_next(request) or ""}
     )
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """axes' AXES_LOCKOUT_CALLABLE: the login page again, saying how long this username and
+    address must wait (429)."""
+    wait = AxesProxyHandler.get_implementation().wait_seconds(request, credentials)
+    minutes = max(1, math.ceil(wait / 60))
+    form = LoginForm(request.POST or None)
+    form.is_valid()
+    form.add_error(
+        None,
+        ngettext(
+            "Terlalu banyak percobaan gagal; coba lagi dalam %(minutes)d menit.",
+            "Terlalu banyak percobaan gagal; coba lagi dalam %(minutes)d menit.",
+            minutes,
+        )
+        % {"minutes": minutes},
+    )
+    context = {"form": form, "next": _safe_next(request) or ""}
+    return render(request, "registration/login.html", context, status=429)
+
+
+def _pending_user(request: HttpRequest) -> tuple[User | None, str]:
+    """Who is between password and code, and where they were going."""
+    if request.user.is_authenticated:
+        return request.user, _safe_next(request) or ""
+    pending = request.session.get(PENDING_LOGIN_KEY)
+    if not pending or time.time() - pending["at"] > PENDING_LOGIN_SECONDS:
+        return None, ""
+    user = User.objects.filter(pk=pending["user"], is_active=True).first()
+    return user, pending["next"]
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def login_second_factor(request: HttpRequest) -> HttpResponse:
+    """Second step of the login for users with a second factor: the authenticator's code."""
+    if request.user.is_authenticated and not needs_second_factor(request):
+        return redirect("home")
+    user, next_url = _pending_user(request)
+    if user is None:
+        request.session.pop(PENDING_LOGIN_KEY, None)
+        messages.info(request, _("Waktu masuk habis; masukkan nama pengguna dan kata sandi lagi."))
+        return redirect("login")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device, wait = code_matches(user, form.cleaned_data["code"])
+        if device is not None:
+            if not request.user.is_authenticated:
+                login(request, user, backend=request.session[PENDING_LOGIN_KEY]["backend"])
+            otp_login(request, device)
+            request.session.pop(PENDING_LOGIN_KEY, None)
+            return redirect(next_url or "home")
+        if wait:
+            form.add_error(
+                "code",
+                ngettext(
+                    "Terlalu banyak kode salah; tunggu %(seconds)d detik lalu coba lagi.",
+                    "Terlalu banyak kode salah; tunggu %(seconds)d detik lalu coba lagi.",
+                    wait,
+                )
+                % {"seconds": wait},
+            )
+        else:
+            form.add_error("code", _("Kode salah atau sudah kedaluwarsa."))
+    return render(request, "registration/second_factor.html", {"form": form})
 
 
 @public
