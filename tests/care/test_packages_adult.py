@@ -48,7 +48,9 @@ def test_grade_1_asks_for_monthly_follow_up(district):
     assert ev.alerts == [
         {
             "level": "warning",
-            "message": "Hipertensi derajat 1 (hipertensi sistolik terisolasi)",
+            # The class label; isolated systolic hypertension is the result's reason code
+            # (ilp.standards.blood_pressure, reason "isolated_systolic").
+            "message": "Hipertensi derajat 1",
             "action": "Rujuk ke puskesmas; kontrol tekanan darah setiap bulan",
         }
     ]
@@ -78,7 +80,8 @@ def test_glucose_bmi_waist_and_tb(district):
     )
     assert ev.errors == {}
     assert _r(ev, "dm")["class_code"] == "diabetes"
-    assert (_r(ev, "bmi")["value"], _r(ev, "bmi")["class_code"]) == (25.0, "normal")
+    # Riskesdas/SKI classes: 25.0 is "berat badan lebih" (ilp.standards.anthropometry_adult).
+    assert (_r(ev, "bmi")["value"], _r(ev, "bmi")["class_code"]) == (25.0, "overweight_mild")
     assert _r(ev, "waist")["class_code"] == "central_obesity"
     assert _r(ev, "tb")["class_code"] == "presumptive_tb"
     assert sorted(t["kind"] for t in ev.tasks) == ["refer", "refer"]

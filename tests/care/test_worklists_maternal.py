@@ -44,14 +44,16 @@ def test_anc_done_then_next_not_yet_due(district, pregnancy):
 def test_anc_k2_due_in_second_trimester(district, pregnancy):
     encounter(district.siti, date(2024, 12, 20), district.pustu_ampel_f, "anc", pregnancy=pregnancy)
     assert listed(district, date(2025, 3, 10), ["anc"], district.siti) == {
-        ("anc:K2", "due", date(2025, 1, 31))
+        # TM2 begins at 12 weeks 1 day (ilp.standards.pregnancy, Buku KIA "di atas 12 minggu")
+        ("anc:K2", "due", date(2025, 1, 25))
     }
 
 
 def test_anc_overdue_after_trimester_passed(district, pregnancy):
     encounter(district.siti, date(2024, 12, 20), district.pustu_ampel_f, "anc", pregnancy=pregnancy)
     assert listed(district, date(2025, 6, 1), ["anc"], district.siti) == {
-        ("anc:K2", "overdue", date(2025, 4, 25))
+        # TM3 begins at 24 weeks 1 day (ilp.standards.pregnancy, Buku KIA "di atas 24 minggu")
+        ("anc:K2", "overdue", date(2025, 4, 19))
     }
 
 

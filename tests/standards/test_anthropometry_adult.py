@@ -13,29 +13,46 @@ from ilp.standards.result import OutOfRange
 
 
 @pytest.mark.parametrize(
-    ("bmi", "code", "three"),
+    ("bmi", "code", "label", "three"),
     [
-        (16.99, "thin_severe", "kurus"),
-        (17.0, "thin_mild", "kurus"),
-        (18.49, "thin_mild", "kurus"),  # §6.6
-        (18.5, "normal", "normal"),
-        (25.0, "normal", "normal"),  # §6.6
-        (25.01, "overweight_mild", "gemuk"),
-        (25.1, "overweight_mild", "gemuk"),  # §6.6
-        (27.0, "overweight_mild", "gemuk"),  # §6.6
-        (27.01, "obese", "gemuk"),  # §6.6
+        (16.99, "thin_severe", "Kurus tingkat berat", "kurus"),
+        (17.0, "thin_mild", "Kurus tingkat ringan", "kurus"),
+        (18.49, "thin_mild", "Kurus tingkat ringan", "kurus"),  # §6.6
+        (18.5, "normal", "Normal", "normal"),
+        (24.99, "normal", "Normal", "normal"),  # §6.6
+        # Riskesdas/SKI half-open classes: 25.0 and 27.0 open the next class (§4.3, §6.6).
+        (25.0, "overweight_mild", "Berat badan lebih", "gemuk"),
+        (26.99, "overweight_mild", "Berat badan lebih", "gemuk"),
+        (27.0, "obese", "Obesitas", "gemuk"),
     ],
 )
-def test_bmi_classes(bmi, code, three):
+def test_bmi_classes_follow_the_national_surveys(bmi, code, label, three):
     r = classify_adult_bmi(bmi)
-    assert r.code == code
+    assert (r.code, r.label) == (code, label)
     assert r.value == bmi
     assert r.details["class_3"] == three
+    assert "Riskesdas 2018" in r.source and "SKI 2023" in r.source
+
+
+def test_bmi_reason_codes():
+    r = classify_adult_bmi(25.0)
+    assert (r.rule, r.reason_code, dict(r.params)) == (
+        "bmi_adult",
+        "bmi_between",
+        {"bmi": 25.0, "low": 25.0, "high": 27.0},
+    )
+    assert r.reason == "IMT 25 kg/m² (≥ 25 dan < 27)"
+    r = classify_adult_bmi(16.5)
+    assert (r.reason_code, dict(r.params)) == ("bmi_below", {"bmi": 16.5, "high": 17.0})
+    r = classify_adult_bmi(31.25)
+    assert (r.reason_code, dict(r.params)) == ("bmi_at_or_above", {"bmi": 31.25, "low": 27.0})
+    assert r.reason == "IMT 31,25 kg/m² ≥ 27"
 
 
 def test_bmi_computation_rounds_away_float_noise():
     assert adult_bmi(72.25, 170) == 25.0
-    assert classify_adult_bmi(adult_bmi(72.25, 170)).code == "normal"
+    assert classify_adult_bmi(adult_bmi(72.25, 170)).code == "overweight_mild"
+    assert adult_bmi(72.24, 170) == 25.0  # 24.997… shown as 25.0, classified as shown
     assert adult_bmi(60, 160) == 23.44
 
 

@@ -37,8 +37,16 @@ def test_isolated_systolic_is_a_flag_on_the_grade():
     assert r.code == "grade_1"
     assert r.details["isolated_systolic"] is True
     assert r.details["hypertensive"] is True
-    assert r.label == "Hipertensi derajat 1 (hipertensi sistolik terisolasi)"
-    assert "sistolik menentukan" in r.reason
+    assert (r.rule, r.label, r.reason_code) == (
+        "bp_pnpk",
+        "Hipertensi derajat 1",
+        "isolated_systolic",
+    )
+    assert dict(r.params) == {"systolic": 145, "diastolic": 85}
+    assert r.reason == (
+        "TD 145/85 mmHg: hipertensi sistolik terisolasi (sistolik ≥ 140, diastolik < 90); "
+        "sistolik menentukan kelas"
+    )
 
 
 def test_isolated_systolic_grade_3_and_not_when_diastolic_90():

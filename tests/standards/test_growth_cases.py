@@ -196,16 +196,28 @@ def test_who2007_height_used_as_given_whatever_the_position():
 
 
 @pytest.mark.parametrize(
-    ("months", "height", "weight"),
-    [(60.32, 113.8, 18.7), (60.911701, 113.6, 20.5)],
+    ("months", "height", "weight", "zhfa", "zwfa", "zbfa"),
+    [(60.32, 113.8, 18.7, 0.96, 0.21, -0.58), (60.911701, 113.6, 20.5, 0.85, 0.79, 0.42)],
 )
-def test_month_60_band_gives_no_who2007_score(months, height, weight):
-    # anthroplus expects (0.96, 0.21, -0.58) and (0.85, 0.79, 0.42); they need WHO's month-60
-    # row, which ILP does not ship (tables/README.md): ILP returns no score rather than a
-    # substitute that misses them (the WHO 2006 day-1826 anchor gives HFA 0.91 at 60.32).
-    z = zscores("F", months * 30.4375, weight_kg=weight, length_cm=height)
-    for key in ("lhfa", "wfa", "bfa"):
-        assert math.isnan(float(z[key]))
+def test_month_60_band_reproduces_anthroplus(months, height, weight, zhfa, zwfa, zbfa):
+    # anthroplus tests/testthat/test-zscores.R, "computes correct value for age ~ 60 months":
+    # these need WHO's month-60 row (tables/README.md), interpolated with month 61.
+    result = score("F", months * 30.4375, weight_kg=weight, length_cm=height)
+    assert (float(result.z["lhfa"]), float(result.z["wfa"]), float(result.z["bfa"])) == (
+        zhfa,
+        zwfa,
+        zbfa,
+    )
+    assert not any(bool(result.flags[k]) for k in ("lhfa", "wfa", "bfa"))
+    for key in ("wflh", "hcfa", "acfa"):
+        assert math.isnan(float(result.z[key]))
+
+
+def test_exactly_60_months_is_scored_on_who2007_with_the_month_60_row():
+    # 60.0 months = 1826.25 days: anthroplus scores from 60.0 (inclusive), anthro below it.
+    z = zscores("M", 60 * 30.4375, weight_kg=18.3328, length_cm=109.7265)
+    assert (float(z["lhfa"]), float(z["wfa"])) == (0.0, 0.0)  # the month-60 medians
+    assert math.isnan(float(z["wflh"]))
 
 
 def test_month_61_and_upper_limits_are_inclusive():

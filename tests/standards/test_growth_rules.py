@@ -249,6 +249,43 @@ def test_assess_from_dates():
     assert result.indicators["hcfa"].category is None
 
 
+@pytest.mark.parametrize(
+    ("birth", "visit", "days", "reference", "categories"),
+    [
+        # Fifth birthday after one leap day: 1,826 days = 59.99 months, WHO 2006 and the
+        # PMK 0–60-month tables.
+        (
+            date(2020, 3, 15),
+            date(2025, 3, 15),
+            1826,
+            "WHO 2006",
+            {"wfa": "risiko_bb_lebih", "lhfa": "normal", "bfa": "berisiko_gizi_lebih"},
+        ),
+        # Fifth birthday after two leap days: 1,827 days = 60.02 months, WHO 2007 (month-60
+        # row) and the PMK IMT/U 5–18-year table; the PMK has no BB/U or TB/U category there.
+        (
+            date(2019, 3, 15),
+            date(2024, 3, 15),
+            1827,
+            "WHO 2007",
+            {"wfa": None, "lhfa": None, "bfa": "gizi_lebih"},
+        ),
+    ],
+)
+def test_one_boundary_at_60_months_for_the_reference_and_the_pmk_table(
+    birth, visit, days, reference, categories
+):
+    result = assess("F", birth, visit, weight_kg=21.5, length_cm=110, measured="standing")
+    assert (result.age_days, result.reference) == (days, reference)
+    got = {
+        k: (result.indicators[k].category.code if result.indicators[k].category else None)
+        for k in categories
+    }
+    assert got == categories
+    assert all(result.indicators[k].z is not None for k in ("wfa", "lhfa", "bfa"))
+    assert (result.indicators["wflh"].z is None) is (reference == "WHO 2007")
+
+
 def test_assess_rejects_visit_before_birth_and_bad_sex():
     with pytest.raises(OutOfRange, match="visit_date"):
         assess("F", date(2024, 1, 15), date(2024, 1, 14), weight_kg=3)

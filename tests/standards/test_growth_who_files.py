@@ -15,10 +15,23 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ilp.standards.growth import zscores_with_flags
+from ilp.standards.growth import lms_table, zscores_with_flags
 
 REPO = Path(__file__).resolve().parents[2]
-WHO2007_FILE = REPO.parent / "shared" / "data" / "who" / "survey_who2007_z.csv"
+WHO_DIR = Path("shared") / "data" / "who"
+
+
+def _shared(name: str) -> Path:
+    """A file of ``shared/data/who`` in the nearest folder above the repository that has one
+    (the lead's checkout and the worktrees sit at different depths)."""
+    for folder in REPO.parents:
+        if (folder / WHO_DIR / name).exists():
+            return folder / WHO_DIR / name
+    return REPO.parent / WHO_DIR / name
+
+
+WHO2007_FILE = _shared("survey_who2007_z.csv")
+MONTH60_FILE = _shared("who2007_month60_lms.csv")
 
 
 def _floats(values: list[str]) -> np.ndarray:
@@ -134,6 +147,28 @@ def test_who2007_expected_output_reproduced_row_by_row(
     np.testing.assert_allclose(got[scored], expected[scored], rtol=0, atol=0.005)
     expected_flags = _floats([r[flag_col] for r in rows])[scored] == 1
     np.testing.assert_array_equal(who2007["flags"][indicator][scored], expected_flags)
+
+
+def test_who2007_file_has_no_child_in_the_month_60_band(who2007):
+    # Its youngest child is 61.37 months: the month-60 row is checked against anthroplus's own
+    # tests instead (test_growth_cases.test_month_60_band_reproduces_anthroplus).
+    months = who2007["months"]
+    assert int(np.sum((months >= 60) & (months < 61))) == 0
+    assert float(np.min(months)) == 61.37
+
+
+def test_month_60_rows_are_whos_as_shipped():
+    if not MONTH60_FILE.exists():
+        pytest.skip(f"WHO month-60 rows not present at {MONTH60_FILE}")
+    names = {"hfa": "who2007_hfa", "wfa": "who2007_wfa", "bfa": "who2007_bfa"}
+    with MONTH60_FILE.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 6
+    for row in rows:
+        table = lms_table(names[row["indicator"]])
+        assert table.first == 60
+        i = (int(row["sex"]) - 1) * table.n
+        assert (table.l[i], table.m[i], table.s[i]) == tuple(float(row[k]) for k in ("l", "m", "s"))
 
 
 def test_who2007_children_get_no_who2006_only_indicators(who2007):

@@ -11,6 +11,7 @@ from ilp.standards.immunization import (
 )
 from ilp.standards.immunization import (
     add_period,
+    check_dose,
     dose_code,
     dose_codes,
     immunization_status,
@@ -204,19 +205,243 @@ def test_je_only_when_endemic():
     assert (s.state, s.due_date) == ("due", date(2024, 11, 15))
 
 
-def test_hpv2_six_months_minimum_twelve_target():
-    girl = date(2013, 3, 1)
-    hpv1 = G("HPV1", date(2024, 8, 8))  # grade 5, age 11
-    s = status([hpv1], date(2025, 2, 1), birth=girl, sex="F")["HPV2"]
-    assert (s.state, s.due_date) == ("too_early", date(2025, 8, 8))  # target 12 months
+def test_hpv2_two_dose_rule_reads_2023_2024_records():
+    # 2023–2024 (letter IM.02.02/C/3055/2023): HPV2 ≥ 6 months (target 12) after HPV1.
+    girl = date(2012, 3, 1)
+    hpv1 = G("HPV1", date(2023, 8, 8))  # grade 5, age 11
+    s = status([hpv1], date(2024, 2, 1), birth=girl, sex="F")["HPV2"]
+    assert (s.state, s.due_date) == ("too_early", date(2024, 8, 8))  # target 12 months
     assert (
-        status([hpv1, G("HPV2", date(2025, 2, 8))], date(2025, 3, 1), birth=girl, sex="F")[
+        status([hpv1, G("HPV2", date(2024, 2, 8))], date(2024, 3, 1), birth=girl, sex="F")[
             "HPV2"
         ].state
         == "given"
     )  # exactly 6 months
-    bad = status([hpv1, G("HPV2", date(2025, 2, 7))], date(2025, 3, 1), birth=girl, sex="F")
+    bad = status([hpv1, G("HPV2", date(2024, 2, 7))], date(2024, 3, 1), birth=girl, sex="F")
     assert bad["HPV2"].state == "given_invalid"
+    # Read again after the switch to one dose, the 2024 dose is still the valid second dose.
+    later = status([hpv1, G("HPV2", date(2024, 8, 8))], date(2025, 9, 1), birth=girl, sex="F")
+    assert (later["HPV2"].state, later["HPV2"].given_on) == ("given", date(2024, 8, 8))
+
+
+def test_hpv_is_one_dose_from_2025():
+    girl = date(2014, 3, 1)
+    hpv1 = G("HPV1", date(2025, 8, 11))  # grade 5, age 11
+    s = status([hpv1], date(2026, 9, 1), birth=girl, sex="F")
+    assert s["HPV1"].state == "given"
+    assert (s["HPV2"].state, s["HPV2"].reason_code, dict(s["HPV2"].params)) == (
+        "not_needed",
+        "single_dose_schedule",
+        {"since": date(2025, 1, 1)},
+    )
+    # A girl vaccinated once in 2024 was waiting for HPV2 then; from 2025 she is complete.
+    girl_2024 = date(2013, 3, 1)
+    first = G("HPV1", date(2024, 8, 8))
+    assert status([first], date(2024, 12, 1), birth=girl_2024, sex="F")["HPV2"].state == (
+        "too_early"
+    )
+    assert status([first], date(2025, 9, 1), birth=girl_2024, sex="F")["HPV2"].state == (
+        "not_needed"
+    )
+
+
+def test_hpv_catch_up_for_girls_up_to_15():
+    girl = date(2010, 3, 1)
+    s = status([], date(2025, 9, 1), birth=girl, sex="F")["HPV1"]  # 15 years 6 months
+    assert (s.state, s.last_allowed) == ("overdue", date(2026, 2, 28))
+    assert status([], date(2026, 3, 1), birth=girl, sex="F")["HPV1"].state == "not_allowed"
+    assert "HPV1" not in status([], date(2025, 9, 1), birth=girl, sex="M")
+
+
+def test_a_seven_year_old_is_not_due_for_dpt_hb_hib_1():
+    child = date(2017, 6, 1)
+    s = status([], date(2024, 6, 1), birth=child)
+    dpt1 = s["DPT-HB-Hib 1"]
+    assert (dpt1.state, dpt1.last_allowed) == ("not_allowed", date(2022, 5, 31))
+    assert (dpt1.reason_code, dict(dpt1.params)) == (
+        "past_age_limit",
+        {"last_allowed": date(2022, 5, 31)},
+    )
+    assert dpt1.reason == "melewati batas umur (31 Mei 2022)"
+    # The school doses take over: DT in grade 1.
+    assert s["DT kelas 1"].state == "due"
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["OPV1", "DPT-HB-Hib 1", "IPV1", "MR1", "PCV1", "JE"],
+)
+def test_catch_up_until_59_months_then_not_allowed(code):
+    kw = {"je_endemic": True}
+    # Born 15 Jan 2024: 59 months on 15 Dec 2028, 60 months on 15 Jan 2029.
+    assert status([], date(2029, 1, 14), **kw)[code].state == "overdue"
+    late = status([], date(2029, 1, 15), **kw)[code]
+    assert (late.state, late.last_allowed) == ("not_allowed", date(2029, 1, 14))
+
+
+def test_later_primary_doses_catch_up_until_59_months():
+    doses = [G("OPV1", date(2024, 2, 15)), G("DPT-HB-Hib 1", date(2024, 3, 15))]
+    s = status(doses, date(2029, 1, 14))
+    assert (s["OPV2"].state, s["DPT-HB-Hib 2"].state) == ("overdue", "overdue")
+    s = status(doses, date(2029, 1, 15))
+    assert (s["OPV2"].state, s["DPT-HB-Hib 2"].state) == ("not_allowed", "not_allowed")
+
+
+def test_booster_doses_catch_up_until_59_months():
+    doses = [
+        G("DPT-HB-Hib 1", date(2024, 3, 15)),
+        G("DPT-HB-Hib 2", date(2024, 4, 15)),
+        G("DPT-HB-Hib 3", date(2024, 5, 15)),
+        G("MR1", date(2024, 10, 15)),
+    ]
+    s = status(doses, date(2029, 1, 14))
+    assert (s["DPT-HB-Hib 4"].state, s["MR2"].state) == ("overdue", "overdue")
+    s = status(doses, date(2029, 1, 15))
+    assert (s["DPT-HB-Hib 4"].state, s["MR2"].state) == ("not_allowed", "not_allowed")
+
+
+def test_status_reason_codes_and_params():
+    s = status([G("HB0", BIRTH)], date(2024, 3, 20))
+    assert (s["HB0"].reason_code, dict(s["HB0"].params)) == ("valid", {"given_on": BIRTH})
+    bcg = s["BCG"]
+    assert (bcg.state, bcg.reason_code, dict(bcg.params)) == (
+        "overdue",
+        "overdue_since",
+        {"overdue_since": date(2024, 3, 15)},
+    )
+    assert [(n.code, dict(n.params)) for n in bcg.notes] == [
+        ("last_allowed", {"last_allowed": date(2025, 1, 14)})
+    ]
+    assert bcg.reason == "terlambat sejak 15 Maret 2024; paling lambat 14 Januari 2025"
+    dpt2 = s["DPT-HB-Hib 2"]
+    assert (dpt2.reason_code, dict(dpt2.params)) == (
+        "waiting_for_previous",
+        {"previous": "DPT-HB-Hib 1"},
+    )
+    rv = status([G("RV1", date(2024, 3, 15)), G("RV2", date(2024, 4, 10))], date(2024, 4, 20))
+    assert (rv["RV2"].reason_code, dict(rv["RV2"].params)) == (
+        "given_interval_too_short",
+        {
+            "given_on": date(2024, 4, 10),
+            "previous": "RV1",
+            "days": 26,
+            "interval": "P28D",
+            "earliest": date(2024, 4, 12),
+        },
+    )
+
+
+GIRL = date(2022, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("code", "sex", "on", "verdict", "reason", "params"),
+    [
+        # Not for this person: outside the vaccine's age window, other sex, cohort, district.
+        (
+            "HPV1",
+            "F",
+            date(2024, 3, 1),
+            "not_allowed",
+            "below_age_window",
+            {"allowed_from": "P9Y", "from_date": date(2031, 3, 1)},
+        ),
+        ("HPV1", "M", date(2033, 3, 1), "not_allowed", "wrong_sex", {"sex": "F"}),
+        (
+            "Td kelas 2",
+            "F",
+            date(2024, 3, 1),
+            "not_allowed",
+            "below_age_window",
+            {"allowed_from": "P5Y", "from_date": date(2027, 3, 1)},
+        ),
+        (
+            "Td T1",
+            "F",
+            date(2024, 3, 1),
+            "not_allowed",
+            "below_age_window",
+            {"allowed_from": "P15Y", "from_date": date(2037, 3, 1)},
+        ),
+        ("Td T1", "M", date(2040, 3, 1), "not_allowed", "wrong_sex", {"sex": "F"}),
+        ("JE", "F", date(2023, 1, 1), "not_allowed", "not_endemic", {}),
+        (
+            "RV1",
+            "F",
+            date(2022, 5, 1),
+            "not_allowed",
+            "not_in_cohort",
+            {"born_from": date(2023, 5, 16)},
+        ),
+        (
+            "DPT-HB-Hib 1",
+            "F",
+            date(2029, 3, 1),
+            "not_allowed",
+            "past_age_limit",
+            {"age_limit": "P60M", "last_allowed": date(2027, 2, 28)},
+        ),
+        (
+            "HPV2",
+            "F",
+            date(2033, 3, 1),
+            "not_allowed",
+            "not_in_schedule_since",
+            {"since": date(2025, 1, 1)},
+        ),
+        # Too early: before the minimum age (a form stores it only after confirmation).
+        (
+            "DPT-HB-Hib 1",
+            "F",
+            date(2022, 4, 5),
+            "too_early",
+            "below_min_age",
+            {"min_age": "P42D", "min_date": date(2022, 4, 12)},
+        ),
+        (
+            "Td kelas 2",
+            "F",
+            date(2028, 3, 1),
+            "too_early",
+            "below_min_age",
+            {"min_age": "P7Y", "min_date": date(2029, 3, 1)},
+        ),
+        ("MR1", "F", date(2022, 12, 1), "valid", "valid", {}),
+    ],
+)
+def test_check_dose(code, sex, on, verdict, reason, params):
+    r = check_dose(code, sex=sex, birth=GIRL, doses=[], on=on)
+    assert (r.rule, r.code, r.reason_code) == ("immunization_check", verdict, reason)
+    assert dict(r.params) == {"dose": code, **params}
+
+
+def test_check_dose_interval_and_already_given():
+    rv1 = G("RV1", date(2024, 3, 15))
+    r = check_dose("RV2", sex="M", birth=BIRTH, doses=[rv1], on=date(2024, 4, 10))
+    assert (r.code, r.reason_code) == ("too_early", "interval_too_short")
+    assert dict(r.params) == {
+        "dose": "RV2",
+        "previous": "RV1",
+        "days": 26,
+        "interval": "P28D",
+        "earliest": date(2024, 4, 12),
+    }
+    assert r.reason == "RV2 terlalu dekat: 26 hari setelah RV1, minimal 28 hari (12 April 2024)"
+    r = check_dose("RV1", sex="M", birth=BIRTH, doses=[rv1], on=date(2024, 4, 10))
+    assert (r.code, r.reason_code, r.params["given_on"]) == (
+        "not_allowed",
+        "already_given",
+        date(2024, 3, 15),
+    )
+    late_pcv = [G("PCV1", date(2026, 2, 1))]  # at 24.5 months: one dose completes PCV
+    r = check_dose("PCV2", sex="M", birth=BIRTH, doses=late_pcv, on=date(2026, 4, 1))
+    assert (r.code, r.reason_code, r.params["completed_by"]) == (
+        "not_allowed",
+        "series_complete",
+        "PCV1",
+    )
+    with pytest.raises(ValueError, match="unknown antigen-dose code"):
+        check_dose("DPT 9", sex="M", birth=BIRTH, doses=[], on=date(2024, 4, 10))
 
 
 def test_school_doses_by_grade_age():

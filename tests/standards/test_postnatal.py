@@ -20,11 +20,62 @@ def states(series, visits, on):
     }
 
 
-def test_kn1_window_opens_at_6_hours():
+def test_kn1_window_opens_at_6_hours_and_closes_after_48():
     assert states("KN", [], DELIVERED + timedelta(hours=5, minutes=59))["KN1"] == "upcoming"
     assert states("KN", [], DELIVERED + timedelta(hours=6))["KN1"] == "due"
-    assert states("KN", [], DELIVERED + timedelta(hours=48))["KN1"] == "missed"
-    assert states("KN", [], DELIVERED + timedelta(hours=48))["KN2"] == "due"
+    # "6–48 jam": hour 48 is still KN1; KN2 ("3–7 hari") opens after it.
+    s = states("KN", [], DELIVERED + timedelta(hours=48))
+    assert (s["KN1"], s["KN2"]) == ("due", "upcoming")
+    s = states("KN", [], DELIVERED + timedelta(hours=48, minutes=1))
+    assert (s["KN1"], s["KN2"]) == ("missed", "due")
+
+
+@pytest.mark.parametrize(
+    ("after", "counts_for"),
+    [
+        (timedelta(hours=5, minutes=59), None),
+        (timedelta(hours=6), "KF1"),
+        # Permenkes 21/2021: KF1 "6 jam sampai dengan 2 hari", KF2 "3 hari sampai dengan 7 hari".
+        (timedelta(hours=48), "KF1"),
+        (timedelta(hours=48, minutes=1), "KF2"),
+        (timedelta(days=7), "KF2"),
+        (timedelta(days=7, minutes=1), "KF3"),
+        (timedelta(days=28), "KF3"),
+        (timedelta(days=28, minutes=1), "KF4"),
+        (timedelta(days=42), "KF4"),
+    ],
+)
+def test_kf_window_edges_belong_to_the_earlier_visit(after, counts_for):
+    visit = DELIVERED + after
+    done = [
+        s.code
+        for s in postnatal_visits("KF", delivered_at=DELIVERED, visits=[visit], on=visit)
+        if s.state == "done"
+    ]
+    assert done == ([counts_for] if counts_for else [])
+
+
+def test_window_reason_codes():
+    vs = postnatal_visits(
+        "KF",
+        delivered_at=DELIVERED,
+        visits=[DELIVERED + timedelta(hours=10)],
+        on=DELIVERED + timedelta(days=10),
+    )
+    got = {v.code: (v.state, v.reason_code, dict(v.params)) for v in vs}
+    assert got["KF1"] == (
+        "done",
+        "visited",
+        {"visit": "KF1", "visited_at": DELIVERED + timedelta(hours=10)},
+    )
+    assert got["KF2"] == (
+        "missed",
+        "window_closed",
+        {"visit": "KF2", "window_end": DELIVERED + timedelta(days=7)},
+    )
+    assert got["KF3"][:2] == ("due", "window_open")
+    assert got["KF4"][:2] == ("upcoming", "window_not_open")
+    assert vs[1].reason == "KF2 terlewat: jendela berakhir 8 Mei 2024 22.00"
 
 
 def test_date_means_whole_day():

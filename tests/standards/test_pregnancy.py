@@ -40,11 +40,13 @@ def test_gestational_age_from_lmp_and_usg():
     assert edd_from_usg(date(2024, 3, 1), 70) == date(2024, 9, 27)
 
 
-def test_trimester_boundaries_in_completed_weeks():
-    assert trimester_of(12 * 7 + 6) == 1
-    assert trimester_of(13 * 7) == 2
-    assert trimester_of(24 * 7 + 6) == 2
-    assert trimester_of(25 * 7) == 3
+def test_trimester_boundaries_as_buku_kia_writes_them():
+    # "trimester pertama (kehamilan hingga 12 minggu)", "trimester kedua (kehamilan di atas
+    # 12 minggu sampai 24 minggu)", "trimester ketiga (di atas 24 minggu sampai 40 minggu)".
+    assert trimester_of(12 * 7) == 1  # exactly 12 weeks
+    assert trimester_of(12 * 7 + 1) == 2  # 12 weeks 1 day: above 12 weeks
+    assert trimester_of(24 * 7) == 2
+    assert trimester_of(24 * 7 + 1) == 3
 
 
 def test_dating_out_of_range():
@@ -94,6 +96,29 @@ def test_anc_status_in_tm2():
     # 2-1-3: the second TM1 contact was missed, TM2 contact done.
     slots = anc_status(on, contacts, lmp=LMP, split="2-1-3")
     assert [s.state for s in slots[:3]] == ["done", "overdue", "done"]
+
+
+@pytest.mark.parametrize(
+    ("weeks", "days", "k1"),
+    [(12, 0, "done"), (12, 1, "overdue")],
+)
+def test_anc_contact_at_12_weeks_is_k1_and_a_day_later_is_not(weeks, days, k1):
+    contact = AncContact(LMP + timedelta(weeks=weeks, days=days))
+    slots = anc_status(LMP + timedelta(weeks=14), [contact], lmp=LMP)
+    assert (slots[0].code, slots[0].state) == ("K1", k1)
+    assert slots[1].state == ("due" if k1 == "done" else "done")
+
+
+def test_anc_slot_reason_codes():
+    on = LMP + timedelta(weeks=20)
+    slots = anc_status(on, [AncContact(LMP + timedelta(weeks=16))], lmp=LMP)
+    got = [(s.code, s.reason_code, dict(s.params)) for s in slots[:3]]
+    assert got == [
+        ("K1", "trimester_passed", {"visit": "K1", "trimester": 1}),
+        ("K2", "contact_done", {"visit": "K2", "done_on": LMP + timedelta(weeks=16)}),
+        ("K3", "trimester_now", {"visit": "K3", "trimester": 2}),
+    ]
+    assert slots[0].reason == "K1 terlewat: trimester 1 sudah lewat"
 
 
 def test_anc_doctor_missing_and_k6():

@@ -91,7 +91,7 @@ def test_last_exactly_12_months_ago_due_then_overdue_3_months_later():
         date(2025, 8, 1),
     )
     assert s.last == date(2024, 5, 1)
-    assert "2024-05-01" in s.reason and "jatuh tempo" in s.reason
+    assert "1 Mei 2024" in s.reason and "jatuh tempo" in s.reason
     assert state(last=date(2024, 5, 1), on=date(2025, 7, 31)).state == "due"
     s = state(last=date(2024, 5, 1), on=date(2025, 8, 1))
     assert (s.state, s.since) == ("overdue", date(2025, 8, 1))

@@ -20,7 +20,7 @@ does). No WHO threshold exists under 6 months, so ages below raise OutOfRange.
 
 from __future__ import annotations
 
-from ilp.standards.result import OutOfRange, RuleResult
+from ilp.standards.result import Catalogue, Message, OutOfRange, ParamValue, RuleResult
 
 SOURCE = {
     "who2011": "WHO 2011, Haemoglobin concentrations for the diagnosis of anaemia (VMNIS); "
@@ -69,6 +69,23 @@ _GROUP_LABELS = {
     "pregnant_tm3": "ibu hamil trimester 3",
 }
 _SEVERITY_LABELS = {"mild": "ringan", "moderate": "sedang", "severe": "berat"}
+_HB = {"hb": "number", "threshold": "number", "group": "term:group"}
+
+# The codes of ``classify_anaemia`` (rule ``anaemia``), see ``ilp.standards.result``.
+CODES: dict[str, Catalogue] = {
+    "anaemia": Catalogue(
+        rule="anaemia",
+        classes={
+            "no_anaemia": Message("Tidak anemia"),
+            "anaemia": Message("Anemia {severity}", {"severity": "term:severity"}),
+        },
+        reasons={
+            "hb_at_or_above_threshold": Message("Hb {hb} g/dL ≥ {threshold} ({group})", _HB),
+            "hb_below_threshold": Message("Hb {hb} g/dL < {threshold} ({group})", _HB),
+        },
+        terms={"group": _GROUP_LABELS, "severity": _SEVERITY_LABELS},
+    )
+}
 
 
 def _group(age_months: int, sex: str, pregnant: bool, trimester: int | None, ref: str) -> str:
@@ -102,8 +119,10 @@ def classify_anaemia(
 
     Source: WHO 2011 (default) or WHO 2024 cut-offs, CLINICAL.md §3.4. ``age_months`` is in
     completed months; ``sex`` "M" or "F"; ``trimester`` is needed for pregnant women under WHO
-    2024. Codes ``anaemia`` / ``no_anaemia``; ``details["severity"]`` is ``mild``,
-    ``moderate``, ``severe`` or None.
+    2024. Codes (``CODES["anaemia"]``): classes ``anaemia`` (param ``severity``: ``mild``,
+    ``moderate``, ``severe``) / ``no_anaemia``; reasons ``hb_below_threshold`` /
+    ``hb_at_or_above_threshold`` (``hb``, ``threshold``, ``group``). ``details["severity"]``
+    repeats the severity (None when not anaemic).
     """
     if reference not in REFERENCES:
         raise ValueError(f"unknown anaemia reference {reference!r}; use one of {REFERENCES}")
@@ -120,14 +139,15 @@ def classify_anaemia(
     group = _group(age_months, sex, pregnant, trimester, reference)
     threshold, mild_low, moderate_low = _TABLES[reference][group]
     details: dict[str, object] = {"group": group, "threshold": threshold, "reference": reference}
-    who = _GROUP_LABELS[group]
+    params: dict[str, ParamValue] = {"hb": hb_g_dl, "threshold": threshold, "group": group}
+    codes = CODES["anaemia"]
     if hb_g_dl >= threshold:
         details["severity"] = None
-        return RuleResult(
+        return codes.result(
             "no_anaemia",
-            "Tidak anemia",
-            f"Hb {hb_g_dl:g} g/dL ≥ {threshold:g} ({who})",
-            SOURCE[reference],
+            "hb_at_or_above_threshold",
+            params,
+            source=SOURCE[reference],
             value=hb_g_dl,
             details=details,
         )
@@ -138,11 +158,11 @@ def classify_anaemia(
     else:
         severity = "severe"
     details["severity"] = severity
-    return RuleResult(
+    return codes.result(
         "anaemia",
-        f"Anemia {_SEVERITY_LABELS[severity]}",
-        f"Hb {hb_g_dl:g} g/dL < {threshold:g} ({who})",
-        SOURCE[reference],
+        "hb_below_threshold",
+        {**params, "severity": severity},
+        source=SOURCE[reference],
         value=hb_g_dl,
         details=details,
     )

@@ -12,13 +12,16 @@ Both schemes: when systolic and diastolic fall in different classes the higher c
 
 Isolated systolic hypertension (ISH: SBP ≥ 140 and DBP < 90, PNPK table) does not replace
 the grade: ESC/ESH 2018 grades ISH by the systolic value (grade 1, 2, 3), so 145/85 is
-``grade_1`` with ``details["isolated_systolic"] = True`` and the label says so. The UI can
-show both; work lists only need the grade and ``details["hypertensive"]``.
+``grade_1`` with ``details["isolated_systolic"] = True`` and the reason ``isolated_systolic``.
+The UI can show both; work lists only need the grade and ``details["hypertensive"]``.
+
+Codes: ``CODES["bp_pnpk"]`` and ``CODES["bp_jnc7"]`` (``ilp.standards.result``); the reason
+says which reading decided the class.
 """
 
 from __future__ import annotations
 
-from ilp.standards.result import OutOfRange, RuleResult
+from ilp.standards.result import Catalogue, Message, OutOfRange, RuleResult
 
 SOURCE_PNPK = (
     "PNPK Tata Laksana Hipertensi Dewasa, KMK HK.01.07/MENKES/4634/2021 (klasifikasi ESC/ESH "
@@ -50,6 +53,28 @@ _JNC7_CLASSES: tuple[tuple[str, str, float, float], ...] = (
 )
 _HYPERTENSIVE = {"grade_1", "grade_2", "grade_3", "stage_1", "stage_2"}
 
+_BP = {"systolic": "number", "diastolic": "number"}
+_BP_REASONS = {
+    "systolic_decides": Message("TD {systolic}/{diastolic} mmHg: sistolik menentukan kelas", _BP),
+    "diastolic_decides": Message("TD {systolic}/{diastolic} mmHg: diastolik menentukan kelas", _BP),
+    "both_same_class": Message(
+        "TD {systolic}/{diastolic} mmHg: sistolik dan diastolik pada kelas yang sama", _BP
+    ),
+    "isolated_systolic": Message(
+        "TD {systolic}/{diastolic} mmHg: hipertensi sistolik terisolasi (sistolik ≥ 140, "
+        "diastolik < 90); sistolik menentukan kelas",
+        _BP,
+    ),
+}
+CODES: dict[str, Catalogue] = {
+    f"bp_{scheme}": Catalogue(
+        rule=f"bp_{scheme}",
+        classes={code: Message(label) for code, label, _, _ in table},
+        reasons=_BP_REASONS,
+    )
+    for scheme, table in (("pnpk", _PNPK_CLASSES), ("jnc7", _JNC7_CLASSES))
+}
+
 
 def _validate(systolic: float, diastolic: float) -> None:
     if not SYSTOLIC_RANGE[0] <= systolic <= SYSTOLIC_RANGE[1]:
@@ -61,10 +86,13 @@ def _validate(systolic: float, diastolic: float) -> None:
         raise OutOfRange("diastolic", diastolic, DIASTOLIC_RANGE[0], f"< systolic ({systolic})")
 
 
-def _pick(table: tuple[tuple[str, str, float, float], ...], sbp: float, dbp: float):
+def _pick(
+    table: tuple[tuple[str, str, float, float], ...], sbp: float, dbp: float
+) -> tuple[str, int, int]:
+    """(class code, systolic class index, diastolic class index): the higher class wins."""
     by_sbp = max(i for i, row in enumerate(table) if sbp >= row[2])
     by_dbp = max(i for i, row in enumerate(table) if dbp >= row[3])
-    return table[max(by_sbp, by_dbp)], by_sbp, by_dbp
+    return table[max(by_sbp, by_dbp)][0], by_sbp, by_dbp
 
 
 def classify_blood_pressure(
@@ -81,22 +109,22 @@ def classify_blood_pressure(
         raise ValueError(f"unknown BP scheme {scheme!r}; use one of {SCHEMES}")
     _validate(systolic, diastolic)
     table = _PNPK_CLASSES if scheme == "pnpk" else _JNC7_CLASSES
-    (code, label, _, _), by_sbp, by_dbp = _pick(table, systolic, diastolic)
+    code, by_sbp, by_dbp = _pick(table, systolic, diastolic)
     # PNPK table row "isolated systolic": SBP ≥ 140 and DBP < 90; a flag, not a class (see
     # module docstring). JNC 7 has no such row; the flag is still computed for display.
     isolated_systolic = systolic >= 140 and diastolic < 90
-    if by_sbp > by_dbp:
-        reason = f"TD {systolic:g}/{diastolic:g} mmHg: sistolik menentukan kelas ({label})"
-    elif by_dbp > by_sbp:
-        reason = f"TD {systolic:g}/{diastolic:g} mmHg: diastolik menentukan kelas ({label})"
-    else:
-        reason = f"TD {systolic:g}/{diastolic:g} mmHg: sistolik dan diastolik kelas {label}"
     if isolated_systolic and scheme == "pnpk":
-        label = f"{label} (hipertensi sistolik terisolasi)"
-    return RuleResult(
-        code=code,
-        label=label,
-        reason=reason,
+        reason = "isolated_systolic"
+    elif by_sbp > by_dbp:
+        reason = "systolic_decides"
+    elif by_dbp > by_sbp:
+        reason = "diastolic_decides"
+    else:
+        reason = "both_same_class"
+    return CODES[f"bp_{scheme}"].result(
+        code,
+        reason,
+        {"systolic": systolic, "diastolic": diastolic},
         source=SOURCE_PNPK if scheme == "pnpk" else SOURCE_JNC7,
         details={
             "scheme": scheme,

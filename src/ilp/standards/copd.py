@@ -15,10 +15,25 @@ absorb) and the Indonesian form's 7, and it is the best cut-off of the Asian val
 
 from __future__ import annotations
 
-from ilp.standards.result import OutOfRange, RuleResult
+from ilp.standards.result import Catalogue, Message, OutOfRange, RuleResult
 
 SOURCE = "PUMA (López Varela 2016/2019), formulir PUMA Indonesia; CLINICAL.md §4.6"
 DEFAULT_CUTOFF = 6
+
+_SCORE = {"score": "integer", "cutoff": "integer"}
+CODES: dict[str, Catalogue] = {
+    "puma": Catalogue(
+        rule="puma",
+        classes={
+            "high_risk": Message("Berisiko PPOK: rujuk spirometri"),
+            "low_risk": Message("Risiko rendah PPOK: edukasi"),
+        },
+        reasons={
+            "score_at_or_above_cutoff": Message("Skor PUMA {score} ≥ {cutoff}", _SCORE),
+            "score_below_cutoff": Message("Skor PUMA {score} < {cutoff}", _SCORE),
+        },
+    )
+}
 
 AGE_RANGE = (40, 120)
 CIGARETTES_RANGE = (0, 100)  # per day
@@ -48,8 +63,9 @@ def score_puma(
 ) -> RuleResult:
     """PUMA score (0–9) and whether spirometry referral is advised.
 
-    Source: PUMA, CLINICAL.md §4.6 (cut-off decision in the module docstring). Codes
-    ``high_risk`` (score ≥ cutoff: refer for spirometry) / ``low_risk`` (education).
+    Source: PUMA, CLINICAL.md §4.6 (cut-off decision in the module docstring). Classes
+    (``CODES["puma"]``) ``high_risk`` (score ≥ cutoff: refer for spirometry) / ``low_risk``
+    (education); reasons ``score_at_or_above_cutoff`` / ``score_below_cutoff``.
     ``details["items"]`` holds the per-item points.
     """
     if sex not in ("M", "F"):
@@ -76,20 +92,16 @@ def score_puma(
     }
     total = sum(items.values())
     details: dict[str, object] = {"items": items, "pack_years": py, "cutoff": cutoff}
+    params = {"score": total, "cutoff": cutoff}
     if total >= cutoff:
-        return RuleResult(
+        return CODES["puma"].result(
             "high_risk",
-            "Berisiko PPOK: rujuk spirometri",
-            f"Skor PUMA {total} ≥ {cutoff}",
-            SOURCE,
-            total,
-            details,
+            "score_at_or_above_cutoff",
+            params,
+            source=SOURCE,
+            value=total,
+            details=details,
         )
-    return RuleResult(
-        "low_risk",
-        "Risiko rendah PPOK: edukasi",
-        f"Skor PUMA {total} < {cutoff}",
-        SOURCE,
-        total,
-        details,
+    return CODES["puma"].result(
+        "low_risk", "score_below_cutoff", params, source=SOURCE, value=total, details=details
     )

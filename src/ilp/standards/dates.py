@@ -6,6 +6,22 @@ from __future__ import annotations
 
 from datetime import date
 
+# Indonesian month names, for dates written as Indonesian text ("5 Maret 2025").
+MONTHS_ID: tuple[str, ...] = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
 
 def add_months(start: date, months: int) -> date:
     """``start`` plus whole calendar months (negative to go back); month ends clamp."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ilp.standards.result import OutOfRange, RuleResult
+from ilp.standards.result import Catalogue, Message, OutOfRange, RuleResult
 
 SOURCE_SKILAS = "Instrumen SKILAS (Kemenkes, WHO ICOPE langkah 1); CLINICAL.md §4.7"
 SOURCE_BARTHEL = "Indeks Barthel modifikasi (0–20), Instrumen ADL Kemenkes; CLINICAL.md §4.7"
@@ -54,8 +54,9 @@ def screen_skilas(
     orientation error), mobility (5 chair rises not done within 14 s), nutrition (weight loss
     > 3 kg in 3 months / looser clothes, appetite loss, LiLA < 21 cm), vision (eye problem,
     or failed finger count), hearing (whisper not heard, or cannot be tested), depression
-    (sad/hopeless, little interest in the past 2 weeks). Codes ``refer`` / ``no_refer``;
-    ``details["positive_domains"]`` lists the domain codes in the order above.
+    (sad/hopeless, little interest in the past 2 weeks). Classes (``CODES["skilas"]``)
+    ``refer`` / ``no_refer``; reasons ``positive_domains`` (``domains``: the domain codes in
+    the order above, also in ``details["positive_domains"]``) / ``no_positive_domain``.
     """
     if muac_cm is not None and not MUAC_RANGE[0] <= muac_cm <= MUAC_RANGE[1]:
         raise OutOfRange("muac_cm", muac_cm, *MUAC_RANGE)
@@ -73,22 +74,16 @@ def screen_skilas(
     positive = [d for d, flag in domains.items() if flag]
     details: dict[str, object] = {"positive_domains": positive, "low_muac": low_muac}
     if positive:
-        names = ", ".join(SKILAS_DOMAINS_ID[d] for d in positive)
-        return RuleResult(
+        return CODES["skilas"].result(
             "refer",
-            "Rujuk ke puskesmas (SKILAS positif)",
-            f"Domain positif: {names}",
-            SOURCE_SKILAS,
-            len(positive),
-            details,
+            "positive_domains",
+            {"domains": tuple(positive)},
+            source=SOURCE_SKILAS,
+            value=len(positive),
+            details=details,
         )
-    return RuleResult(
-        "no_refer",
-        "SKILAS negatif",
-        "Tidak ada domain positif",
-        SOURCE_SKILAS,
-        0,
-        details,
+    return CODES["skilas"].result(
+        "no_refer", "no_positive_domain", source=SOURCE_SKILAS, value=0, details=details
     )
 
 
@@ -114,14 +109,35 @@ _BARTHEL_BANDS: tuple[tuple[int, str, str], ...] = (
     (0, "total", "Ketergantungan total"),
 )
 
+CODES: dict[str, Catalogue] = {
+    "skilas": Catalogue(
+        rule="skilas",
+        classes={
+            "refer": Message("Rujuk ke puskesmas (SKILAS positif)"),
+            "no_refer": Message("SKILAS negatif"),
+        },
+        reasons={
+            "positive_domains": Message("Domain positif: {domains}", {"domains": "terms:domain"}),
+            "no_positive_domain": Message("Tidak ada domain positif"),
+        },
+        terms={"domain": SKILAS_DOMAINS_ID},
+    ),
+    "barthel": Catalogue(
+        rule="barthel",
+        classes={code: Message(label) for _, code, label in _BARTHEL_BANDS},
+        reasons={"barthel_score": Message("Skor Barthel {score} dari 20", {"score": "integer"})},
+    ),
+}
+
 
 def score_barthel(items: Mapping[str, int]) -> RuleResult:
     """Modified Barthel ADL index (0–20) from the ten item scores.
 
     Source: Instrumen ADL (Barthel modifikasi), CLINICAL.md §4.7; home-care flag per Juknis
     ILP (DOMAIN.md §1.2). ``items`` must have exactly the keys of ``BARTHEL_ITEMS`` with
-    integer points 0..max. Codes ``independent`` (20), ``mild`` (12–19), ``moderate``
-    (9–11), ``severe`` (5–8), ``total`` (0–4); ``details["home_care"]`` for moderate–total.
+    integer points 0..max. Classes (``CODES["barthel"]``) ``independent`` (20), ``mild``
+    (12–19), ``moderate`` (9–11), ``severe`` (5–8), ``total`` (0–4); reason ``barthel_score``
+    (``score``); ``details["home_care"]`` for moderate–total.
     """
     missing = [k for k in BARTHEL_ITEMS if k not in items]
     unknown = [k for k in items if k not in BARTHEL_ITEMS]
@@ -132,14 +148,14 @@ def score_barthel(items: Mapping[str, int]) -> RuleResult:
         if isinstance(points, bool) or not isinstance(points, int) or not 0 <= points <= maximum:
             raise OutOfRange(f"barthel.{key}", points, 0, maximum)
     total = sum(items[k] for k in BARTHEL_ITEMS)
-    code, label = next((c, lab) for low, c, lab in _BARTHEL_BANDS if total >= low)
-    return RuleResult(
+    code = next(c for low, c, _ in _BARTHEL_BANDS if total >= low)
+    return CODES["barthel"].result(
         code,
-        label,
-        f"Skor Barthel {total} dari 20",
-        SOURCE_BARTHEL,
-        total,
-        {
+        "barthel_score",
+        {"score": total},
+        source=SOURCE_BARTHEL,
+        value=total,
+        details={
             "items": {k: items[k] for k in BARTHEL_ITEMS},
             "home_care": code in ("moderate", "severe", "total"),
         },

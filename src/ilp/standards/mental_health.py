@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ilp.standards.result import OutOfRange, RuleResult
+from ilp.standards.result import Catalogue, Message, OutOfRange, RuleResult
 
 SOURCE = "SRQ-20 (WHO), batas Riskesdas ≥ 6; CLINICAL.md §4.5"
 
@@ -45,6 +45,29 @@ ITEMS_ID: tuple[str, ...] = (
     "Mudah lelah",
 )
 
+_YES = {"yes": "integer", "cutoff": "integer"}
+CODES: dict[str, Catalogue] = {
+    "srq20": Catalogue(
+        rule="srq20",
+        classes={
+            "positive": Message("Gangguan mental emosional (positif)"),
+            "suicidal_ideation": Message("Pikiran mengakhiri hidup: rujuk segera"),
+            "negative": Message("Negatif"),
+        },
+        reasons={
+            "yes_at_or_above_cutoff": Message("{yes} jawaban 'ya' ≥ {cutoff}", _YES),
+            "yes_at_or_above_cutoff_item_17": Message(
+                "{yes} jawaban 'ya' ≥ {cutoff}; butir 17 (pikiran mengakhiri hidup) = ya", _YES
+            ),
+            "item_17_yes": Message(
+                "Butir 17 = ya (rujuk tanpa melihat total; praktik umum); total {yes} < {cutoff}",
+                _YES,
+            ),
+            "yes_below_cutoff": Message("{yes} jawaban 'ya' < {cutoff}", _YES),
+        },
+    )
+}
+
 # Symptom groups (1-based item numbers) [S25] [P]; reported for the clinician, not scored.
 GROUPS: dict[str, tuple[int, ...]] = {
     "depression": (6, 9, 10, 14, 15, 16, 17),
@@ -60,9 +83,12 @@ def score_srq20(
 ) -> RuleResult:
     """Score SRQ-20 from 20 booleans (True = "yes", Riskesdas item order).
 
-    Source: SRQ-20 with the Riskesdas cut-off ≥ 6, CLINICAL.md §4.5. Codes ``positive``
-    (total ≥ cutoff), ``suicidal_ideation`` (below cutoff but item 17 yes, referral by common
-    practice) and ``negative``. ``value`` is the number of "yes"; ``details["refer"]``.
+    Source: SRQ-20 with the Riskesdas cut-off ≥ 6, CLINICAL.md §4.5. Classes
+    (``CODES["srq20"]``) ``positive`` (total ≥ cutoff), ``suicidal_ideation`` (below cutoff
+    but item 17 yes, referral by common practice) and ``negative``; reasons
+    ``yes_at_or_above_cutoff`` (``..._item_17`` when item 17 is yes), ``item_17_yes``,
+    ``yes_below_cutoff``, each with ``yes`` and ``cutoff``. ``value`` is the number of "yes";
+    ``details["refer"]``.
     """
     if len(answers) != 20:
         raise OutOfRange("answers (number of items)", len(answers), 20, 20)
@@ -80,25 +106,18 @@ def score_srq20(
         "groups": groups,
         "cutoff": cutoff,
     }
+    params = {"yes": total, "cutoff": cutoff}
+    codes = CODES["srq20"]
     if total >= cutoff:
         details["refer"] = True
-        reason = f"{total} jawaban 'ya' ≥ {cutoff}"
-        if item_17:
-            reason += "; butir 17 (pikiran mengakhiri hidup) = ya"
-        return RuleResult(
-            "positive", "Gangguan mental emosional (positif)", reason, SOURCE, total, details
-        )
+        reason = "yes_at_or_above_cutoff_item_17" if item_17 else "yes_at_or_above_cutoff"
+        return codes.result("positive", reason, params, source=SOURCE, value=total, details=details)
     if item_17 and refer_on_item_17:
         details["refer"] = True
-        return RuleResult(
-            "suicidal_ideation",
-            "Pikiran mengakhiri hidup: rujuk segera",
-            f"Butir 17 = ya (rujuk tanpa melihat total; praktik umum); total {total} < {cutoff}",
-            SOURCE,
-            total,
-            details,
+        return codes.result(
+            "suicidal_ideation", "item_17_yes", params, source=SOURCE, value=total, details=details
         )
     details["refer"] = False
-    return RuleResult(
-        "negative", "Negatif", f"{total} jawaban 'ya' < {cutoff}", SOURCE, total, details
+    return codes.result(
+        "negative", "yes_below_cutoff", params, source=SOURCE, value=total, details=details
     )

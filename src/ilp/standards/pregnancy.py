@@ -8,9 +8,16 @@ Sources:
 - Trimesters, ANC contacts: Juknis ILP ANC terpadu, DOMAIN.md §3.2; Permenkes 21/2021 as
   quoted, CLINICAL.md §3.1 [P]: ≥ 6 contacts, ≥ 2 with a doctor (K1 in TM1 and K5 in TM3,
   with ultrasound). Split 1-2-3 (juknis transcription, default) or 2-1-3 (Buku KIA / PMK
-  21/2021 as quoted in apps), a parameter (CLINICAL.md §7 item 2 open). TM1 0–12 weeks,
-  TM2 > 12–24, TM3 > 24 read in completed weeks: TM1 to 12 weeks 6 days, TM2 13w0d to 24w6d,
-  TM3 from 25w0d (clinical usage: "12 minggu" covers 12w0d–12w6d).
+  21/2021 as quoted in apps), a parameter (CLINICAL.md §7 item 2 open).
+- Trimester boundaries as the current Kemenkes text writes them: Buku KIA (Kemenkes, 2020 and
+  later editions; its "Periksa kehamilan minimal 6 kali" page, transcribed word for word in
+  public Indonesian ANC apps): "trimester pertama (kehamilan hingga 12 minggu)", "trimester
+  kedua (kehamilan di atas 12 minggu sampai 24 minggu)", "trimester ketiga (kehamilan di atas
+  24 minggu sampai 40 minggu)"; the juknis ILP transcription (DOMAIN.md §3.2) has the same
+  "TM1 0–12 wk, TM2 > 12–24 wk, TM3 > 24 wk". Read on the gestational age in days: TM1 up to
+  and including 12w0d (84 days), TM2 from 12w1d to 24w0d (168 days), TM3 from 24w1d. (Until
+  2026 ILP read the weeks as completed weeks, TM1 to 12w6d; "di atas 12 minggu" is above
+  12 weeks, so 12w1d is TM2.)
 - KSPR (Kartu Skor Poedji Rochjati), CLINICAL.md §3.3 [S17] [C]: initial score 2, factor
   scores, KRR 2 / KRT 6–10 / KRST ≥ 12, advice (Poedji Rochjati 2003). Inequality signs as in
   the CLINICAL.md table: first pregnancy at age ≤ 16; ≥ 4 years married; first pregnancy at
@@ -27,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ilp.standards.result import OutOfRange, RuleResult
+from ilp.standards.result import Catalogue, Message, Note, OutOfRange, RuleResult
 
 SOURCE_GA = "Aturan Naegele (HPHT + 280 hari); CLINICAL.md §3.1, DOMAIN.md §3.2"
 SOURCE_ANC = (
@@ -84,15 +91,19 @@ def edd_from_usg(usg_date: date, ga_days_at_scan: int) -> date:
     return usg_date + timedelta(days=PREGNANCY_DAYS - ga_days_at_scan)
 
 
+TM1_LAST_DAY = 12 * 7  # "hingga 12 minggu"
+TM2_LAST_DAY = 24 * 7  # "di atas 12 minggu sampai 24 minggu"
+
+
 def trimester_of(ga_days: int) -> int:
-    """Trimester from gestational age in days: TM1 ≤ 12w6d, TM2 13w0d–24w6d, TM3 ≥ 25w0d
-    (DOMAIN.md §3.2 read in completed weeks)."""
+    """Trimester from gestational age in days: TM1 ≤ 12w0d, TM2 12w1d–24w0d, TM3 ≥ 24w1d
+    (Buku KIA "hingga 12 minggu" / "di atas 12 minggu sampai 24 minggu" / "di atas 24
+    minggu"; module docstring)."""
     if not 0 <= ga_days <= MAX_GA_DAYS:
         raise OutOfRange("gestational_age_days", ga_days, 0, MAX_GA_DAYS)
-    weeks = ga_days // 7
-    if weeks <= 12:
+    if ga_days <= TM1_LAST_DAY:
         return 1
-    if weeks <= 24:
+    if ga_days <= TM2_LAST_DAY:
         return 2
     return 3
 
@@ -142,6 +153,58 @@ class AncContact:
     by_doctor: bool = False
 
 
+_SLOT = {"visit": "text", "trimester": "integer"}
+CODES: dict[str, Catalogue] = {
+    "anc_contact": Catalogue(
+        rule="anc_contact",
+        classes={
+            "done": Message("Sudah"),
+            "due": Message("Jatuh tempo"),
+            "overdue": Message("Terlambat"),
+            "not_yet": Message("Belum waktunya"),
+        },
+        reasons={
+            "contact_done": Message(
+                "{visit} dilakukan {done_on}", {"visit": "text", "done_on": "date"}
+            ),
+            "trimester_now": Message("{visit} pada trimester {trimester} (sekarang)", _SLOT),
+            "trimester_passed": Message(
+                "{visit} terlewat: trimester {trimester} sudah lewat", _SLOT
+            ),
+            "trimester_not_reached": Message(
+                "{visit} pada trimester {trimester} (belum dimulai)", _SLOT
+            ),
+        },
+        notes={"doctor_missing": Message("belum ada kontak dengan dokter pada trimester ini")},
+    ),
+    "anc_summary": Catalogue(
+        rule="anc_summary",
+        classes={
+            "k6": Message("K6 terpenuhi"),
+            "k4": Message("K4 (belum K6)"),
+            "k1": Message("K{contacts}", {"contacts": "integer"}),
+            "none": Message("Belum ANC"),
+        },
+        reasons={
+            "contacts": Message(
+                "{contacts} kontak, {doctor_contacts} dengan dokter",
+                {"contacts": "integer", "doctor_contacts": "integer"},
+            ),
+            "contacts_pending": Message(
+                "{contacts} kontak, {doctor_contacts} dengan dokter; perlu: {pending}",
+                {"contacts": "integer", "doctor_contacts": "integer", "pending": "texts"},
+            ),
+        },
+    ),
+}
+_SLOT_REASONS = {
+    "done": "contact_done",
+    "due": "trimester_now",
+    "overdue": "trimester_passed",
+    "not_yet": "trimester_not_reached",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class AncSlot:
     """State of one scheduled contact K1..K6.
@@ -150,6 +213,9 @@ class AncSlot:
              | not_yet (its trimester has not begun)
     doctor_required / doctor_missing: K1 and K5 are doctor contacts; doctor_missing is True
              when the trimester had contacts but none with a doctor.
+
+    ``reason_code``, ``params`` and ``notes`` say why (``CODES["anc_contact"]``: the state is
+    the class); ``reason`` is that in Indonesian.
     """
 
     code: str
@@ -163,6 +229,29 @@ class AncSlot:
     def item(self) -> str:
         """Work-list item text, e.g. ``anc:K3``."""
         return f"anc:{self.code}"
+
+    @property
+    def reason_code(self) -> str:
+        """Why the slot is in its state: ``contact_done``, ``trimester_now``,
+        ``trimester_passed`` or ``trimester_not_reached``."""
+        return _SLOT_REASONS[self.state]
+
+    @property
+    def params(self) -> dict[str, str | int | date | None]:
+        """The reason's parameters: ``visit`` and ``done_on`` or ``trimester``."""
+        if self.state == "done":
+            return {"visit": self.code, "done_on": self.done_on}
+        return {"visit": self.code, "trimester": self.trimester}
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        """``doctor_missing`` when this doctor contact's trimester had no doctor."""
+        return (Note("doctor_missing"),) if self.doctor_missing else ()
+
+    @property
+    def reason(self) -> str:
+        """The reason in Indonesian."""
+        return CODES["anc_contact"].reason_text(self.reason_code, self.params, self.notes)
 
 
 def anc_schedule(split: str = "1-2-3") -> list[tuple[str, int, bool]]:
@@ -221,25 +310,35 @@ def anc_status(
 
 def anc_summary(slots: list[AncSlot], contacts_done: int, doctor_contacts: int) -> RuleResult:
     """K-status for reports: K1 reached, K4 (≥ 4 contacts), K6 (≥ 6 contacts, ≥ 2 with a doctor,
-    every slot in its trimester). Source: DOMAIN.md §3.2 (K1/K4/K6 definitions)."""
+    every slot in its trimester). Source: DOMAIN.md §3.2 (K1/K4/K6 definitions).
+
+    Classes (``CODES["anc_summary"]``) ``k6``, ``k4``, ``k1`` (label "K1"–"K3" by
+    ``contacts``), ``none``; reasons ``contacts`` / ``contacts_pending`` (``pending``: the
+    slots due or overdue)."""
     k6 = contacts_done >= 6 and doctor_contacts >= 2 and all(s.state == "done" for s in slots)
     if k6:
-        code, label = "k6", "K6 terpenuhi"
+        code = "k6"
     elif contacts_done >= 4:
-        code, label = "k4", "K4 (belum K6)"
+        code = "k4"
     elif contacts_done >= 1:
-        code, label = "k1", f"K{contacts_done}"
+        code = "k1"
     else:
-        code, label = "none", "Belum ANC"
+        code = "none"
     pending = [s.code for s in slots if s.state in ("due", "overdue")]
-    return RuleResult(
+    params: dict[str, int | tuple[str, ...]] = {
+        "contacts": contacts_done,
+        "doctor_contacts": doctor_contacts,
+    }
+    reason = "contacts"
+    if pending:
+        reason, params["pending"] = "contacts_pending", tuple(pending)
+    return CODES["anc_summary"].result(
         code,
-        label,
-        f"{contacts_done} kontak, {doctor_contacts} dengan dokter"
-        + (f"; perlu: {', '.join(pending)}" if pending else ""),
-        SOURCE_ANC,
-        contacts_done,
-        {"pending": pending},
+        reason,
+        params,
+        source=SOURCE_ANC,
+        value=contacts_done,
+        details={"pending": pending},
     )
 
 
@@ -312,6 +411,27 @@ KSPR_CATEGORIES = {
     ),
 }
 
+# The codes of ``score_kspr``: the class, the factors (with their scores) and the advice per
+# class (``terms["advice"]``, also in ``details["advice"]``).
+KSPR_CODES = Catalogue(
+    rule="kspr",
+    classes={code: Message(label) for code, (label, _) in KSPR_CATEGORIES.items()},
+    reasons={
+        "initial_score_only": Message(
+            "Skor awal 2, tanpa faktor risiko; total {total}", {"total": "integer"}
+        ),
+        "score_with_factors": Message(
+            "Skor awal 2; {factors}; total {total}",
+            {"total": "integer", "factors": "terms:factor"},
+        ),
+    },
+    terms={
+        "factor": {code: f"{label} (+{score})" for code, (_, label, score) in KSPR_FACTORS.items()},
+        "advice": {code: advice for code, (_, advice) in KSPR_CATEGORIES.items()},
+    },
+)
+CODES["kspr"] = KSPR_CODES
+
 AGE_RANGE = (10, 60)
 HEIGHT_RANGE = (100.0, 200.0)
 CHILDREN_RANGE = (0, 20)
@@ -333,7 +453,9 @@ def score_kspr(
     Items 1–7 are derived from ``age_years``, ``height_cm``, ``first_pregnancy``, ``children``,
     ``years_married`` (first pregnancy only) and ``years_since_last_birth`` (from the last
     delivery to this pregnancy). Items 8–20 are ``factors`` codes from ``KSPR_FACTORS``.
-    ``value`` = total; ``details["factors"]`` = [(card no., code, score), …].
+    ``value`` = total; ``details["factors"]`` = [(card no., code, score), …]. Classes
+    (``CODES["kspr"]``) ``krr``, ``krt``, ``krst``; reasons ``initial_score_only`` /
+    ``score_with_factors`` (``factors``: codes of ``KSPR_FACTORS``), with ``total``.
     """
     if not AGE_RANGE[0] <= age_years <= AGE_RANGE[1]:
         raise OutOfRange("age_years", age_years, *AGE_RANGE)
@@ -382,17 +504,18 @@ def score_kspr(
         code = "krt"
     else:
         code = "krr"
-    label, advice = KSPR_CATEGORIES[code]
-    reason = "Skor awal 2" + "".join(
-        f"; {KSPR_FACTORS[f][1]} (+{KSPR_FACTORS[f][2]})" for f in present
-    )
-    return RuleResult(
+    advice = KSPR_CATEGORIES[code][1]
+    params: dict[str, int | tuple[str, ...]] = {"total": total}
+    reason = "initial_score_only"
+    if present:
+        reason, params["factors"] = "score_with_factors", tuple(present)
+    return KSPR_CODES.result(
         code,
-        label,
-        f"{reason}; total {total}",
-        SOURCE_KSPR,
-        total,
-        {
+        reason,
+        params,
+        source=SOURCE_KSPR,
+        value=total,
+        details={
             "factors": [(KSPR_FACTORS[f][0], f, KSPR_FACTORS[f][2]) for f in present],
             "advice": advice,
         },
@@ -402,19 +525,28 @@ def score_kspr(
 # ---------------------------------------------------------------- KEK
 
 MUAC_RANGE = (10.0, 60.0)
+KEK_MUAC_CM = 23.5
+_MUAC = {"muac": "number", "limit": "number"}
+KEK_CODES = Catalogue(
+    rule="kek",
+    classes={"kek_risk": Message("Risiko KEK"), "normal": Message("Tidak berisiko KEK")},
+    reasons={
+        "muac_below": Message("LiLA {muac} cm < {limit} cm", _MUAC),
+        "muac_at_or_above": Message("LiLA {muac} cm ≥ {limit} cm", _MUAC),
+    },
+)
+CODES["kek"] = KEK_CODES
 
 
 def classify_kek(muac_cm: float) -> RuleResult:
     """KEK risk in women of reproductive age (pregnant included): LiLA < 23.5 cm.
 
-    Source: Kemenkes (Depkes 2012), CLINICAL.md §3.4. Codes ``kek_risk`` / ``normal``.
+    Source: Kemenkes (Depkes 2012), CLINICAL.md §3.4. Classes (``CODES["kek"]``)
+    ``kek_risk`` / ``normal``; reasons ``muac_below`` / ``muac_at_or_above``.
     """
     if not MUAC_RANGE[0] <= muac_cm <= MUAC_RANGE[1]:
         raise OutOfRange("muac_cm", muac_cm, *MUAC_RANGE)
-    if muac_cm < 23.5:
-        return RuleResult(
-            "kek_risk", "Risiko KEK", f"LiLA {muac_cm:g} cm < 23,5 cm", SOURCE_KEK, muac_cm
-        )
-    return RuleResult(
-        "normal", "Tidak berisiko KEK", f"LiLA {muac_cm:g} cm ≥ 23,5 cm", SOURCE_KEK, muac_cm
-    )
+    params = {"muac": muac_cm, "limit": KEK_MUAC_CM}
+    if muac_cm < KEK_MUAC_CM:
+        return KEK_CODES.result("kek_risk", "muac_below", params, source=SOURCE_KEK, value=muac_cm)
+    return KEK_CODES.result("normal", "muac_at_or_above", params, source=SOURCE_KEK, value=muac_cm)

@@ -32,7 +32,7 @@ from datetime import date
 import numpy as np
 
 from ilp.standards import dates as _dates
-from ilp.standards.result import OutOfRange
+from ilp.standards.result import Catalogue, Message, OutOfRange
 
 SOURCE = (
     "Juknis ILP 2023 (KMK HK.01.07/MENKES/2015/2023) Klaster 3: skrining HT ≥15 th minimal "
@@ -48,16 +48,48 @@ INTERVAL_MONTHS = 12
 OVERDUE_MONTHS = 3
 
 
+_KIND = {"kind": "term:kind"}
+_REPEAT = {"kind": "term:kind", "last": "date", "interval_months": "integer"}
+CODES: dict[str, Catalogue] = {
+    "screening_interval": Catalogue(
+        rule="screening_interval",
+        classes={"due": Message("Jatuh tempo"), "overdue": Message("Terlambat")},
+        reasons={
+            "never_screened_due": Message(
+                "Belum pernah skrining {kind}; jatuh tempo sejak {due}",
+                {**_KIND, "due": "date"},
+            ),
+            "never_screened_overdue": Message(
+                "Belum pernah skrining {kind}; terlambat sejak {overdue_since}",
+                {**_KIND, "overdue_since": "date"},
+            ),
+            "repeat_due": Message(
+                "Skrining {kind} terakhir {last}; ulang tiap {interval_months} bulan; jatuh "
+                "tempo sejak {due}",
+                {**_REPEAT, "due": "date"},
+            ),
+            "repeat_overdue": Message(
+                "Skrining {kind} terakhir {last}; ulang tiap {interval_months} bulan; terlambat "
+                "sejak {overdue_since}",
+                {**_REPEAT, "overdue_since": "date"},
+            ),
+        },
+        terms={"kind": LABELS_ID},
+    )
+}
+
+
 @dataclass(frozen=True, slots=True)
 class ScreeningState:
     """A screening that is due or overdue on a date.
 
     kind           ``PTM`` or ``lansia``
-    state          ``due`` or ``overdue``
+    state          ``due`` or ``overdue`` (the class of ``CODES["screening_interval"]``)
     due            first day the screening is due
     overdue_since  first day it counts (or will count) as overdue
     last           date of the last screening counted, None if never screened
-    reason         why, in Indonesian
+    reason_code    ``never_screened_due``, ``never_screened_overdue``, ``repeat_due`` or
+                   ``repeat_overdue``; ``params`` its values, ``reason`` it in Indonesian
     """
 
     kind: str
@@ -65,7 +97,6 @@ class ScreeningState:
     due: date
     overdue_since: date
     last: date | None
-    reason: str
     source: str = SOURCE
 
     @property
@@ -77,6 +108,29 @@ class ScreeningState:
     def item(self) -> str:
         """Work-list item code, ``skrining:PTM`` or ``skrining:lansia``."""
         return f"skrining:{self.kind}"
+
+    @property
+    def reason_code(self) -> str:
+        """Why it is due or overdue (``CODES["screening_interval"]``)."""
+        return f"{'never_screened' if self.last is None else 'repeat'}_{self.state}"
+
+    @property
+    def params(self) -> dict[str, str | int | date | None]:
+        """The reason's parameters."""
+        params: dict[str, str | int | date | None] = {"kind": self.kind}
+        if self.last is not None:
+            params["last"] = self.last
+            params["interval_months"] = INTERVAL_MONTHS
+        if self.state == "overdue":
+            params["overdue_since"] = self.overdue_since
+        else:
+            params["due"] = self.due
+        return params
+
+    @property
+    def reason(self) -> str:
+        """Why, in Indonesian."""
+        return CODES["screening_interval"].reason_text(self.reason_code, self.params)
 
 
 # Re-exported: callers and tests use them from here too.
@@ -115,21 +169,15 @@ def screening_state(
     entry = birthday(birth_date, low)
     if on < entry or (high is not None and on >= birthday(birth_date, high)):
         return None
-    label = LABELS_ID[kind]
     if last is None:
         due = max(entry, date(on.year, 1, 1))
-        why = f"Belum pernah skrining {label}"
     else:
         due = max(add_months(last, INTERVAL_MONTHS), entry)
         if on < due:
             return None
-        why = f"Skrining {label} terakhir {last.isoformat()}; ulang tiap {INTERVAL_MONTHS} bulan"
     overdue_since = add_months(due, overdue_months)
-    if on < overdue_since:
-        state, why = "due", f"{why}; jatuh tempo sejak {due.isoformat()}"
-    else:
-        state, why = "overdue", f"{why}; terlambat sejak {overdue_since.isoformat()}"
-    return ScreeningState(kind, state, due, overdue_since, last, why)
+    state = "due" if on < overdue_since else "overdue"
+    return ScreeningState(kind, state, due, overdue_since, last)
 
 
 # -- many persons at once ------------------------------------------------------------------------
@@ -142,7 +190,7 @@ def _add_months_np(days: np.ndarray, months: int | np.ndarray) -> np.ndarray:
     target = month + months
     start = target.astype("datetime64[D]")
     length = ((target + 1).astype("datetime64[D]") - start).astype(np.int64)
-    return start + np.minimum(day, length - 1)
+    return np.asarray(start + np.minimum(day, length - 1))
 
 
 _EPOCH = date(1970, 1, 1).toordinal()

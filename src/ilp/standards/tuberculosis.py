@@ -16,7 +16,7 @@ Sources (CLINICAL.md §5.3):
 
 from __future__ import annotations
 
-from ilp.standards.result import RuleResult
+from ilp.standards.result import Catalogue, Message, RuleResult
 
 SOURCE_ADULT = "Kemenkes, formulir skrining gejala TBC (penemuan kasus intensif); CLINICAL.md §5.3"
 SOURCE_CHILD = "Kemenkes, gejala TBC anak; CLINICAL.md §5.3 [P]"
@@ -28,6 +28,52 @@ ADDITIONAL_SYMPTOMS_ID: dict[str, str] = {
     "night_sweats": "berkeringat malam tanpa kegiatan",
     "breathlessness": "sesak napas tanpa nyeri dada",
     "lymph_nodes": "pembesaran kelenjar getah bening leher/ketiak",
+}
+CHILD_SYMPTOMS_ID: dict[str, str] = {
+    "fever_2_weeks": "demam ≥ 2 minggu",
+    "cough_2_weeks": "batuk ≥ 2 minggu",
+    "weight_faltering_2_months": "BB turun/tidak naik ≥ 2 bulan",
+    "lethargy": "lesu",
+}
+_SYMPTOMS = {"symptoms": "terms:symptom"}
+CODES: dict[str, Catalogue] = {
+    "tb_adult": Catalogue(
+        rule="tb_adult",
+        classes={
+            "presumptive_tb": Message("Terduga TBC"),
+            "not_presumptive": Message("Bukan terduga TBC"),
+        },
+        reasons={
+            "cough": Message("Batuk (gejala utama, berapa pun lamanya)"),
+            "contact_and_symptoms": Message(
+                "Riwayat kontak dan gejala tambahan: {symptoms}", _SYMPTOMS
+            ),
+            "risk_factor_and_symptoms": Message(
+                "Faktor risiko dan gejala tambahan: {symptoms}", _SYMPTOMS
+            ),
+            "no_cough": Message("Tidak batuk"),
+            "symptoms_without_contact_or_risk": Message(
+                "Tidak batuk; gejala tambahan tanpa kontak/faktor risiko: {symptoms}", _SYMPTOMS
+            ),
+        },
+        terms={"symptom": ADDITIONAL_SYMPTOMS_ID},
+    ),
+    "tb_child": Catalogue(
+        rule="tb_child",
+        classes={
+            "presumptive_tb": Message("Terduga TBC anak"),
+            "contact_no_symptoms": Message(
+                "Kontak TBC tanpa gejala: investigasi kontak / evaluasi TPT"
+            ),
+            "not_presumptive": Message("Bukan terduga TBC"),
+        },
+        reasons={
+            "symptoms": Message("Gejala: {symptoms}", _SYMPTOMS),
+            "contact_without_symptoms": Message("Riwayat kontak TBC tanpa gejala"),
+            "no_symptoms": Message("Tidak ada gejala"),
+        },
+        terms={"symptom": CHILD_SYMPTOMS_ID},
+    ),
 }
 
 
@@ -45,7 +91,10 @@ def screen_tb_adult(
 ) -> RuleResult:
     """Adult presumptive-TB rule (Kemenkes symptom-screening form, CLINICAL.md §5.3).
 
-    Codes ``presumptive_tb`` (terduga TBC: send for TCM) / ``not_presumptive``.
+    Classes (``CODES["tb_adult"]``) ``presumptive_tb`` (terduga TBC: send for TCM) /
+    ``not_presumptive``; reasons ``cough``, ``contact_and_symptoms``,
+    ``risk_factor_and_symptoms``, ``symptoms_without_contact_or_risk`` (``symptoms``: codes of
+    ``ADDITIONAL_SYMPTOMS_ID``), ``no_cough``.
     ``risk_factor`` covers the form's risk groups (e.g. HIV, DM, smoker, elderly, prisoner).
     """
     additional = {
@@ -63,28 +112,24 @@ def screen_tb_adult(
         "contact_history": contact_history,
         "risk_factor": risk_factor,
     }
+    codes = CODES["tb_adult"]
+    symptoms = {"symptoms": tuple(present)}
     if cough:
-        return RuleResult(
-            "presumptive_tb",
-            "Terduga TBC",
-            "Batuk (gejala utama, berapa pun lamanya)",
-            SOURCE_ADULT,
-            details=details,
-        )
+        return codes.result("presumptive_tb", "cough", source=SOURCE_ADULT, details=details)
     if present and (contact_history or risk_factor):
-        why = "riwayat kontak" if contact_history else "faktor risiko"
-        names = ", ".join(ADDITIONAL_SYMPTOMS_ID[k] for k in present)
-        return RuleResult(
-            "presumptive_tb",
-            "Terduga TBC",
-            f"{why.capitalize()} dan gejala tambahan: {names}",
-            SOURCE_ADULT,
+        reason = "contact_and_symptoms" if contact_history else "risk_factor_and_symptoms"
+        return codes.result(
+            "presumptive_tb", reason, symptoms, source=SOURCE_ADULT, details=details
+        )
+    if present:
+        return codes.result(
+            "not_presumptive",
+            "symptoms_without_contact_or_risk",
+            symptoms,
+            source=SOURCE_ADULT,
             details=details,
         )
-    reason = "Tidak batuk"
-    if present:
-        reason += "; gejala tambahan tanpa kontak/faktor risiko"
-    return RuleResult("not_presumptive", "Bukan terduga TBC", reason, SOURCE_ADULT, details=details)
+    return codes.result("not_presumptive", "no_cough", source=SOURCE_ADULT, details=details)
 
 
 def screen_tb_child(
@@ -97,8 +142,10 @@ def screen_tb_child(
 ) -> RuleResult:
     """Children's presumptive-TB rule (CLINICAL.md §5.3 [P]; decision in module docstring).
 
-    Codes ``presumptive_tb`` (any symptom), ``contact_no_symptoms`` (TB contact, no symptom:
-    contact investigation / TPT) and ``not_presumptive``.
+    Classes (``CODES["tb_child"]``) ``presumptive_tb`` (any symptom), ``contact_no_symptoms``
+    (TB contact, no symptom: contact investigation / TPT) and ``not_presumptive``; reasons
+    ``symptoms`` (codes of ``CHILD_SYMPTOMS_ID``), ``contact_without_symptoms``,
+    ``no_symptoms``.
     """
     symptoms = {
         "fever_2_weeks": fever_2_weeks,
@@ -108,28 +155,17 @@ def screen_tb_child(
     }
     present = [k for k, v in symptoms.items() if v]
     details: dict[str, object] = {"symptoms": present, "contact_history": contact_history}
-    labels = {
-        "fever_2_weeks": "demam ≥ 2 minggu",
-        "cough_2_weeks": "batuk ≥ 2 minggu",
-        "weight_faltering_2_months": "BB turun/tidak naik ≥ 2 bulan",
-        "lethargy": "lesu",
-    }
+    codes = CODES["tb_child"]
     if present:
-        return RuleResult(
+        return codes.result(
             "presumptive_tb",
-            "Terduga TBC anak",
-            "Gejala: " + ", ".join(labels[k] for k in present),
-            SOURCE_CHILD,
+            "symptoms",
+            {"symptoms": tuple(present)},
+            source=SOURCE_CHILD,
             details=details,
         )
     if contact_history:
-        return RuleResult(
-            "contact_no_symptoms",
-            "Kontak TBC tanpa gejala: investigasi kontak / evaluasi TPT",
-            "Riwayat kontak TBC tanpa gejala",
-            SOURCE_CHILD,
-            details=details,
+        return codes.result(
+            "contact_no_symptoms", "contact_without_symptoms", source=SOURCE_CHILD, details=details
         )
-    return RuleResult(
-        "not_presumptive", "Bukan terduga TBC", "Tidak ada gejala", SOURCE_CHILD, details=details
-    )
+    return codes.result("not_presumptive", "no_symptoms", source=SOURCE_CHILD, details=details)

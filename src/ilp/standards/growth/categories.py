@@ -11,6 +11,15 @@ Scope: BB/U, PB/U or TB/U, BB/PB or BB/TB and IMT/U for 0-60 months (WHO 2006 ag
 60.0 months), and IMT/U for 5-18 years (WHO 2007 BMI-for-age, 60-228 months; "5-18 tahun" read
 as up to the 19th birthday, where the WHO 2007 reference ends). The PMK defines no category for
 head or arm circumference, nor for TB/U or BB/U from 5 years; those give ``None``.
+
+A child at exactly 60 months (ILP decision): the PMK's scope overlaps there ("0-60 bulan" and
+"5-18 tahun") and its 0-60-month tables print a month-60 row, while WHO's software (anthro
+>= 0.9.3 and anthroplus) scores WHO 2006 only under 60.0 months and WHO 2007 from 60.0
+months. ILP keeps one boundary, WHO's: under 60.0 months (day <= 1826) the z-scores are WHO
+2006 and the 0-60-month tables classify them; from 60.0 months (day >= 1827) the z-scores are
+WHO 2007 and only the IMT/U 5-18-year table classifies (BB/U and TB/U have a z-score but no
+PMK category). A WHO 2007 z-score is never classified with cut-offs written for the WHO 2006
+standard, nor the other way round. See ``tables/README.md``.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..result import RuleResult
+from ..result import Catalogue, Message, RuleResult
 from .engine import DAYS_PER_MONTH, INDICATORS
 
 SOURCE = "Permenkes No. 2 Tahun 2020 tentang Standar Antropometri Anak; WHO 2006/2007"
@@ -74,6 +83,21 @@ _INDEX_NAMES = {
 CATEGORY_LABELS: dict[str, str] = {
     code: label for categories, _ in _SCHEMES.values() for code, label, _band in categories
 }
+# The codes of ``classify`` (rule ``growth_category``): the category is the class, the reason
+# names the PMK table (``index``), the z-score and the band it falls in.
+CODES: dict[str, Catalogue] = {
+    "growth_category": Catalogue(
+        rule="growth_category",
+        classes={code: Message(label) for code, label in CATEGORY_LABELS.items()},
+        reasons={
+            "z_in_band": Message(
+                "{index}: z = {z} ({band} SD)",
+                {"index": "term:index", "z": "number", "band": "text"},
+            )
+        },
+        terms={"index": _INDEX_NAMES},
+    )
+}
 _FROM_60_MONTHS = 60 * DAYS_PER_MONTH
 _TO_228_MONTHS = 228 * DAYS_PER_MONTH
 
@@ -111,8 +135,9 @@ def classify(indicator: str, z: Any, age_days: Any) -> RuleResult | None | NDArr
     ``bfa`` (IMT/U), ``hcfa``, ``acfa``; ``z`` should be the rounded z from :func:`zscores`;
     ``age_days`` selects the table (IMT/U 0–60 months or 5–18 years).
 
-    Scalar ``z`` and ``age_days``: a :class:`~ilp.standards.result.RuleResult` (code,
-    Indonesian label, the band in ``reason``, z in ``value``), or ``None`` when z or age is NaN
+    Scalar ``z`` and ``age_days``: a :class:`~ilp.standards.result.RuleResult` (category
+    code, reason ``z_in_band`` with ``index`` — ``bbu``, ``pbu``, ``bbpb``, ``imtu_0_60``,
+    ``imtu_5_18`` —, ``z`` and ``band``; z in ``value``), or ``None`` when z or age is NaN
     or the PMK has no category for that indicator and age. Array input: an object array of
     category codes (str) with ``None`` in the same cases. Unknown indicator: ``ValueError``.
     """
@@ -138,12 +163,12 @@ def classify(indicator: str, z: Any, age_days: Any) -> RuleResult | None | NDArr
         return None
     name = str(scheme.item())
     categories = _SCHEMES[name][0]
-    code, label, band_text = categories[int(bands.item())]
+    code, _label, band_text = categories[int(bands.item())]
     value = float(z_arr.item())
-    return RuleResult(
-        code=code,
-        label=label,
-        reason=f"{_INDEX_NAMES[name]}: z = {value:.2f} ({band_text} SD)",
+    return CODES["growth_category"].result(
+        code,
+        "z_in_band",
+        {"index": name, "z": value, "band": band_text},
         source=SOURCE,
         value=value,
         details={"indicator": indicator, "index": _INDEX_NAMES[name], "band": band_text},

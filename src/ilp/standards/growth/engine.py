@@ -18,8 +18,15 @@ Sources (CLINICAL.md §1.1-1.5, all [C]):
   weight-for-age 60-120 months, BMI-for-age 60-228 months, all limits inclusive; the height is
   used as given (no lying/standing adjustment) and BMI is computed from it; oedema -> no WFA,
   BMI.
-- ILP rule for 60.0 <= age < 61.0 months: no WHO 2007 z-score, because the month-60 row is not
-  shipped (``tables/README.md``, CLINICAL.md §7 item 10).
+- The boundary at 60 months is WHO's software's: WHO 2006 below 60.0 months (anthro >= 0.9.3,
+  WorldHealthOrganization/anthro #37), WHO 2007 from 60.0 months (anthroplus: "age >= 60
+  months is supported"). Children of 60.0 to < 61.0 months are scored with WHO's month-60
+  row, interpolated with month 61 (``tables/README.md``); anthroplus's own expected values for
+  60.32 and 60.911701 months are reproduced at 2 decimals. In whole days the boundary falls
+  between day 1826 (59.99 months, WHO 2006) and day 1827 (60.02 months, WHO 2007), so a child
+  on the fifth birthday is on WHO 2006 after one leap day and on WHO 2007 after two. Which
+  Permenkes 2/2020 table classifies the result follows the same boundary
+  (:mod:`ilp.standards.growth.categories`).
 
 Indicator keys: ``wfa``, ``lhfa``, ``wflh``, ``bfa``, ``hcfa``, ``acfa``. From 60 months
 ``lhfa`` holds WHO 2007 height-for-age, ``wfa`` WHO 2007 weight-for-age (to 120 months) and
@@ -317,8 +324,10 @@ def _matches(a: NDArray[Any], tokens: tuple[str, ...]) -> BoolArray:
 def _sex_index(a: NDArray[Any]) -> NDArray[np.int64]:
     """0 male, 1 female, -1 unknown. WHO codes 1 = male, 2 = female (anthro
     ``standardize_sex_var``)."""
+    male: BoolArray
+    female: BoolArray
     if a.dtype.kind in "iuf":
-        male, female = a == 1, a == 2
+        male, female = np.asarray(a == 1, dtype=np.bool_), np.asarray(a == 2, dtype=np.bool_)
     elif a.dtype.kind == "b":
         male = female = np.zeros(a.shape, dtype=bool)
     else:
@@ -343,7 +352,7 @@ def _oedema_mask(a: NDArray[Any]) -> BoolArray:
     if a.dtype.kind == "b":
         return a.copy()
     if a.dtype.kind in "iuf":
-        return a == 1
+        return np.asarray(a == 1, dtype=np.bool_)
     return _matches(a, _OEDEMA_YES)
 
 
