@@ -16,6 +16,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# The demo mode (and only it) allows the development secret key and cookies over plain http.
+demo: export ILP_DEMO = true
 demo: $(STAMP)
 	$(BIN)/ilp migrate --noinput
 	$(BIN)/ilp demo --population $(POPULATION) --if-empty
@@ -24,7 +26,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/ilp makemigrations --check --dry-run
+	ILP_DEMO=true $(BIN)/ilp makemigrations --check --dry-run
 	$(BIN)/pytest
 
 lint: $(STAMP)
@@ -38,7 +40,7 @@ format: $(STAMP)
 # English for every app (the care app keeps its own catalogue in care/locale);
 # the id catalogue (msgids are already Indonesian) only for the main one.
 messages: $(STAMP)
-	cd src/ilp && ../../$(BIN)/ilp makemessages -l en --no-obsolete \
+	cd src/ilp && export ILP_DEMO=true && ../../$(BIN)/ilp makemessages -l en --no-obsolete \
 		&& ../../$(BIN)/ilp makemessages -l id --no-obsolete --ignore care \
 		&& ../../$(BIN)/ilp compilemessages
 

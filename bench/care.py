@@ -57,6 +57,7 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     ensure_database(url)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ilp.settings")
+    os.environ.setdefault("ILP_DEMO", "true")  # synthetic data on this machine
     import django
 
     django.setup()

@@ -37,6 +37,7 @@ def main() -> None:
 
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ilp.settings")
+    os.environ.setdefault("ILP_DEMO", "true")  # synthetic data on this machine
     os.environ.setdefault("ILP_DB_CONN_MAX_AGE", "600")
     if url.startswith("postgres"):
         ensure_database(url)

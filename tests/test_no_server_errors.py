@@ -36,6 +36,9 @@ GARBAGE = {
     "field": "nik",
     "nik": "12ab",
 }
+# Dates far outside any plausible range, in every filter and in the URL (they used to reach
+# date arithmetic and answer 500).
+FAR_DATES = ["01-01-0001", "31-12-9999"]
 
 
 def _paths(d) -> list[str]:
@@ -67,6 +70,10 @@ def _paths(d) -> list[str]:
         f"/layanan/posyandu/{pos}/sesi/",
         f"/layanan/posyandu/{pos}/sesi/2025-03-10/",
         f"/layanan/posyandu/{pos}/sesi/not-a-date/",
+        f"/layanan/posyandu/{pos}/sesi/0001-01-01/",
+        f"/layanan/posyandu/{pos}/sesi/9999-12-31/",
+        f"/layanan/posyandu/{pos}/sesi/0001-01-01/tutup/",
+        f"/layanan/posyandu/{pos}/sesi/0001-01-01/{person}/",
         f"/layanan/posyandu/{pos}/sesi/2025-03-10/tutup/",
         f"/layanan/posyandu/{pos}/sesi/2025-03-10/{person}/",
         f"/layanan/posyandu/{pos}/sesi/2025-03-10/{person}/hadir/",
@@ -117,5 +124,8 @@ def test_no_page_answers_500(district, persona):
             client.post(path, GARBAGE),
             client.post(path, data=b"{not json", content_type="application/json"),
             client.post(path, data={"weight": "-1", "height": "abc", "birth_date": "1-1-1"}),
+            *(client.get(path, {"on": day}) for day in FAR_DATES),
+            client.post(path, {"on": FAR_DATES[0]}),  # opening a session dated 0001
+            client.generic("POST", path, b"--x\r\n", content_type="multipart/form-data; boundary="),
         ):
             assert response.status_code < 500, (persona, path, response.status_code)

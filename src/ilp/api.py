@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled
@@ -23,6 +24,7 @@ from ninja.parser import Parser
 from ninja.security import django_auth
 
 from ilp.accounts.api_auth import ApiTokenAuth, ApiTokenThrottle, InvalidToken
+from ilp.core.errors import error_reference, server_error_body
 from ilp.core.exceptions import ApplicationError
 from ilp.people.api import duplicate_suspected_body
 from ilp.people.api import families as families_router
@@ -279,12 +281,16 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     )
 
 
+@api.exception_handler(MultiPartParserError)
+def _unreadable_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # A malformed multipart body (read by the CSRF check of a form post): the client's fault.
+    return api.create_response(
+        request, _envelope("bad_request", _("Isi permintaan tidak dapat dibaca.")), status=400
+    )
+
+
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-    # A bug, not the user's fault: log it with the traceback, answer in the envelope.
-    logger.exception("Unhandled error in %s %s", request.method, request.path)
-    return api.create_response(
-        request,
-        _envelope("server_error", _("Terjadi kesalahan di server; coba lagi nanti.")),
-        status=500,
-    )
+    # A bug, not the user's fault: log it with the traceback under a reference id that the
+    # envelope carries (and nothing else of the failure).
+    return api.create_response(request, server_error_body(error_reference(request)), status=500)

@@ -1,10 +1,30 @@
 """ILP's one settings module, driven by environment variables.
 
-DATABASE_URL   database (default: SQLite file ilp.sqlite3 in the working directory)
-ILP_SECRET_KEY secret key (required when ILP_DEBUG is false)
-ILP_DEBUG      debug mode (default: true for the embedded demo setup)
-ILP_ALLOWED_HOSTS  comma-separated host names
-ILP_TIME_ZONE  the district's time zone (default Asia/Makassar, WITA: Kota Mataram)
+Production is the default: DEBUG off, a secret key required, cookies only over HTTPS, HSTS,
+redirect to HTTPS and a Content-Security-Policy. Only the local demo (``make demo``) turns on
+``ILP_DEMO``, which allows the built-in development key and plain http on 127.0.0.1 and still
+never shows Django's debug pages. README.md ("Settings") has the same table with more words.
+
+DATABASE_URL          database URL (default: SQLite file ilp.sqlite3 in the working directory)
+ILP_DB_CONN_MAX_AGE   seconds a database connection is reused (default 60)
+ILP_SECRET_KEY        secret key; required unless ILP_DEMO or ILP_DEBUG is on
+ILP_DEMO              demo mode for ``make demo`` on http://127.0.0.1:8000 (default false)
+ILP_DEBUG             Django's DEBUG, for developers only (default false; ``ilp serve`` refuses
+                      it outside demo mode)
+ILP_ALLOWED_HOSTS     comma-separated host names the server answers (default 127.0.0.1,localhost)
+ILP_PROXY_SSL_HEADER  header by which a TLS-terminating proxy says "https", e.g.
+                      X-Forwarded-Proto (default: none, the header is not trusted)
+ILP_SSL_REDIRECT      redirect http to https (default true; false in demo mode)
+ILP_HSTS_SECONDS      HSTS max-age in seconds (default 31536000, one year; 0 in demo mode)
+ILP_HSTS_PRELOAD      ask to be on the browsers' HSTS preload list (default false)
+ILP_TIME_ZONE         the district's time zone (default Asia/Makassar, WITA: Kota Mataram)
+ILP_STATIC_ROOT       where ``ilp collectstatic`` writes (default ./staticfiles)
+ILP_LOG_LEVEL         level of the console log (default WARNING)
+ILP_LOGIN_FREE_FAILURES, ILP_LOGIN_FIRST_DELAY, ILP_LOGIN_MAX_DELAY, ILP_LOGIN_ACCOUNT_FAILURES,
+ILP_LOGIN_FAILURE_MEMORY   failed-login throttle (default 5 failures, then 60 s doubling up to
+                      3600 s; 20 failures of the account; forgotten after 86400 s)
+ILP_SESSION_IDLE_MINUTES, ILP_SESSION_MAX_HOURS   idle and longest session (default 30, 12)
+ILP_API_TOKEN_RATE_PER_MINUTE   API calls per minute of a token (default 120)
 """
 
 from __future__ import annotations
@@ -13,19 +33,28 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from ilp.core.env import env_bool, env_int, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-DEBUG = env_bool("ILP_DEBUG", True)
-_DEV_KEY = "ilp-dev-only-not-secret"  # noqa: S105 - used only when ILP_DEBUG is true
-SECRET_KEY = env_str("ILP_SECRET_KEY", _DEV_KEY if DEBUG else "")
+# Demo mode is a deliberate choice (the Makefile's demo target sets it), never a fallback.
+DEMO = env_bool("ILP_DEMO", False)
+DEBUG = env_bool("ILP_DEBUG", False)
+DEV_SECRET_KEY = "ilp-dev-only-not-secret"  # noqa: S105 - accepted only in demo or debug mode
+SECRET_KEY = env_str("ILP_SECRET_KEY", DEV_SECRET_KEY if DEMO or DEBUG else "")
 if not SECRET_KEY:
-    raise RuntimeError("ILP_SECRET_KEY must be set when ILP_DEBUG is false")
+    raise ImproperlyConfigured(
+        "ILP_SECRET_KEY must be set (a long random string, e.g. from "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`); "
+        "for the local demo use `make demo` (ILP_DEMO=1)."
+    )
+if SECRET_KEY == DEV_SECRET_KEY and not (DEMO or DEBUG):
+    raise ImproperlyConfigured("ILP_SECRET_KEY is the public development key: set a secret one.")
 
 ALLOWED_HOSTS = [h for h in env_str("ILP_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-ALLOWED_HOSTS.append("testserver")
 
 SIMPLE_HISTORY_REVERT_DISABLED = True  # an admin edit is a correction with a reason, not a revert
 
@@ -49,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ilp.core.middleware.ChosenLanguageMiddleware",
@@ -79,6 +109,8 @@ TEMPLATES = [
     },
 ]
 
+SILENCED_SYSTEM_CHECKS: list[str] = []
+
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{Path.cwd() / 'ilp.sqlite3'}"),
@@ -92,7 +124,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # Covering indexes (INCLUDE) are a PostgreSQL speed-up of the work lists; SQLite builds
     # the same index on its key columns only, which is what this warning says.
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
+    SILENCED_SYSTEM_CHECKS.append("models.W040")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -126,9 +158,43 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- transport security: HTTPS only, except the demo on http://127.0.0.1:8000 ----------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = not DEMO
+CSRF_COOKIE_SECURE = not DEMO
+SECURE_SSL_REDIRECT = env_bool("ILP_SSL_REDIRECT", not DEMO)
+SECURE_HSTS_SECONDS = 0 if DEMO else env_int("ILP_HSTS_SECONDS", 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("ILP_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Joining the browsers' preload list is the domain owner's decision (it binds every
+    # subdomain for good), so it is opt-in rather than a deploy-check warning.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+_proxy_header = env_str("ILP_PROXY_SSL_HEADER", "")
+if _proxy_header:
+    # Trust the header only when the operator says a proxy in front of ILP sets it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts, styles and images from ILP itself only. No
+# template carries inline script, style or event handler, and htmx is told (meta tag in
+# base.html) not to inject its indicator style, so no 'unsafe-inline' is needed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

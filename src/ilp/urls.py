@@ -17,7 +17,9 @@ urlpatterns = [
     path("layanan/", include("ilp.care.urls")),
 ]
 
-# Error pages in the ILP layout (templates/403.html, 404.html, 500.html).
+# Error pages in the ILP layout (templates/403.html, 404.html); 400 and 500 show a message
+# only, the 500 with a reference id that is logged with the traceback (ilp.core.errors).
+handler400 = "ilp.core.errors.bad_request"
 handler403 = "django.views.defaults.permission_denied"
 handler404 = "django.views.defaults.page_not_found"
-handler500 = "django.views.defaults.server_error"
+handler500 = "ilp.core.errors.server_error"

@@ -15,40 +15,17 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+from tests.browser.chromium import care_page, requires_chromium
+
 SHOTS = Path(os.environ.get("ILP_SCREENSHOT_DIR", "/tmp/ilp-screenshots"))
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason=f"Chromium not found at {CHROMIUM}; the browser test needs the system browser",
-    ),
-]
+pytestmark = [pytest.mark.browser, requires_chromium]
 
 
 @pytest.fixture
 def browser_page(settings):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    settings.ROOT_URLCONF = "tests.care.urls_for_tests"
-    # The live server speaks plain http.
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="id-ID")
-        page.set_default_timeout(10_000)
+    with care_page(settings, width=1400, height=1000) as page:
         yield page
-        browser.close()
 
 
 def _child(name, sex, days, rt):

@@ -34,6 +34,8 @@ def _fill_member(page, index: int, values: dict[str, str]) -> None:
 
 
 def test_bidan_registers_family_and_finds_it(page, live_server, district, settings):
+    from playwright.sync_api import expect
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     district.bidan_ampel.set_password(PASSWORD)
     district.bidan_ampel.save()
@@ -63,7 +65,8 @@ def test_bidan_registers_family_and_finds_it(page, live_server, district, settin
     page.wait_for_selector("#id_members-0-nik ~ .hint .error")
     assert "NIK harus terdiri dari 16 angka." in page.inner_text("#hint-members-0-nik")
     page.fill("#id_members-0-nik", "5271011708880009")
-    page.wait_for_function("document.querySelector('#hint-members-0-nik').innerText.trim() === ''")
+    # (not wait_for_function: evaluating a string is what the Content-Security-Policy forbids)
+    expect(page.locator("#hint-members-0-nik")).to_have_text("")
     _fill_member(
         page,
         1,

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from ilp.urls import handler403, handler404, handler500
+from ilp.urls import handler400, handler403, handler404, handler500
 from ilp.urls import urlpatterns as project_patterns
 
 urlpatterns = [
@@ -10,4 +10,4 @@ urlpatterns = [
     path("layanan/", include("ilp.care.urls")),
 ]
 
-__all__ = ["handler403", "handler404", "handler500", "urlpatterns"]
+__all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]

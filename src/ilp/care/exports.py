@@ -3,6 +3,9 @@
 The work-list CSV has exactly the columns ``person_id, nik, name, birth_date, item, state,
 since``; ``person_id`` is the person's ILP number (``Person.local_id``): always present, unique,
 and readable on a printed list (the public UUID is for the API). Dates are ISO (YYYY-MM-DD).
+
+Every cell goes through :mod:`ilp.core.spreadsheets`: names, addresses and other text typed
+by users stay text in Excel (never a formula) and are defused in CSV.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from datetime import date
-from typing import IO, Any
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -18,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from ilp.care.kohort import columns as kohort_columns
 from ilp.care.worklists import WorkItem
+from ilp.core.spreadsheets import csv_row, write_cell
 
 WORKLIST_COLUMNS = ("person_id", "nik", "name", "birth_date", "item", "state", "since")
 WORKLIST_HEADERS_ID = (
@@ -49,19 +53,13 @@ def worklist_rows(items: Iterable[WorkItem]) -> list[tuple]:
     ]
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    return "" if value is None else value
-
-
 def write_worklist_csv(items: Iterable[WorkItem], out: IO[str]) -> int:
     """Write the work list as CSV (header + rows) to `out`; return the number of rows."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(WORKLIST_COLUMNS)
     rows = worklist_rows(items)
     for row in rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow(csv_row(row))
     return len(rows)
 
 
@@ -73,14 +71,14 @@ def _autosize(ws, widths: list[int]) -> None:
 def _sheet(ws, headers: list[str], rows: Iterable[list], title: str | None = None) -> None:
     r0 = 1
     if title:
-        ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=12)
+        write_cell(ws, 1, 1, title).font = Font(bold=True, size=12)
         r0 = 3
     for c, h in enumerate(headers, start=1):
-        ws.cell(row=r0, column=c, value=h).font = Font(bold=True)
+        write_cell(ws, r0, c, h).font = Font(bold=True)
     widths = [len(h) for h in headers]
     for r, row in enumerate(rows, start=r0 + 1):
         for c, v in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=c, value=v)
+            cell = write_cell(ws, r, c, v)
             if isinstance(v, date):
                 cell.number_format = "yyyy-mm-dd"
                 widths[c - 1] = max(widths[c - 1], 10)

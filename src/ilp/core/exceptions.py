@@ -58,3 +58,10 @@ class Conflict(ApplicationError):
 
     code = "conflict"
     http_status = 409
+
+
+class BadParameter(ApplicationError):
+    """A value in the URL or query string cannot be used (a malformed or implausible date)."""
+
+    code = "bad_parameter"
+    http_status = 400

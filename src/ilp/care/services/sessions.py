@@ -24,6 +24,7 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ilp.accounts.access import require_person_in_scope, require_session_runner
@@ -42,6 +43,10 @@ from ilp.people.models import Person, Pregnancy, PregnancyOutcome
 from ilp.places.models import Facility
 from ilp.standards.dates import years_before
 
+# A session is opened on its day or entered late from the paper register, never older than
+# five years: no child it weighed would still be a balita.
+SESSION_MAX_YEARS_BACK = 5
+
 HOME_VISIT_DUE_DAYS = 7
 SCREENING_INTERVAL_DAYS = 365
 
@@ -53,11 +58,18 @@ def session_open(*, actor: User, posyandu: Facility, on: date) -> PosyanduSessio
             _("Sesi hanya untuk posyandu."), fields={"posyandu": [_("Pilih posyandu.")]}
         )
     require_session_runner(actor, posyandu)
-    if on > timezone.localdate():
+    today = timezone.localdate()
+    if on > today:
         raise ValidationFailed(
             _("Sesi tidak dapat dibuka untuk tanggal di masa depan."),
             fields={"on": [_("Tanggal di masa depan.")]},
         )
+    earliest = years_before(today, SESSION_MAX_YEARS_BACK)
+    if on < earliest:
+        message = _("Sesi hanya dapat dibuka untuk tanggal sejak %(earliest)s.") % {
+            "earliest": date_format(earliest, "j F Y")
+        }
+        raise ValidationFailed(message, fields={"on": [message]})
     existing = PosyanduSession.objects.filter(posyandu=posyandu, date=on).first()
     if existing is not None:
         return existing

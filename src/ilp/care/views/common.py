@@ -1,5 +1,6 @@
-"""Helpers shared by the care pages: reading a date from the URL, turning a service's field
-errors into form errors (who may do what is ``ilp.accounts.access``).
+"""Helpers shared by the care pages: turning a service's field errors into form errors
+(who may do what is ``ilp.accounts.access``; dates in URLs and query strings are
+``ilp.core.dates``).
 
 Reads of personal records go through ``ilp.people.selectors`` (scoped and audited); the care
 reads the pages need beyond the services and work lists go through ``ilp.care.selectors``
@@ -8,20 +9,9 @@ reads the pages need beyond the services and work lists go through ``ilp.care.se
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
-from django.utils.translation import gettext as _
 
-from ilp.core.exceptions import ApplicationError, NotFound
-
-
-def parse_iso_date(raw: str) -> date:
-    """A YYYY-MM-DD date from the URL, or NotFound."""
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise NotFound(_("Tanggal tidak valid.")) from exc
+from ilp.core.exceptions import ApplicationError
 
 
 def put_errors(exc: ApplicationError, form: forms.Form, aliases: dict[str, str] | None = None):

@@ -30,8 +30,9 @@ from ilp.care import selectors as care_selectors
 from ilp.care import services as care_services
 from ilp.care.forms import AttendanceForm, OpenSessionForm, WeighingRowForm, default_measured
 from ilp.care.models import Encounter, PosyanduSession
-from ilp.care.views.common import parse_iso_date, put_errors
+from ilp.care.views.common import put_errors
 from ilp.care.views.results import alert_lines, growth_cells
+from ilp.core.dates import parse_date_param, query_date
 from ilp.core.exceptions import NotFound, ValidationFailed
 from ilp.people.models import Person
 from ilp.people.selectors import person_detail
@@ -151,10 +152,10 @@ def posyandu_home(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @role_required(can_record)
 def session_open_view(request: HttpRequest, code: str) -> HttpResponse:
-    """Open a session (default today) and go to its page; opening twice is harmless."""
+    """Open a session (default today) and go to its page; opening twice is harmless. A date
+    that cannot be read is refused (400), not replaced by today."""
     posyandu = care_selectors.posyandu_for_user(request.user, code)
-    form = OpenSessionForm(request.POST or None)
-    on = form.cleaned_data["on"] if form.is_valid() else timezone.localdate()
+    on = query_date(request.POST, "on", default=timezone.localdate())
     existing = care_selectors.session_on(posyandu, on)
     if existing is None:
         care_services.session_open(actor=request.user, posyandu=posyandu, on=on)
@@ -165,7 +166,7 @@ def session_open_view(request: HttpRequest, code: str) -> HttpResponse:
 @role_required(can_view_personal_data)
 def session_page(request: HttpRequest, code: str, on: str) -> HttpResponse:
     posyandu = care_selectors.posyandu_for_user(request.user, code)
-    day = parse_iso_date(on)
+    day = parse_date_param(on)
     session = care_selectors.session_on(posyandu, day)
     context: dict[str, Any] = {
         "posyandu": posyandu,
@@ -189,7 +190,7 @@ def session_page(request: HttpRequest, code: str, on: str) -> HttpResponse:
 def session_row_save(request: HttpRequest, code: str, on: str, person_uuid) -> HttpResponse:
     """Save one child's measurements (htmx) and answer with the row, classified."""
     posyandu = care_selectors.posyandu_for_user(request.user, code)
-    session = _session(posyandu, parse_iso_date(on))
+    session = _session(posyandu, parse_date_param(on))
     person = _person_in_session(request, session, person_uuid)
     form = WeighingRowForm(request.POST, auto_id=f"r{person.pk}-%s")
     encounter = None
@@ -260,7 +261,7 @@ def _row_context(row: SessionRow, session: PosyanduSession, posyandu) -> dict[st
 def session_attendance(request: HttpRequest, code: str, on: str, person_uuid) -> HttpResponse:
     """Mark a person present or absent (htmx); answers with the row."""
     posyandu = care_selectors.posyandu_for_user(request.user, code)
-    session = _session(posyandu, parse_iso_date(on))
+    session = _session(posyandu, parse_date_param(on))
     person = _person_in_session(request, session, person_uuid)
     form = AttendanceForm(request.POST)
     present = form.is_valid() and form.cleaned_data["present"]
@@ -282,7 +283,7 @@ def session_attendance(request: HttpRequest, code: str, on: str, person_uuid) ->
 def session_close_view(request: HttpRequest, code: str, on: str) -> HttpResponse:
     """Close the session; the page then shows the tasks it produced."""
     posyandu = care_selectors.posyandu_for_user(request.user, code)
-    session = _session(posyandu, parse_iso_date(on))
+    session = _session(posyandu, parse_date_param(on))
     tasks = care_services.session_close(actor=request.user, session=session)
     messages.success(
         request,

@@ -32,6 +32,7 @@ from ilp.care.worklists import (
     worklist_for_user,
 )
 from ilp.care.worklists.special import LABELS as SPECIAL_LABELS_SOURCE
+from ilp.core.dates import query_date
 
 ITEM_LABELS = {
     "imunisasi": _("Imunisasi"),
@@ -76,9 +77,9 @@ class WorklistFilterForm(forms.Form):
     )
 
     def on_date(self):
-        if self.is_valid() and self.cleaned_data.get("on"):
-            return self.cleaned_data["on"]
-        return timezone.localdate()
+        """The list's date (default today); a malformed or implausible one is refused (400)
+        rather than silently replaced by today."""
+        return query_date(self.data, "on", default=timezone.localdate())
 
 
 @require_GET

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.timezone import localdate
 from tqdm import tqdm
 
+from ilp.core.spreadsheets import csv_value
 from ilp.standards import growth
 from ilp.standards.growth.engine import validate_scalars
 from ilp.standards.result import OutOfRange
@@ -226,9 +227,11 @@ class Command(BaseCommand):
             writer = csv.DictWriter(handle or self.stdout, fieldnames=fieldnames + extra)
             writer.writeheader()
             for i, row in enumerate(rows):
-                out = dict(row)
+                # The input columns come back as they were, defused: a cell of the input
+                # file must not become a formula in the output.
+                out = {key: csv_value(value) for key, value in row.items()}
                 out.update(dict.fromkeys(extra, ""))
-                out["error"] = errors[i]
+                out["error"] = csv_value(errors[i])
                 k = position.get(i)
                 if k is not None and scores is not None:
                     out["age_days_used"] = _fmt(parsed[i]["age_days"])  # type: ignore[index]

@@ -1,4 +1,8 @@
-"""`ilp serve`: run ILP under gunicorn (static files through WhiteNoise) on 127.0.0.1:8000."""
+"""`ilp serve`: run ILP under gunicorn (static files through WhiteNoise) on 127.0.0.1:8000.
+
+It refuses to start with DEBUG on or with the public development secret key, unless the
+demo mode (``ILP_DEMO``, set by ``make demo``) says this is the local demo.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import importlib.util
 import os
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -18,6 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
 
     def handle(self, *args, bind: str, workers: int, **options) -> None:
+        refusals = unsafe_settings()
+        if refusals:
+            raise CommandError(" ".join(refusals))
         host, sep, port = bind.rpartition(":")
         if not sep or not host or not port.isdigit():
             raise CommandError("--bind must look like HOST:PORT, e.g. 127.0.0.1:8000")
@@ -40,3 +48,18 @@ class Command(BaseCommand):
         ]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ilp.settings")
         os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
+
+
+def unsafe_settings() -> list[str]:
+    """Why the current settings must not serve anyone (empty when they may)."""
+    if settings.DEMO:
+        return []
+    refusals = []
+    if settings.DEBUG:
+        refusals.append(
+            "ILP_DEBUG is on: Django's debug pages would show data and settings to anyone; "
+            "unset it (only `make demo` may serve with it)."
+        )
+    if settings.SECRET_KEY == settings.DEV_SECRET_KEY:
+        refusals.append("ILP_SECRET_KEY is the public development key: set a secret one.")
+    return refusals

@@ -31,6 +31,12 @@
     label.after(button);
   }
 
+  // Print buttons (data-print). Not an inline onclick: the Content-Security-Policy forbids
+  // inline code.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var container = document.getElementById("member-rows");
     var template = document.getElementById("member-template");
