@@ -227,7 +227,18 @@ def generate_service_history(
             "abnormal",
         ]
     )
-    task = _Buf(["person_id", "kind", "reason", "due_date", "facility_id", "status", "closed_at"])
+    task = _Buf(
+        [
+            "person_id",
+            "kind",
+            "reason_code",
+            "reason_params",
+            "due_date",
+            "facility_id",
+            "status",
+            "closed_at",
+        ]
+    )
 
     def new_encounters(n: int) -> np.ndarray:
         ids = np.arange(pk[Encounter], pk[Encounter] + n, dtype=np.int64)
@@ -324,7 +335,8 @@ def generate_service_history(
         task.add(
             person_id=k_pid[chosen],
             kind="home_visit",
-            reason="Tidak hadir di posyandu; kunjungi dan ajak menimbang bulan depan",
+            reason_code="care.task.absent_invite",
+            reason_params="{}",
             due_date=sd + 7 * D,
             facility_id=posyandu_ids[k_row[chosen]],
             status=status,
@@ -601,14 +613,8 @@ def generate_service_history(
         )
         # tasks: follow-up after hypertension, referral after a diabetic value
         for mask, kind, reason, days, p_done in (
-            (bp_abn_a, "follow_up", "Hipertensi: ukur ulang tekanan darah bulan depan", 30, 0.65),
-            (
-                gl_code_a == "diabetes",
-                "refer",
-                "Gula darah ≥ 200: rujuk untuk konfirmasi DM",
-                7,
-                0.75,
-            ),
+            (bp_abn_a, "follow_up", "care.task.bp_recheck", 30, 0.65),
+            (gl_code_a == "diabetes", "refer", "care.task.dm_confirm", 7, 0.75),
         ):
             t_idx = np.flatnonzero(mask)
             if not len(t_idx):
@@ -618,7 +624,8 @@ def generate_service_history(
             task.add(
                 person_id=pid[who][t_idx],
                 kind=kind,
-                reason=reason,
+                reason_code=reason,
+                reason_params="{}",
                 due_date=due,
                 facility_id=facility[t_idx],
                 status=status,
