@@ -135,7 +135,11 @@ class PregnancyIn(_Input):
 
 
 class PersonSearchIn(Schema):
-    q: Text = Field("", max_length=100, description="NIK, nomor KK, nomor ILP atau awal nama")
+    q: Text = Field(
+        "",
+        max_length=100,
+        description="NIK, nomor KK, nomor ILP atau nama (3 huruf ke atas: juga di dalam nama)",
+    )
     limit: int = Field(SEARCH_LIMIT, ge=1, le=50)
 
 
