@@ -69,6 +69,14 @@ def test_the_page_says_how_many_were_shown_of_how_many(client_for, district):
     assert "ditampilkan" not in page
 
 
+def test_the_api_gives_the_true_total_too(client_for, district):
+    rt = district.rt_ampel_timur
+    for i in range(SEARCH_LIMIT + 5):
+        _person(f"Anak Rohmah {i:02d}", "F", date(2020, 1, 1), rt)
+    answer = client_for(district.dinkes).get("/api/v1/persons", {"q": "rohmah"}).json()
+    assert (len(answer["items"]), answer["total"], answer["total_capped"]) == (20, 25, False)
+
+
 def test_search_stays_in_scope_for_a_word_inside_the_name(district):
     # Budi Santoso lives in Ampel Timur, outside this kader's posyandu.
     assert person_search(district.kader_ampel_barat, "santoso") == []

@@ -185,6 +185,12 @@ class PersonSummaryOut(Schema):
 
 class PersonListOut(Schema):
     items: list[PersonSummaryOut]
+    total: int = Field(
+        0, description="berapa yang cocok seluruhnya (items dapat terpotong oleh limit)"
+    )
+    total_capped: bool = Field(
+        False, description="lebih banyak lagi yang cocok: total dihitung sampai 1000 saja"
+    )
 
 
 class PersonOut(Schema):
