@@ -330,36 +330,35 @@ def growth_chart_svg(
 
 def child_points(person, indicator: str) -> list[Point]:
     """The child's recorded measurements for `indicator`, oldest first (the caller has
-    already checked that the user may see this person). For weight-for-length/height the
-    weight and length of one encounter make a point, the length moved by 0.7 cm when it was
-    measured the other way than the WHO table for that age expects (standing under two
-    years, lying from two), as the z-score does."""
+    already checked that the user may see this person)."""
+    return chart_points(person, [indicator])[indicator]
+
+
+def chart_points(person, indicators: Sequence[str]) -> dict[str, list[Point]]:
+    """The child's points for each of `indicators`, oldest first, from one query of their
+    weights and lengths. For weight-for-length/height the weight and length of one encounter
+    make a point, the length moved by 0.7 cm when it was measured the other way than the WHO
+    table for that age expects (standing under two years, lying from two), as the z-score
+    does."""
     from ilp.care.models import Observation
     from ilp.care.services.plausibility import LOINC_HEIGHT_STANDING, LOINC_LENGTH_LYING
 
-    spec = CHARTS[indicator]
-    if spec.x_kind == "age":
-        rows = (
-            Observation.objects.active()
-            .filter(person=person, code=spec.observation_code, value__isnull=False)
-            .order_by("date", "pk")
-            .values_list("date", "value")
-        )
-        return [Point(on, float(value)) for on, value in rows]
     rows = (
         Observation.objects.active()
         .filter(person=person, code__in=("weight", "height"), value__isnull=False)
         .order_by("date", "pk")
         .values_list("encounter_id", "date", "code", "value", "loinc")
     )
+    by_code: dict[str, list[Point]] = {"weight": [], "height": []}
     weights: dict[int, tuple[date, float]] = {}
     lengths: dict[int, tuple[float, str]] = {}
     for encounter, on, code, value, loinc in rows:
+        by_code[code].append(Point(on, float(value)))
         if code == "weight":
             weights[encounter] = (on, float(value))
         else:
             lengths[encounter] = (float(value), loinc)
-    points = []
+    paired = []
     for encounter, (on, weight) in weights.items():
         if encounter not in lengths:
             continue
@@ -369,5 +368,8 @@ def child_points(person, indicator: str) -> list[Point]:
             length += LENGTH_ADJUSTMENT_CM
         elif not young and loinc == LOINC_LENGTH_LYING:
             length -= LENGTH_ADJUSTMENT_CM
-        points.append(Point(on, weight, at=round(length, 1)))
-    return points
+        paired.append(Point(on, weight, at=round(length, 1)))
+    return {
+        i: paired if CHARTS[i].x_kind == "length" else by_code[CHARTS[i].observation_code]
+        for i in indicators
+    }
