@@ -30,12 +30,21 @@ def result_list(results: Any) -> list[dict[str, Any]]:
 
 
 def severity(result: Mapping[str, Any]) -> str:
-    """'severe', 'moderate', 'abnormal' or 'normal' for colouring a result."""
+    """'severe', 'moderate', 'abnormal', 'normal' or 'none' for colouring a result.
+
+    A z-score the national tables do not classify (LiLA/U, head circumference for age) is
+    coloured by the WHO SD lines (below −3 severe, below −2 moderate, above +2 abnormal) and
+    is 'none' (no colour) between them: no category is not "normal"."""
     code = result.get("class_code") or ""
     if code in SEVERE:
         return "severe"
     if code in MODERATE:
         return "moderate"
+    z = result.get("value")
+    if not code and result.get("code") in _Z_CODES and isinstance(z, int | float):
+        if z < -3:
+            return "severe"
+        return "moderate" if z < -2 else "abnormal" if z > 2 else "none"
     return "abnormal" if result.get("abnormal") else "normal"
 
 
