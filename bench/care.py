@@ -65,17 +65,17 @@ def timed(ms: Ms):
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as ctx:
-        t = start()
+        t = tic()
         yield
-        stop(t, ms)
+        toc(t, ms)
     ms.queries.append(len(ctx.captured_queries))
 
 
-def start() -> tuple[float, float]:
+def tic() -> tuple[float, float]:
     return time.perf_counter(), time.process_time()
 
 
-def stop(t: tuple[float, float], ms: Ms) -> float:
+def toc(t: tuple[float, float], ms: Ms) -> float:
     took = (time.perf_counter() - t[0]) * 1000
     ms.append(took)
     ms.cpu.append((time.process_time() - t[1]) * 1000)
@@ -179,9 +179,9 @@ def main() -> None:
     settings.DEBUG = True
     for f in sample:
         reset_queries()
-        t = start()
+        t = tic()
         items = compute_worklist(f, on=on)
-        stop(t, ms)
+        toc(t, ms)
         sizes.append(len(items))
         queries.append(len(connection.queries))
     settings.DEBUG = False
@@ -195,9 +195,9 @@ def main() -> None:
     ms, sizes = Ms(), []
     largest = (0.0, 0, "")
     for f in pkm * 2:
-        t = start()
+        t = tic()
         items = compute_worklist(f, on=on)
-        took = stop(t, ms)
+        took = toc(t, ms)
         sizes.append(len(items))
         largest = max(largest, (took, len(items), f.name))
         del items  # freeing ~75,000 items is not part of the next list's time
@@ -208,16 +208,16 @@ def main() -> None:
     )
     ms = Ms()
     for f in pkm:
-        t = start()
+        t = tic()
         compute_worklist(f, on=on, cluster="k2")
-        stop(t, ms)
+        toc(t, ms)
     report("work list, one puskesmas, cluster k2", ms, 1000)
     ms = Ms()
     for f in pkm:
-        t = start()
+        t = tic()
         persons = load_persons(f, on)
         compute_special_lists(f, on=on, persons=persons)
-        stop(t, ms)
+        toc(t, ms)
     report("special lists, one puskesmas", ms, None)
 
     session_rows(args, on)
@@ -404,9 +404,9 @@ def session_rows(args: argparse.Namespace, on: date) -> None:
         report("void a weighing (encounter_void)", ms, None)
     ms = Ms()
     for _ in range(20):
-        t = start()
+        t = tic()
         compute_worklist(post, on=on)
-        stop(t, ms)
+        toc(t, ms)
     report("work list, the kader's posyandu, corrected", ms, 200)
 
 

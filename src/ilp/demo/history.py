@@ -693,8 +693,9 @@ def generate_service_history(
         say(f"all rows written, rebuilding indexes ({_time.perf_counter() - t0:.1f} s)")
     reset_sequences(*models_written)
     analyze(*models_written)
-    # The rows above bypassed the care services, which keep the work lists' summaries.
-    summaries_rebuild()
+    # The rows above bypassed the care services, which keep the work lists' summaries. The
+    # history's last day is the district's "today" (a test's district lies in the past).
+    summaries_rebuild(today=end)
     say(f"work-list summaries rebuilt ({_time.perf_counter() - t0:.1f} s)")
     summary.seconds = _time.perf_counter() - t0
     say(f"service history committed ({summary.seconds:.1f} s)")
