@@ -5,7 +5,9 @@ a few years younger, children whose ages follow from the mother's age and an age
 fertility schedule (so infants belong to young mothers), older children leaving home, and in
 some households a widowed parent. With the parameters below the result resembles Indonesia's
 BPS pyramid: about 1.7 % under one year, 26 % under 15, 10 % aged 60 and over, 3.2 persons
-per household.
+per household. Where they live: optionally some lingkungan first at a real posyandu's density
+(the demo logins' puskesmas area, ``_place_households``), the rest over the whole city by
+kelurahan weight.
 
 Identity numbers follow Dukcapil's layout: NIK = kecamatan of first registration (6 digits) +
 birth date DDMMYY (day + 40 for women) + a 4-digit serial unique within that prefix; KK =
