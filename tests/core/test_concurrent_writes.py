@@ -58,7 +58,7 @@ def test_a_transaction_that_reads_then_writes_waits_instead_of_failing(tmp_path,
         second = _sqlite_connection(tmp_path / "burst.sqlite3", "second")
         try:
             second.cursor().execute("INSERT INTO registration VALUES (2)")
-        except Exception as exc:  # noqa: BLE001 - the test reports whatever the writer hit
+        except Exception as exc:
             errors.append(exc)
         finally:
             second.close()
@@ -138,7 +138,7 @@ def test_a_burst_of_registrations_on_the_served_configuration_loses_nothing(tmp_
         deadline = time.monotonic() + 90
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/static/ilp/care.css", timeout=2)  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/static/ilp/care.css", timeout=2)
                 break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
