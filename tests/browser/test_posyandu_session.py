@@ -229,6 +229,10 @@ def _run_phone_session(page, live_server, district):
         (district.siti, ("55", "118", "76", "Tidak")),
     ):
         card = page.locator(f"#row-{adult.pk}")
+        # Adults due for screening wait as a line; "Hadir" opens the card.
+        card.locator("input[name=present]").click()
+        expect(card.locator("input[name=present]")).to_be_checked(timeout=15_000)
+        expect(card.locator("input[name=weight]")).to_be_visible(timeout=15_000)
         card.locator("input[name=weight]").click()
         page.keyboard.type(weight)
         page.keyboard.press("Enter")

@@ -117,8 +117,22 @@ def test_an_adult_is_screened_from_the_session_screen(district, client_for, toda
 
     client = client_for(district.kader_ampel_timur)
     session = _open(client, today)
-    page = client.get(url("session", code="POS-AT", on=today.isoformat())).content.decode()
-    assert f'id="af-{district.budi.pk}"' in page and f'id="af-{district.siti.pk}"' in page
+    page = client.get(url("session", code="POS-AT", on=today.isoformat()))
+    # Adults due for screening wait as a line with their attendance box; marking one present
+    # opens her card.
+    assert [r.person for r in page.context["adults_waiting"]] == [district.budi, district.siti]
+    assert f'id="af-{district.budi.pk}"' not in page.content.decode()
+    marked = client.post(
+        url(
+            "session_attendance",
+            code="POS-AT",
+            on=today.isoformat(),
+            person_uuid=district.budi.uuid,
+        ),
+        {"present": "on"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert f'id="af-{district.budi.pk}"' in marked.content.decode()
     client.post(  # warm caches
         url("session_adult", code="POS-AT", on=today.isoformat(), person_uuid=district.siti.uuid),
         {"client_id": str(uuid.uuid4()), "sbp": "118", "dbp": "76"},
@@ -249,7 +263,8 @@ def test_the_closed_session_page_shows_the_kader_only_her_people_and_is_audited(
     assert "Anak Luar" not in html
     assert "Gizi buruk" not in html
     assert outsider.pk not in {t.person_id for t in page.context["tasks"]}
-    shown = {r.person.pk for key in ("rows", "adults", "others") for r in page.context[key]}
+    keys = ("rows", "adults", "adults_waiting", "others")
+    shown = {r.person.pk for key in keys for r in page.context[key]}
     shown |= {t.person_id for t in page.context["tasks"]}
     assert shown == {district.rina.pk, district.budi.pk, district.siti.pk}
     # One audit event for the page, carrying the ids shown.

@@ -73,6 +73,7 @@ ELDERLY_YEARS = 60
 # What the session screen records for an adult (the posyandu part of the ``adult`` and
 # ``elderly`` packages: weight, blood pressure, waist, capillary glucose, the smoking
 # question); anything else goes through the package form.
+SESSION_PERSON_FIELDS = ("uuid", "full_name", "name_key", "sex", "birth_date", "deceased_on")
 ADULT_SESSION_KEYS = ("weight", "sbp", "dbp", "waist", "glucose_random", "smoking")
 
 
@@ -133,18 +134,16 @@ def session_date_parse(raw: str) -> date:
     return session_date_check(on)
 
 
-def _residents(session: PosyanduSession):
-    """Residents of the posyandu's dusun/RW alive on the session day (unordered)."""
-    on = session.date
-    return (
-        Person.objects.active()
-        .filter(hamlet__served_by=session.posyandu_id)
-        .filter(Q(deceased_on__isnull=True) | Q(deceased_on__gt=on))
+def _alive_here(session: PosyanduSession) -> Q:
+    """Residents of the posyandu's dusun/RW alive on the session day."""
+    return Q(hamlet__served_by=session.posyandu_id) & (
+        Q(deceased_on__isnull=True) | Q(deceased_on__gt=session.date)
     )
 
 
-def _visitor_ids(session: PosyanduSession):
-    return Attendance.objects.filter(session=session, visitor=True).values("person_id")
+def _residents(session: PosyanduSession):
+    """Residents of the posyandu's dusun/RW alive on the session day (unordered)."""
+    return Person.objects.active().filter(_alive_here(session))
 
 
 def _overdue_task(session: PosyanduSession) -> Exists:
@@ -161,11 +160,10 @@ def _overdue_task(session: PosyanduSession) -> Exists:
 
 def session_admits(session: PosyanduSession, person: Person) -> bool:
     """Whether `person` may be recorded at the session: a resident of the posyandu's
-    dusun/RW, or a visitor added to this session. One query."""
+    dusun/RW, or a visitor added to this session. One query on the person's row."""
+    visitor = Q(pk__in=Attendance.objects.filter(session=session, visitor=True).values("person_id"))
     return (
-        Person.objects.filter(pk=person.pk)
-        .filter(Q(pk__in=_residents(session).values("pk")) | Q(pk__in=_visitor_ids(session)))
-        .exists()
+        Person.objects.active().filter(pk=person.pk).filter(_alive_here(session) | visitor).exists()
     )
 
 
@@ -177,62 +175,70 @@ def _require_admitted(session: PosyanduSession, person: Person) -> None:
         )
 
 
-def _expected_queryset(session: PosyanduSession, *, balita_only: bool = False):
-    """Residents of the posyandu's dusun who are its sasaran on the session date."""
-    on = session.date
-    balita = Q(birth_date__gt=years_before(on, 5), birth_date__lte=on)
-    base = _residents(session)
-    if balita_only:
-        return base.filter(balita)
+def _balita(on: date) -> Q:
+    return Q(birth_date__gt=years_before(on, 5), birth_date__lte=on)
+
+
+def _annotated(queryset, session: PosyanduSession):
+    """Persons with an ongoing pregnancy or an overdue task at the posyandu marked."""
     pregnant = Exists(
         Pregnancy.objects.active().filter(person=OuterRef("pk"), outcome=PregnancyOutcome.ONGOING)
     )
-    # Screened before this session: a screening at the session keeps the person on it.
-    screened = Exists(
+    return queryset.annotate(is_pregnant=pregnant, overdue_task=_overdue_task(session))
+
+
+def _screened(session: PosyanduSession, person_ids: list[int]) -> set[int]:
+    """Of `person_ids`, those with an adult or elderly screening in the year before the
+    session (a screening at the session itself keeps the person on it). The ids are a
+    literal list: PostgreSQL then probes the (person, package) index per person instead of
+    hashing every screening of the district."""
+    on = session.date
+    return set(
         Encounter.objects.active()
         .filter(
-            person=OuterRef("pk"),
+            person_id__in=person_ids,
             package__in=("adult", "elderly"),
             date__gt=on - timedelta(days=SCREENING_INTERVAL_DAYS),
             date__lte=on,
         )
         .exclude(session=session)
-    )
-    marked = Q(pk__in=Attendance.objects.filter(session=session).values("person_id"))
-    due_for_screening = Q(birth_date__lte=years_before(on, 15), screened=False)
-    visitor = Q(pk__in=_visitor_ids(session))
-    return (
-        Person.objects.active()
-        .filter(Q(pk__in=base.values("pk")) | visitor)
-        .annotate(
-            is_pregnant=pregnant,
-            screened=screened,
-            overdue_task=_overdue_task(session),
-            is_visitor=Exists(
-                Attendance.objects.filter(session=session, visitor=True, person=OuterRef("pk"))
-            ),
-        )
-        .filter(
-            balita
-            | Q(is_pregnant=True)
-            | due_for_screening
-            | Q(overdue_task=True)
-            | visitor
-            | marked
-        )
-        .order_by("name_key", "pk")
+        .values_list("person_id", flat=True)
     )
 
 
 def session_expected(session: PosyanduSession) -> list[Person]:
     """The session's sasaran (see the module docstring), balita first, then pregnant women,
     elderly and adults due for screening, persons with an overdue task, visitors; by name
-    within each group. One query."""
-    queryset = _expected_queryset(session)
+    within each group. Four queries: the session's attendance rows, its residents (through
+    the dusun/RW index), their screenings of the last year, its visitors."""
     on = session.date
+    marks = dict(Attendance.objects.filter(session=session).values_list("person_id", "visitor"))
+    visitor_ids = {pk for pk, visitor in marks.items() if visitor}
+    # Only what the session page and its services read of a person: a posyandu serves
+    # hundreds of residents, and full rows cost more to build than to fetch.
+    residents = list(_annotated(_residents(session).only(*SESSION_PERSON_FIELDS), session))
+    five, fifteen = years_before(on, 5), years_before(on, 15)
+    screened = _screened(session, [p.pk for p in residents if p.birth_date <= fifteen])
+    people = []
+    for p in residents:
+        p.screened = p.pk in screened
+        p.is_visitor = False
+        if (
+            five < p.birth_date <= on
+            or p.is_pregnant
+            or (p.birth_date <= fifteen and not p.screened)
+            or p.overdue_task
+            or p.pk in marks  # marked at this session (present or absent): stays on it
+        ):
+            people.append(p)
+    seen = {p.pk for p in residents}
+    if visitor_ids - seen:
+        visitors = Person.objects.active().filter(pk__in=visitor_ids - seen)
+        for p in _annotated(visitors.only(*SESSION_PERSON_FIELDS), session):
+            p.screened, p.is_visitor = True, True
+            people.append(p)
+    people.sort(key=lambda p: (p.name_key, p.pk))
     sixty = years_before(on, 60)
-    five = years_before(on, 5)
-    fifteen = years_before(on, 15)
     order = {
         "balita": 0,
         "ibu_hamil": 1,
@@ -241,7 +247,6 @@ def session_expected(session: PosyanduSession) -> list[Person]:
         "tindak_lanjut": 4,
         "pengunjung": 5,
     }
-    people = list(queryset)
     for p in people:
         if p.is_visitor:
             p.sasaran = "pengunjung"
@@ -457,7 +462,8 @@ def _absent_balita(session: PosyanduSession) -> list[Person]:
         .values("person_id")
     )
     return list(
-        _expected_queryset(session, balita_only=True)
+        _residents(session)
+        .filter(_balita(session.date))
         .exclude(pk__in=present)
         .exclude(pk__in=weighed)
         .order_by("name_key", "pk")

@@ -74,6 +74,9 @@ class SessionRow:
     alerts: list[dict[str, str]] = field(default_factory=list)
     needs_confirmation: bool = False
     saved: bool = False
+    # An adult due for screening who has not come (yet): a line with the attendance box,
+    # the card opens when she is marked present (hundreds of adults are due in a dusun).
+    compact: bool = False
 
     @property
     def is_balita(self) -> bool:
@@ -123,6 +126,7 @@ def _row(
     encounter: Encounter | None,
     form: WeighingRowForm | AdultRowForm | None = None,
     sasaran: str = "",
+    compact: bool = False,
 ) -> SessionRow:
     months = completed_months(person.birth_date, session.date)
     row = SessionRow(
@@ -131,7 +135,10 @@ def _row(
         present=present,
         encounter=encounter,
         sasaran=sasaran or getattr(person, "sasaran", ""),
+        compact=compact,
     )
+    if compact:
+        return row
     if form is None:
         if row.is_balita:
             initial = {"measured": default_measured(person.birth_date, session.date)}
@@ -184,7 +191,15 @@ def _rows(request: HttpRequest, session: PosyanduSession) -> list[SessionRow]:
     attendance = care_selectors.session_attendance(session)
     encounters = care_selectors.session_encounters(session)
     rows = [
-        _row(session, p, present=attendance.get(p.pk), encounter=encounters.get(p.pk))
+        _row(
+            session,
+            p,
+            present=attendance.get(p.pk),
+            encounter=encounters.get(p.pk),
+            compact=p.sasaran in ("dewasa", "lansia")
+            and p.pk not in attendance
+            and p.pk not in encounters,
+        )
         for p in people
     ]
     rows.sort(key=lambda r: not r.is_balita)  # stable: the services' order (by group, name)
@@ -276,7 +291,9 @@ def session_page(request: HttpRequest, code: str, on: str) -> HttpResponse:
     if session is not None:
         rows = _rows(request, session)
         context["rows"] = [r for r in rows if r.is_balita]
-        context["adults"] = [r for r in rows if not r.is_balita and r.is_adult_row]
+        adults = [r for r in rows if not r.is_balita and r.is_adult_row]
+        context["adults"] = [r for r in adults if not r.compact]
+        context["adults_waiting"] = [r for r in adults if r.compact]
         context["others"] = [r for r in rows if not r.is_balita and not r.is_adult_row]
         context.update(_counts(rows))
         shown = [r.person.pk for r in rows]

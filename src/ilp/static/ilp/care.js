@@ -95,7 +95,9 @@
   var NARROW = window.matchMedia ? window.matchMedia("(max-width: 40rem)") : null;
   function onFocusIn(event) {
     if (!NARROW || !NARROW.matches) return;
-    var row = event.target.closest && event.target.closest("tr[data-row]");
+    // Only for typing: scrolling under a finger that taps a checkbox would lose the tap.
+    if (!event.target.matches || !event.target.matches("input[type=text], select")) return;
+    var row = event.target.closest("tr[data-row]");
     if (row && row.scrollIntoView) row.scrollIntoView({ block: "nearest" });
   }
 
