@@ -56,6 +56,7 @@ from ilp.care.models import (
 from ilp.care.services.encounters import RecordResult, encounter_record
 from ilp.core.dates import parse_date_param
 from ilp.core.exceptions import BadParameter, PermissionDenied, ValidationFailed
+from ilp.core.texts import Text
 from ilp.people.models import Person, Pregnancy, PregnancyOutcome
 from ilp.places.models import Facility
 from ilp.standards.dates import years_before
@@ -490,10 +491,7 @@ def session_close(*, actor: User, session: PosyanduSession) -> SessionClosed:
                 facility=session.posyandu_id,
             ).values_list("person_id", flat=True)
         )
-        reason = _("Tidak hadir di posyandu %(name)s tanggal %(date)s") % {
-            "name": session.posyandu.name,
-            "date": session.date.strftime("%d-%m-%Y"),
-        }
+        reason = Text("care.task.absent", {"name": session.posyandu.name, "date": session.date})
         due = session.date + timedelta(days=HOME_VISIT_DUE_DAYS)
         tasks = Task.objects.bulk_create(
             [
