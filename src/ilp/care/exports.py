@@ -15,24 +15,26 @@ from collections.abc import Iterable
 from datetime import date
 from typing import IO
 
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ilp.care.kohort import columns as kohort_columns
 from ilp.care.worklists import WorkItem
+from ilp.care.worklists.labels import item_label, state_label
 from ilp.core.spreadsheets import csv_row, write_cell
 
 WORKLIST_COLUMNS = ("person_id", "nik", "name", "birth_date", "item", "state", "since")
-WORKLIST_HEADERS_ID = (
-    "Nomor ILP",
-    "NIK",
-    "Nama",
-    "Tanggal lahir",
-    "Layanan",
-    "Status",
-    "Sejak",
-    "Keterangan",
+WORKLIST_HEADERS = (
+    _("Nomor ILP"),
+    _("NIK"),
+    _("Nama"),
+    _("Tanggal lahir"),
+    _("Layanan"),
+    _("Status"),
+    _("Sejak"),
+    _("Keterangan"),
 )
 KOHORT_TITLES = {"ibu": "Kohort Ibu", "bayi": "Kohort Bayi", "balita": "Kohort Balita"}
 
@@ -91,13 +93,27 @@ def _sheet(ws, headers: list[str], rows: Iterable[list], title: str | None = Non
 def write_worklist_xlsx(
     items: Iterable[WorkItem], out: IO[bytes] | str, *, title: str = ""
 ) -> None:
-    """The work list as one Excel sheet (the CSV columns plus the reason, Indonesian headers)."""
+    """The work list as one Excel sheet for people to read: the CSV's columns with the item
+    and its state as labels in the reader's language (never ``anc:K1`` or ``overdue``), and
+    the reason."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "Daftar kerja"
+    ws.title = str(_("Daftar kerja"))[:31]
     items = list(items)
-    rows = [[*row, i.why] for row, i in zip(worklist_rows(items), items, strict=True)]
-    _sheet(ws, list(WORKLIST_HEADERS_ID), rows, title or None)
+    rows = [
+        [
+            i.person.local_id,
+            i.person.nik or "",
+            i.person.name,
+            i.person.birth_date,
+            item_label(i.item),
+            state_label(i.state),
+            i.since,
+            str(i.why),
+        ]
+        for i in items
+    ]
+    _sheet(ws, [str(h) for h in WORKLIST_HEADERS], rows, title or None)
     wb.save(out)
 
 

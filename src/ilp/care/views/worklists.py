@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -31,37 +32,14 @@ from ilp.care.worklists import (
     special_lists_for_user,
     worklist_for_user,
 )
+from ilp.care.worklists.labels import ITEM_LABELS, SPECIAL_LABELS, STATE_LABELS, item_label
 from ilp.care.worklists.special import LABELS as SPECIAL_LABELS_SOURCE
 from ilp.core.dates import query_date
+from ilp.core.exceptions import BadParameter
 
-ITEM_LABELS = {
-    "imunisasi": _("Imunisasi"),
-    "anc": _("Pemeriksaan kehamilan (ANC)"),
-    "kf": _("Kunjungan nifas (KF)"),
-    "kn": _("Kunjungan neonatal (KN)"),
-    "timbang": _("Penimbangan balita"),
-    "skrining": _("Skrining PTM/lansia"),
-    "tindak-lanjut": _("Tindak lanjut"),
-    "kunjungan-rumah": _("Kunjungan rumah"),
-}
-SPECIAL_LABELS = {
-    "risiko_tinggi": _("Ibu hamil risiko tinggi (KRT/KRST)"),
-    "gizi": _("Balita gizi buruk, gizi kurang atau stunting"),
-    "2t": _("Balita 2T (berat badan tidak naik dua kali berturut-turut)"),
-    "ht_tidak_terkendali": _("Hipertensi tidak terkendali"),
-    "dm_tidak_terkendali": _("Diabetes tidak terkendali"),
-}
-STATE_LABELS = {"due": _("Jatuh tempo"), "overdue": _("Terlambat")}
 PAGE_SIZE = 500  # rows per printed sheet
 SPECIAL_HEAD = 100  # rows of each special list on the overview
 CLUSTER_CHOICES = [("", _("Semua klaster")), ("k2", _("Klaster 2")), ("k3", _("Klaster 3"))]
-
-
-def item_label(code: str) -> str:
-    """'imunisasi:MR1' → 'Imunisasi MR1'; 'kunjungan-rumah' → 'Kunjungan rumah'."""
-    kind, _sep, detail = code.partition(":")
-    label = str(ITEM_LABELS.get(kind, kind))
-    return f"{label} {detail}" if detail else label
 
 
 class WorklistFilterForm(forms.Form):
@@ -96,7 +74,13 @@ def _filtered(request: HttpRequest, code: str) -> tuple[Any, WorklistFilterForm,
     form = WorklistFilterForm(request.GET or None)
     on = form.on_date()
     cluster = kinds = None
-    if form.is_valid():
+    if form.is_bound and not form.is_valid():
+        # A filter the list cannot apply is an error, not a list of everything (the date was
+        # read above, by ilp.core.dates).
+        fields = {k: [str(m) for m in v] for k, v in form.errors.items() if k != "on"}
+        if fields:
+            raise BadParameter(next(iter(fields.values()))[0], fields=fields)
+    if form.is_bound:  # the fields that are valid (the date aside, all of them by now)
         cluster = form.cleaned_data.get("cluster") or None
         kinds = form.cleaned_data.get("kind") or None
     facility = facility_for_user(request.user, code)
@@ -172,9 +156,11 @@ def worklist_excel(request: HttpRequest, code: str) -> HttpResponse:
     facility, form, items = _filtered(request, code)
     on = form.on_date()
     buffer = io.BytesIO()
-    write_worklist_xlsx(
-        items, buffer, title=f"Daftar kerja {facility.name} {on.strftime('%d-%m-%Y')}"
-    )
+    title = _("Daftar kerja %(facility)s %(date)s") % {
+        "facility": facility.name,
+        "date": date_format(on, "SHORT_DATE_FORMAT"),
+    }
+    write_worklist_xlsx(items, buffer, title=str(title))
     return _xlsx_response(buffer, f"daftar-kerja-{facility.code}-{on.isoformat()}.xlsx")
 
 
