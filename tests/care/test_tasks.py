@@ -10,31 +10,17 @@ import pytest
 from django.utils import translation
 
 from ilp.care.models import Task, TaskCloseReason, TaskKind, TaskStatus
-from ilp.care.services import encounter_record, session_close, session_open, task_close
+from ilp.care.services import session_close, session_open, task_close
 from ilp.care.services.corrections import encounter_void
 from ilp.care.worklists import compute_worklist
 from ilp.core.corrections import Reason
 from ilp.core.exceptions import ValidationFailed
-from tests.care import resident
+from tests.care import record, resident
 
 pytestmark = pytest.mark.django_db
 
 ON = date(2025, 3, 10)
 WRONG = Reason("wrong_person")
-
-
-def record(district, person, on, package, values, *, actor=None, facility=None, place=None):
-    facility = facility or district.pustu_ampel_f
-    return encounter_record(
-        actor=actor or district.bidan_ampel,
-        person=person,
-        on=on,
-        package=package,
-        place_kind=place or facility.kind,
-        facility=facility,
-        values=values,
-        confirm_unusual=True,
-    ).encounter
 
 
 def task_items(district, person, on):

@@ -8,12 +8,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from ilp.care.services import encounter_record
 from ilp.care.services.corrections import dose_void, encounter_void
 from ilp.care.worklists import compute_worklist
 from ilp.core.corrections import Reason
 from ilp.people.models import Pregnancy
-from tests.care import resident
+from tests.care import record, resident
 
 pytestmark = pytest.mark.django_db
 
@@ -39,22 +38,6 @@ def items_on(district, person, on, kinds=None):
 
 def everywhere(district, pairs):
     return {f.code: set(pairs) for f in lists(district)}
-
-
-def record(district, person, on, package, values, *, actor=None, facility=None, **kw):
-    place = kw.pop("place_kind", None)
-    facility = facility or district.pustu_ampel_f
-    return encounter_record(
-        actor=actor or district.bidan_ampel,
-        person=person,
-        on=on,
-        package=package,
-        place_kind=place or facility.kind,
-        facility=facility,
-        values=values,
-        confirm_unusual=True,
-        **kw,
-    ).encounter
 
 
 # -- ANC ----------------------------------------------------------------------------------
