@@ -227,3 +227,27 @@ def test_closing_by_hand_needs_a_reason_that_fits(district):
     task_close(actor=district.bidan_ampel, task=task, status="done")
     task.refresh_from_db()
     assert (task.status, task.close_reason) == (TaskStatus.DONE, "visited")
+
+
+@pytest.mark.parametrize(
+    ("code", "topic"),
+    [
+        ("bp_pnpk.class.grade_1", "bp"),
+        ("anaemia.class.anaemia", "anaemia"),
+        ("care.alert.wasting", "wflh"),
+        ("care.alert.stunting", "lhfa"),
+        ("care.alert.dev_doubtful", "kpsp"),
+        ("care.alert.kek", "kek"),
+        ("tb_child.class.contact", "tb"),
+        ("care.task.legacy", None),
+    ],
+)
+def test_a_reason_code_names_the_finding_a_follow_up_is_about(code, topic):
+    """Reason codes (``Text``) say which measurement satisfies a follow-up; a sentence kept
+    from before (``care.task.legacy``) falls back to the encounter that opened the task."""
+    from ilp.care.services.tasks import _reason_code, _topic_from_code
+    from ilp.core.texts import Text
+
+    assert _topic_from_code(_reason_code(Text(code, {"x": 1}))) == topic
+    assert _reason_code({"code": code, "params": {}}) == code
+    assert _reason_code("Cek ulang tekanan darah") is None

@@ -84,7 +84,9 @@ FOLLOW_UP_MEASURES: dict[str, frozenset[str]] = {
     "tb": frozenset({"tb"}),
     "dm": frozenset({"glucose_fasting", "glucose_random"}),
 }
-# Words of a reason code naming the finding (``Text("task.reason.bp_grade_1")`` → bp).
+# Words of a reason code naming the finding: a rule's class (``bp_pnpk.class.grade_1`` → bp,
+# ``anaemia.class.anaemia``, ``tb_child.class.…``) or care's own alert (``care.alert.wasting``,
+# ``care.alert.dev_doubtful``).
 _CODE_WORDS = {
     "bp": "bp",
     "hypertension": "bp",
@@ -99,6 +101,7 @@ _CODE_WORDS = {
     "wfa": "wfa",
     "kpsp": "kpsp",
     "development": "kpsp",
+    "dev": "kpsp",
     "kek": "kek",
     "tb": "tb",
     "glucose": "dm",
