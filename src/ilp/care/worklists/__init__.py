@@ -66,14 +66,26 @@ def facilities_for_user(user) -> QuerySet[Facility]:
     # The user's scope read once (it was read again for each of a district's ~400 facilities).
     hamlets = set(scope_hamlets(user).values_list("pk", flat=True))
     villages = set(scope_villages(user).values_list("pk", flat=True))
-    ok = [
-        f.pk
-        for f in Facility.objects.filter(kind__in=LIST_KINDS, is_active=True).prefetch_related(
-            "service_areas"
-        )
-        if _serves_within(f, hamlets, villages)
-    ]
+    # What each facility serves as plain rows (no Area objects: a district has ~400
+    # facilities serving ~2,000 areas).
+    served: dict[int, list[tuple[int, int]]] = {}
+    kinds: dict[int, str] = {}
+    for fid, kind, area, level in Facility.service_areas.through.objects.filter(
+        facility__kind__in=LIST_KINDS, facility__is_active=True
+    ).values_list("facility_id", "facility__kind", "area_id", "area__level"):
+        served.setdefault(fid, []).append((area, level))
+        kinds[fid] = kind
+    ok = [fid for fid, areas in served.items() if _within(kinds[fid], areas, hamlets, villages)]
     return Facility.objects.filter(pk__in=ok)
+
+
+def _within(
+    kind: str, served: list[tuple[int, int]], hamlets: set[int], villages: set[int]
+) -> bool:
+    """Whether a facility of `kind` serving these (area, level) lies in the user's scope."""
+    if kind == FacilityKind.POSYANDU:
+        return all(level == AreaLevel.HAMLET and a in hamlets for a, level in served)
+    return all(level == AreaLevel.VILLAGE and a in villages for a, level in served)
 
 
 @dataclass
@@ -84,6 +96,7 @@ class FacilityNode:
     facility: Facility
     place: str
     children: list[FacilityNode] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, URL), set by a view
 
 
 @dataclass
@@ -136,12 +149,8 @@ def _district_name(f: Facility) -> str:
 
 
 def _serves_within(f: Facility, hamlets: set[int], villages: set[int]) -> bool:
-    served = list(f.service_areas.all())
-    if not served:
-        return False
-    if f.kind == FacilityKind.POSYANDU:
-        return all(a.level == AreaLevel.HAMLET and a.pk in hamlets for a in served)
-    return all(a.level == AreaLevel.VILLAGE and a.pk in villages for a in served)
+    served = [(a.pk, a.level) for a in f.service_areas.all()]
+    return bool(served) and _within(f.kind, served, hamlets, villages)
 
 
 def facility_for_user(user, facility: Facility | UUID | str) -> Facility:
