@@ -251,3 +251,30 @@ def test_a_reason_code_names_the_finding_a_follow_up_is_about(code, topic):
     assert _topic_from_code(_reason_code(Text(code, {"x": 1}))) == topic
     assert _reason_code({"code": code, "params": {}}) == code
     assert _reason_code("Cek ulang tekanan darah") is None
+
+
+def test_correcting_away_the_measurement_that_closed_a_task_reopens_it(district):
+    from ilp.care.services.corrections import encounter_correct
+
+    budi = district.budi
+    record(district, budi, ON, "adult", {"sbp": 150, "dbp": 95})
+    task = Task.objects.get(person=budi)
+    later = record(
+        district,
+        budi,
+        ON + timedelta(days=20),
+        "adult",
+        {"sbp": 120, "dbp": 80, "weight": 70.0, "height": 170.0},
+    )
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE
+    # The blood pressure was typed into the wrong person's form: removed by a correction.
+    encounter_correct(
+        actor=district.bidan_ampel,
+        encounter=later,
+        changes={"sbp": None, "dbp": None},
+        version=later.version,
+        reason=Reason("typo"),
+    )
+    task.refresh_from_db()
+    assert (task.status, task.closing_encounter_id) == (TaskStatus.OPEN, None)

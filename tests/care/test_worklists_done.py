@@ -173,3 +173,12 @@ def test_adult_screening_leaves_the_list(district):
     assert items_on(district, budi, on, ["skrining"]) == everywhere(
         district, {("skrining:PTM", "due")}
     )
+
+
+def test_elderly_screening_leaves_the_list(district):
+    on = date(2025, 3, 15)
+    nenek = resident(district, "Nenek Melati", "F", date(1950, 6, 1))
+    before = items_on(district, nenek, on, ["skrining"])
+    assert ("skrining:lansia", "due") in before[district.pos_ampel_timur_f.code]
+    record(district, nenek, on, "elderly", {"sbp": 128, "dbp": 80})
+    assert items_on(district, nenek, on, ["skrining"]) == everywhere(district, set())

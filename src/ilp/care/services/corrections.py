@@ -55,7 +55,11 @@ from ilp.care.services.encounters import (
 )
 from ilp.care.services.packages import Evaluation, evaluate, load_history
 from ilp.care.services.summary import summaries_refresh
-from ilp.care.services.tasks import cancel_tasks, reopen_tasks_closed_by
+from ilp.care.services.tasks import (
+    cancel_tasks,
+    close_satisfied_tasks,
+    reopen_tasks_closed_by,
+)
 from ilp.core.corrections import Reason, record_change, record_void, void_rows
 from ilp.core.exceptions import Conflict, ValidationFailed
 from ilp.core.history import write_baseline
@@ -223,6 +227,9 @@ def encounter_correct(
         _sync_observations(encounter, ev, actor, reason)
         _sync_screenings(encounter, ev, actor, reason, complete=complete)
         _follow_tasks(actor, encounter, ev, complete=complete)
+        # The tasks this encounter closed are judged again on the corrected values.
+        reopen_tasks_closed_by(encounter, actor=actor)
+        close_satisfied_tasks(encounter, actor=actor)
         summaries_refresh([encounter.person_id])
         _audit(
             actor,
