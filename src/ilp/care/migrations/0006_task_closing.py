@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('care', '0004_corrections_history'),
+        ('care', '0005_task_reason_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
