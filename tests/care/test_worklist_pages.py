@@ -300,3 +300,22 @@ def test_task_pages_are_scoped(district, client_for, home_visit):
     assert response.status_code == 404
     home_visit.refresh_from_db()
     assert home_visit.status == "open"
+
+
+def test_posyandu_page_query_count_does_not_grow_with_the_list(
+    district, client_for, spread, django_assert_num_queries
+):
+    client = client_for(district.kader_ampel_timur)
+    client.get(url("worklist", code="POS-AT"), {"on": "10-03-2025"})  # warm caches
+    with django_assert_num_queries(QUERIES_POSYANDU_PAGE):
+        client.get(url("worklist", code="POS-AT"), {"on": "10-03-2025"})
+    from tests.care import resident
+
+    for n in range(5):
+        resident(district, f"Anak Tambahan {n}", "F", date(2024, 1, 1 + n))
+    with django_assert_num_queries(QUERIES_POSYANDU_PAGE):
+        client.get(url("worklist", code="POS-AT"), {"on": "10-03-2025"})
+
+
+# A posyandu list is not grouped (one dusun): no group queries, the contacts of the sheet (1).
+QUERIES_POSYANDU_PAGE = 13

@@ -31,11 +31,10 @@ Which finding a follow-up is about is read from its reason code when the reason 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -223,11 +222,11 @@ def reopen_tasks_closed_by(encounter: Encounter, *, actor: User) -> int:
     )
 
 
-def cancel_tasks(tasks: Iterable[Task] | object, *, actor: User, reason: str) -> int:
-    """Close open tasks (a queryset) as not needed by a service (``source_voided``,
+def cancel_tasks(tasks: QuerySet[Task], *, actor: User, reason: str) -> int:
+    """Close open tasks as not needed by a service (``source_voided``,
     ``finding_corrected``): the finding that opened them is gone."""
     now = timezone.now()
-    return tasks.filter(status=TaskStatus.OPEN).update(  # type: ignore[union-attr]
+    return tasks.filter(status=TaskStatus.OPEN).update(
         status=TaskStatus.CANCELLED,
         closed_at=now,
         closed_by=actor,
@@ -288,8 +287,3 @@ def task_close(*, actor: User, task: Task, status: str, reason: str = "") -> Tas
     task.status, task.closed_at, task.updated_by = status, now, actor
     task.closed_by, task.close_reason = actor, reason
     return task
-
-
-def overdue_q(on: date) -> Q:
-    """Open tasks whose due date has passed on `on`."""
-    return Q(status=TaskStatus.OPEN, due_date__lt=on)

@@ -1,7 +1,10 @@
 """Work-list pages: who is due or overdue at a posyandu, pustu or puskesmas on a date (sorted
-by urgency, printable as the kader's field sheet, exported to Excel), the special lists and
-the kohort registers. All reads go through the scoped, audited selectors of
-``ilp.care.worklists`` and ``ilp.care.kohort``.
+by urgency; a pustu's or puskesmas's list grouped by desa and posyandu with address, RT and
+phone; printable as the kader's field sheet, exported to Excel in the reader's language), the
+index of the lists as a kecamatan → puskesmas → pustu → posyandu tree, the task pages (open and
+closed tasks, closing by hand), the special lists and the kohort registers. All reads go
+through the scoped, audited selectors of ``ilp.care.worklists`` and ``ilp.care.kohort``; a
+filter that cannot be applied (a bad date, an unknown cluster or kind) answers 400.
 """
 
 from __future__ import annotations

@@ -5,7 +5,10 @@ User-facing (scoped, audited) — call these from views and the API:
 - :func:`worklist_for_user` ``(user, facility, *, on, cluster=None, kinds=None, ip=None)``
 - :func:`special_lists_for_user` ``(user, facility, *, on, which=SPECIAL_LISTS, ip=None)``
 - :func:`facilities_for_user` ``(user)``: the posyandu, pustu and puskesmas whose lists the
-  user may open.
+  user may open; :func:`facility_tree` ``(user)`` the same as a kecamatan → puskesmas → pustu
+  → posyandu tree.
+- ``ilp.care.worklists.tasks``: a facility's open and closed tasks; ``.groups``: a list by
+  desa and posyandu, with contacts; ``.labels``: what a reader sees for the codes.
 
 Internal (a facility, no user; for the CLI, the bench and the kohort):
 :func:`compute_worklist`, :func:`compute_special_lists`, :func:`load_persons`.
