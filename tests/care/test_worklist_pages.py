@@ -138,19 +138,33 @@ def test_puskesmas_excel_carries_desa_posyandu_and_contacts(district, client_for
     )
 
 
+def _same_queries(client, code, expected, assert_queries, grow):
+    """The list page of `code` takes `expected` queries, and as many after `grow()` has added
+    residents to the list."""
+    client.get(url("worklist", code=code), {"on": "10-03-2025"})  # warm caches
+    for step in (None, grow):
+        if step is not None:
+            step()
+        with assert_queries(expected):
+            client.get(url("worklist", code=code), {"on": "10-03-2025"})
+
+
+def _more_children(district, rt):
+    from tests.care import resident
+
+    def grow():
+        for n in range(5):
+            resident(district, f"Anak Tambahan {n}", "F", date(2024, 1, 1 + n), rt)
+
+    return grow
+
+
 def test_puskesmas_page_query_count_does_not_grow_with_the_list(
     district, client_for, spread, django_assert_num_queries
 ):
     client = client_for(district.pkm_barat)
-    client.get(url("worklist", code="P5271010101"), {"on": "10-03-2025"})  # warm caches
-    with django_assert_num_queries(QUERIES_PUSKESMAS_PAGE):
-        client.get(url("worklist", code="P5271010101"), {"on": "10-03-2025"})
-    from tests.care import resident
-
-    for n in range(5):
-        resident(district, f"Anak Tambahan {n}", "F", date(2024, 1, 1 + n), district.rt_batu)
-    with django_assert_num_queries(QUERIES_PUSKESMAS_PAGE):
-        client.get(url("worklist", code="P5271010101"), {"on": "10-03-2025"})
+    grow = _more_children(district, district.rt_batu)
+    _same_queries(client, "P5271010101", QUERIES_PUSKESMAS_PAGE, django_assert_num_queries, grow)
 
 
 # Session and user (2), the facility and its scope (4), the list (persons, summaries, areas,
@@ -306,15 +320,8 @@ def test_posyandu_page_query_count_does_not_grow_with_the_list(
     district, client_for, spread, django_assert_num_queries
 ):
     client = client_for(district.kader_ampel_timur)
-    client.get(url("worklist", code="POS-AT"), {"on": "10-03-2025"})  # warm caches
-    with django_assert_num_queries(QUERIES_POSYANDU_PAGE):
-        client.get(url("worklist", code="POS-AT"), {"on": "10-03-2025"})
-    from tests.care import resident
-
-    for n in range(5):
-        resident(district, f"Anak Tambahan {n}", "F", date(2024, 1, 1 + n))
-    with django_assert_num_queries(QUERIES_POSYANDU_PAGE):
-        client.get(url("worklist", code="POS-AT"), {"on": "10-03-2025"})
+    grow = _more_children(district, district.rt_ampel_timur)
+    _same_queries(client, "POS-AT", QUERIES_POSYANDU_PAGE, django_assert_num_queries, grow)
 
 
 # A posyandu list is not grouped (one dusun): no group queries, the contacts of the sheet (1).
