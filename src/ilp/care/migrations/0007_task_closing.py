@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('care', '0005_task_reason_code'),
+        ('care', '0006_attendance_visitor'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
