@@ -136,3 +136,76 @@ def person_events_q(person_id: int) -> Q:
 def events_for_person(person_id: int) -> QuerySet[AuditEvent]:
     """Every audit event about one person ("siapa membuka data saya"), newest first."""
     return AuditEvent.objects.filter(person_events_q(person_id))
+
+
+# ---------------------------------------------------------------- reading the log
+
+
+def access_history(
+    *,
+    person_id: int | None = None,
+    user_id: int | None = None,
+    date_from: Any = None,
+    date_to: Any = None,
+) -> QuerySet[AuditEvent]:
+    """Audit events, newest first, filtered by the person they concern, the user who acted
+    and the day (inclusive); the caller checks `can_review_access` and audits the reading."""
+    events = AuditEvent.objects.select_related("user", "user__facility", "user__area")
+    if person_id is not None:
+        events = events.filter(person_events_q(person_id))
+    if user_id is not None:
+        events = events.filter(user_id=user_id)
+    if date_from is not None:
+        events = events.filter(at__date__gte=date_from)
+    if date_to is not None:
+        events = events.filter(at__date__lte=date_to)
+    return events.order_by("-at", "-pk")
+
+
+# ---------------------------------------------------------------- the admin site
+
+
+class AuditedAdminMixin:
+    """Records the admin's reads of personal data: each list page as ONE event with the
+    persons shown, each change page opened as one event, purpose administration. A
+    ModelAdmin says which persons a row concerns with `audited_person_ids`."""
+
+    def audited_person_ids(self, obj: Any) -> list[int]:
+        """The persons one row concerns (default: the row is a person)."""
+        return [obj.pk]
+
+    def audited_row_ids(self, obj: Any) -> list[int]:
+        """The persons one row of the list page shows (default: `audited_person_ids`)."""
+        return self.audited_person_ids(obj)
+
+    def _audit_admin(self, request: Any, kind: str, ids: list[int], **extra: Any) -> None:
+        audit_record(
+            user=request.user,
+            action=AuditAction.VIEW,
+            object_type="admin",
+            person_id=extra.pop("person_id", None),
+            person_ids=ids,
+            ip=request.META.get("REMOTE_ADDR") or None,
+            purpose=AuditPurpose.ADMINISTRATION,
+            detail={"model": self.model._meta.model_name, "page": kind, **extra},  # type: ignore[attr-defined]
+        )
+
+    def changelist_view(self, request: Any, extra_context: Any = None) -> Any:
+        response = super().changelist_view(request, extra_context)  # type: ignore[misc]
+        cl = (getattr(response, "context_data", None) or {}).get("cl")
+        if cl is not None:
+            # Fills the page's result cache: the template then reads the same rows.
+            rows = list(cl.result_list)
+            self._audit_admin(request, "list", [p for o in rows for p in self.audited_row_ids(o)])
+        return response
+
+    def change_view(
+        self, request: Any, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        obj = (getattr(response, "context_data", None) or {}).get("original")
+        if obj is not None:
+            ids = self.audited_person_ids(obj)
+            single = ids[0] if len(ids) == 1 else None
+            self._audit_admin(request, "change", ids if single is None else [], person_id=single)
+        return response
