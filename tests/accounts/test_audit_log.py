@@ -177,6 +177,8 @@ def test_access_history_of_a_person_in_indonesian_with_names(client_for, distric
     assert "Sri Wahyuni" in body and "Kader posyandu" in body and "Posyandu Melati" in body
     assert "data penduduk" in body and "lihat" in body and "pelayanan kesehatan" in body
     assert "192.0.2.44" in body
+    # The worklist named Budi with one other; the page he was opened on is his own record.
+    assert body.count("dalam daftar bersama") == 1
     assert "dalam daftar bersama 1 orang lain" in body
     assert "Budi Santoso" in body  # the person asked about, named for the officer
     # Reading the history is itself audited, with the oversight purpose.

@@ -58,12 +58,14 @@ def _person_in_district(user: User, text: str):
 
 def _row(event: Any, person_id: int | None) -> dict[str, Any]:
     others = len([p for p in event.person_ids if p != person_id])
+    # The person asked about appeared in a list (not as the record opened itself).
+    in_list = person_id is not None and event.person_id != person_id and event.person_ids
     return {
         "event": event,
-        "user_name": (event.user.get_full_name() or event.user.username) if event.user else "—",
+        "full_name": event.user.get_full_name() if event.user else "",
         "object_label": OBJECT_LABELS.get(event.object_type, event.object_type),
-        "listed_with": others if person_id is not None and event.person_ids else None,
-        "listed": len(event.person_ids),
+        "listed_with": others if in_list else None,
+        "listed": len(event.person_ids) if person_id is None else 0,
     }
 
 
