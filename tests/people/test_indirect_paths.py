@@ -331,3 +331,50 @@ def test_registration_checks_share_the_rate_limit(client_for, district, settings
     payload = _dewi_again(d)
     response = post_json(client, "/api/v1/persons", payload)
     assert_error(response, 429, "too_many_checks")
+
+
+def test_family_registration_with_an_out_of_area_kk_is_an_audited_check(client_for, split):
+    d = split
+    payload = {
+        "kk_number": KK_AHMAD,
+        "address": "Jl. Mawar 1",
+        "area_code": d.rt_ampel_timur.code,
+        "members": [
+            {"full_name": "Hasan", "sex": "M", "birth_date": "1982-06-01", "relationship": "head"}
+        ],
+    }
+    response = post_json(client_for(d.kader_ampel_timur), "/api/v1/families", payload)
+    assert_error(
+        response,
+        422,
+        "invalid",
+        {"kk_number": ["Nomor KK ini sudah terdaftar di luar wilayah Anda."]},
+    )
+    event = AuditEvent.objects.get(action="check")
+    assert (event.object_type, event.person_ids, event.detail) == (
+        "kk",
+        [d.ahmad.pk],
+        {"found": 1, "outside_scope": 1},
+    )
+
+
+def test_correcting_a_nik_to_one_held_elsewhere_is_an_audited_check(client_for, district):
+    d = district
+    url = reverse("people:person_correct", args=[d.rina.uuid])
+    data = {
+        "full_name": d.rina.full_name,
+        "nik": d.dewi.nik,
+        "sex": "F",
+        "birth_date": "2024-05-02",
+        "relationship": "child",
+        "village": str(d.ampel.uuid),
+        "area": str(d.rt_ampel_timur.uuid),
+        "reason": "typo",
+        "version": "1",
+    }
+    response = client_for(d.bidan_ampel).post(url, data)
+    body = response.content.decode()
+    assert "NIK sudah terdaftar di luar wilayah Anda." in body and "Dewi" not in body
+    assert AuditEvent.objects.get(action="check").person_ids == [d.dewi.pk]
+    d.rina.refresh_from_db()
+    assert d.rina.nik is None

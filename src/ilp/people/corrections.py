@@ -32,6 +32,7 @@ from ilp.accounts.models import AuditPurpose, User
 from ilp.core.corrections import Reason, record_change, record_void
 from ilp.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from ilp.core.models import CorrectionReason
+from ilp.people.duplicates import kk_existence, nik_existence
 from ilp.people.models import Family, Person, Pregnancy, PregnancyOutcome, Relationship, Sex
 from ilp.people.names import name_key
 from ilp.people.services import (
@@ -175,11 +176,11 @@ def person_correct(
         errors.setdefault("relationship", []).append(
             _("KK ini sudah punya kepala keluarga; koreksi dulu data kepala keluarganya.")
         )
-    if (
-        checked.nik
-        and Person.objects.active().filter(nik=checked.nik).exclude(pk=person.pk).exists()
-    ):
-        errors.setdefault("nik", []).append(_("NIK ini sudah terdaftar untuk penduduk lain."))
+    if checked.nik and checked.nik != person.nik:
+        # A new NIK: an existence check like at registration (audited, rate-limited).
+        answer = nik_existence(actor, checked.nik, ip=ip, exclude_pk=person.pk)
+        if answer.found:
+            errors.setdefault("nik", []).append(answer.message())
     if errors:
         raise ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=errors)
     rt, hamlet, village = _resolve_address(actor, rt=new.area, hamlet=None, village=None)
@@ -316,8 +317,8 @@ def family_correct(
         kk, kk_error = check_kk_number(kk_number)
         if kk_error:
             raise ValidationFailed(kk_error, fields={"kk_number": [kk_error]})
-        if Family.objects.active().filter(kk_number=kk).exclude(pk=family.pk).exists():
-            message = _("Nomor KK ini sudah terdaftar.")
+        message = kk_existence(actor, kk, exclude_pk=family.pk) if kk != family.kk_number else ""
+        if message:
             raise ValidationFailed(message, fields={"kk_number": [message]})
     rt, hamlet, village = _resolve_address(actor, rt=area, hamlet=None, village=None)
     changes = {

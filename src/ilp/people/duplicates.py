@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
-from ilp.accounts.access import person_scope_q
+from ilp.accounts.access import family_scope_q, person_scope_q
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import AuditAction, AuditEvent, AuditPurpose
 from ilp.core.exceptions import ApplicationError
-from ilp.people.models import Person
+from ilp.people.models import Family, Person
 from ilp.people.names import name_key
 
 NAME_SIMILARITY = 85.0
@@ -141,3 +141,28 @@ def nik_existence(
     )
     audit_existence_check(user, what="nik", person_ids=found, in_scope_ids=visible, ip=ip)
     return NikExistence(found=bool(found), in_scope=bool(found) and len(visible) == len(found))
+
+
+def kk_existence(
+    user: Any, kk_number: str, *, ip: str | None = None, exclude_pk: int | None = None
+) -> str:
+    """The refusal for a KK number another active family holds ("" when free): says only
+    whether that family is in the user's area; rate-limited and audited like a NIK check
+    (the persons concerned: the family's head)."""
+    found = list(
+        Family.objects.active()
+        .filter(kk_number=kk_number)
+        .exclude(pk=exclude_pk)
+        .values_list("pk", "head_id")
+    )
+    if not found:
+        return ""
+    require_check_allowed(user)
+    visible = Family.objects.filter(family_scope_q(user), pk__in=[pk for pk, _h in found]).exists()
+    heads = [h for _pk, h in found if h]
+    audit_existence_check(
+        user, what="kk", person_ids=heads, in_scope_ids=set(heads) if visible else set(), ip=ip
+    )
+    if visible:
+        return _("Nomor KK ini sudah terdaftar.")
+    return _("Nomor KK ini sudah terdaftar di luar wilayah Anda.")

@@ -36,6 +36,7 @@ from ilp.people.duplicates import (
     NikExistence,
     audit_existence_check,
     find_duplicates,
+    kk_existence,
     require_check_allowed,
 )
 from ilp.people.identity import check_kk_number, check_nik, region_code_of
@@ -520,8 +521,9 @@ def _family_register(
             errors.setdefault(f"members.{i}.relationship", []).append(
                 _("Hubungan keluarga wajib diisi.")
             )
-    if kk and Family.objects.active().filter(kk_number=kk).exists():
-        errors.setdefault("kk_number", []).append(_("Nomor KK ini sudah terdaftar."))
+    kk_taken = kk_existence(actor, kk, ip=ip) if kk else ""
+    if kk_taken:
+        errors.setdefault("kk_number", []).append(kk_taken)
     if errors:
         raise ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=errors)
     rt, hamlet, village = _resolve_address(actor, rt=rt, hamlet=hamlet, village=village)
