@@ -87,6 +87,9 @@ class Encounter(Voidable, Versioned, BaseModel):
     # The cleaned values the evaluation ran on (ilp.care.services.packages), so that a
     # correction re-runs it on the same input with only the corrected values changed.
     values = models.JSONField(default=dict, db_default={}, blank=True, encoder=DjangoJSONEncoder)
+    # SHA-256 of the API request that stored it (``ilp.care.api``): a resend under the same
+    # client_id with the same body is a replay, with another body a conflict. Empty for forms.
+    request_digest = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     history = ChangeHistory()
 
