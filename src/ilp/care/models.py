@@ -49,6 +49,10 @@ class ServicePackage(models.TextChoices):
     HOME_VISIT = "home_visit", _("Kunjungan rumah")
 
 
+# The highest visit number of any package (K1–K6 ANC; KF1–KF4; KN1–KN3).
+VISIT_NUMBER_MAX = 6
+
+
 class Encounter(Voidable, Versioned, BaseModel):
     client_id = models.UUIDField(_("id klien"), unique=True, null=True, blank=True)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="encounters")
@@ -102,6 +106,40 @@ class Encounter(Voidable, Versioned, BaseModel):
             models.Index(fields=["person", "package", "date"], name="encounter_person_package"),
             models.Index(fields=["facility", "date"]),
             models.Index(fields=["package", "date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(place_kind__in=PlaceKind.values), name="encounter_place_kind"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cluster__in=ClusterCode.values), name="encounter_cluster"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(package__in=ServicePackage.values), name="encounter_package"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(visit_number__isnull=True)
+                | models.Q(visit_number__gte=1, visit_number__lte=VISIT_NUMBER_MAX),
+                name="encounter_visit_number_range",
+            ),
+            # K1–K6 and KF1–KF4 once per pregnancy, KN1–KN3 once per baby: a second one is a
+            # double entry (a voided one no longer counts).
+            models.UniqueConstraint(
+                fields=["pregnancy", "package", "visit_number"],
+                condition=models.Q(
+                    voided_at__isnull=True,
+                    visit_number__isnull=False,
+                    pregnancy__isnull=False,
+                ),
+                name="one_visit_number_per_pregnancy",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "package", "visit_number"],
+                condition=models.Q(
+                    voided_at__isnull=True, visit_number__isnull=False, package="newborn"
+                ),
+                name="one_newborn_visit_number",
+            ),
         ]
 
 
@@ -176,6 +214,11 @@ class ImmunizationRecord(Voidable, Versioned, BaseModel):
     class Meta:
         ordering = ["date", "pk"]
         indexes = [models.Index(fields=["person", "dose_code"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(source__in=DoseSource.values), name="dose_source"
+            ),
+        ]
 
 
 class Screening(Voidable):
@@ -217,6 +260,12 @@ class Supply(Voidable):
 
     class Meta:
         indexes = [models.Index(fields=["person", "item", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(item__in=SupplyItem.values), name="supply_item"
+            ),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="supply_quantity"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item} × {self.quantity}"
@@ -291,6 +340,12 @@ class Task(BaseModel):
         indexes = [
             models.Index(fields=["facility", "status", "due_date"]),
             models.Index(fields=["person", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=TaskKind.values), name="task_kind"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=TaskStatus.values), name="task_status"
+            ),
         ]
 
 

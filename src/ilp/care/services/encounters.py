@@ -324,10 +324,35 @@ def encounter_record(
     except IntegrityError:
         # The same form arrived twice at once: the other request stored it first.
         stored = _existing(client_id, person, actor, request_digest)
-        if stored is None:
-            raise
-        return RecordResult(stored, _stored_evaluation(stored), created=False)
+        if stored is not None:
+            return RecordResult(stored, _stored_evaluation(stored), created=False)
+        # Or another form took the same visit number (the database's one-per-pregnancy rule).
+        if encounter.visit_number is not None and _visit_taken(encounter):
+            raise _visit_conflict(encounter) from None
+        raise
     return RecordResult(encounter, ev, created=True)
+
+
+VISIT_PREFIX = {"anc": "K", "postpartum": "KF", "newborn": "KN"}
+
+
+def _visit_taken(encounter: Encounter) -> bool:
+    """Whether an active encounter already holds `encounter`'s visit number (the unique
+    constraints ``one_visit_number_per_pregnancy`` / ``one_newborn_visit_number``)."""
+    same = Encounter.objects.active().filter(
+        package=encounter.package, visit_number=encounter.visit_number
+    )
+    if encounter.pregnancy_id is not None:
+        return same.filter(pregnancy_id=encounter.pregnancy_id).exists()
+    return encounter.package == "newborn" and same.filter(person_id=encounter.person_id).exists()
+
+
+def _visit_conflict(encounter: Encounter) -> Conflict:
+    visit = f"{VISIT_PREFIX.get(encounter.package, '')}{encounter.visit_number}"
+    message = _("Kunjungan %(visit)s sudah tercatat; pilih kunjungan berikutnya.") % {
+        "visit": visit
+    }
+    return Conflict(message, code="visit_recorded", fields={"visit_number": [message]})
 
 
 def _write_children(
