@@ -26,6 +26,7 @@ from ilp.accounts.access import (
     CorrectionRights,
     can_record,
     can_view_personal_data,
+    may_record_for,
     recording_facility,
     recording_place_kinds,
 )
@@ -132,9 +133,15 @@ def person_care(request: HttpRequest, person_uuid) -> HttpResponse:
         )
         d.history = dose_history.get(d.pk, [])
     tasks = person_open_tasks(person)
-    packages = packages_for(person, today) if can_record(request.user) else []
-    if person.voided_at is not None:
-        packages = []  # nothing more is recorded for a voided person
+    # Offered only where saving would be allowed: a recording role with a facility to record
+    # under (the dinkes administrator has none), for a person not voided.
+    facility = recording_facility(request.user)
+    may_record = (
+        facility is not None
+        and person.voided_at is None
+        and may_record_for(request.user, person, facility)
+    )
+    packages = packages_for(person, today) if may_record else []
     return render(
         request,
         "care/person.html",
