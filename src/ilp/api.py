@@ -83,10 +83,11 @@ after sending simply sends again.
 `values` by field code) and runs the same evaluation as the web form: the answer carries the
 encounter with its `results` and `alerts`, each with a stable `code`, its `params` and a
 `label` in the request's language. Impossible values answer `422 invalid` with messages per
-field (`weight`, `sbp`, …); unusual ones answer `422 needs_confirmation` (the fields say
+field (`values.weight`, `date`, …); unusual ones answer `422 needs_confirmation` (the fields say
 why) until the same body is sent with `confirm: true`. It takes a `client_id` like the
 registrations below, but a resend must be the same body from the same user, otherwise
-`409 client_id_reused`. `GET /persons/{uuid}/encounters` pages through a person's encounters
+`409 client_id_reused`; a visit number already recorded (K1 twice for one pregnancy) answers
+`409 visit_recorded`. `GET /persons/{uuid}/encounters` pages through a person's encounters
 (voided ones left out); `GET /persons/{uuid}/work-items` lists what is due or overdue for the
 person today and every open task. Every read is recorded in the audit log.
 

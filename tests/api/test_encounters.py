@@ -120,7 +120,7 @@ def test_impossible_value_is_422_with_the_field_message(district, kader):
         422,
         "invalid",
     )
-    assert error["fields"]["weight"] == [
+    assert error["fields"]["values.weight"] == [
         "Berat badan 900 kg tidak mungkin; isi antara 0,3 dan 250 kg."
     ]
     assert Encounter.objects.count() == 0
@@ -137,7 +137,7 @@ def test_messages_follow_accept_language(district, kader):
         422,
         "invalid",
     )
-    assert "is impossible; enter between" in error["fields"]["weight"][0]
+    assert "is impossible; enter between" in error["fields"]["values.weight"][0]
     assert error["message"] == "Please check the marked fields."
 
 
@@ -145,7 +145,7 @@ def test_unusual_value_needs_confirm_then_is_stored_flagged(district, kader):
     girl = resident(district, "Anak Ringan", "F", born_days_before(ON, 955))
     sent = body(district, person=str(girl.uuid), values={"weight": 4.0})
     error = assert_error(post_json(kader, URL, sent), 422, "needs_confirmation")
-    assert list(error["fields"]) == ["weight"]
+    assert list(error["fields"]) == ["values.weight"]
     assert Encounter.objects.count() == 0
     response = post_json(kader, URL, {**sent, "confirm": True})
     assert response.status_code == 201, response.content
@@ -158,7 +158,15 @@ def test_unknown_package_and_value_key_are_field_errors(district, kader):
     error = assert_error(
         post_json(kader, URL, body(district, values={"sbp": 120, "dbp": 80})), 422, "invalid"
     )
-    assert error["fields"]["sbp"] == ["Isian ini tidak dikenal untuk layanan yang dipilih."]
+    assert error["fields"]["values.sbp"] == ["Isian ini tidak dikenal untuk layanan yang dipilih."]
+
+
+def test_a_date_in_the_future_or_before_birth_is_refused_on_date(district, kader):
+    error = assert_error(post_json(kader, URL, body(district, date="2099-01-01")), 422, "invalid")
+    assert error["fields"] == {"date": ["Tanggal pemeriksaan tidak boleh di masa depan."]}
+    error = assert_error(post_json(kader, URL, body(district, date="0001-01-01")), 422, "invalid")
+    assert error["fields"] == {"date": ["Tanggal pemeriksaan sebelum tanggal lahir (02-05-2024)."]}
+    assert Encounter.objects.count() == 0
 
 
 def test_values_that_are_not_an_object_are_422_not_500(district, kader):
@@ -289,3 +297,17 @@ def test_work_items_outside_scope_is_404(district, client_for):
 def test_work_items_forbidden_for_roles_without_personal_data(district, client_for):
     camat = client_for(district.camat_barat)
     assert_error(camat.get(f"/api/v1/persons/{district.rina.uuid}/work-items"), 403, "forbidden")
+
+
+def test_person_encounters_cost_the_same_queries_for_more_rows(district, kader):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _stored(district, date(2025, 1, 10))
+    with CaptureQueriesContext(connection) as one:
+        assert kader.get(_list_url(district.rina)).status_code == 200
+    for month in (2, 3, 4):
+        _stored(district, date(2025, month, 10))
+    with CaptureQueriesContext(connection) as four:
+        assert len(kader.get(_list_url(district.rina)).json()["items"]) == 4
+    assert len(four) == len(one)

@@ -138,5 +138,5 @@ def test_the_api_answers_409_for_a_visit_already_recorded(district, client_for):
         response,
         409,
         "visit_recorded",
-        {"visit_number": ["Kunjungan KN1 sudah tercatat; pilih kunjungan berikutnya."]},
+        {"values.visit_number": ["Kunjungan KN1 sudah tercatat; pilih kunjungan berikutnya."]},
     )

@@ -26,11 +26,11 @@ from pydantic import ConfigDict, Field
 from ilp.accounts.access import can_record, recording_facility
 from ilp.accounts.audit import audit_record
 from ilp.care import presenters
-from ilp.care.models import Encounter, PlaceKind, ServicePackage
+from ilp.care.models import VISIT_NUMBER_MAX, Encounter, PlaceKind, ServicePackage
 from ilp.care.selectors import person_active_encounters, person_open_tasks
 from ilp.care.services import encounter_record
 from ilp.care.worklists import compute_worklist
-from ilp.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from ilp.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ilp.people.models import Person
 from ilp.people.selectors import person_detail, pregnancy_detail
 from ilp.places.api import ERRORS_READ, ErrorOut, IsoDate, Text, client_ip
@@ -77,7 +77,9 @@ class EncounterIn(_Input):
     )
     values: dict[str, Any] = Field(default_factory=dict, description="Isian per kode")
     pregnancy: UUID | None = Field(None, description="UUID kehamilan (ANC, persalinan, KF)")
-    visit_number: int | None = Field(None, ge=1, le=12, description="Kunjungan ke-")
+    visit_number: int | None = Field(
+        None, ge=1, le=VISIT_NUMBER_MAX, description="Kunjungan ke- (K1–K6, KF1–KF4, KN1–KN3)"
+    )
     confirm: bool = Field(False, description="Nilai tidak biasa sudah diperiksa dan benar")
     notes: Text = Field("", max_length=1000)
 
@@ -268,7 +270,34 @@ def record_encounter(request: HttpRequest, payload: EncounterIn):
             pregnancy = pregnancy_detail(user, payload.pregnancy, ip=client_ip(request))
         except NotFound as exc:
             raise ValidationFailed(exc.message, fields={"pregnancy": [str(exc.message)]}) from None
-    result = encounter_record(
+    try:
+        result = _record(user, person, facility, pregnancy, payload)
+    except (ValidationFailed, Conflict) as exc:
+        exc.fields = _api_fields(exc.fields, payload)
+        raise
+    encounter = Encounter.objects.select_related("person", "facility", "pregnancy").get(
+        pk=result.encounter.pk
+    )
+    return Status(201 if result.created else 200, encounter_out(encounter))
+
+
+def _api_fields(fields: dict[str, list[str]], payload: EncounterIn) -> dict[str, list[str]]:
+    """The services name a value by its key (``weight``, ``doses.0.lot_number``) and the
+    date ``on``; the API's fields are ``values.weight``, ``values.doses.0.lot_number`` and
+    ``date`` (nested fields dotted, as everywhere in the API)."""
+    out: dict[str, list[str]] = {}
+    for key, messages in (fields or {}).items():
+        root = key.split(".", 1)[0]
+        if key == "on":
+            key = "date"
+        elif root in payload.values or (root not in EncounterIn.model_fields and root != "on"):
+            key = f"values.{key}"
+        out.setdefault(key, []).extend(messages)
+    return out
+
+
+def _record(user: Any, person: Person, facility: Facility, pregnancy: Any, payload: EncounterIn):
+    return encounter_record(
         actor=user,
         person=person,
         on=payload.date,
@@ -283,10 +312,6 @@ def record_encounter(request: HttpRequest, payload: EncounterIn):
         notes=payload.notes,
         request_digest=request_digest(payload),
     )
-    encounter = Encounter.objects.select_related("person", "facility", "pregnancy").get(
-        pk=result.encounter.pk
-    )
-    return Status(201 if result.created else 200, encounter_out(encounter))
 
 
 @person_care.get("/{person_uuid}/encounters", response={200: EncounterPageOut, **ERRORS_READ})
