@@ -82,6 +82,18 @@ def present_alert(alert: Any) -> dict[str, Any]:
     what to do, both rendered)."""
     if not isinstance(alert, Mapping):  # a bare sentence, from the oldest snapshots
         return {"code": "", "params": {}, "level": "warning", "label": str(alert), "action": ""}
+    if alert.get("code") and "message" not in alert:  # codes: {level, code, params, action_…}
+        params = dict(alert.get("params") or {})
+        action_code = alert.get("action_code") or ""
+        return {
+            "code": str(alert["code"]),
+            "params": params,
+            "level": str(alert.get("level") or "warning"),
+            "label": rendered({"code": alert["code"], "params": params}),
+            "action": rendered({"code": action_code, "params": alert.get("action_params") or {}})
+            if action_code
+            else "",
+        }
     message = alert.get("message", alert.get("label"))
     code, params = _code_params(message)
     return {
