@@ -67,15 +67,5 @@ def test_a_result_stored_as_sentences():
         "abnormal": True,
         "source": "WHO 2006",
     }
-    assert present_result(stored) == {
-        "code": "wfa",
-        "params": {},
-        "label": "BB/U",
-        "value": -2.41,
-        "class_code": "bb_kurang",
-        "class_label": "Berat badan kurang",
-        "abnormal": True,
-        "source": "WHO 2006",
-        "reason": "",
-    }
+    assert present_result(stored) == {**stored, "params": {}, "reason": ""}
     assert [r["code"] for r in present_results({"items": [stored, "junk"]})] == ["wfa"]
