@@ -26,7 +26,6 @@ from ilp.accounts.access import (
     CorrectionRights,
     can_record,
     can_view_personal_data,
-    may_record_for,
     recording_facility,
     recording_place_kinds,
 )
@@ -134,13 +133,10 @@ def person_care(request: HttpRequest, person_uuid) -> HttpResponse:
         d.history = dose_history.get(d.pk, [])
     tasks = person_open_tasks(person)
     # Offered only where saving would be allowed: a recording role with a facility to record
-    # under (the dinkes administrator has none), for a person not voided.
-    facility = recording_facility(request.user)
-    may_record = (
-        facility is not None
-        and person.voided_at is None
-        and may_record_for(request.user, person, facility)
-    )
+    # under (the dinkes administrator has none), for a person not voided. The person came
+    # through the user's scope and one's own facility is always a recording one, so this is
+    # `may_record_for` without asking the database again.
+    may_record = recording_facility(request.user) is not None and person.voided_at is None
     packages = packages_for(person, today) if may_record else []
     return render(
         request,
