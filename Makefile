@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-POPULATION ?= 5000
+POPULATION ?= 40000
 
 .PHONY: demo test install lint format bench messages clean
 

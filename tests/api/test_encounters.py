@@ -311,3 +311,21 @@ def test_person_encounters_cost_the_same_queries_for_more_rows(district, kader):
     with CaptureQueriesContext(connection) as four:
         assert len(kader.get(_list_url(district.rina)).json()["items"]) == 4
     assert len(four) == len(one)
+
+
+def test_results_and_alerts_keep_their_codes_and_change_only_labels_with_the_language(
+    district, kader
+):
+    sent = body(district, values={"weight": 5.5, "height": 72.0, "measured": "lying"}, confirm=True)
+    indonesian = post_json(kader, URL, sent).json()
+    english = kader.get(_list_url(district.rina), HTTP_ACCEPT_LANGUAGE="en").json()["items"][0]
+    assert english["uuid"] == indonesian["uuid"]
+    for key in ("results", "alerts"):
+        codes = [(r["code"], r["params"]) for r in indonesian[key]]
+        assert [(r["code"], r["params"]) for r in english[key]] == codes
+        assert all(r["code"] for r in english[key])
+    assert [r["label"] for r in english["alerts"]] != [r["label"] for r in indonesian["alerts"]]
+    wfa_id = next(r for r in indonesian["results"] if r["code"] == "wfa")
+    wfa_en = next(r for r in english["results"] if r["code"] == "wfa")
+    assert wfa_id["class_code"] == wfa_en["class_code"]
+    assert wfa_id["class_label"] != wfa_en["class_label"]

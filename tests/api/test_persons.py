@@ -272,7 +272,7 @@ def test_search_limit_and_query_length(district, client_for):
         "invalid",
         {"q": ["Terlalu panjang (maksimal 100 karakter)."]},
     )
-    assert client.get(URL).json() == {"items": []}
+    assert client.get(URL).json() == {"items": [], "total": 0, "total_capped": False}
 
 
 def test_search_by_kk_number_returns_the_family(district, client_for):

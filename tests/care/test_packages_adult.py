@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from ilp.care.services import evaluate_package
+from ilp.care.views.results import alert_lines, decorate
 from ilp.people.models import Pregnancy
 from tests.care import resident
 
@@ -26,7 +27,7 @@ BARTHEL_FULL = {
 
 
 def _r(ev, code):
-    return next(r for r in ev.results if r["code"] == code)
+    return next(r for r in decorate(ev.results) if r["code"] == code)
 
 
 @pytest.mark.parametrize(
@@ -45,7 +46,7 @@ def test_grade_1_asks_for_monthly_follow_up(district):
     ev = evaluate_package(
         person=district.budi, on=ON, package="adult", values={"sbp": 140, "dbp": 85}
     )
-    assert ev.alerts == [
+    assert alert_lines(ev.alerts) == [
         {
             "level": "warning",
             # The class label; isolated systolic hypertension is the result's reason code
@@ -54,7 +55,7 @@ def test_grade_1_asks_for_monthly_follow_up(district):
             "action": "Rujuk ke puskesmas; kontrol tekanan darah setiap bulan",
         }
     ]
-    assert [(t["kind"], t["due_days"]) for t in ev.tasks] == [("follow_up", 30)]
+    assert [(t.kind, t.due_days) for t in ev.tasks] == [("follow_up", 30)]
 
 
 @pytest.mark.parametrize(("yes", "code"), [(5, "negative"), (6, "positive")])
@@ -84,7 +85,7 @@ def test_glucose_bmi_waist_and_tb(district):
     assert (_r(ev, "bmi")["value"], _r(ev, "bmi")["class_code"]) == (25.0, "overweight_mild")
     assert _r(ev, "waist")["class_code"] == "central_obesity"
     assert _r(ev, "tb")["class_code"] == "presumptive_tb"
-    assert sorted(t["kind"] for t in ev.tasks) == ["refer", "refer"]
+    assert sorted(t.kind for t in ev.tasks) == ["refer", "refer"]
 
 
 def test_puma_only_from_40(district):
@@ -113,7 +114,7 @@ def test_barthel_bands(district, total, code):
     )
     b = _r(ev, "barthel")
     assert (b["value"], b["class_code"]) == (total, code)
-    assert any(t["kind"] == "home_visit" for t in ev.tasks) is (
+    assert any(t.kind == "home_visit" for t in ev.tasks) is (
         code in ("moderate", "severe", "total")
     )
 
@@ -126,7 +127,7 @@ def test_skilas_positive_refers(district):
         values={"skilas": {"chair_rise_failed": True}},
     )
     assert _r(ev, "skilas")["class_code"] == "refer"
-    assert ev.alerts[-1]["action"] == "Rujuk ke puskesmas"
+    assert alert_lines(ev.alerts)[-1]["action"] == "Rujuk ke puskesmas"
 
 
 def test_elderly_package_refuses_adults(district):
@@ -146,7 +147,7 @@ def test_school_girl_anaemia_and_bmi_for_age(district):
         "level": "warning",
         "message": "Remaja putri belum mendapat TTD",
         "action": "Berikan tablet tambah darah (1 tablet/minggu)",
-    } in ev.alerts
+    } in alert_lines(ev.alerts)
 
 
 # --- ANC: KSPR cases of CLINICAL.md §6.6 ---
@@ -192,8 +193,8 @@ def test_kspr_age_36_and_caesarean_is_krst(district):
     )
     k = _r(ev, "kspr")
     assert (k["value"], k["class_code"]) == (14, "krst")
-    assert ev.alerts[-1]["level"] == "danger"
-    assert ev.tasks[-1]["kind"] == "refer"
+    assert alert_lines(ev.alerts)[-1]["level"] == "danger"
+    assert ev.tasks[-1].kind == "refer"
 
 
 def test_anc_kek_anaemia_by_trimester_and_bp(district):
@@ -212,7 +213,7 @@ def test_anc_kek_anaemia_by_trimester_and_bp(district):
         "level": "danger",
         "message": "Hipertensi dalam kehamilan",
         "action": "Rujuk ke puskesmas",
-    } in ev.alerts
+    } in alert_lines(ev.alerts)
 
 
 def test_anc_needs_a_pregnancy_and_visit_number(district):

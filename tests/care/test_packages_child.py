@@ -7,14 +7,17 @@ from datetime import date
 import pytest
 
 from ilp.care.services import evaluate_package
+from ilp.care.services.taskspec import TaskSpec
 from ilp.care.services.trend import kbm_grams, weight_trend
+from ilp.care.views.results import alert_lines, decorate
+from ilp.core.texts import Text
 from tests.care import born_days_before, resident
 
 ON = date(2025, 3, 10)
 
 
 def _by_code(ev):
-    return {r["code"]: r for r in ev.results}
+    return {r["code"]: r for r in decorate(ev.results)}
 
 
 def test_who_row_112_is_gizi_buruk_with_referral(district):
@@ -42,11 +45,9 @@ def test_who_row_112_is_gizi_buruk_with_referral(district):
     assert r["bfa"]["value"] == -3.01
     assert r["hcfa"]["value"] == 0.01
     assert {"level": "danger", "message": "Gizi buruk", "action": "Rujuk ke puskesmas"} in (
-        ev.alerts
+        alert_lines(ev.alerts)
     )
-    assert {"kind": "refer", "due_days": 0, "reason": "Gizi buruk: Rujuk ke puskesmas"} in (
-        ev.tasks
-    )
+    assert TaskSpec("refer", Text("care.alert.severe_wasting"), 0) in ev.tasks
 
 
 def test_who_row_1_is_normal_without_alerts(district):
@@ -70,7 +71,7 @@ def test_who_row_1_is_normal_without_alerts(district):
         "Berat badan normal",
         "Gizi baik",
     ]
-    assert ev.alerts == []
+    assert alert_lines(ev.alerts) == []
     assert not any(x["abnormal"] for x in ev.results)
 
 
@@ -99,7 +100,7 @@ def test_oedema_is_gizi_buruk_and_weight_indices_missing(district):
     r = _by_code(ev)
     assert "wfa" not in r and "wflh" not in r
     assert "lhfa" in r
-    assert ev.alerts[0] == {
+    assert alert_lines(ev.alerts)[0] == {
         "level": "danger",
         "message": "Edema bilateral: gizi buruk",
         "action": "Rujuk ke puskesmas",
@@ -137,14 +138,14 @@ def test_vitamin_a_due_in_february_and_august(district):
         "level": "warning",
         "message": "Vitamin A belum diberikan bulan ini",
         "action": "Berikan kapsul vitamin A biru (100.000 IU)",
-    } in ev.alerts
+    } in alert_lines(ev.alerts)
     given = evaluate_package(
         person=district.rina, on=feb, package="child", values={"weight": 8.5, "vitamin_a": True}
     )
     assert given.supplies == {"vita_blue": 1}
-    assert not any(a["message"].startswith("Vitamin A") for a in given.alerts)
+    assert not any(a["message"].startswith("Vitamin A") for a in alert_lines(given.alerts))
     march = evaluate_package(person=district.rina, on=ON, package="child", values={"weight": 9})
-    assert not any(a["message"].startswith("Vitamin A") for a in march.alerts)
+    assert not any(a["message"].startswith("Vitamin A") for a in alert_lines(march.alerts))
 
 
 @pytest.mark.parametrize(
@@ -156,7 +157,7 @@ def test_vitamin_a_due_in_february_and_august(district):
 )
 def test_development_screening_alerts(district, dev, level, action):
     ev = evaluate_package(person=district.rina, on=ON, package="child", values={"development": dev})
-    assert [(a["level"], a["action"]) for a in ev.alerts] == [(level, action)]
+    assert [(a["level"], a["action"]) for a in alert_lines(ev.alerts)] == [(level, action)]
 
 
 # --- KMS trend (pure) ---

@@ -12,7 +12,9 @@ from django.utils import timezone
 from ilp.accounts.models import AuditEvent
 from ilp.care.models import Encounter, ImmunizationRecord, Observation, Screening, Task
 from ilp.care.services import encounter_record
+from ilp.care.views.results import alert_lines, decorate
 from ilp.core.exceptions import PermissionDenied, ValidationFailed
+from ilp.core.texts import Text
 from tests.care import born_days_before, resident
 
 ON = date(2025, 3, 10)
@@ -249,9 +251,14 @@ def test_gizi_buruk_opens_one_referral_task(district):
         "refer",
         ON,
         enc.pk,
-        "Gizi buruk: Rujuk ke puskesmas",
+        Text("care.alert.severe_wasting"),
     )
-    assert enc.alerts[0] == {
+    assert (task.reason_code, task.reason_params, str(task.reason)) == (
+        "care.alert.severe_wasting",
+        {},
+        "Gizi buruk",
+    )
+    assert alert_lines(enc.alerts)[0] == {
         "level": "danger",
         "message": "Gizi buruk",
         "action": "Rujuk ke puskesmas",
@@ -266,8 +273,11 @@ def test_two_t_opens_a_home_visit(district):
     _record(district, on=date(2025, 1, 6), values={"weight": 8.0})
     _record(district, on=date(2025, 2, 6), values={"weight": 8.1})
     enc = _record(district, on=date(2025, 3, 6), values={"weight": 8.2}).encounter
-    trend = next(r for r in enc.results["items"] if r["code"] == "weight_trend")
-    assert (trend["class_code"], trend["class_label"]) == ("T", "2T")
+    trend = next(r for r in decorate(enc.results) if r["code"] == "weight_trend")
+    assert (trend["class_code"], trend["class_label"]) == (
+        "2T",
+        "Tidak naik 2 bulan berturut-turut (2T)",
+    )
     task = Task.objects.get(person=rina, kind="home_visit")
     assert task.due_date == date(2025, 3, 13)
 
@@ -306,17 +316,22 @@ def test_immunization_doses_lot_and_expiry(district):
     assert exc.value.fields == {"doses.0.dose_code": ["Dosis PCV1 sudah tercatat pada 01-02-2025."]}
 
 
-def test_too_early_dose_is_stored_invalid(district):
+def test_too_early_dose_is_stored_invalid_only_after_confirmation(district):
     baby = resident(district, "Bayi Dini", "F", date(2025, 2, 1))
+    dose = {"dose_code": "DPT-HB-Hib 1", "lot_number": "B1", "expiry_date": "2026-01-01"}
+    reason = "DPT-HB-Hib 1 terlalu dini: umur minimal 42 hari (15 Maret 2025)"
+    with pytest.raises(ValidationFailed) as exc:
+        _record(district, baby, package="immunization", values={}, immunizations=[dose])
+    assert exc.value.code == "needs_confirmation"
+    assert exc.value.fields == {"doses.0.dose_code": [reason]}
+    assert not ImmunizationRecord.objects.filter(person=baby).exists()
     enc = _record(
         district,
         baby,
         package="immunization",
         values={},
-        immunizations=[
-            {"dose_code": "DPT-HB-Hib 1", "lot_number": "B1", "expiry_date": "2026-01-01"}
-        ],
+        immunizations=[dose],
+        confirm_unusual=True,
     ).encounter
     row = enc.immunizations.get()
-    assert row.valid is False
-    assert row.invalid_reason.startswith("terlalu dini")
+    assert (row.valid, row.invalid_reason) == (False, reason)

@@ -17,6 +17,7 @@ from ilp.care.services import (
     session_record_weighing,
     task_close,
 )
+from ilp.care.views.results import alert_lines
 from ilp.core.exceptions import Conflict, PermissionDenied
 from ilp.people.models import Pregnancy
 from tests.care import born_days_before, resident
@@ -85,7 +86,7 @@ def test_session_flow_weighing_alerts_and_absentee_home_visits(district, childre
         length_cm=60.4,
         measured="lying",
     )
-    assert wasted.evaluation.alerts[0] == {
+    assert alert_lines(wasted.evaluation.alerts)[0] == {
         "level": "danger",
         "message": "Gizi buruk",
         "action": "Rujuk ke puskesmas",

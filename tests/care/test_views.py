@@ -245,7 +245,35 @@ def test_chart_svg_has_the_who_curves_and_the_childs_recorded_points(district, c
         client.get(url("growth_chart", person_uuid=baby.uuid, indicator="bmi")).status_code == 404
     )
     page = client.get(url("person", person_uuid=baby.uuid)).content.decode()
-    assert page.count("<svg") == 2 and 'data-value="5.6"' in page
+    assert page.count("<svg") == 3 and 'data-value="5.6"' in page
+
+
+def test_a_baby_gets_the_weight_for_length_chart_with_her_point(district, client_for, baby):
+    client = client_for(district.kader_ampel_timur)
+    client.post(url("package", person_uuid=baby.uuid, package="child"), _child_post())
+    page = client.get(url("person", person_uuid=baby.uuid)).content.decode()
+    chart = page[page.index('id="chart-wfl"') :]
+    assert 'data-value="5.6" data-length="60.1"' in chart
+    assert url("growth_chart", person_uuid=baby.uuid, indicator="wfl") in page
+    assert 'id="chart-wfh"' not in page  # weight-for-height from two years
+    svg = client.get(url("growth_chart", person_uuid=baby.uuid, indicator="wfl"))
+    assert svg.status_code == 200 and 'data-length="60.1"' in svg.content.decode()
+
+
+def test_a_child_of_three_gets_weight_for_height_standing(district, client_for, today):
+    from tests.conftest import _person
+
+    child = _person("Dimas", "M", today - timedelta(days=3 * 365), district.rt_ampel_timur)
+    client = client_for(district.kader_ampel_timur)
+    post = _child_post(weight="13,0", height="92,0", measured="lying")
+    assert (
+        client.post(url("package", person_uuid=child.uuid, package="child"), post).status_code
+        == 302
+    )
+    page = client.get(url("person", person_uuid=child.uuid)).content.decode()
+    assert 'id="chart-wfl"' not in page
+    # Measured lying at three: the WHO height table takes it 0.7 cm shorter.
+    assert 'data-value="13" data-length="91.3"' in page[page.index('id="chart-wfh"') :]
 
 
 # ---------------------------------------------------------------- posyandu session

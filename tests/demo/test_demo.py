@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import numpy as np
@@ -11,9 +11,17 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from ilp.accounts.models import Role, User
-from ilp.demo.generate import generate_district
+from ilp.care.models import Observation
+from ilp.care.services import plausibility as P
+from ilp.demo.generate import (
+    DEFAULT_POPULATION,
+    DEFAULT_SEED,
+    dense_hamlets,
+    generate_district,
+)
 from ilp.demo.geography import build_geography
-from ilp.demo.logins import DEMO_PASSWORD
+from ilp.demo.history import generate_service_history
+from ilp.demo.logins import DEMO_PASSWORD, demo_workplaces
 from ilp.demo.population import generate_population
 from ilp.people.models import Family, Person, Pregnancy
 from ilp.places.models import Area, AreaLevel, Facility, FacilityKind
@@ -202,3 +210,187 @@ def test_command_reset_generates_anew():
     assert Area.objects.filter(code="52.71").count() == 1
     assert User.objects.filter(username="dinkes").count() == 1
     connection.check_constraints()
+
+
+# -- density: the demo logins' puskesmas area looks like a real one ---------------------------
+
+
+def _under_five(qs, on: date = TODAY):
+    return qs.filter(birth_date__gt=on - timedelta(days=1826), birth_date__lte=on)
+
+
+@pytest.fixture
+def dense_demo(db):
+    # Small, but large enough for the kader's lingkungan and more: the density rule fills the
+    # kader's posyandu first, then the midwife's kelurahan, then the puskesmas area.
+    return generate_district(population=2500, seed=3, today=TODAY)
+
+
+@pytest.mark.django_db
+def test_the_kader_posyandu_has_a_real_posyandu_number_of_children(dense_demo):
+    kader = User.objects.get(role=Role.KADER)
+    hamlets = kader.facility.service_areas.all()
+    children = _under_five(Person.objects.filter(hamlet__in=hamlets)).count()
+    assert 50 <= children <= 100
+    # The rest of the city is thinner, not empty.
+    elsewhere = Person.objects.exclude(village__in=kader.facility.parent.parent.service_areas.all())
+    assert _under_five(elsewhere).count() > 0
+    posyandu = Facility.objects.filter(kind=FacilityKind.POSYANDU).count()
+    assert _under_five(elsewhere).count() / posyandu < 5
+
+
+@pytest.mark.django_db
+def test_the_midwife_and_puskesmas_work_lists_are_populated(dense_demo):
+    from ilp.care.worklists import compute_worklist
+
+    bidan = User.objects.get(role=Role.PUSTU)
+    puskesmas = User.objects.get(role=Role.PUSKESMAS)
+    kader = User.objects.get(role=Role.KADER)
+    assert kader.facility.parent == bidan.facility
+    assert bidan.facility.parent == puskesmas.facility
+    village = bidan.facility.service_areas.get()
+    # More than the kader's own lingkungan: the midwife's other posyandu have children too.
+    in_village = _under_five(Person.objects.filter(village=village))
+    assert in_village.exclude(hamlet__in=kader.facility.service_areas.all()).count() >= 50
+    pustu_items = compute_worklist(bidan.facility, on=TODAY)
+    puskesmas_items = compute_worklist(puskesmas.facility, on=TODAY)
+    assert len({i.person.id for i in pustu_items}) >= 100
+    assert len(puskesmas_items) >= len(pustu_items)
+
+
+def test_the_default_demo_fills_the_whole_puskesmas_area():
+    """`make demo` (the default population): every posyandu of the demo puskesmas at a real
+    posyandu's density, the rest of the city thinner."""
+    geo = build_geography(np.random.default_rng([DEFAULT_SEED, 1]))
+    pop = generate_population(
+        geo,
+        population=DEFAULT_POPULATION,
+        rng=np.random.default_rng([DEFAULT_SEED, 2, DEFAULT_POPULATION]),
+        today=TODAY,
+        dense_hamlets=dense_hamlets(geo),
+    )
+    puskesmas, pustu, posyandu = demo_workplaces(geo.facilities)
+    hamlet = np.array(pop.persons["hamlet_id"])
+    village = np.array(pop.persons["village_id"])
+    birth = np.array(pop.persons["birth_date"], dtype="datetime64[D]")
+    young = (np.datetime64(TODAY) - birth).astype(int) < 1826
+    area = [
+        f
+        for f in geo.facilities
+        if f.kind == FacilityKind.POSYANDU
+        and f.parent_id in {p.id for p in geo.facilities if p.parent_id == puskesmas.id}
+    ]
+    per_posyandu = [int((young & np.isin(hamlet, f.serves)).sum()) for f in area]
+    assert len(area) >= 20
+    assert 50 <= int((young & np.isin(hamlet, posyandu.serves)).sum()) <= 100
+    assert 50 <= np.median(per_posyandu) <= 100
+    assert all(35 <= n <= 120 for n in per_posyandu)
+    outside = young & ~np.isin(village, puskesmas.serves)
+    others = sum(1 for f in geo.facilities if f.kind == FacilityKind.POSYANDU) - len(area)
+    assert 0 < outside.sum() / others < 15
+
+
+def test_the_demo_logins_work_where_the_generator_put_the_density(dense_demo):
+    kader = User.objects.get(role=Role.KADER)
+    bidan = User.objects.get(role=Role.PUSTU)
+    puskesmas = User.objects.get(role=Role.PUSKESMAS)
+    geo = build_geography(np.random.default_rng([3, 1]))
+    rows = demo_workplaces(geo.facilities)
+    assert [r.code for r in rows] == [
+        puskesmas.facility.code,
+        bidan.facility.code,
+        kader.facility.code,
+    ]
+    first = Area.objects.get(pk=dense_hamlets(geo)[0])
+    assert kader.facility.service_areas.get() == first
+
+
+# -- growth: plausible individual curves ------------------------------------------------------
+
+
+@pytest.fixture
+def weighed(db):
+    generate_district(population=1200, seed=5, today=TODAY)
+    generate_service_history(start=TODAY - timedelta(days=540), end=TODAY, seed=5)
+    rows = (
+        Observation.objects.filter(code__in=("weight", "height"))
+        .order_by("person_id", "date", "code")
+        .values_list("person_id", "date", "code", "value", "loinc", "flagged", "person__birth_date")
+    )
+    by_child: dict[int, list] = {}
+    for pid, on, code, value, loinc, flagged, born in rows:
+        visits = by_child.setdefault(pid, [])
+        if not visits or visits[-1]["on"] != on:
+            visits.append({"on": on, "born": born})
+        visits[-1][code] = value
+        visits[-1][f"{code}_flagged"] = flagged
+        if code == "height":
+            visits[-1]["lying"] = loinc == P.LOINC_LENGTH_LYING
+    return by_child
+
+
+@pytest.mark.django_db
+def test_every_consecutive_weighing_passes_the_apps_plausibility_check(weighed):
+    pairs = flagged = 0
+    for visits in weighed.values():
+        for before, after in zip(visits, visits[1:], strict=False):
+            errors: dict = {}
+            warnings: dict = {}
+            P.check_against_previous(
+                on=after["on"],
+                adult=False,
+                weight=after["weight"],
+                height=after["height"],
+                lying=after["lying"],
+                previous_weight=P.Previous(before["on"], before["weight"]),
+                previous_height=P.Previous(before["on"], before["height"], before["lying"]),
+                errors=errors,
+                warnings=warnings,
+            )
+            pairs += 1
+            assert errors == {}, (before, after)
+            assert "height" not in warnings, (before, after)
+            if "weight" in warnings:
+                # Only a young baby's normal gain (> 1 kg a month) is questioned; the demo
+                # stores it confirmed, as the session screen does.
+                assert (before["on"] - before["born"]).days < 92, (before, after)
+                assert after["weight_flagged"]
+                flagged += 1
+            else:
+                assert not after["weight_flagged"]
+    assert pairs > 500
+    assert flagged < 0.02 * pairs
+
+
+@pytest.mark.django_db
+def test_growth_follows_plausible_z_score_tracks(weighed):
+    from ilp.standards.growth import zscores
+
+    visits = [(pid, v) for pid, vs in weighed.items() for v in vs]
+    sexes = dict(Person.objects.filter(pk__in=weighed).values_list("pk", "sex"))
+    z = zscores(
+        np.array([sexes[pid] for pid, _ in visits]),
+        np.array([(v["on"] - v["born"]).days for _, v in visits]),
+        weight_kg=np.array([v["weight"] for _, v in visits]),
+        length_cm=np.array([v["height"] for _, v in visits]),
+        measured=np.array(["lying" if v["lying"] else "standing" for _, v in visits]),
+    )
+    for indicator in ("wfa", "lhfa", "wflh"):
+        values = z[indicator][~np.isnan(z[indicator])]
+        assert len(values) > 500
+        assert -1 < values.mean() < 1, indicator
+        assert 0.6 < values.std() < 1.5, indicator
+        assert np.abs(values).max() < 5, indicator
+    # Some children are wasted or stunted, as in any Indonesian posyandu, but not most.
+    assert 0.01 < (z["wflh"] < -2).mean() < 0.2
+    assert 0.05 < (z["lhfa"] < -2).mean() < 0.4
+    # Each child follows its own curve: weight-for-length moves little from month to month.
+    index = 0
+    steps, faltering = [], 0
+    for vs in weighed.values():
+        wflh = z["wflh"][index : index + len(vs)]
+        index += len(vs)
+        steps += np.abs(np.diff(wflh)).tolist()
+        faltering += sum(b["weight"] <= a["weight"] for a, b in zip(vs, vs[1:], strict=False))
+    assert np.percentile(steps, 95) < 0.8
+    assert faltering > 0  # some weighings do not go up ("T" on the KMS)

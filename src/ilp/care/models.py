@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ilp.core.history import ChangeHistory
 from ilp.core.models import BaseModel, Versioned, Voidable
+from ilp.core.texts import Text
 
 
 class PlaceKind(models.TextChoices):
@@ -324,7 +325,10 @@ class Task(BaseModel):
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="tasks")
     kind = models.CharField(max_length=12, choices=TaskKind.choices)
-    reason = models.CharField(_("alasan"), max_length=255)
+    # Why, as a code with parameters (``ilp.core.texts.Text``), rendered in the reader's
+    # language: the same finding recorded in English and in Indonesian is the same task.
+    reason_code = models.CharField(_("alasan"), max_length=64)
+    reason_params = models.JSONField(default=dict, blank=True)
     due_date = models.DateField(_("jatuh tempo"))
     facility = models.ForeignKey("places.Facility", on_delete=models.PROTECT, related_name="tasks")
     source_encounter = models.ForeignKey(
@@ -347,6 +351,19 @@ class Task(BaseModel):
                 condition=models.Q(status__in=TaskStatus.values), name="task_status"
             ),
         ]
+
+    @property
+    def reason(self) -> Text:
+        """The reason as a :class:`~ilp.core.texts.Text` (``{{ task.reason }}`` renders it)."""
+        return Text.from_json({"code": self.reason_code, "params": self.reason_params or {}})
+
+    @reason.setter
+    def reason(self, value: Text | str) -> None:
+        # A bare sentence (a task typed by hand, a fixture) is kept as written.
+        if isinstance(value, str):
+            value = Text("care.task.legacy", {"text": value})
+        data = value.to_json()
+        self.reason_code, self.reason_params = data["code"], data["params"]
 
 
 # -- what the work lists read instead of every record ----------------------------------------

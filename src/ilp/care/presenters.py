@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from ilp.care.texts import class_text, result_label
 from ilp.core.texts import Text
 
 _RESULT_FIELDS = ("value", "class_code", "abnormal", "source")
@@ -49,7 +50,23 @@ def _code_params(value: Any, fallback_code: str = "") -> tuple[str, dict[str, An
 
 def present_result(item: Mapping[str, Any]) -> dict[str, Any]:
     """One result: ``{code, params, label, value, class_code, class_label, abnormal, source,
-    reason}``; `code` is the result's code (``wfa``, ``bp``…), `params` those of its label."""
+    reason}``; `code` is the result's code (``wfa``, ``bp``…), `params` those of its class.
+
+    Stored as codes (no ``label``: ``ilp.care.texts`` phrases the measurement and its class)
+    or, before codes, as sentences."""
+    if "label" not in item:
+        klass = class_text(item)
+        return {
+            "code": str(item.get("code") or ""),
+            "params": Text("", item.get("params") or {}).to_json()["params"],
+            "label": str(result_label(item)),
+            "value": _json_value(item.get("value")),
+            "class_code": str(item.get("class_code") or ""),
+            "class_label": str(klass) if klass is not None else "",
+            "abnormal": bool(item.get("abnormal")),
+            "source": rendered(item.get("source")),
+            "reason": rendered(item.get("reason")),
+        }
     _, params = _code_params(item.get("label"))
     out: dict[str, Any] = {
         "code": str(item.get("code") or ""),
@@ -64,10 +81,17 @@ def present_result(item: Mapping[str, Any]) -> dict[str, Any]:
     out["class_code"] = str(item.get("class_code") or class_code or "")
     out["abnormal"] = bool(out["abnormal"])
     out["source"] = rendered(out["source"])
-    value = out["value"]
-    if not isinstance(value, int | float | str | bool) or isinstance(value, bool):
-        out["value"] = None if value is None or isinstance(value, bool) else str(value)
+    out["value"] = _json_value(out["value"])
     return out
+
+
+def _json_value(value: Any) -> float | int | str | None:
+    """A result's value as the API shows it: numbers and text as they are, else text."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | str):
+        return value
+    return str(value)
 
 
 def present_results(results: Any) -> list[dict[str, Any]]:

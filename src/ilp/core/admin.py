@@ -44,8 +44,13 @@ class CorrectionAdminForm(forms.ModelForm):
         if self.instance.pk:
             seen = data.get("seen_version") or 0
             model = type(self.instance)
-            stored = model._default_manager.filter(pk=self.instance.pk).values_list(
-                "version", flat=True
+            # The admin's change view runs in one transaction: locking the row here keeps a
+            # second admin from saving between this check and save_model (which would then
+            # have to refuse with an error page instead of this form).
+            stored = (
+                model._default_manager.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
             )
             if stored.first() != seen:
                 self._refuse(_conflict(model, self.instance.pk, seen, _model_fields(self)))

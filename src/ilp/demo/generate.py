@@ -28,13 +28,13 @@ from ilp.core.bulk import (
     write_columns,
     write_rows,
 )
-from ilp.demo.geography import CITY_CODE, build_geography
-from ilp.demo.logins import DemoLogin, demo_usernames, ensure_demo_logins
+from ilp.demo.geography import CITY_CODE, Geography, build_geography
+from ilp.demo.logins import DemoLogin, demo_usernames, demo_workplaces, ensure_demo_logins
 from ilp.demo.population import generate_population
 from ilp.people.models import Family, Person, Pregnancy
-from ilp.places.models import Area, Facility
+from ilp.places.models import Area, AreaLevel, Facility
 
-DEFAULT_POPULATION = 3000
+DEFAULT_POPULATION = 40_000
 DEFAULT_SEED = 2026
 DEMO_MODELS = (Pregnancy, Person, Family, Facility, Area)
 
@@ -69,9 +69,14 @@ def generate_district(
     population: int = DEFAULT_POPULATION,
     seed: int = DEFAULT_SEED,
     today: date | None = None,
+    dense_area: bool = True,
     progress=None,
 ) -> Summary:
-    """Write the district, its residents and the demo logins in one transaction."""
+    """Write the district, its residents and the demo logins in one transaction.
+
+    With `dense_area` the demo logins' puskesmas area is populated at a real posyandu's
+    density first (the kader's lingkungan, then the rest of the midwife's kelurahan, then the
+    rest of the puskesmas area) and the remaining residents spread thinner over the city."""
     started = time.perf_counter()
     today = today or timezone.localdate()
     say = progress or (lambda message: None)
@@ -84,6 +89,7 @@ def generate_district(
     with transaction.atomic():
         geo = build_geography(geo_rng, area_pk0=next_pk(Area), facility_pk0=next_pk(Facility))
         say(f"areas and facilities laid out ({time.perf_counter() - started:.1f} s)")
+        dense = dense_hamlets(geo) if dense_area else []
         pop = generate_population(
             geo,
             population=population,
@@ -92,6 +98,7 @@ def generate_district(
             family_pk0=next_pk(Family),
             person_pk0=next_pk(Person),
             pregnancy_pk0=next_pk(Pregnancy),
+            dense_hamlets=dense,
         )
         say(f"{pop.n_persons} residents drawn ({time.perf_counter() - started:.1f} s)")
 
@@ -159,6 +166,18 @@ def generate_district(
         seconds=time.perf_counter() - started,
         logins=logins,
     )
+
+
+def dense_hamlets(geo: Geography) -> list[int]:
+    """Lingkungan (area ids) of the demo logins' puskesmas area, most important first: the
+    kader's posyandu, the midwife's kelurahan, then the rest of the puskesmas area."""
+    puskesmas, pustu, posyandu = demo_workplaces(geo.facilities)
+    hamlets = {a.id: a for a in geo.areas if a.level == AreaLevel.HAMLET}
+    order = [a for a in posyandu.serves if a in hamlets]
+    villages = [*pustu.serves, *(v for v in puskesmas.serves if v not in pustu.serves)]
+    for village_id in villages:
+        order += [a for a in sorted(hamlets) if hamlets[a].parent_id == village_id]
+    return list(dict.fromkeys(order))
 
 
 def _dependents() -> list[type[models.Model]]:

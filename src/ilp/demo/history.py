@@ -3,10 +3,12 @@
 ``generate_service_history(start=..., end=..., seed=...)`` writes, for every posyandu, pustu
 and puskesmas of the district and every resident:
 
-- one posyandu session a month per posyandu, balita attendance at ~70–80 % (a propensity per
-  child), a weighing (weight and length/height) for each child present. Growth follows the WHO
-  2006 medians (``ilp.standards.growth`` tables) with a per-child z offset and a slow random
-  walk plus measurement noise, so some children are stunted or wasted and some falter (T, 2T);
+- one posyandu session a month per posyandu (on about the same day each month), balita
+  attendance at ~70–80 % (a propensity per child) from four weeks of age, a weighing (weight,
+  length/height and how it was measured) for each child present. Each child grows along its
+  own WHO z-score track (``ilp.standards.growth`` tables, see ``_GrowthTracks``), with small
+  month-to-month changes that pass the app's own plausibility check; some children are
+  stunted or wasted and some falter (T, 2T);
 - vitamin A capsules in February and August for children 6–59 months present;
 - immunisation doses of the national schedule (``ilp.standards.immunization`` data), mostly on
   time, with a per-child lateness, per-dose delays, minimum intervals kept, and drop-outs
@@ -46,6 +48,7 @@ from ilp.care.models import (
     Supply,
     Task,
 )
+from ilp.care.services import plausibility as P
 from ilp.care.services.summary import summaries_rebuild
 from ilp.core.bulk import analyze, bulk_load, next_pk, reset_sequences, write_columns
 from ilp.people.models import Person, Pregnancy
@@ -53,6 +56,7 @@ from ilp.places.models import AreaLevel, Facility, FacilityKind
 
 D = np.timedelta64(1, "D")
 DAYS_PER_MONTH = 30.4375
+NEWBORN_DAYS = 28
 
 
 @dataclass
@@ -214,7 +218,26 @@ def generate_service_history(
             "pregnancy_id",
         ]
     )
-    obs = _Buf(["encounter_id", "person_id", "date", "code", "value", "unit"])
+    obs = _Buf(
+        ["encounter_id", "person_id", "date", "code", "value", "value_text", "unit", "loinc"]
+        + ["flagged"]
+    )
+
+    def add_obs(eids, persons, days, code, *, value=None, text="", loinc=None, flagged=False):
+        """Observation rows as the care service writes them (unit and LOINC of the spec)."""
+        spec = P.SPECS[code]
+        obs.add(
+            encounter_id=eids,
+            person_id=persons,
+            date=days,
+            code=code,
+            value=value,
+            value_text=text,
+            unit=spec.unit,
+            loinc=spec.loinc if loinc is None else loinc,
+            flagged=flagged,
+        )
+
     scr = _Buf(
         [
             "encounter_id",
@@ -227,7 +250,18 @@ def generate_service_history(
             "abnormal",
         ]
     )
-    task = _Buf(["person_id", "kind", "reason", "due_date", "facility_id", "status", "closed_at"])
+    task = _Buf(
+        [
+            "person_id",
+            "kind",
+            "reason_code",
+            "reason_params",
+            "due_date",
+            "facility_id",
+            "status",
+            "closed_at",
+        ]
+    )
 
     def new_encounters(n: int) -> np.ndarray:
         ids = np.arange(pk[Encounter], pk[Encounter] + n, dtype=np.int64)
@@ -238,8 +272,11 @@ def generate_service_history(
     posyandu_ids = np.array(sorted(set(posyandu_of_hamlet.values())), dtype=np.int64)
     months = np.arange(np.datetime64(start, "M"), np.datetime64(end, "M") + np.timedelta64(1, "M"))
     n_pos, n_mon = len(posyandu_ids), len(months)
-    session_day = rng.integers(4, 25, size=(n_pos, n_mon))
-    session_date = months.astype("datetime64[D]")[None, :] + session_day * D
+    # A posyandu meets on about the same day every month (its "hari buka").
+    session_day = np.clip(
+        rng.integers(6, 23, size=(n_pos, 1)) + rng.integers(-2, 3, size=(n_pos, n_mon)), 1, 28
+    )
+    session_date = months.astype("datetime64[D]")[None, :] + (session_day - 1) * D
     in_range = (session_date >= s64) & (session_date <= e64)
     session_id = np.zeros((n_pos, n_mon), np.int64)
     n_sessions = int(in_range.sum())
@@ -258,14 +295,20 @@ def generate_service_history(
     k_pid, k_birth, k_female = pid[kid_i], birth[kid_i], female[kid_i]
     k_row = np.array([pos_index[int(f)] for f in pos_of[kid_i]], dtype=np.int64)
     propensity = np.clip(rng.beta(7.5, 2.5, nk) * (attendance / 0.75), 0.05, 0.99)
-    zw0 = rng.normal(-0.45, 1.0, nk)  # weight-for-length offset
-    zh0 = rng.normal(-0.9, 1.05, nk)  # length-for-age offset (≈ 20 % stunted)
+    growth = _GrowthTracks(rng, nk)
     att = _Buf(["session_id", "person_id", "present"])
     sup = _Buf(["encounter_id", "person_id", "date", "item", "quantity"])
     home_tasks = []
     for m in range(n_mon):
+        growth.step()
         sd = session_date[k_row, m]
-        ok = in_range[k_row, m] & (sd >= k_birth) & (sd < k_birth + 1827 * D) & (sd < dead[kid_i])
+        # Newborns are seen at home (KN1–KN3) in their first four weeks, at the posyandu after.
+        ok = (
+            in_range[k_row, m]
+            & (sd >= k_birth + NEWBORN_DAYS * D)
+            & (sd < k_birth + 1827 * D)
+            & (sd < dead[kid_i])
+        )
         idx = np.flatnonzero(ok)
         if not len(idx):
             continue
@@ -281,13 +324,7 @@ def generate_service_history(
             continue
         day = sd[w]
         age = (day - k_birth[w]).astype(np.int64)
-        walk = rng.normal(0, 0.12, len(w)) * np.sqrt(age / 30.0 + 1)
-        sex_idx = k_female[w].astype(np.int64)
-        length = _at_z(_tab("who2006_lhfa"), _tidx("who2006_lhfa", sex_idx, age), zh0[w] + walk)
-        length = np.round(length + rng.normal(0, 0.4, len(w)), 1)
-        zw = zw0[w] + walk * 1.5 + rng.normal(0, 0.15, len(w))
-        weight = _weight_for_length(sex_idx, age, length, zw)
-        weight = np.round(weight, 1)
+        weight, length, lying, flagged = growth.measure(w, day, age, k_female[w])
         eids = new_encounters(len(w))
         enc.add(
             id=eids,
@@ -301,12 +338,16 @@ def generate_service_history(
             visit_number=None,
             pregnancy_id=None,
         )
-        obs.add(
-            encounter_id=eids, person_id=k_pid[w], date=day, code="weight", value=weight, unit="kg"
+        add_obs(eids, k_pid[w], day, "weight", value=weight, flagged=flagged)
+        add_obs(
+            eids,
+            k_pid[w],
+            day,
+            "height",
+            value=length,
+            loinc=np.where(lying, P.LOINC_LENGTH_LYING, P.SPECS["height"].loinc),
         )
-        obs.add(
-            encounter_id=eids, person_id=k_pid[w], date=day, code="height", value=length, unit="cm"
-        )
+        add_obs(eids, k_pid[w], day, "measured", text=np.where(lying, "lying", "standing"))
         month_no = int(str(months[m])[5:7])
         if month_no in (2, 8):
             six = age >= 182
@@ -324,7 +365,8 @@ def generate_service_history(
         task.add(
             person_id=k_pid[chosen],
             kind="home_visit",
-            reason="Tidak hadir di posyandu; kunjungi dan ajak menimbang bulan depan",
+            reason_code="care.task.absent_invite",
+            reason_params="{}",
             due_date=sd + 7 * D,
             facility_id=posyandu_ids[k_row[chosen]],
             status=status,
@@ -447,14 +489,7 @@ def generate_service_history(
                 )
             if k in (0, 4):
                 hb = np.round(rng.normal(11.6, 1.3, len(idx)), 1)
-                obs.add(
-                    encounter_id=eids,
-                    person_id=p_person[idx],
-                    date=d[idx],
-                    code="hb",
-                    value=hb,
-                    unit="g/dL",
-                )
+                add_obs(eids, p_person[idx], d[idx], "hb", value=hb)
         # KF for mothers
         kf_days = (0, 4, 15, 35)
         kf_p = (0.92, 0.82, 0.7, 0.55)
@@ -542,19 +577,8 @@ def generate_service_history(
             visit_number=None,
             pregnancy_id=None,
         )
-        for code, values, unit in (
-            ("sbp", sbp, "mmHg"),
-            ("dbp", dbp, "mmHg"),
-            ("glucose_random", glucose, "mg/dL"),
-        ):
-            obs.add(
-                encounter_id=eids,
-                person_id=pid[who],
-                date=d[idx],
-                code=code,
-                value=values.astype(float),
-                unit=unit,
-            )
+        for code, values in (("sbp", sbp), ("dbp", dbp), ("glucose_random", glucose)):
+            add_obs(eids, pid[who], d[idx], code, value=values.astype(float))
         bp_code, bp_label, bp_abn = [], [], []
         for s, t in zip(sbp.tolist(), dbp.tolist(), strict=True):
             r = bp_cache.get((s, t))
@@ -601,14 +625,8 @@ def generate_service_history(
         )
         # tasks: follow-up after hypertension, referral after a diabetic value
         for mask, kind, reason, days, p_done in (
-            (bp_abn_a, "follow_up", "Hipertensi: ukur ulang tekanan darah bulan depan", 30, 0.65),
-            (
-                gl_code_a == "diabetes",
-                "refer",
-                "Gula darah ≥ 200: rujuk untuk konfirmasi DM",
-                7,
-                0.75,
-            ),
+            (bp_abn_a, "follow_up", "care.task.bp_recheck", 30, 0.65),
+            (gl_code_a == "diabetes", "refer", "care.task.dm_confirm", 7, 0.75),
         ):
             t_idx = np.flatnonzero(mask)
             if not len(t_idx):
@@ -618,7 +636,8 @@ def generate_service_history(
             task.add(
                 person_id=pid[who][t_idx],
                 kind=kind,
-                reason=reason,
+                reason_code=reason,
+                reason_params="{}",
                 due_date=due,
                 facility_id=facility[t_idx],
                 status=status,
@@ -664,9 +683,7 @@ def generate_service_history(
             {**stamps, "results": "{}", "alerts": "[]", "flagged": False, "notes": ""},
         )
         say(f"{summary.encounters} encounters written ({_time.perf_counter() - t0:.1f} s)")
-        summary.observations = write_columns(
-            Observation, obs.columns(), {"value_text": "", "loinc": "", "flagged": False}
-        )
+        summary.observations = write_columns(Observation, obs.columns(), {})
         say(f"{summary.observations} observations written ({_time.perf_counter() - t0:.1f} s)")
         cols = imm.columns()
         cols["uuid"] = _uuids(id_rng, len(cols["person_id"]))
@@ -683,8 +700,9 @@ def generate_service_history(
         say(f"all rows written, rebuilding indexes ({_time.perf_counter() - t0:.1f} s)")
     reset_sequences(*models_written)
     analyze(*models_written)
-    # The rows above bypassed the care services, which keep the work lists' summaries.
-    summaries_rebuild()
+    # The rows above bypassed the care services, which keep the work lists' summaries. The
+    # history's last day is the district's "today" (a test's district lies in the past).
+    summaries_rebuild(today=end)
     say(f"work-list summaries rebuilt ({_time.perf_counter() - t0:.1f} s)")
     summary.seconds = _time.perf_counter() - t0
     say(f"service history committed ({summary.seconds:.1f} s)")
@@ -719,6 +737,79 @@ def _tab(name: str):
 def _tidx(name: str, sex_idx: np.ndarray, age_days: np.ndarray) -> np.ndarray:
     t = _tab(name)
     return np.clip(age_days, t.first, t.last).astype(np.int64) - t.first + sex_idx * t.n
+
+
+class _GrowthTracks:
+    """Each child's growth as a track of WHO z-scores, measured at the posyandu.
+
+    A child keeps its own level of length-for-age (drifting down by 0.4 z over the first two
+    years, as Indonesian children's do; about one in six ends up stunted) and of
+    weight-for-length, each with a slow random deviation month to month. About one child in
+    seven is prone to falter: episodes of two to four months in which weight-for-length falls
+    by 0.3 z a month (weighings "T", towards wasting), followed by catch-up. The length or
+    height measured is the true one (which never decreases) plus measuring error of at most
+    0.5 cm; weight follows the WHO weight-for-length/height table at the child's current z, to
+    the 0.1 kg of a dacin scale.
+
+    A weighing the app itself would question (``plausibility.check_against_previous``: more
+    than 1 kg and 15 % since a weighing under 62 days before) happens only in the first
+    months of life, where a baby's normal gain is that large; it is stored confirmed, as the
+    session screen stores a confirmed value (``flagged``).
+    """
+
+    def __init__(self, rng: np.random.Generator, n: int):
+        self.rng = rng
+        self.zh0 = np.clip(rng.normal(-0.5, 1.0, n), -4.0, 3.5)  # length-for-age level
+        self.zw0 = np.clip(rng.normal(-0.35, 0.95, n), -3.8, 3.5)  # weight-for-length level
+        self.zh_dev = np.zeros(n)
+        self.zw_dev = np.zeros(n)
+        self.prone = rng.random(n) < 0.15
+        self.episode = np.zeros(n, np.int64)  # months of faltering left
+        self.falter = np.zeros(n)  # weight-for-length deficit of the current episode
+        self.last_length = np.full(n, np.nan)  # true length (lying equivalent), last weighing
+        self.last_weight = np.full(n, np.nan)
+        self.last_day = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+
+    def step(self) -> None:
+        """A month passes for every child, weighed or not."""
+        rng, n = self.rng, len(self.zh0)
+        self.zh_dev = 0.97 * self.zh_dev + rng.normal(0.0, 0.05, n)
+        self.zw_dev = 0.8 * self.zw_dev + rng.normal(0.0, 0.12, n)
+        start = (self.episode == 0) & self.prone & (rng.random(n) < 0.06)
+        self.episode[start] = rng.integers(2, 5, int(start.sum()))
+        going = self.episode > 0
+        self.falter = np.where(going, self.falter - 0.3, self.falter * 0.6)
+        self.episode[going] -= 1
+
+    def measure(self, w: np.ndarray, day: np.ndarray, age: np.ndarray, female: np.ndarray):
+        """(weight kg, length/height cm, lying?, flagged) of children `w` weighed on `day`."""
+        rng = self.rng
+        sex_idx = female.astype(np.int64)
+        months = age / DAYS_PER_MONTH
+        zh = self.zh0[w] + self.zh_dev[w] - 0.4 * np.minimum(months, 24.0) / 24.0
+        lying = age < 731  # WHO: length lying under 24 months, height standing after
+        on_table = _at_z(_tab("who2006_lhfa"), _tidx("who2006_lhfa", sex_idx, age), zh)
+        adjust = np.where(lying, 0.0, P.POSITION_ADJUSTMENT_CM)
+        true = np.fmax(on_table + adjust, self.last_length[w])  # lying equivalent, never less
+        self.last_length[w] = true
+        body = true - adjust  # in the position measured
+        error = np.clip(rng.normal(0.0, 0.25, len(w)), -0.5, 0.5)
+        length = np.round(body + error, 1)
+        zw = self.zw0[w] + self.zw_dev[w] + self.falter[w]
+        weight = _weight_for_length(sex_idx, age, body, zw) + rng.normal(0.0, 0.04, len(w))
+        weight = np.round(np.maximum(weight, 1.5), 1)
+        days = (day - self.last_day[w]).astype("timedelta64[D]").astype(np.float64)
+        change = np.abs(weight - self.last_weight[w])
+        with np.errstate(invalid="ignore"):
+            flagged = (
+                (days > 0)
+                & (days <= P.WEIGHT_JUMP_WINDOW_DAYS)
+                & (change > P.WEIGHT_JUMP_KG)
+                & (change > P.WEIGHT_JUMP_FRACTION * self.last_weight[w])
+            )
+        self.last_weight[w] = weight
+        self.last_day[w] = day
+        return weight, length, lying, flagged
 
 
 def _weight_for_length(sex_idx, age_days, length_cm, z):

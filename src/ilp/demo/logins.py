@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils.text import slugify
 
 from ilp.accounts.models import Cluster, Role, User
+from ilp.demo.geography import FacilityRow
 from ilp.places.models import Area, Facility, FacilityKind
 
 DEMO_PASSWORD = "ilp-demo-2026"  # noqa: S105 - printed on purpose: demo data only
@@ -25,6 +26,27 @@ class DemoLogin:
 
 def _slug(name: str) -> str:
     return slugify(name)
+
+
+def demo_workplaces(
+    facilities: list[FacilityRow],
+) -> tuple[FacilityRow, FacilityRow, FacilityRow]:
+    """The puskesmas, pustu and posyandu the demo logins work at, among the generated rows.
+
+    The same choice as :func:`demo_login_specs` makes in the database (first by code), so the
+    generator can populate these places densely before any row is written."""
+    puskesmas = next(
+        f for f in facilities if f.kind == FacilityKind.PUSKESMAS and f.name == DEMO_PUSKESMAS
+    )
+    pustu = min(
+        (f for f in facilities if f.kind == FacilityKind.PUSTU and f.parent_id == puskesmas.id),
+        key=lambda f: f.code,
+    )
+    posyandu = min(
+        (f for f in facilities if f.kind == FacilityKind.POSYANDU and f.parent_id == pustu.id),
+        key=lambda f: f.code,
+    )
+    return puskesmas, pustu, posyandu
 
 
 def demo_login_specs() -> list[dict]:

@@ -5,7 +5,9 @@ a few years younger, children whose ages follow from the mother's age and an age
 fertility schedule (so infants belong to young mothers), older children leaving home, and in
 some households a widowed parent. With the parameters below the result resembles Indonesia's
 BPS pyramid: about 1.7 % under one year, 26 % under 15, 10 % aged 60 and over, 3.2 persons
-per household.
+per household. Where they live: optionally some lingkungan first at a real posyandu's density
+(the demo logins' puskesmas area, ``_place_households``), the rest over the whole city by
+kelurahan weight.
 
 Identity numbers follow Dukcapil's layout: NIK = kecamatan of first registration (6 digits) +
 birth date DDMMYY (day + 40 for women) + a 4-digit serial unique within that prefix; KK =
@@ -18,6 +20,7 @@ population and reference date give the same district.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -106,8 +109,12 @@ def generate_population(
     family_pk0: int = 1,
     person_pk0: int = 1,
     pregnancy_pk0: int = 1,
+    dense_hamlets: Sequence[int] = (),
 ) -> Population:
-    """Draw about `population` residents (whole households, so a few more) of `geo`."""
+    """Draw about `population` residents (whole households, so a few more) of `geo`.
+
+    `dense_hamlets` (lingkungan area ids, most important first) are populated at a real
+    posyandu's density before the rest is spread over the city (see `_place_households`)."""
     today64 = np.datetime64(today, "D")
     n_fam = int(population / 3.3) + 20
     while True:
@@ -124,10 +131,9 @@ def generate_population(
     n_fam = keep
 
     # ---- where each household lives --------------------------------------------------------
-    village_index = rng.choice(len(geo.village_ids), size=n_fam, p=geo.village_weight)
-    hamlet_index = geo.village_hamlet_start[village_index] + (
-        rng.random(n_fam) * geo.village_hamlet_count[village_index]
-    ).astype(np.int64)
+    hamlet_index, village_index = _place_households(
+        geo, n_fam, float(sizes[:keep].mean()), rng, dense_hamlets
+    )
     rt_index = geo.hamlet_rt_start[hamlet_index] + (
         rng.random(n_fam) * geo.hamlet_rt_count[hamlet_index]
     ).astype(np.int64)
@@ -339,6 +345,63 @@ def generate_population(
         pk0=pregnancy_pk0,
     )
     return Population(families=families, persons=persons, pregnancies=pregnancies)
+
+
+# A posyandu serves one lingkungan; a real one has roughly 50–100 children under five. With
+# about 8.5 % of residents under five (the pyramid above), 650–1,000 residents give 55–85.
+DENSE_RESIDENTS = (650.0, 1000.0)
+# The first dense lingkungan (the demo kader's) sits in the middle: about 72 under five.
+FIRST_DENSE_RESIDENTS = 850.0
+# However small the population, this share of households still lives elsewhere in the city,
+# so that district, kecamatan and other puskesmas pages are not empty.
+THIN_SHARE = 0.2
+
+
+def _place_households(
+    geo: Geography,
+    n_fam: int,
+    mean_size: float,
+    rng: np.random.Generator,
+    dense_hamlets: Sequence[int],
+) -> tuple[np.ndarray, np.ndarray]:
+    """(hamlet index, village index) of each household.
+
+    Households are spread over the city by kelurahan weight, a lingkungan drawn uniformly
+    within the kelurahan. Each dense lingkungan is then topped up to a real posyandu's
+    density (`DENSE_RESIDENTS`), in the order given, as far as the population allows without
+    taking more than ``1 - THIN_SHARE`` of it; where the city-wide spread already reaches that
+    density (a large population) nothing is added."""
+    n_villages = len(geo.village_ids)
+    if not len(dense_hamlets):
+        village_index = rng.choice(n_villages, size=n_fam, p=geo.village_weight)
+        hamlet_index = geo.village_hamlet_start[village_index] + (
+            rng.random(n_fam) * geo.village_hamlet_count[village_index]
+        ).astype(np.int64)
+        return hamlet_index, village_index
+    hamlet_village = np.repeat(np.arange(n_villages), geo.village_hamlet_count)
+    position = {int(a): i for i, a in enumerate(geo.hamlet_ids.tolist())}
+    dense = np.array([position[int(a)] for a in dense_hamlets], dtype=np.int64)
+    residents = rng.uniform(*DENSE_RESIDENTS, len(dense))
+    residents[0] = FIRST_DENSE_RESIDENTS
+    target = residents / mean_size  # households
+    # Share of the thinly spread households each dense lingkungan receives anyway.
+    dv = hamlet_village[dense]
+    share = geo.village_weight[dv] / geo.village_hamlet_count[dv]
+    top_up = target.copy()
+    for _ in range(10):  # fixed point: the top-ups shrink the thin spread they depend on
+        thin = max(n_fam - top_up.sum(), 0.0) * share
+        top_up = np.maximum(target - thin, 0.0)
+    budget = n_fam * (1.0 - THIN_SHARE)
+    before = np.cumsum(top_up) - top_up
+    counts = np.floor(np.clip(budget - before, 0.0, top_up)).astype(np.int64)
+    dense_index = np.repeat(dense, counts)
+    n_thin = n_fam - len(dense_index)
+    village_index = rng.choice(n_villages, size=n_thin, p=geo.village_weight)
+    thin_index = geo.village_hamlet_start[village_index] + (
+        rng.random(n_thin) * geo.village_hamlet_count[village_index]
+    ).astype(np.int64)
+    hamlet_index = rng.permutation(np.concatenate([dense_index, thin_index]))
+    return hamlet_index, hamlet_village[hamlet_index]
 
 
 def _draw_households(n_fam: int, rng: np.random.Generator) -> dict[str, np.ndarray]:

@@ -264,7 +264,11 @@ def search_persons(request: HttpRequest, filters: Query[PersonSearchIn]):
     found = selectors.person_search(
         request.user, filters.q, limit=filters.limit, ip=client_ip(request)
     )
-    return {"items": [_summary(p) for p in found]}
+    return {
+        "items": [_summary(p) for p in found],
+        "total": found.total,
+        "total_capped": found.capped,
+    }
 
 
 @persons.post("", response={201: PersonOut, 200: PersonOut, **ERRORS_WRITE, 409: DuplicateErrorOut})

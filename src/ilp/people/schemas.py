@@ -135,7 +135,11 @@ class PregnancyIn(_Input):
 
 
 class PersonSearchIn(Schema):
-    q: Text = Field("", max_length=100, description="NIK, nomor KK, nomor ILP atau awal nama")
+    q: Text = Field(
+        "",
+        max_length=100,
+        description="NIK, nomor KK, nomor ILP atau nama (3 huruf ke atas: juga di dalam nama)",
+    )
     limit: int = Field(SEARCH_LIMIT, ge=1, le=50)
 
 
@@ -181,6 +185,12 @@ class PersonSummaryOut(Schema):
 
 class PersonListOut(Schema):
     items: list[PersonSummaryOut]
+    total: int = Field(
+        0, description="berapa yang cocok seluruhnya (items dapat terpotong oleh limit)"
+    )
+    total_capped: bool = Field(
+        False, description="lebih banyak lagi yang cocok: total dihitung sampai 1000 saja"
+    )
 
 
 class PersonOut(Schema):

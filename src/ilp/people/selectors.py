@@ -37,17 +37,41 @@ def _require_personal_access(user: User) -> None:
         raise PermissionDenied(_("Peran Anda tidak boleh melihat data perorangan."))
 
 
+class SearchResults(list):
+    """The persons found (at most the limit asked for), with `total`: how many match in all,
+    counted up to `COUNT_CAP` (`capped` says there are more), so a page can say "20 of 25
+    shown" when the list is cut."""
+
+    def __init__(self, persons=(), *, total: int | None = None, capped: bool = False):
+        super().__init__(persons)
+        self.total = len(self) if total is None else total
+        self.capped = capped
+
+    @property
+    def cut(self) -> bool:
+        """More persons match than are listed."""
+        return self.total > len(self)
+
+
+# A word inside a name is searched from this many letters on: one or two letters occur in
+# almost every name, so they search the start of the name only (an index range).
+INSIDE_MIN_LENGTH = 3
+# A cut list counts the rest up to here; past it the page says "more than 1000".
+COUNT_CAP = 1000
+
+
 def person_search(
     user: User, query: str, *, limit: int = SEARCH_LIMIT, ip: str | None = None
-) -> list[Person]:
-    """Find persons by NIK (16 digits), KK number (16 digits), ILP number or name prefix.
+) -> SearchResults:
+    """Find persons by NIK (16 digits), KK number (16 digits), ILP number or name.
 
-    Digits search NIK and KK exactly; anything else is a prefix of the person's name
-    (case- and accent-insensitive). Results are ordered by name, at most `limit`."""
+    Digits search NIK and KK exactly; anything else is searched in the person's name (case-
+    and accent-insensitive): names that start with it first, then names with it inside
+    ("rohmah" finds "Siti Rohmah"), each by name, at most `limit`, with the true total."""
     _require_personal_access(user)
     text = (query or "").strip()
     if not text:
-        return []
+        return SearchResults()
     base = persons_visible(user).active().select_related("village", "hamlet", "family")
     digits = compact_number(text)
     if digits.isdigit() and len(digits) >= 6:
@@ -55,13 +79,13 @@ def person_search(
             by_nik = list(base.filter(nik=digits)[:limit])
             by_kk = list(base.filter(family__kk_number=digits).order_by("name_key")[:limit])
             seen = {p.pk for p in by_nik}
-            results = by_nik + [p for p in by_kk if p.pk not in seen]
+            results = SearchResults((by_nik + [p for p in by_kk if p.pk not in seen])[:limit])
         else:
-            results = list(base.filter(bpjs_number=digits)[:limit])
+            results = SearchResults(base.filter(bpjs_number=digits)[:limit])
     elif text.upper().startswith("ILP"):
-        results = list(base.filter(local_id=text.upper())[:limit])
+        results = SearchResults(base.filter(local_id=text.upper())[:limit])
     else:
-        results = _name_prefix_search(user, name_key(text), limit)
+        results = _name_search(user, name_key(text), limit)
     audit_record(
         user=user,
         action="search",
@@ -72,27 +96,45 @@ def person_search(
     return results
 
 
-def _name_prefix_search(user: User, key: str, limit: int) -> list[Person]:
-    """Persons whose name starts with `key`, by name, at most `limit`.
+def _name_search(user: User, key: str, limit: int) -> SearchResults:
+    """Persons whose name starts with `key`, then those with `key` inside their name, each by
+    name, at most `limit`; the total is counted only when the list is cut.
 
-    The SQL asks for the range [key, key with its last letter bumped): PostgreSQL walks the
-    (name_key, id) index in order under any collation, where a LIKE prefix uses an index only
-    under "C", and a range gives the planner a sane row estimate (range AND LIKE made it
-    expect one row, fetch thousands and sort them). The ids come first, the joined rows for
-    just those ids second. Under a linguistic collation a range can hold a few names that do
-    not start with the key (punctuation sorts loosely), so the prefix is checked in Python
-    on a doubled fetch."""
+    The start of the name is asked as the range [key, key with its last letter bumped):
+    PostgreSQL walks the (name_key, id) index in order under any collation, where a LIKE
+    prefix uses an index only under "C", and a range gives the planner a sane row estimate.
+    Under a linguistic collation a range can hold a few names that do not start with the key
+    (punctuation sorts loosely), so the prefix is checked in Python on a doubled fetch.
+
+    Inside the name is a LIKE '%key%' on name_key (already lower-case and accent-free, so a
+    case-sensitive LIKE is right): on PostgreSQL the trigram GIN index person_name_trgm
+    (migration people 0007) answers it without reading every name; SQLite (tests, demo)
+    scans, which is quick at its sizes. The ids come first, the joined rows for just those
+    ids last."""
+    visible = persons_visible(user).active()
     upper = key[:-1] + chr(ord(key[-1]) + 1)
-    candidates = (
-        persons_visible(user)
-        .active()
-        .filter(name_key__gte=key, name_key__lt=upper)
-        .order_by("name_key", "pk")
-        .values_list("pk", "name_key")[: limit * 2]
-    )
+    starting = visible.filter(name_key__gte=key, name_key__lt=upper)
+    candidates = starting.order_by("name_key", "pk").values_list("pk", "name_key")[: limit * 2]
     ids = [pk for pk, found in candidates if found.startswith(key)][:limit]
+    inside = len(key) >= INSIDE_MIN_LENGTH
+    if inside and len(ids) < limit:
+        ids += list(
+            visible.filter(name_key__contains=key)
+            .exclude(name_key__startswith=key)
+            .order_by("name_key", "pk")
+            .values_list("pk", flat=True)[: limit - len(ids)]
+        )
+    total, capped = len(ids), False
+    if total >= limit:
+        matching = (
+            visible.filter(name_key__contains=key)
+            if inside
+            else starting.filter(name_key__startswith=key)
+        )
+        total = matching.order_by().values("pk")[: COUNT_CAP + 1].count()
+        total, capped = min(total, COUNT_CAP), total > COUNT_CAP
     rows = Person.objects.select_related("village", "hamlet", "family").in_bulk(ids)
-    return [rows[pk] for pk in ids]
+    return SearchResults([rows[pk] for pk in ids], total=total, capped=capped)
 
 
 def _query_kind(text: str) -> str:

@@ -92,4 +92,8 @@ class Facility(BaseModel):
         indexes = [models.Index(fields=["kind", "code"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.name}"
+        # Most names already carry the kind ("Pustu Ampel"): say it once, not "Pustu Pustu".
+        kind = str(self.get_kind_display())
+        if self.name.lower().startswith(kind.lower()):
+            return self.name
+        return f"{kind} {self.name}"

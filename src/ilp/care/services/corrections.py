@@ -287,15 +287,16 @@ def _sync_screenings(
     )
 
 
-def _task_key(kind: str, reason: Any) -> tuple[str, str]:
-    return (kind, str(reason))
+def _task_key(kind: str, reason: Any) -> tuple[str, Any]:
+    # Codes with parameters (``Text``): never compared as rendered sentences.
+    return (kind, reason)
 
 
 def _follow_tasks(actor: User, encounter: Encounter, ev: Evaluation, *, complete: bool) -> None:
     """A finding the corrected evaluation no longer makes closes the open task it opened
     (cancelled); a new finding opens its task (deduplicated as at recording)."""
     if complete:
-        still = {_task_key(t["kind"], t["reason"]) for t in ev.tasks}
+        still = {_task_key(t.kind, t.reason) for t in ev.tasks}
         stale = [
             t.pk
             for t in Task.objects.filter(source_encounter=encounter, status=TaskStatus.OPEN)

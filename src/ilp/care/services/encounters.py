@@ -37,6 +37,7 @@ from ilp.care.services.packages import PACKAGES, Evaluation, evaluate, load_hist
 from ilp.care.services.summary import summary_note_encounter
 from ilp.care.worklists import rules
 from ilp.core.exceptions import Conflict, ValidationFailed
+from ilp.core.texts import Text
 from ilp.people.models import Person, Pregnancy
 from ilp.places.models import Facility
 
@@ -178,21 +179,24 @@ def _open_tasks(
     """Open one task per follow-up the evaluation asked for, unless the same one is open."""
     if not ev.tasks:
         return []
-    open_now = set(
-        Task.objects.filter(person=person, status=TaskStatus.OPEN).values_list("kind", "reason")
-    )
+    # Same kind and same reason (code and parameters, never the rendered sentence).
+    open_now = {
+        (kind, Text.from_json({"code": code, "params": params or {}}))
+        for kind, code, params in Task.objects.filter(
+            person=person, status=TaskStatus.OPEN
+        ).values_list("kind", "reason_code", "reason_params")
+    }
     new: list[Task] = []
     for spec in ev.tasks:
-        key = (spec["kind"], spec["reason"])
-        if key in open_now:
+        if spec.key in open_now:
             continue
-        open_now.add(key)
+        open_now.add(spec.key)
         new.append(
             Task(
                 person=person,
-                kind=spec["kind"],
-                reason=spec["reason"],
-                due_date=on + timedelta(days=spec["due_days"]),
+                kind=spec.kind,
+                reason=spec.reason,
+                due_date=on + timedelta(days=spec.due_days),
                 facility=facility,
                 source_encounter=encounter,
                 created_by=actor,

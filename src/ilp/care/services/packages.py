@@ -50,14 +50,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ilp.care.models import ImmunizationRecord, Observation, ServicePackage, Supply
 from ilp.care.services import plausibility as P
-from ilp.care.services.trend import LABELS as TREND_LABELS
+from ilp.care.services.taskspec import TaskSpec
 from ilp.care.services.trend import SOURCE as TREND_SOURCE
-from ilp.care.services.trend import weight_trend
+from ilp.care.services.trend import trend_reason, weight_trend
+from ilp.care.texts import class_text, rule_class, rule_reason
+from ilp.core.texts import Text
 from ilp.people.models import Person, Pregnancy, PregnancyOutcome
 from ilp.standards import (
     anaemia,
@@ -169,9 +171,9 @@ class Evaluation:
     errors: dict[str, list[str]] = field(default_factory=dict)
     warnings: dict[str, list[str]] = field(default_factory=dict)
     results: list[dict[str, Any]] = field(default_factory=list)
-    alerts: list[dict[str, str]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
     # For encounter_record: tasks to open, screenings and supplies to store, cleaned values.
-    tasks: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[TaskSpec] = field(default_factory=list)
     screenings: list[dict[str, Any]] = field(default_factory=list)
     supplies: dict[str, int] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)
@@ -191,40 +193,52 @@ class Evaluation:
     def result(
         self,
         code: str,
-        label: str,
         rule: RuleResult | None = None,
         *,
         value: Any = None,
         class_code: str = "",
-        class_label: str = "",
+        params: dict[str, Any] | None = None,
+        reason: Text | None = None,
         abnormal: bool = False,
         screening: dict[str, Any] | None = None,
     ) -> None:
-        if rule is not None:
-            class_code = class_code or rule.code
-            class_label = class_label or rule.label
-            if value is None:
-                value = rule.value
-        item = {
+        """Add a result: ``code`` names what was measured (``care.result.<code>``); the class
+        is the rule's (``rule.rule`` + ``rule.code``) or care's own (``class_code``,
+        ``care.class.<code>.<class_code>`` with ``params``)."""
+        item: dict[str, Any] = {
             "code": code,
-            "label": label,
             "value": value,
+            "rule": "",
             "class_code": class_code,
-            "class_label": class_label,
+            "params": dict(params or {}),
             "abnormal": abnormal,
-            "source": rule.source if rule is not None else "",
+            "source": "",
         }
-        if rule is not None and rule.reason:
-            item["reason"] = rule.reason
+        if rule is not None:
+            data = rule.to_json()
+            item["rule"] = rule.rule
+            item["class_code"] = class_code or rule.code
+            item["params"] = data["params"] if not class_code else item["params"]
+            item["source"] = rule.source
+            if value is None:
+                item["value"] = rule.value
+            if reason is None:
+                reason = rule_reason(rule)
+        if reason is not None:
+            item["reason"] = reason.to_json()
         self.results.append(item)
         if screening is not None:
+            label = class_text(item)
+            with translation.override("id"):
+                # Screening.result_label is read by the special lists; the code is what counts.
+                label_id = str(label) if label is not None else ""
             self.screenings.append(
                 {
                     "instrument": code,
                     "answers": screening.get("answers", {}),
-                    "score": value if isinstance(value, int | float) else None,
-                    "result_code": class_code,
-                    "result_label": class_label[:120],
+                    "score": item["value"] if isinstance(item["value"], int | float) else None,
+                    "result_code": item["class_code"],
+                    "result_label": label_id[:120],
                     "abnormal": abnormal,
                 }
             )
@@ -232,17 +246,27 @@ class Evaluation:
     def alert(
         self,
         level: str,
-        message: str,
-        action: str,
+        message: Text,
+        action: Text | None = None,
         *,
         task: str | None = None,
         due_days: int = 0,
     ) -> None:
-        self.alerts.append({"level": level, "message": message, "action": action})
+        """Add an alert ``{level, code, params, action_code, action_params}``; with ``task``,
+        also the task to open (its reason is the alert's message)."""
+        data = message.to_json()
+        action_data = action.to_json() if action is not None else {"code": "", "params": {}}
+        self.alerts.append(
+            {
+                "level": level,
+                "code": data["code"],
+                "params": data["params"],
+                "action_code": action_data["code"],
+                "action_params": action_data["params"],
+            }
+        )
         if task:
-            self.tasks.append(
-                {"kind": task, "due_days": due_days, "reason": f"{message}: {action}"[:255]}
-            )
+            self.tasks.append(TaskSpec(task, message, due_days))
 
 
 @dataclass
@@ -345,6 +369,14 @@ def evaluate(
 # --- shared pieces ----------------------------------------------------------------------
 
 
+def _alert(name: str, **params: Any) -> Text:
+    return Text(f"care.alert.{name}", params)
+
+
+def _action(name: str, **params: Any) -> Text:
+    return Text(f"care.action.{name}", params)
+
+
 def _out_of_range(ev: Evaluation, key: str, exc: OutOfRange) -> None:
     ev.error(
         key,
@@ -385,7 +417,6 @@ def _blood_pressure(ev: Evaluation, *, pregnant: bool = False) -> None:
     hypertensive = bool(rule.details.get("hypertensive"))
     ev.result(
         "bp",
-        _("Tekanan darah"),
         rule,
         value=f"{P.fmt(v['sbp'])}/{P.fmt(v['dbp'])}",
         abnormal=hypertensive or rule.code == "high_normal",
@@ -395,32 +426,32 @@ def _blood_pressure(ev: Evaluation, *, pregnant: bool = False) -> None:
         if rule.code in ("grade_2", "grade_3"):
             ev.alert(
                 "danger",
-                _("Hipertensi berat dalam kehamilan"),
-                _("Rujuk segera ke puskesmas/rumah sakit"),
+                _alert("preg_hypertension_severe"),
+                _action("refer_now_hospital"),
                 task="refer",
                 due_days=0,
             )
         elif hypertensive:
             ev.alert(
                 "danger",
-                _("Hipertensi dalam kehamilan"),
-                _("Rujuk ke puskesmas"),
+                _alert("preg_hypertension"),
+                _action("refer"),
                 task="refer",
                 due_days=1,
             )
         return
     if rule.code == "grade_3":
-        ev.alert("danger", rule.label, _("Rujuk ke puskesmas"), task="refer", due_days=1)
+        ev.alert("danger", rule_class(rule), _action("refer"), task="refer", due_days=1)
     elif hypertensive:
         ev.alert(
             "warning",
-            rule.label,
-            _("Rujuk ke puskesmas; kontrol tekanan darah setiap bulan"),
+            rule_class(rule),
+            _action("refer_bp_monthly"),
             task="follow_up",
             due_days=30,
         )
     elif rule.code == "high_normal":
-        ev.alert("warning", rule.label, _("Ulangi pengukuran dalam 1 bulan"))
+        ev.alert("warning", rule_class(rule), _action("repeat_1m"))
 
 
 def _anaemia(ev: Evaluation, person: Person, months: int, **kwargs: Any) -> None:
@@ -433,13 +464,13 @@ def _anaemia(ev: Evaluation, person: Person, months: int, **kwargs: Any) -> None
         _out_of_range(ev, "hb" if exc.field == "hb_g_dl" else "on", exc)
         return
     abnormal = rule.code == "anaemia"
-    ev.result("anaemia", _("Anemia"), rule, abnormal=abnormal, screening={"answers": {"hb": hb}})
+    ev.result("anaemia", rule, abnormal=abnormal, screening={"answers": {"hb": hb}})
     if abnormal:
         severe = rule.details.get("severity") == "severe"
         ev.alert(
             "danger" if severe else "warning",
-            rule.label,
-            _("Rujuk ke puskesmas") if severe else _("Berikan TTD dan periksa ulang Hb"),
+            rule_class(rule),
+            _action("refer") if severe else _action("iron_recheck"),
             task="refer" if severe else "follow_up",
             due_days=1 if severe else 30,
         )
@@ -460,14 +491,14 @@ def _srq20(ev: Evaluation, years: int) -> None:
         return
     rule = mental_health.score_srq20(answers)
     abnormal = rule.code != "negative"
-    ev.result("srq20", "SRQ-20", rule, abnormal=abnormal, screening={"answers": {"items": answers}})
+    ev.result("srq20", rule, abnormal=abnormal, screening={"answers": {"items": answers}})
     if rule.code == "suicidal_ideation":
-        ev.alert("danger", rule.label, _("Rujuk segera ke puskesmas"), task="refer", due_days=0)
+        ev.alert("danger", rule_class(rule), _action("refer_now"), task="refer", due_days=0)
     elif abnormal:
         ev.alert(
             "warning",
-            rule.label,
-            _("Rujuk ke puskesmas untuk pemeriksaan kesehatan jiwa"),
+            rule_class(rule),
+            _action("refer_mental"),
             task="refer",
             due_days=7,
         )
@@ -479,15 +510,13 @@ def _smoking(ev: Evaluation) -> None:
         return
     ev.result(
         "smoking",
-        _("Merokok"),
         value=smoking,
         class_code="smoker" if smoking else "non_smoker",
-        class_label=_("Merokok") if smoking else _("Tidak merokok"),
         abnormal=smoking,
         screening={"answers": {"smoking": smoking}},
     )
     if smoking:
-        ev.alert("warning", _("Merokok"), _("Konseling berhenti merokok"))
+        ev.alert("warning", _alert("smoking"), _action("quit_smoking"))
 
 
 def _bool_answers(ev: Evaluation, key: str, raw: Any, names: tuple[str, ...]) -> dict | None:
@@ -528,22 +557,20 @@ def _tb_adult(ev: Evaluation) -> None:
 
 def _tb_result(ev: Evaluation, rule: RuleResult, answers: dict) -> None:
     abnormal = rule.code != "not_presumptive"
-    ev.result(
-        "tb", _("Skrining gejala TBC"), rule, abnormal=abnormal, screening={"answers": answers}
-    )
+    ev.result("tb", rule, abnormal=abnormal, screening={"answers": answers})
     if rule.code == "presumptive_tb":
         ev.alert(
             "warning",
-            rule.label,
-            _("Rujuk ke puskesmas untuk pemeriksaan TCM"),
+            rule_class(rule),
+            _action("refer_tcm"),
             task="refer",
             due_days=7,
         )
     elif abnormal:
         ev.alert(
             "warning",
-            rule.label,
-            _("Investigasi kontak oleh puskesmas"),
+            rule_class(rule),
+            _action("contact_investigation"),
             task="follow_up",
             due_days=14,
         )
@@ -567,13 +594,12 @@ def _adult_bmi(ev: Evaluation, person: Person, on: date, years: int) -> None:
     abnormal = rule.code != "normal"
     ev.result(
         "bmi",
-        _("IMT"),
         rule,
         abnormal=abnormal,
         screening={"answers": {"weight": v["weight"], "height": v["height"]}},
     )
     if rule.code in ("obese", "thin_severe"):
-        ev.alert("warning", rule.label, _("Konseling gizi dan aktivitas fisik"))
+        ev.alert("warning", rule_class(rule), _action("nutrition_activity"))
 
 
 def _waist(ev: Evaluation, person: Person) -> None:
@@ -584,7 +610,6 @@ def _waist(ev: Evaluation, person: Person) -> None:
     abnormal = rule.code == "central_obesity"
     ev.result(
         "waist",
-        _("Lingkar perut"),
         rule,
         abnormal=abnormal,
         screening={"answers": {"waist": waist}},
@@ -600,7 +625,6 @@ def _glucose(ev: Evaluation) -> None:
     abnormal = rule.code != "normal"
     ev.result(
         "dm",
-        _("Gula darah"),
         rule,
         value=fasting if fasting is not None else random_,
         abnormal=abnormal,
@@ -609,13 +633,13 @@ def _glucose(ev: Evaluation) -> None:
     if rule.code == "diabetes":
         ev.alert(
             "warning",
-            rule.label,
-            _("Rujuk ke puskesmas untuk konfirmasi diagnosis"),
+            rule_class(rule),
+            _action("refer_dm"),
             task="refer",
             due_days=7,
         )
     elif rule.code == "prediabetes":
-        ev.alert("warning", rule.label, _("Konseling gaya hidup; ulangi dalam 3 bulan"))
+        ev.alert("warning", rule_class(rule), _action("lifestyle_3m"))
 
 
 def _puma(ev: Evaluation, person: Person, years: int) -> None:
@@ -638,12 +662,12 @@ def _puma(ev: Evaluation, person: Person, years: int) -> None:
         **answers,
     )
     abnormal = rule.code == "high_risk"
-    ev.result("puma", "PUMA", rule, abnormal=abnormal, screening={"answers": answers})
+    ev.result("puma", rule, abnormal=abnormal, screening={"answers": answers})
     if abnormal:
         ev.alert(
             "warning",
-            rule.label,
-            _("Rujuk ke puskesmas untuk spirometri"),
+            rule_class(rule),
+            _action("refer_spirometry"),
             task="refer",
             due_days=30,
         )
@@ -655,46 +679,41 @@ def _cancer_screening(ev: Evaluation) -> None:
         abnormal = v["breast_exam"] == "abnormal"
         ev.result(
             "breast_exam",
-            _("Pemeriksaan payudara klinis (SADANIS)"),
             value=v["breast_exam"],
             class_code=v["breast_exam"],
-            class_label=_("Ada benjolan/kelainan") if abnormal else _("Normal"),
             abnormal=abnormal,
             screening={"answers": {"result": v["breast_exam"]}},
         )
         if abnormal:
             ev.alert(
-                "danger", _("SADANIS abnormal"), _("Rujuk ke rumah sakit"), task="refer", due_days=7
+                "danger",
+                _alert("breast_abnormal"),
+                _action("refer_hospital"),
+                task="refer",
+                due_days=7,
             )
     if v.get("iva") is not None:
         abnormal = v["iva"] != "negative"
-        labels = {
-            "negative": _("IVA negatif"),
-            "positive": _("IVA positif"),
-            "suspect_cancer": _("Curiga kanker serviks"),
-        }
         ev.result(
             "iva",
-            _("Tes IVA"),
             value=v["iva"],
             class_code=v["iva"],
-            class_label=labels[v["iva"]],
             abnormal=abnormal,
             screening={"answers": {"result": v["iva"]}},
         )
         if v["iva"] == "positive":
             ev.alert(
                 "warning",
-                labels["positive"],
-                _("Krioterapi di puskesmas"),
+                Text("care.class.iva.positive"),
+                _action("cryotherapy"),
                 task="refer",
                 due_days=14,
             )
         elif abnormal:
             ev.alert(
                 "danger",
-                labels["suspect_cancer"],
-                _("Rujuk ke rumah sakit"),
+                Text("care.class.iva.suspect_cancer"),
+                _action("refer_hospital"),
                 task="refer",
                 due_days=7,
             )
@@ -722,6 +741,24 @@ _FLAG_FIELDS = {
     "hcfa": "head",
     "acfa": "muac",
 }
+
+
+# LiLA/U and LK/U (no Permenkes 2/2020 category): WHO Child Growth Standards (2007) arm and
+# head circumference-for-age, read with the usual −2/−3 SD cut-offs. (low edge, class) pairs,
+# lowest first; a z at or above every edge is "normal" unless above a "high" edge.
+_CIRCUMFERENCE_BANDS: dict[str, tuple[tuple[float, str], ...]] = {
+    "acfa": ((-3.0, "very_low"), (-2.0, "low")),
+    "hcfa": ((-2.0, "low"),),
+}
+_CIRCUMFERENCE_HIGH = {"hcfa": 2.0}
+
+
+def _circumference_class(key: str, z: float) -> str:
+    for edge, code in _CIRCUMFERENCE_BANDS[key]:
+        if z < edge:
+            return code
+    high = _CIRCUMFERENCE_HIGH.get(key)
+    return "high" if high is not None and z > high else "normal"
 
 
 def _child_growth(
@@ -774,10 +811,20 @@ def _child_growth(
         if school and key not in ("bfa", "lhfa"):
             continue
         cat = ind.category
+        if cat is None and key in _CIRCUMFERENCE_BANDS and ind.z is not None:
+            # No Permenkes category: WHO's −2/−3 SD cut-offs, so a low z is never green.
+            local = _circumference_class(key, ind.z)
+            ev.result(
+                key,
+                value=ind.z,
+                class_code=local,
+                abnormal=local != "normal",
+                screening={"answers": {"z": ind.z, "reference": a.reference}},
+            )
+            continue
         abnormal = cat is not None and cat.code not in normal
         ev.result(
             key,
-            growth_std.INDEX_LABELS[key],
             cat,
             value=ind.z,
             abnormal=abnormal,
@@ -791,38 +838,38 @@ def _child_growth(
         if cats["bfa"] in ("gizi_buruk", "gizi_kurang"):
             ev.alert(
                 "warning",
-                _("Anak kurus (IMT/U)"),
-                _("Rujuk ke puskesmas"),
+                _alert("school_thin"),
+                _action("refer"),
                 task="refer",
                 due_days=14,
             )
         elif cats["bfa"] == "obesitas":
-            ev.alert("warning", _("Obesitas (IMT/U)"), _("Konseling gizi dan aktivitas fisik"))
+            ev.alert("warning", _alert("school_obese"), _action("nutrition_activity"))
         return a
     severe = cats["wflh"] == "gizi_buruk" or (cats["wflh"] is None and cats["bfa"] == "gizi_buruk")
     if v.get("oedema"):
         ev.alert(
             "danger",
-            _("Edema bilateral: gizi buruk"),
-            _("Rujuk ke puskesmas"),
+            _alert("oedema"),
+            _action("refer"),
             task="refer",
             due_days=0,
         )
     elif severe or (v.get("muac") is not None and 6 <= months < 60 and v["muac"] < SAM_MUAC_CM):
-        ev.alert("danger", _("Gizi buruk"), _("Rujuk ke puskesmas"), task="refer", due_days=0)
+        ev.alert("danger", _alert("severe_wasting"), _action("refer"), task="refer", due_days=0)
     elif cats["wflh"] == "gizi_kurang":
         ev.alert(
             "warning",
-            _("Gizi kurang"),
-            _("Rujuk ke puskesmas untuk PMT pemulihan"),
+            _alert("wasting"),
+            _action("refer_pmt"),
             task="follow_up",
             due_days=14,
         )
     elif cats["wfa"] == "bb_sangat_kurang":
         ev.alert(
             "warning",
-            _("Berat badan sangat kurang"),
-            _("Rujuk ke puskesmas"),
+            _alert("severely_underweight"),
+            _action("refer"),
             task="refer",
             due_days=7,
         )
@@ -830,13 +877,13 @@ def _child_growth(
         stunting = a.indicators["lhfa"].category
         ev.alert(
             "warning",
-            _("Stunting (%(label)s)") % {"label": stunting.label},
-            _("Rujuk ke puskesmas untuk konfirmasi"),
+            _alert("stunting", label=rule_class(stunting)),
+            _action("refer_confirm"),
             task="follow_up",
             due_days=30,
         )
     if cats["wflh"] in ("gizi_lebih", "obesitas"):
-        ev.alert("warning", _("Gizi lebih/obesitas"), _("Konseling gizi"))
+        ev.alert("warning", _alert("overweight"), _action("nutrition"))
     return a
 
 
@@ -849,30 +896,28 @@ def _child_trend(ev: Evaluation, person: Person, on: date, history: History) -> 
         return
     ev.extra["trend"] = t.code
     ev.extra["two_t"] = t.two_t
-    rule = RuleResult(t.code, TREND_LABELS[t.code], t.reason, TREND_SOURCE, t.gain_g)
-    label = "2T" if t.two_t else TREND_LABELS[t.code]
     ev.result(
         "weight_trend",
-        _("Kenaikan berat badan"),
-        rule,
-        class_label=label,
+        class_code="2T" if t.two_t else t.code,
+        reason=trend_reason(t),
         value=t.gain_g,
         abnormal=t.code == "T",
         screening={"answers": {"gain_g": t.gain_g, "kbm_g": t.kbm_g, "two_t": t.two_t}},
     )
+    ev.results[-1]["source"] = TREND_SOURCE
     if t.two_t:
         ev.alert(
             "danger",
-            _("Berat badan tidak naik 2 bulan berturut-turut (2T)"),
-            _("Kunjungan rumah dan rujuk ke tenaga kesehatan"),
+            _alert("two_t"),
+            _action("home_visit_refer"),
             task="home_visit",
             due_days=7,
         )
     elif t.code == "T":
         ev.alert(
             "warning",
-            _("Berat badan tidak naik (T)"),
-            _("Konseling gizi; timbang ulang bulan depan"),
+            _alert("not_gaining"),
+            _action("nutrition_reweigh"),
         )
 
 
@@ -886,33 +931,26 @@ def _child(ev: Evaluation, person: Person, on: date, months: int, history: Histo
     _supplies(ev, person, months)
     dev = ev.values.get("development")
     if dev is not None:
-        labels = {
-            "sesuai": _("Sesuai"),
-            "meragukan": _("Meragukan"),
-            "penyimpangan": _("Ada penyimpangan"),
-        }
         ev.result(
             "kpsp",
-            _("Perkembangan (KPSP)"),
             value=dev,
             class_code=dev,
-            class_label=labels[dev],
             abnormal=dev != "sesuai",
             screening={"answers": {"result": dev}},
         )
         if dev == "meragukan":
             ev.alert(
                 "warning",
-                _("Perkembangan meragukan"),
-                _("Stimulasi di rumah; ulangi dalam 2 minggu"),
+                _alert("dev_doubtful"),
+                _action("stimulate_2w"),
                 task="follow_up",
                 due_days=14,
             )
         elif dev == "penyimpangan":
             ev.alert(
                 "danger",
-                _("Penyimpangan perkembangan"),
-                _("Rujuk ke puskesmas"),
+                _alert("dev_deviation"),
+                _action("refer"),
                 task="refer",
                 due_days=7,
             )
@@ -922,11 +960,10 @@ def _child(ev: Evaluation, person: Person, on: date, months: int, history: Histo
         and not ev.values.get("vitamin_a")
         and not history.vitamin_a_this_month
     ):
-        capsule = _("biru (100.000 IU)") if months < 12 else _("merah (200.000 IU)")
         ev.alert(
             "warning",
-            _("Vitamin A belum diberikan bulan ini"),
-            _("Berikan kapsul vitamin A %(capsule)s") % {"capsule": capsule},
+            _alert("vitamin_a_due"),
+            _action("vitamin_a_blue" if months < 12 else "vitamin_a_red"),
         )
     raw = ev.values.get("tb")
     if raw is not None:
@@ -969,10 +1006,8 @@ def _anc(ev: Evaluation, person: Person, on: date, months: int, history: History
     ev.extra["trimester"] = trimester
     ev.result(
         "gestational_age",
-        _("Usia kehamilan"),
         value=weeks,
         class_code=f"tm{trimester}",
-        class_label=_("Trimester %(t)s") % {"t": trimester},
     )
     visit = ev.values.get("visit_number")
     if visit is None:
@@ -991,14 +1026,12 @@ def _anc(ev: Evaluation, person: Person, on: date, months: int, history: History
             _out_of_range(ev, "muac", exc)
         else:
             kek = rule.code != "normal"
-            ev.result(
-                "kek", _("LiLA (KEK)"), rule, abnormal=kek, screening={"answers": {"muac": muac}}
-            )
+            ev.result("kek", rule, abnormal=kek, screening={"answers": {"muac": muac}})
             if kek:
                 ev.alert(
                     "warning",
-                    _("Ibu hamil berisiko KEK (LiLA < 23,5 cm)"),
-                    _("Berikan PMT ibu hamil; rujuk ke puskesmas"),
+                    _alert("kek"),
+                    _action("pmt_refer"),
                     task="follow_up",
                     due_days=14,
                 )
@@ -1007,8 +1040,8 @@ def _anc(ev: Evaluation, person: Person, on: date, months: int, history: History
     if fhr is not None and not FETAL_HR_RANGE[0] <= fhr <= FETAL_HR_RANGE[1]:
         ev.alert(
             "danger",
-            _("Denyut jantung janin tidak normal (%(v)s/menit)") % {"v": P.fmt(fhr)},
-            _("Rujuk ke puskesmas"),
+            _alert("fetal_hr", v=fhr),
+            _action("refer"),
             task="refer",
             due_days=0,
         )
@@ -1059,14 +1092,12 @@ def _kspr(
         ev.error("kspr", _("Faktor riwayat persalinan tidak mungkin pada kehamilan pertama."))
         return
     abnormal = rule.code != "krr"
-    ev.result(
-        "kspr", "KSPR", rule, abnormal=abnormal, screening={"answers": {"factors": list(factors)}}
-    )
-    advice = str(rule.details.get("advice", ""))
+    ev.result("kspr", rule, abnormal=abnormal, screening={"answers": {"factors": list(factors)}})
+    advice = Text(f"kspr.term.advice.{rule.code}")
     if rule.code == "krst":
-        ev.alert("danger", rule.label, advice, task="refer", due_days=7)
+        ev.alert("danger", rule_class(rule), advice, task="refer", due_days=7)
     elif abnormal:
-        ev.alert("warning", rule.label, advice)
+        ev.alert("warning", rule_class(rule), advice)
 
 
 def _delivery(ev: Evaluation, person: Person, on: date, months: int, history: History) -> None:
@@ -1076,27 +1107,25 @@ def _delivery(ev: Evaluation, person: Person, on: date, months: int, history: Hi
     v = ev.values
     _blood_pressure(ev, pregnant=True)
     if v.get("bleeding"):
-        ev.alert("danger", _("Perdarahan"), _("Rujuk segera ke rumah sakit"), task="refer")
+        ev.alert("danger", _alert("bleeding"), _action("refer_hospital_now"), task="refer")
     if v.get("temperature") is not None and v["temperature"] >= FEVER_C:
-        ev.alert("danger", _("Demam pada ibu bersalin"), _("Rujuk ke puskesmas"), task="refer")
+        ev.alert("danger", _alert("fever_delivery"), _action("refer"), task="refer")
     bw = v.get("birth_weight")
     if bw is not None:
         low = bw < LOW_BIRTH_WEIGHT_KG
         ev.result(
             "birth_weight",
-            _("Berat lahir"),
             value=bw,
             class_code="bblr" if low else "normal",
-            class_label=_("Berat badan lahir rendah (BBLR)") if low else _("Normal"),
             abnormal=low,
         )
         if low:
-            ev.alert("warning", _("Bayi BBLR"), _("Kunjungan rumah"), task="home_visit", due_days=2)
+            ev.alert("warning", _alert("lbw"), _action("home_visit"), task="home_visit", due_days=2)
     if v.get("attendant") == "other" or v.get("delivery_place") == "home":
         ev.alert(
             "warning",
-            _("Persalinan tidak oleh tenaga kesehatan di fasilitas"),
-            _("Kunjungan rumah"),
+            _alert("non_facility_delivery"),
+            _action("home_visit"),
             task="home_visit",
             due_days=2,
         )
@@ -1125,9 +1154,8 @@ def _window(
         h0, h1 = windows[code]
         ev.alert(
             "warning",
-            _("%(c)s di luar jadwal (%(h0)s–%(h1)s jam setelah lahir)")
-            % {"c": code, "h0": h0, "h1": h1},
-            _("Catat dan lengkapi kunjungan berikutnya tepat waktu"),
+            _alert("visit_out_of_window", c=code, h0=h0, h1=h1),
+            _action("next_visit_on_time"),
         )
 
 
@@ -1146,9 +1174,9 @@ def _postpartum(ev: Evaluation, person: Person, on: date, months: int, history: 
     _blood_pressure(ev, pregnant=True)
     v = ev.values
     if v.get("bleeding"):
-        ev.alert("danger", _("Perdarahan masa nifas"), _("Rujuk segera ke puskesmas"), task="refer")
+        ev.alert("danger", _alert("postpartum_bleeding"), _action("refer_now"), task="refer")
     if v.get("temperature") is not None and v["temperature"] >= FEVER_C:
-        ev.alert("danger", _("Demam masa nifas"), _("Rujuk ke puskesmas"), task="refer")
+        ev.alert("danger", _alert("postpartum_fever"), _action("refer"), task="refer")
     _anaemia(ev, person, months)
     if v.get("vitamin_a"):
         ev.supplies["vita_red"] = ev.supplies.get("vita_red", 0) + 1
@@ -1169,11 +1197,11 @@ def _newborn(ev: Evaluation, person: Person, on: date, months: int, history: His
     _child_growth(ev, person, on, months)
     temp = v.get("temperature")
     if temp is not None and not NEWBORN_TEMP_RANGE[0] <= temp < NEWBORN_TEMP_RANGE[1]:
-        label = _("Hipotermia") if temp < NEWBORN_TEMP_RANGE[0] else _("Demam")
+        name = "newborn_hypothermia" if temp < NEWBORN_TEMP_RANGE[0] else "newborn_fever"
         ev.alert(
             "danger",
-            _("%(l)s pada bayi (%(t)s °C)") % {"l": label, "t": P.fmt(temp)},
-            _("Rujuk ke puskesmas"),
+            _alert(name, t=temp),
+            _action("refer"),
             task="refer",
         )
     signs = v.get("danger_signs")
@@ -1183,14 +1211,14 @@ def _newborn(ev: Evaluation, person: Person, on: date, months: int, history: His
         else:
             ev.alert(
                 "danger",
-                _("Tanda bahaya bayi baru lahir: %(s)s") % {"s": ", ".join(map(str, signs))},
-                _("Rujuk segera ke puskesmas"),
+                _alert("newborn_danger", s=", ".join(map(str, signs))),
+                _action("refer_now"),
                 task="refer",
             )
     if v.get("jaundice"):
-        ev.alert("warning", _("Bayi kuning"), _("Rujuk ke puskesmas"), task="refer", due_days=1)
+        ev.alert("warning", _alert("jaundice"), _action("refer"), task="refer", due_days=1)
     if v.get("breastfeeding") is False:
-        ev.alert("warning", _("Bayi tidak menyusu"), _("Rujuk ke puskesmas"), task="refer")
+        ev.alert("warning", _alert("not_breastfeeding"), _action("refer"), task="refer")
 
 
 def _immunization(ev: Evaluation, person: Person, on: date, months: int, history: History) -> None:
@@ -1256,45 +1284,44 @@ def _immunization(ev: Evaluation, person: Person, on: date, months: int, history
     if ev.errors:
         return
     given = [imm.GivenDose(code, when) for code, when, _valid in history.doses if when <= on]
-    given += [imm.GivenDose(d["dose_code"], on) for d in clean]
-    try:
-        states = {
-            s.code: s
-            for s in imm.immunization_status(
-                sex=person.sex, birth=person.birth_date, doses=given, on=on
+    for i, d in enumerate(clean):
+        prefix = f"doses.{i}."
+        try:
+            rule = imm.check_dose(
+                d["dose_code"], sex=person.sex, birth=person.birth_date, doses=given, on=on
             )
-        }
-    except (ValueError, OutOfRange):
-        ev.error("doses", _("Riwayat imunisasi tidak dapat diperiksa."))
-        return
-    for d in clean:
-        st = states.get(d["dose_code"])
-        valid = st is not None and st.state == "given" and st.given_on == on
+        except (ValueError, OutOfRange):
+            ev.error("doses", _("Riwayat imunisasi tidak dapat diperiksa."))
+            return
+        reason = rule_reason(rule)
+        if rule.code == "not_allowed":
+            # The schedule does not allow this dose for this person: refused, with why.
+            ev.error(f"{prefix}dose_code", str(reason))
+            continue
+        if rule.code == "too_early":
+            # Stored only after the health worker confirms (as an unusual value), invalid.
+            ev.warn(f"{prefix}dose_code", str(reason))
+        valid = rule.code == "valid"
         d["valid"] = valid
-        d["invalid_reason"] = (
-            ""
-            if valid
-            else (st.reason if st is not None else _("Dosis tidak berlaku untuk anak ini"))[:255]
-        )
-        rule = RuleResult(
-            "valid" if valid else "invalid",
-            _("Sah") if valid else _("Tidak sah"),
-            d["invalid_reason"],
-            imm.SOURCE,
-        )
+        with translation.override("id"):
+            d["invalid_reason"] = "" if valid else str(reason)[:255]
+        given.append(imm.GivenDose(d["dose_code"], on))
         ev.result(
             f"dose:{d['dose_code']}",
-            d["dose_code"],
-            rule,
             value=d["lot_number"],
+            class_code="valid" if valid else "too_early_confirmed",
+            reason=reason,
             abnormal=not valid,
         )
+        ev.results[-1]["source"] = imm.SOURCE
         if not valid:
             ev.alert(
                 "warning",
-                _("Dosis %(c)s tidak sah: %(r)s") % {"c": d["dose_code"], "r": d["invalid_reason"]},
-                _("Jadwalkan ulang sesuai jadwal imunisasi"),
+                _alert("dose_invalid", c=d["dose_code"], r=reason),
+                _action("reschedule_dose"),
             )
+    if ev.errors:
+        return
     ev.immunizations = clean
 
 
@@ -1309,8 +1336,8 @@ def _school(ev: Evaluation, person: Person, on: date, months: int, history: Hist
     if person.sex == "F" and years >= 12 and not ev.values.get("iron_tablets"):
         ev.alert(
             "warning",
-            _("Remaja putri belum mendapat TTD"),
-            _("Berikan tablet tambah darah (1 tablet/minggu)"),
+            _alert("teen_iron"),
+            _action("give_iron_weekly"),
         )
     _srq20(ev, years)
     _smoking(ev)
@@ -1365,12 +1392,14 @@ def _elderly(ev: Evaluation, person: Person, on: date, months: int, history: His
                 _out_of_range(ev, "muac", exc)
             else:
                 abnormal = rule.code == "refer"
-                ev.result(
-                    "skilas", "SKILAS", rule, abnormal=abnormal, screening={"answers": answers}
-                )
+                ev.result("skilas", rule, abnormal=abnormal, screening={"answers": answers})
                 if abnormal:
                     ev.alert(
-                        "warning", rule.reason, _("Rujuk ke puskesmas"), task="refer", due_days=14
+                        "warning",
+                        rule_reason(rule) or rule_class(rule),
+                        _action("refer"),
+                        task="refer",
+                        due_days=14,
                     )
     raw = ev.values.get("barthel")
     if raw is not None:
@@ -1396,7 +1425,6 @@ def _elderly(ev: Evaluation, person: Person, on: date, months: int, history: His
         abnormal = rule.code != "independent"
         ev.result(
             "barthel",
-            _("Indeks Barthel"),
             rule,
             abnormal=abnormal,
             screening={"answers": dict(raw)},
@@ -1404,8 +1432,8 @@ def _elderly(ev: Evaluation, person: Person, on: date, months: int, history: His
         if rule.details.get("home_care"):
             ev.alert(
                 "warning",
-                rule.label,
-                _("Perawatan di rumah (home care)"),
+                rule_class(rule),
+                _action("home_care"),
                 task="home_visit",
                 due_days=14,
             )
@@ -1419,16 +1447,16 @@ def _home_visit(ev: Evaluation, person: Person, on: date, months: int, history: 
     if v.get("temperature") is not None and v["temperature"] >= FEVER_C:
         ev.alert(
             "warning",
-            _("Demam (%(t)s °C)") % {"t": P.fmt(v["temperature"])},
-            _("Rujuk ke puskesmas"),
+            _alert("fever", t=v["temperature"]),
+            _action("refer"),
             task="refer",
             due_days=1,
         )
     if v.get("visit_result") in ("not_home", "refused"):
         ev.alert(
             "warning",
-            _("Sasaran tidak ditemui/menolak"),
-            _("Kunjungan rumah ulang"),
+            _alert("not_met"),
+            _action("home_visit_again"),
             task="home_visit",
             due_days=7,
         )

@@ -39,6 +39,7 @@ from ilp.care.models import (
 )
 from ilp.care.services.encounters import RecordResult, encounter_record
 from ilp.core.exceptions import ValidationFailed
+from ilp.core.texts import Text
 from ilp.people.models import Person, Pregnancy, PregnancyOutcome
 from ilp.places.models import Facility
 from ilp.standards.dates import years_before
@@ -236,10 +237,7 @@ def session_close(*, actor: User, session: PosyanduSession) -> list[Task]:
             .exclude(pk__in=already)
             .order_by("name_key", "pk")
         )
-        reason = _("Tidak hadir di posyandu %(name)s tanggal %(date)s") % {
-            "name": session.posyandu.name,
-            "date": session.date.strftime("%d-%m-%Y"),
-        }
+        reason = Text("care.task.absent", {"name": session.posyandu.name, "date": session.date})
         due = session.date + timedelta(days=HOME_VISIT_DUE_DAYS)
         tasks = Task.objects.bulk_create(
             [

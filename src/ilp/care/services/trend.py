@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ilp.core.texts import Text
 from ilp.standards.lifestage import completed_months
 
 SOURCE = "Kemenkes, KMS balita: Kenaikan Berat Badan Minimal (Permenkes 155/2010)"
@@ -66,7 +67,9 @@ class Trend:
     gain_g: int | None
     kbm_g: int | None
     two_t: bool
-    reason: str
+    reason: str  # Indonesian, for the special lists; pages render ``trend_reason``
+    since: date | None = None  # the weighing compared with
+    months: int | None = None  # completed months on the weighing date
 
 
 def _compare(birth: date, on: date, weight: float, prev: tuple[date, float]) -> Trend:
@@ -77,7 +80,7 @@ def _compare(birth: date, on: date, weight: float, prev: tuple[date, float]) -> 
         return Trend(None, gain, None, False, "Umur < 1 bulan: KBM tidak berlaku")
     code = "N" if gain >= kbm else "T"
     reason = f"Kenaikan {gain} g sejak {prev[0]:%d-%m-%Y}; KBM umur {months} bulan {kbm} g"
-    return Trend(code, gain, kbm, False, reason)
+    return Trend(code, gain, kbm, False, reason, prev[0], months)
 
 
 def weight_trend(birth: date, on: date, weight: float, history: list[tuple[date, float]]) -> Trend:
@@ -101,5 +104,30 @@ def weight_trend(birth: date, on: date, weight: float, history: list[tuple[date,
         return trend
     previous = _compare(birth, prev[0], prev[1], before)
     if previous.code == "T":
-        return Trend("T", trend.gain_g, trend.kbm_g, True, trend.reason + "; bulan lalu juga T")
+        return Trend(
+            "T",
+            trend.gain_g,
+            trend.kbm_g,
+            True,
+            trend.reason + "; bulan lalu juga T",
+            trend.since,
+            trend.months,
+        )
     return trend
+
+
+def trend_reason(trend: Trend) -> Text:
+    """Why the trend is what it is, as a code with parameters (``ilp.care.texts``)."""
+    if trend.code == "B":
+        return Text("care.reason.trend_first")
+    if trend.code == "O":
+        return Text("care.reason.trend_gap")
+    if trend.kbm_g is None:
+        return Text("care.reason.trend_newborn")
+    params = {
+        "gain": trend.gain_g,
+        "since": trend.since,
+        "months": trend.months,
+        "kbm": trend.kbm_g,
+    }
+    return Text("care.reason.trend_gain_2t" if trend.two_t else "care.reason.trend_gain", params)

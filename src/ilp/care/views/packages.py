@@ -31,7 +31,7 @@ from ilp.accounts.access import (
 )
 from ilp.accounts.views import client_ip, role_required
 from ilp.care import services as care_services
-from ilp.care.charts import CHARTS, child_points, growth_chart_svg
+from ilp.care.charts import chart_points, charts_for, growth_chart_svg
 from ilp.care.forms import QUESTIONNAIRE_KEYS, PackageForm, default_measured, hint_id
 from ilp.care.models import ImmunizationRecord, Observation, ServicePackage
 from ilp.care.selectors import person_doses, person_encounters, person_open_tasks
@@ -79,15 +79,18 @@ def packages_for(person: Person, on) -> list[str]:
 
 
 def _charts(person: Person) -> list[dict[str, Any]]:
-    if (timezone.localdate() - person.birth_date).days >= CHART_MONTHS * 30.4375 + 366:
+    age_days = (timezone.localdate() - person.birth_date).days
+    if age_days >= CHART_MONTHS * 30.4375 + 366:
         return []
+    indicators = charts_for(age_days)
+    points = chart_points(person, indicators)  # one query for every chart
     out = []
-    for indicator in CHARTS:
+    for indicator in indicators:
         svg = growth_chart_svg(
             indicator=indicator,
             sex=person.sex,
             birth_date=person.birth_date,
-            points=child_points(person, indicator),
+            points=points[indicator],
         )
         # Built by ilp.care.charts from numbers, with every text escaped.
         out.append({"indicator": indicator, "svg": mark_safe(svg)})  # noqa: S308

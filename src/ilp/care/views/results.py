@@ -1,14 +1,19 @@
 """Shape the services' results and alerts for display.
 
-Results are dicts ``{code, label, value, class_code, class_label, abnormal, source}``;
-alerts ``{level: danger|warning, message, action}`` (``ilp.care.services.packages``).
-An encounter keeps them as its ``results`` / ``alerts`` snapshot.
+Results and alerts are stored as codes with parameters (shapes in ``ilp.care.texts``) and
+rendered here, in the reader's language, when a page shows them. An encounter keeps them as
+its ``results`` / ``alerts`` snapshot; snapshots written before codes (sentences) still show.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from django.utils import formats
+
+from ilp.care.texts import class_text, result_label
+from ilp.core.texts import format_value, render_json
 
 # The three anthropometric indices a kader reads at the posyandu, in table order.
 SESSION_INDICES = ("wfa", "lhfa", "wflh")
@@ -25,28 +30,61 @@ def result_list(results: Any) -> list[dict[str, Any]]:
 
 
 def severity(result: Mapping[str, Any]) -> str:
-    """'severe', 'moderate', 'abnormal' or 'normal' for colouring a result."""
+    """'severe', 'moderate', 'abnormal', 'normal' or 'none' for colouring a result.
+
+    A z-score the national tables do not classify (LiLA/U, head circumference for age) is
+    coloured by the WHO SD lines (below −3 severe, below −2 moderate, above +2 abnormal) and
+    is 'none' (no colour) between them: no category is not "normal"."""
     code = result.get("class_code") or ""
     if code in SEVERE:
         return "severe"
     if code in MODERATE:
         return "moderate"
+    z = result.get("value")
+    if not code and result.get("code") in _Z_CODES and isinstance(z, int | float):
+        if z < -3:
+            return "severe"
+        return "moderate" if z < -2 else "abnormal" if z > 2 else "none"
     return "abnormal" if result.get("abnormal") else "normal"
 
 
 def z_text(value: Any) -> str:
+    """A z-score with its sign, as the reader's locale writes numbers ("−3,91", "+1.20")."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{value:+.2f}".replace("-", "−").replace(".", ",")
+        text = formats.number_format(abs(value), decimal_pos=2)
+        return ("−" if value < 0 else "+") + text
     return ""
 
 
+def value_text(value: Any) -> str:
+    """A stored value as the reader's locale writes it (numbers with its decimal mark)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, int | float):
+        return format_value(value)
+    return str(value)
+
+
 def decorate(results: Any) -> list[dict[str, Any]]:
-    """Result dicts with a display severity and z text added (copies)."""
+    """Result dicts for display (copies): ``label``, ``class_label`` and ``reason`` rendered
+    in the active language from the stored codes, a display severity and z text.
+
+    Encounters stored before results were codes carry ``label``/``class_label`` sentences:
+    those are shown as they were written."""
     out = []
     for r in result_list(results):
         item = dict(r)
+        if "label" not in r:  # codes with parameters
+            item["label"] = str(result_label(r))
+            klass = class_text(r)
+            item["class_label"] = str(klass) if klass is not None else ""
+            reason = r.get("reason")
+            item["reason"] = render_json(reason) if isinstance(reason, Mapping) else ""
         item["severity"] = severity(r)
         item["z_text"] = z_text(r.get("value")) if r.get("code") in _Z_CODES else ""
+        item["value_text"] = value_text(r.get("value"))
         out.append(item)
     return out
 
@@ -61,10 +99,25 @@ def growth_cells(results: Any) -> list[dict[str, Any]]:
 
 
 def alert_lines(alerts: Iterable[Any] | None) -> list[dict[str, str]]:
-    """Alerts as dicts with level, message, action (strings become a warning message)."""
+    """Alerts rendered in the active language: dicts with level, message, action.
+
+    Stored alerts are ``{level, code, params, action_code, action_params}``; alerts stored
+    before that (``{level, message, action}`` sentences, or bare strings) are shown as
+    written."""
     out = []
     for a in alerts or []:
-        if isinstance(a, Mapping):
+        if isinstance(a, Mapping) and a.get("code"):
+            action = ""
+            if a.get("action_code"):
+                action = render_json({"code": a["action_code"], "params": a.get("action_params")})
+            out.append(
+                {
+                    "level": str(a.get("level") or "warning"),
+                    "message": render_json({"code": a["code"], "params": a.get("params") or {}}),
+                    "action": action,
+                }
+            )
+        elif isinstance(a, Mapping):
             out.append(
                 {
                     "level": str(a.get("level") or "warning"),

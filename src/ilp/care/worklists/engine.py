@@ -50,6 +50,7 @@ from ilp.care.models import (
 )
 from ilp.care.worklists import rules
 from ilp.core.exceptions import ValidationFailed
+from ilp.core.texts import render_json
 from ilp.people.models import Person, Pregnancy, PregnancyOutcome
 from ilp.places.models import AreaLevel, Facility, FacilityKind
 from ilp.standards.dates import add_months, years_before
@@ -734,10 +735,13 @@ def _tasks(items, people, area, on, wanted, cluster) -> None:
             Q(source_encounter__isnull=True) | Q(source_encounter__cluster__in=[cluster, "lintas"])
         )
     qs = qs.annotate(uuid_text=Cast("uuid", output_field=CharField()))
-    rows = list(qs.values_list("person_id", "kind", "reason", "due_date", "uuid_text"))
+    rows = list(
+        qs.values_list("person_id", "kind", "reason_code", "reason_params", "due_date", "uuid_text")
+    )
     people.include(r[0] for r in rows)
     persons, row, append = people.persons, people.row, items.append
-    for pid, kind, reason, due, uuid in rows:
+    for pid, kind, reason_code, reason_params, due, uuid in rows:
+        reason = render_json({"code": reason_code, "params": reason_params or {}})
         if pid not in persons:
             continue
         state = "overdue" if due < on else "due"

@@ -37,6 +37,32 @@
     if (event.target.closest && event.target.closest("[data-print]")) window.print();
   });
 
+  // The phone header: the menu folds behind its toggle (the page shows it in full without
+  // this script). Escape closes it and gives the focus back to the toggle.
+  function setUpMenu() {
+    var bar = document.querySelector("[data-topbar]");
+    var toggle = bar && bar.querySelector("[data-menu-toggle]");
+    var menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!menu) return;
+    function show(open) {
+      menu.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    toggle.hidden = false;
+    bar.classList.add("menu-ready");
+    toggle.addEventListener("click", function () {
+      show(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        show(false);
+        toggle.focus();
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", setUpMenu);
+
   document.addEventListener("DOMContentLoaded", function () {
     var container = document.getElementById("member-rows");
     var template = document.getElementById("member-template");
