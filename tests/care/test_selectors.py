@@ -235,16 +235,20 @@ def test_session_encounters_last_of_the_day_wins_with_observations(district, run
 
 def test_session_tasks_lists_home_visits_then_encounter_tasks(district, run):
     session = run["session"]
-    assert [(t.person.full_name, t.kind) for t in selectors.session_tasks(session)] == [
-        ("Anak Kurus", "refer")
-    ]
+    assert [
+        (t.person.full_name, t.kind)
+        for t in selectors.session_tasks(district.kader_ampel_timur, session)
+    ] == [("Anak Kurus", "refer")]
     session_close(actor=district.kader_ampel_timur, session=session)
     with CaptureQueriesContext(connection) as ctx:
-        tasks = [(t.person.full_name, t.kind) for t in selectors.session_tasks(session)]
+        tasks = [
+            (t.person.full_name, t.kind)
+            for t in selectors.session_tasks(district.kader_ampel_timur, session)
+        ]
     assert len(ctx.captured_queries) == 2  # persons come with the tasks
     assert tasks == [
         ("Anak Absen", "home_visit"),
         ("Anak Lain", "home_visit"),
         ("Anak Kurus", "refer"),
     ]
-    assert selectors.session_tasks(run["elsewhere"]) == []
+    assert selectors.session_tasks(district.kader_ampel_timur, run["elsewhere"]) == []

@@ -74,6 +74,44 @@ class AttendanceForm(forms.Form):
     present = forms.BooleanField(required=False)
 
 
+class AdultRowForm(IdempotentForm):
+    """One adult's row in the posyandu session (the posyandu part of the adult and elderly
+    packages: ``ilp.care.services.sessions.ADULT_SESSION_KEYS``)."""
+
+    weight = forms.CharField(label=_("BB (kg)"), required=False, widget=decimal_input(size=5))
+    sbp = forms.CharField(label=_("Sistolik"), required=False, widget=decimal_input(size=4))
+    dbp = forms.CharField(label=_("Diastolik"), required=False, widget=decimal_input(size=4))
+    waist = forms.CharField(label=_("Lingkar perut (cm)"), required=False, widget=decimal_input())
+    glucose_random = forms.CharField(
+        label=_("GDS kapiler (mg/dL)"), required=False, widget=decimal_input(size=4)
+    )
+    smoking = forms.ChoiceField(
+        label=_("Merokok"),
+        required=False,
+        choices=[("", "—"), ("true", _("Ya")), ("false", _("Tidak"))],
+    )
+    confirm_unusual = forms.BooleanField(
+        label=_("Nilai tidak biasa sudah diukur ulang dan benar"), required=False
+    )
+
+    NUMBERS = ("weight", "sbp", "dbp", "waist", "glucose_random")
+
+    def values(self) -> dict[str, object]:
+        """What was typed, for the services (numbers as text: the services parse them)."""
+        data = self.cleaned_data
+        values: dict[str, object] = {k: data[k].strip() for k in self.NUMBERS if data.get(k)}
+        if data.get("smoking"):
+            values["smoking"] = data["smoking"] == "true"
+        return values
+
+
+class VisitorForm(forms.Form):
+    """Add a visitor to a session by NIK or ILP number (no name search: a kader adds the
+    person in front of her, not whoever matches a name)."""
+
+    number = forms.CharField(label=_("NIK atau nomor ILP"), max_length=32)
+
+
 class OpenSessionForm(forms.Form):
     on = forms.DateField(label=_("Tanggal"), input_formats=DATE_INPUT_FORMATS, widget=DateInput)
 

@@ -297,6 +297,9 @@ class Attendance(models.Model):
     )
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     present = models.BooleanField(default=False)
+    # A person from outside the posyandu's dusun/RW, added explicitly (and audited) by the
+    # session runner: only residents and such visitors may be recorded at the session.
+    visitor = models.BooleanField(_("pengunjung"), default=False)
 
     class Meta:
         constraints = [

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from ilp.accounts.access import may_view_posyandu
+from ilp.accounts.access import may_view_posyandu, person_scope_q
 from ilp.accounts.models import User
 from ilp.care.models import (
     Attendance,
@@ -31,6 +31,7 @@ from ilp.core.exceptions import NotFound
 from ilp.people.models import Person
 from ilp.people.selectors import persons_visible, record_of_visible_person
 from ilp.places.models import Facility, FacilityKind
+from ilp.standards.dates import years_before
 
 PERSON_ENCOUNTERS_LIMIT = 20
 # An encounter's observations that count (a voided one, e.g. a mistyped height, does not).
@@ -176,6 +177,17 @@ def present_count(session: PosyanduSession) -> int:
     return Attendance.objects.filter(session=session, present=True).count()
 
 
+def session_present_counts(session: PosyanduSession) -> dict[str, int]:
+    """How many balita (under five on the session day) and how many older persons were
+    marked present: ``{"balita": n, "others": m}``. One query."""
+    five = years_before(session.date, 5)
+    counts = Attendance.objects.filter(session=session, present=True).aggregate(
+        balita=Count("pk", filter=Q(person__birth_date__gt=five)),
+        others=Count("pk", filter=Q(person__birth_date__lte=five)),
+    )
+    return {"balita": counts["balita"] or 0, "others": counts["others"] or 0}
+
+
 def session_encounters(session: PosyanduSession) -> dict[int, Encounter]:
     """The session's encounters by person id, with their observations; when a person has
     several, the last one of the day (by date, then id) wins."""
@@ -206,16 +218,17 @@ def encounter_with_observations(encounter: Encounter) -> Encounter:
     return Encounter.objects.prefetch_related(_ACTIVE_OBSERVATIONS).get(pk=encounter.pk)
 
 
-def session_tasks(session: PosyanduSession) -> list[Task]:
-    """The tasks the session produced, with their person: first those of the session itself
-    (home visits of absentees), then those of its encounters (follow-ups, referrals); each
-    group by kind, then the person's name."""
+def session_tasks(user: User, session: PosyanduSession) -> list[Task]:
+    """The tasks the session produced for persons the user may see, with their person: first
+    those of the session itself (home visits of absentees), then those of its encounters
+    (follow-ups, referrals); each group by kind, then the person's name. Two queries."""
+    visible = person_scope_q(user, "person__")
     return list(
-        Task.objects.filter(source_session=session)
+        Task.objects.filter(visible, source_session=session)
         .select_related("person")
         .order_by("kind", "person__full_name")
     ) + list(
-        Task.objects.filter(source_encounter__session=session, source_session__isnull=True)
+        Task.objects.filter(visible, source_encounter__session=session, source_session__isnull=True)
         .select_related("person")
         .order_by("kind", "person__full_name")
     )

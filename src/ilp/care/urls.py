@@ -60,6 +60,16 @@ urlpatterns = [
         sessions.session_attendance,
         name="session_attendance",
     ),
+    path(
+        "posyandu/<str:code>/sesi/<str:on>/<uuid:person_uuid>/dewasa/",
+        sessions.session_adult_save,
+        name="session_adult",
+    ),
+    path(
+        "posyandu/<str:code>/sesi/<str:on>/pengunjung/",
+        sessions.session_visitor_add,
+        name="session_visitor",
+    ),
     path("kerja/", worklists.worklist_index, name="worklists"),
     path("kerja/<str:code>/", worklists.worklist_page, name="worklist"),
     path("kerja/<str:code>/excel/", worklists.worklist_excel, name="worklist_excel"),

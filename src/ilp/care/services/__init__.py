@@ -6,7 +6,7 @@ Public interface (the UI, the API and the work lists use exactly these names):
 - `encounter_record(*, actor, person, on, package, place_kind, facility, values, ...)
   -> RecordResult`
 - `session_open`, `session_expected`, `session_mark_attendance`, `session_record_weighing`,
-  `session_close`
+  `session_record_adult`, `session_add_visitor`, `session_close`
 - `task_close`
 """
 
@@ -15,10 +15,13 @@ from __future__ import annotations
 from ilp.care.services.encounters import RecordResult, encounter_record
 from ilp.care.services.packages import Evaluation, evaluate_package
 from ilp.care.services.sessions import (
+    SessionClosed,
+    session_add_visitor,
     session_close,
     session_expected,
     session_mark_attendance,
     session_open,
+    session_record_adult,
     session_record_weighing,
 )
 from ilp.care.services.tasks import task_close
@@ -26,12 +29,15 @@ from ilp.care.services.tasks import task_close
 __all__ = [
     "Evaluation",
     "RecordResult",
+    "SessionClosed",
     "encounter_record",
+    "session_add_visitor",
     "evaluate_package",
     "session_close",
     "session_expected",
     "session_mark_attendance",
     "session_open",
+    "session_record_adult",
     "session_record_weighing",
     "task_close",
 ]

@@ -26,10 +26,16 @@
 
   function save(row) {
     if (!row || row.dataset.dirty !== "1") return;
-    var weight = row.querySelector("input[name=weight]");
-    if (!weight || !weight.value.trim()) return; // nothing to save yet
+    if (row.dataset.kind === "adult") {
+      // An adult's card is saved once anything was entered (blood pressure alone counts).
+      var filled = fieldsOf(row).some(function (f) { return f.value && f.value.trim(); });
+      if (!filled) return;
+    } else {
+      var weight = row.querySelector("input[name=weight]");
+      if (!weight || !weight.value.trim()) return; // nothing to save yet
+    }
     row.dataset.dirty = "";
-    var form = row.querySelector("form[id^=wf-]");
+    var form = row.querySelector("form[id^=wf-], form[id^=af-]");
     if (form && window.htmx) window.htmx.trigger(form, "ilp-save");
   }
 
@@ -59,7 +65,7 @@
       row.dataset.dirty = "1";
       save(row);
       var next = nextRow(table, row, 1);
-      if (next) focusField(next.querySelector("input[data-nav=weight]"));
+      if (next) focusField(next.querySelector(FIELDS));
     } else if ((event.key === "ArrowDown" || event.key === "ArrowUp") && el.type === "text") {
       event.preventDefault();
       var target = nextRow(table, row, event.key === "ArrowDown" ? 1 : -1);
@@ -84,6 +90,18 @@
     }, 0);
   }
 
+  // On a phone the table is a card per person: keep the whole card (name, fields, result)
+  // in view while typing, not only the focused field.
+  var NARROW = window.matchMedia ? window.matchMedia("(max-width: 40rem)") : null;
+  function onFocusIn(event) {
+    if (!NARROW || !NARROW.matches) return;
+    // Only for typing: scrolling under a finger that taps a checkbox would lose the tap.
+    if (!event.target.matches || !event.target.matches("input[type=text], select")) return;
+    var row = event.target.closest("tr[data-row]");
+    if (row && row.scrollIntoView) row.scrollIntoView({ block: "nearest" });
+  }
+
+  document.addEventListener("focusin", onFocusIn);
   document.addEventListener("keydown", onKeyDown);
   document.addEventListener("input", onInput);
   document.addEventListener("change", onInput);

@@ -51,7 +51,7 @@ def check_existing_rows(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("care", "0005_encounter_request_digest"),
-        ("care", "0005_task_reason_code"),
+        ("care", "0006_attendance_visitor"),
         ("people", "0006_corrections_history"),
         ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
