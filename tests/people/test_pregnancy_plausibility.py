@@ -150,3 +150,11 @@ def test_the_api_refuses_with_the_same_field_messages(district, client_for):
     english = post_json(client, url, {"edd": "2099-01-01"}, HTTP_ACCEPT_LANGUAGE="en")
     error = assert_error(english, 422, "invalid")
     assert error["fields"]["edd"][0].startswith("The estimated delivery date must be between")
+
+
+def test_the_edd_range_reaches_back_past_the_longest_pregnancy():
+    from ilp.standards.pregnancy import MAX_GA_DAYS, PREGNANCY_DAYS
+    from ilp.standards.pregnancy_dates import EDD_PAST_DAYS, edd_range
+
+    assert EDD_PAST_DAYS + PREGNANCY_DAYS >= MAX_GA_DAYS
+    assert edd_range(date(2026, 1, 31)) == (date(2026, 1, 1), date(2026, 11, 7))
