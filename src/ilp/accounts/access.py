@@ -284,6 +284,59 @@ def may_record_at(user: User, facility: Facility) -> bool:
     return Facility.objects.filter(recording_facilities_q(user), pk=facility.pk).exists()
 
 
+# Where a facility's staff record: the place kind of their own facility (and home visits).
+PLACE_OF_FACILITY = {
+    FacilityKind.POSYANDU: "posyandu",
+    FacilityKind.PUSTU: "pustu",
+    FacilityKind.PUSKESMAS: "puskesmas",
+}
+# Facility kinds each place kind of an encounter may be recorded under.
+FACILITIES_OF_PLACE = {
+    "posyandu": (FacilityKind.POSYANDU,),
+    "pustu": (FacilityKind.PUSTU,),
+    "puskesmas": (FacilityKind.PUSKESMAS,),
+    "home": (FacilityKind.POSYANDU, FacilityKind.PUSTU, FacilityKind.PUSKESMAS),
+}
+
+
+def recording_facility(user: Any) -> Facility | None:
+    """The facility a user's records go under when the user names none: their own posyandu,
+    pustu or puskesmas. None for a role that records nowhere, or works at none of these (the
+    dinkes administrator names the facility each time)."""
+    if not can_record(user):
+        return None
+    facility = user.facility
+    if facility is None or facility.kind not in PLACE_OF_FACILITY:
+        return None
+    return facility
+
+
+def recording_place_kinds(user: Any) -> list[str]:
+    """The places a user's own records are made at: their facility's kind, then home."""
+    facility = recording_facility(user)
+    if facility is None:
+        return []
+    return [PLACE_OF_FACILITY[facility.kind], "home"]
+
+
+def place_fits_facility(place_kind: str, facility: Facility) -> bool:
+    """Whether an encounter at `place_kind` may be recorded under `facility` (a posyandu
+    encounter under a posyandu; a home visit under any of the three)."""
+    return facility.kind in FACILITIES_OF_PLACE.get(place_kind, ())
+
+
+def may_record_for(user: Any, person: Any, facility: Facility) -> bool:
+    """Whether the user records care for `person` under `facility`: a recording role, the
+    person in scope, and a facility the user works at (or above)."""
+    return can_record(user) and person_in_scope(user, person) and may_record_at(user, facility)
+
+
+def may_close_task(user: Any, task: Any) -> bool:
+    """Whether the user closes `task`: the same rule as recording for its person under its
+    facility (whoever may record the service that satisfies it)."""
+    return may_record_for(user, task.person, task.facility)
+
+
 def may_view_posyandu(user: User, posyandu: Facility) -> bool:
     """Whether the user may open the posyandu's pages (its sessions and their sasaran): its
     kader, or a role whose personal-data scope covers every dusun/RW it serves."""
@@ -383,6 +436,21 @@ def require_family_in_scope(user: User, family: Any) -> None:
 def require_recording_facility(user: User, facility: Facility) -> None:
     if not may_record_at(user, facility):
         raise DomainPermissionDenied(_("Anda tidak bertugas di fasilitas ini."))
+
+
+def require_recording_for(user: User, person: Any, facility: Facility | None) -> None:
+    """Raise PermissionDenied unless the user records for `person` under `facility`
+    (`may_record_for`), with the message of the first rule that fails. `facility` None: a
+    record made under no facility (a past dose copied from the KIA book)."""
+    require_recorder(user)
+    require_person_in_scope(user, person)
+    if facility is not None:
+        require_recording_facility(user, facility)
+
+
+def require_task_closer(user: User, task: Any) -> None:
+    """Raise PermissionDenied unless the user may close `task` (`may_close_task`)."""
+    require_recording_for(user, task.person, task.facility)
 
 
 def require_session_runner(user: User, posyandu: Facility) -> None:

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ilp.accounts.access import (
@@ -51,6 +51,11 @@ from ilp.people.models import (
 )
 from ilp.people.names import clean_name, name_key
 from ilp.places.models import Area, AreaLevel
+from ilp.standards.pregnancy_dates import (
+    REPRODUCTIVE_AGE_YEARS,
+    DateProblem,
+    pregnancy_date_problems,
+)
 
 MAX_AGE_YEARS = 120
 
@@ -614,9 +619,37 @@ def pregnancy_errors(
             )
         elif lmp <= person.birth_date:
             errors.setdefault("lmp", []).append(_("HPHT sebelum tanggal lahir ibu."))
+    for problem in pregnancy_date_problems(
+        birth=person.birth_date, lmp=lmp, edd=edd, today=today, ongoing=ongoing
+    ):
+        if problem.field == "person" and (person.sex != Sex.FEMALE or "lmp" in errors):
+            continue  # already refused: a man, or an LMP the age would be computed from
+        errors.setdefault(problem.field, []).append(_date_problem_message(problem))
     if gravida < 1 or para < 0 or abortus < 0 or para + abortus > gravida - 1:
         errors["gravida"] = [_("G-P-A tidak konsisten: P + A harus lebih kecil dari G.")]
     return errors
+
+
+def _date_problem_message(problem: DateProblem) -> str:
+    def day(d: date | None) -> str:
+        return formats.date_format(d, "SHORT_DATE_FORMAT") if d else ""
+
+    low_age, high_age = REPRODUCTIVE_AGE_YEARS
+    messages = {
+        "age": _("Kehamilan hanya dapat dicatat untuk perempuan usia %(low)d–%(high)d tahun.")
+        % {"low": low_age, "high": high_age},
+        "edd_range": _(
+            "Taksiran persalinan harus antara %(low)s dan %(high)s untuk kehamilan yang sedang "
+            "berlangsung."
+        )
+        % {"low": day(problem.low), "high": day(problem.high)},
+        "edd_before_lmp": _("Taksiran persalinan harus sesudah HPHT."),
+        "edd_mismatch": _(
+            "Taksiran persalinan jauh dari HPHT + 280 hari (%(expected)s); periksa kedua tanggal."
+        )
+        % {"expected": day(problem.low)},
+    }
+    return messages[problem.code]
 
 
 def pregnancy_register(

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -81,6 +82,7 @@ from ilp.people.services import (
     pregnancy_register,
 )
 from ilp.places.models import AreaLevel
+from ilp.standards.pregnancy_dates import may_be_pregnant
 
 _NIK_FLAG_LABELS = dict(NikFlag.choices)
 
@@ -204,6 +206,9 @@ def person_page(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
         "history": history,
         "is_female": person.sex == Sex.FEMALE,
         "can_move": can_register(request.user) and person.voided_at is None,
+        # Offered only where the service would accept it: a woman of reproductive age.
+        "may_add_pregnancy": person.sex == Sex.FEMALE
+        and may_be_pregnant(person.birth_date, timezone.localdate()),
     }
     audit_record(
         user=request.user,
