@@ -120,3 +120,23 @@ def test_kohort_excel_and_scope(district):
     assert ws.cell(row=4, column=4).value == "Rina Lestari"
     with pytest.raises(NotFound):
         kohort_for_user(district.kader_cemara, "POS-AT", "bayi", on=date(2024, 8, 10))
+
+
+def test_kohort_bayi_names_a_mother_only_inside_the_readers_area(district):
+    """An infant's mother living in another dusun is not named to the infant's kader (issue 9:
+    indirect paths), but the puskesmas, whose area holds both, sees her name; the mother named
+    is in the audit event of the register."""
+    from ilp.accounts.models import AuditEvent
+
+    rina = district.rina
+    rina.mother = district.ahmad  # lives in Ampel Barat (another posyandu's dusun)
+    rina.save(update_fields=["mother"])
+    kader_rows = kohort_for_user(district.kader_ampel_timur, "POS-AT", "bayi", on=date(2024, 8, 10))
+    assert [r["mother"] for r in kader_rows] == ["di luar wilayah Anda"]
+    event = AuditEvent.objects.filter(object_type="kohort_bayi").latest("pk")
+    assert event.person_ids == [rina.pk]
+
+    pkm_rows = kohort_for_user(district.pkm_barat, "POS-AT", "bayi", on=date(2024, 8, 10))
+    assert [r["mother"] for r in pkm_rows] == ["Ahmad Fauzi"]
+    event = AuditEvent.objects.filter(object_type="kohort_bayi").latest("pk")
+    assert sorted(event.person_ids) == sorted([rina.pk, district.ahmad.pk])

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ilp.accounts.access import person_scope_q
 from ilp.accounts.audit import audit_bulk_view
@@ -226,8 +227,14 @@ def _doses(area: Q, born_after: date, on: date) -> dict[int, dict[str, date]]:
     return out
 
 
-def kohort_bayi(facility: Facility, *, on: date, person_q: Q | None = None) -> list[dict]:
-    """Infants (0–11 months on `on`): KN1–KN3, infant doses, weight per month of age."""
+def kohort_bayi(
+    facility: Facility, *, on: date, person_q: Q | None = None, mother_q: Q | None = None
+) -> list[dict]:
+    """Infants (0–11 months on `on`): KN1–KN3, infant doses, weight per month of age.
+
+    The mother is named only when she passes `mother_q` (the reader's scope over
+    ``mother__``): an infant's mother living outside the reader's area is shown as such,
+    without her name."""
     area = area_filter(facility, "person__")
     born_after = years_before(on, 1)
     persons = {
@@ -237,9 +244,14 @@ def kohort_bayi(facility: Facility, *, on: date, person_q: Q | None = None) -> l
     }
     if not persons:
         return []
-    mothers = dict(
-        Person.objects.filter(pk__in=list(persons)).values_list("pk", "mother__full_name")
-    )
+    with_mother = Person.objects.filter(pk__in=list(persons), mother__isnull=False)
+    mothers = {
+        pid: (mother_id, name)
+        for pid, mother_id, name in with_mother.filter(mother_q or Q()).values_list(
+            "pk", "mother_id", "mother__full_name"
+        )
+    }
+    mothers_outside = set(with_mother.values_list("pk", flat=True)) - set(mothers)
     kn: dict[int, list] = defaultdict(list)
     for pid, n, d in (
         Encounter.objects.active()
@@ -264,9 +276,12 @@ def kohort_bayi(facility: Facility, *, on: date, person_q: Q | None = None) -> l
     rows = []
     for pid, p in sorted(persons.items(), key=lambda x: (x[1].birth_date, x[1].name)):
         row = _person_cells(p)
-        row.update(
-            sex="L" if p.sex == "M" else "P", birth_date=p.birth_date, mother=mothers.get(pid) or ""
-        )
+        mother_id, mother = mothers.get(pid, (None, ""))
+        if pid in mothers_outside:
+            mother = str(_("di luar wilayah Anda"))
+        row.update(sex="L" if p.sex == "M" else "P", birth_date=p.birth_date, mother=mother)
+        if mother_id is not None:
+            row["_mother_pk"] = mother_id
         visits = _ordinal_visits(kn.get(pid, []), 3)
         row.update({f"kn{n}": visits.get(n) for n in range(1, 4)})
         row.update({f"imm:{c}": doses.get(pid, {}).get(c) for c in codes})
@@ -349,7 +364,9 @@ def kohort_for_user(
     if register == "ibu":
         rows = kohort_ibu(facility, year=on.year, person_q=scope)
     elif register == "bayi":
-        rows = kohort_bayi(facility, on=on, person_q=scope)
+        rows = kohort_bayi(
+            facility, on=on, person_q=scope, mother_q=person_scope_q(user, "mother__")
+        )
     elif register == "balita":
         rows = kohort_balita(facility, on=on, person_q=scope)
     else:
@@ -357,7 +374,10 @@ def kohort_for_user(
     audit_bulk_view(
         user=user,
         object_type=f"kohort_{register}",
-        person_ids=sorted({r["_pk"] for r in rows}),
+        # The mothers named in the infants' register were read too.
+        person_ids=sorted(
+            {r["_pk"] for r in rows} | {r["_mother_pk"] for r in rows if "_mother_pk" in r}
+        ),
         ip=ip,
         detail={"facility": facility.code, "date": on.isoformat()},
     )
