@@ -15,7 +15,7 @@ from ilp.care.services import encounter_record, evaluate_package
 from ilp.care.views.results import decorate
 from ilp.core.exceptions import ValidationFailed
 from ilp.places.models import Facility
-from tests.care import resident
+from tests.care import kader_posts, kader_records, resident
 
 ON = date(2025, 3, 10)
 
@@ -48,11 +48,9 @@ def test_lila_for_age_at_z_minus_3_93_is_very_low_and_red(district):
 def test_lila_for_age_shows_its_z_and_class_on_the_form(district, client_for):
     today = timezone.localdate()
     boy = resident(district, "Budi Santoso", "M", today - timedelta(days=700))
-    client = client_for(district.kader_ampel_timur)
-    response = client.post(
-        url("evaluate", person_uuid=boy.uuid, package="child"),
-        {"on": today.isoformat(), "muac": "11,1", "place_kind": "posyandu"},
-        HTTP_HX_REQUEST="true",
+    data = {"on": today.isoformat(), "muac": "11,1", "place_kind": "posyandu"}
+    response = kader_posts(
+        client_for, district, "evaluate", boy, "child", data, HTTP_HX_REQUEST="1"
     )
     html = response.content.decode()
     assert 'class="sev-severe" data-code="acfa"' in html
@@ -145,17 +143,8 @@ def test_a_facility_named_with_its_kind_is_not_prefixed_twice(district, client_f
 
 
 def _dose(district, person, code, **kwargs):
-    return encounter_record(
-        actor=district.kader_ampel_timur,
-        person=person,
-        on=ON,
-        package="immunization",
-        place_kind="posyandu",
-        facility=district.pos_ampel_timur_f,
-        values={},
-        immunizations=[{"dose_code": code, "lot_number": "B7", "expiry_date": "2026-01-01"}],
-        **kwargs,
-    )
+    dose = {"dose_code": code, "lot_number": "B7", "expiry_date": "2026-01-01"}
+    return kader_records(district, person, ON, "immunization", immunizations=[dose], **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -178,18 +167,10 @@ def test_a_dose_the_schedule_does_not_allow_is_refused_with_its_reason(district,
 def test_a_refused_dose_shows_its_reason_on_the_form_and_keeps_what_was_typed(district, client_for):
     today = timezone.localdate()
     girl = resident(district, "Sari Dewi", "F", today - timedelta(days=750))
-    client = client_for(district.kader_ampel_timur)
-    response = client.post(
-        url("package", person_uuid=girl.uuid, package="immunization"),
-        {
-            "client_id": str(uuid.uuid4()),
-            "on": today.isoformat(),
-            "place_kind": "posyandu",
-            "doses-0-dose_code": "HPV1",
-            "doses-0-lot_number": "B7",
-            "doses-0-expiry_date": (today + timedelta(days=200)).isoformat(),
-        },
-    )
+    row = {"dose_code": "HPV1", "lot_number": "B7", "expiry_date": today + timedelta(days=200)}
+    data = {f"doses-0-{k}": str(v) for k, v in row.items()}
+    data.update(client_id=str(uuid.uuid4()), on=today.isoformat(), place_kind="posyandu")
+    response = kader_posts(client_for, district, "package", girl, "immunization", data)
     html = response.content.decode()
     assert response.status_code == 422
     assert "HPV1 tidak untuk umur di bawah 9 tahun" in html
