@@ -51,6 +51,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ilp.care.models import ImmunizationRecord, Observation, ServicePackage, Supply
@@ -1031,7 +1032,7 @@ def _anc(ev: Evaluation, person: Person, on: date, months: int, history: History
         ev.error(
             "on",
             _("Tanggal pemeriksaan di luar masa kehamilan (HPHT %(lmp)s).")
-            % {"lmp": (preg.lmp or preg.edd).strftime("%d-%m-%Y")},
+            % {"lmp": date_format(preg.lmp or preg.edd)},
         )
         return
     weeks, trimester = ga.weeks, ga.trimester
@@ -1290,7 +1291,7 @@ def _immunization(ev: Evaluation, person: Person, on: date, months: int, history
             ev.error(
                 f"{prefix}dose_code",
                 _("Dosis %(c)s sudah tercatat pada %(d)s.")
-                % {"c": code, "d": recorded_valid[code].strftime("%d-%m-%Y")},
+                % {"c": code, "d": date_format(recorded_valid[code])},
             )
         if not lot:
             # SATUSEHAT rule 10306: lot number required when a health worker vaccinated.
@@ -1305,7 +1306,7 @@ def _immunization(ev: Evaluation, person: Person, on: date, months: int, history
                     "Vaksin sudah kedaluwarsa pada %(d)s, sebelum tanggal imunisasi; jangan "
                     "diberikan."
                 )
-                % {"d": expiry.strftime("%d-%m-%Y")},
+                % {"d": date_format(expiry)},
             )
         clean.append(
             {
