@@ -50,3 +50,28 @@ def record(district, person, on, package, values, *, actor=None, facility=None, 
         confirm_unusual=True,
         **kw,
     ).encounter
+
+
+def kader_records(district, person, on, package, values=None, **kwargs):
+    """``encounter_record`` by the kader of Posyandu Melati, at the posyandu."""
+    from ilp.care.services import encounter_record
+
+    return encounter_record(
+        actor=district.kader_ampel_timur,
+        person=person,
+        on=on,
+        package=package,
+        place_kind="posyandu",
+        facility=district.pos_ampel_timur_f,
+        values=values if values is not None else {},
+        **kwargs,
+    )
+
+
+def kader_posts(client_for, district, view, person, package, data, **extra):
+    """The kader of Posyandu Melati posts `data` to a package page (``care:<view>``)."""
+    from django.urls import reverse
+
+    client = client_for(district.kader_ampel_timur)
+    target = reverse(f"care:{view}", kwargs={"person_uuid": person.uuid, "package": package})
+    return client.post(target, data, **extra)

@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from ilp.care.models import Encounter, Task, TaskStatus
-from ilp.care.services import encounter_record
 from ilp.care.views.results import alert_lines, decorate
 from ilp.core.texts import Text
-from tests.care import resident
+from tests.care import kader_records, resident
 
 # A girl of 90 days, 60,4 cm and 4,8 kg: BB/PB z −2,50, "gizi kurang" (wasting).
 WASTED = {"weight": 4.8, "height": 60.4, "measured": "lying"}
@@ -27,15 +26,7 @@ def care_urls(settings):
 
 def _record(district, person, on, language):
     with translation.override(language):
-        return encounter_record(
-            actor=district.kader_ampel_timur,
-            person=person,
-            on=on,
-            package="child",
-            place_kind="posyandu",
-            facility=district.pos_ampel_timur_f,
-            values=dict(WASTED),
-        )
+        return kader_records(district, person, on, "child", dict(WASTED))
 
 
 def _girl(district, on):

@@ -110,7 +110,7 @@ def test_systolic_lower_than_diastolic_is_refused(district):
 def test_dates_before_birth_or_in_the_future_are_refused(district):
     with pytest.raises(ValidationFailed) as exc:
         _record(district, on=date(2024, 4, 1))
-    assert exc.value.fields == {"on": ["Tanggal pemeriksaan sebelum tanggal lahir (02-05-2024)."]}
+    assert exc.value.fields == {"on": ["Tanggal pemeriksaan sebelum tanggal lahir (2 Mei 2024)."]}
     with pytest.raises(ValidationFailed) as exc:
         _record(district, on=timezone.localdate() + timedelta(days=2))
     assert exc.value.fields == {"on": ["Tanggal pemeriksaan tidak boleh di masa depan."]}
@@ -132,7 +132,7 @@ def test_length_lower_than_last_visit_beyond_tolerance_is_refused(district):
         )
     assert exc.value.fields == {
         "height": [
-            "Panjang/tinggi 68,8 cm lebih rendah 1,7 cm dari pengukuran 10-03-2025 (70,5 cm); "
+            "Panjang/tinggi 68,8 cm lebih rendah 1,7 cm dari pengukuran 10 Maret 2025 (70,5 cm); "
             "selisih lebih dari 1,5 cm tidak mungkin, ukur ulang."
         ]
     }
@@ -292,7 +292,8 @@ def test_immunization_doses_lot_and_expiry(district):
         _record(district, baby, package="immunization", values={}, immunizations=doses)
     assert exc.value.fields == {
         "doses.0.expiry_date": [
-            "Vaksin sudah kedaluwarsa pada 31-12-2024, sebelum tanggal imunisasi; jangan diberikan."
+            "Vaksin sudah kedaluwarsa pada 31 Des. 2024, sebelum tanggal imunisasi; "
+            "jangan diberikan."
         ],
         "doses.1.lot_number": ["Nomor batch vaksin wajib diisi."],
     }
@@ -313,7 +314,8 @@ def test_immunization_doses_lot_and_expiry(district):
             values={},
             immunizations=[{"dose_code": "PCV1", "lot_number": "P9", "expiry_date": "2026-01-01"}],
         )
-    assert exc.value.fields == {"doses.0.dose_code": ["Dosis PCV1 sudah tercatat pada 01-02-2025."]}
+    recorded = "Dosis PCV1 sudah tercatat pada 1 Feb. 2025."
+    assert exc.value.fields == {"doses.0.dose_code": [recorded]}
 
 
 def test_too_early_dose_is_stored_invalid_only_after_confirmation(district):

@@ -92,8 +92,9 @@ class Facility(BaseModel):
         indexes = [models.Index(fields=["kind", "code"])]
 
     def __str__(self) -> str:
-        # Most names already carry the kind ("Pustu Ampel"): say it once, not "Pustu Pustu".
+        # Facility names usually carry their kind already ("Puskesmas Ampel", "Pustu Batu"):
+        # prefixing it again wrote "Puskesmas Puskesmas Ampel" in every heading.
         kind = str(self.get_kind_display())
-        if self.name.lower().startswith(kind.lower()):
+        if self.name.casefold().startswith((kind.casefold() + " ", self.kind.casefold() + " ")):
             return self.name
         return f"{kind} {self.name}"

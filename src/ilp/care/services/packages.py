@@ -51,6 +51,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ilp.care.models import ImmunizationRecord, Observation, ServicePackage, Supply
@@ -157,6 +158,18 @@ ALLOWED: dict[str, frozenset[str]] = {
     "elderly": frozenset(_ADULT_KEYS | {"muac", "skilas", "barthel"}),
     "home_visit": frozenset({"visit_result", "finding", "weight", "sbp", "dbp", "temperature"}),
 }
+# Keys offered only to women: clinical breast examination (SADANIS) and the IVA test
+# (Permenkes 29/2017, early detection of breast and cervical cancer in women 30–50 years).
+FEMALE_ONLY = frozenset({"breast_exam", "iva"})
+
+
+def allowed_keys(package: str, person: Person) -> frozenset[str]:
+    """The value keys a package's form offers this person (none for women's screening to a
+    man)."""
+    keys = ALLOWED.get(package, frozenset())
+    return keys - FEMALE_ONLY if person.sex != "F" else keys
+
+
 SAM_MUAC_CM = 11.5
 FETAL_HR_RANGE = (120, 160)
 NEWBORN_TEMP_RANGE = (36.5, 37.5)
@@ -183,6 +196,15 @@ class Evaluation:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def withhold_unconfirmed(self) -> None:
+        """Drop what was computed from values that still need confirmation (``warnings``):
+        nothing is classified, alerted or asked for until the health worker confirms."""
+        if not self.warnings:
+            return
+        self.results, self.alerts, self.tasks, self.screenings = [], [], [], []
+        for key in ("growth", "bmi", "trend", "two_t"):
+            self.extra.pop(key, None)
 
     def error(self, key: str, message: str) -> None:
         self.errors.setdefault(key, []).append(message)
@@ -340,12 +362,19 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def evaluate_package(*, person: Person, on: date, package: str, values: dict) -> Evaluation:
+def evaluate_package(
+    *, person: Person, on: date, package: str, values: dict, confirmed: bool = False
+) -> Evaluation:
     """Check a package's values for `person` on `on` and compute its results; writes nothing.
 
-    See the module docstring for the value keys of each package."""
+    Unusual values (``warnings``) not yet ``confirmed`` are not classified: the evaluation
+    then carries no results, alerts or tasks (a 102 kg typo for a toddler is not shown as
+    "Obesitas"). See the module docstring for the value keys of each package."""
     history = load_history(person, on, package) if package in PACKAGES else History()
-    return evaluate(person=person, on=on, package=package, values=values, history=history)
+    ev = evaluate(person=person, on=on, package=package, values=values, history=history)
+    if not confirmed:
+        ev.withhold_unconfirmed()
+    return ev
 
 
 def evaluate(
@@ -673,8 +702,13 @@ def _puma(ev: Evaluation, person: Person, years: int) -> None:
         )
 
 
-def _cancer_screening(ev: Evaluation) -> None:
+def _cancer_screening(ev: Evaluation, person: Person) -> None:
     v = ev.values
+    if person.sex != "F":
+        for key in FEMALE_ONLY:
+            if v.get(key) is not None:
+                ev.error(key, _("SADANIS dan tes IVA hanya untuk perempuan."))
+                v.pop(key)
     if v.get("breast_exam") is not None:
         abnormal = v["breast_exam"] == "abnormal"
         ev.result(
@@ -765,7 +799,7 @@ def _child_growth(
     ev: Evaluation, person: Person, on: date, months: int, *, school: bool = False
 ) -> growth_std.Assessment | None:
     v = ev.values
-    if v.get("weight") is None and v.get("height") is None:
+    if all(v.get(k) is None for k in ("weight", "height", "muac", "head")):
         return None
     if v.get("height") is not None and v.get("measured") is None and not school:
         ev.error("measured", _("Pilih cara ukur: telentang (panjang) atau berdiri (tinggi)."))
@@ -998,7 +1032,7 @@ def _anc(ev: Evaluation, person: Person, on: date, months: int, history: History
         ev.error(
             "on",
             _("Tanggal pemeriksaan di luar masa kehamilan (HPHT %(lmp)s).")
-            % {"lmp": (preg.lmp or preg.edd).strftime("%d-%m-%Y")},
+            % {"lmp": date_format(preg.lmp or preg.edd)},
         )
         return
     weeks, trimester = ga.weeks, ga.trimester
@@ -1257,7 +1291,7 @@ def _immunization(ev: Evaluation, person: Person, on: date, months: int, history
             ev.error(
                 f"{prefix}dose_code",
                 _("Dosis %(c)s sudah tercatat pada %(d)s.")
-                % {"c": code, "d": recorded_valid[code].strftime("%d-%m-%Y")},
+                % {"c": code, "d": date_format(recorded_valid[code])},
             )
         if not lot:
             # SATUSEHAT rule 10306: lot number required when a health worker vaccinated.
@@ -1272,7 +1306,7 @@ def _immunization(ev: Evaluation, person: Person, on: date, months: int, history
                     "Vaksin sudah kedaluwarsa pada %(d)s, sebelum tanggal imunisasi; jangan "
                     "diberikan."
                 )
-                % {"d": expiry.strftime("%d-%m-%Y")},
+                % {"d": date_format(expiry)},
             )
         clean.append(
             {
@@ -1359,7 +1393,7 @@ def _adult(ev: Evaluation, person: Person, on: date, months: int, history: Histo
     _srq20(ev, years)
     _puma(ev, person, years)
     _tb_adult(ev)
-    _cancer_screening(ev)
+    _cancer_screening(ev, person)
 
 
 _SKILAS_KEYS = (

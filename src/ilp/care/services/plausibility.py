@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 LENGTH_TOLERANCE_CM = 1.5
@@ -255,7 +256,7 @@ def check_date(
     if on < birth_date:
         errors.setdefault("on", []).append(
             _("Tanggal pemeriksaan sebelum tanggal lahir (%(birth)s).")
-            % {"birth": birth_date.strftime("%d-%m-%Y")}
+            % {"birth": date_format(birth_date)}
         )
     if deceased_on is not None and on > deceased_on:
         errors.setdefault("on", []).append(_("Penduduk ini tercatat sudah meninggal."))
@@ -291,7 +292,7 @@ def check_against_previous(
         now = lying_equivalent(height, lying)
         before = lying_equivalent(previous_height.value, previous_height.lying)
         drop = before - now
-        when = previous_height.date.strftime("%d-%m-%Y")
+        when = date_format(previous_height.date)
         if not adult and drop > LENGTH_TOLERANCE_CM:
             errors.setdefault("height", []).append(
                 _(

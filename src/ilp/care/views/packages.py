@@ -37,7 +37,7 @@ from ilp.care.models import ImmunizationRecord, Observation, ServicePackage
 from ilp.care.selectors import person_doses, person_encounters, person_open_tasks
 from ilp.care.services import plausibility as P
 from ilp.care.services.corrections import DOSE_FIELDS, OBSERVATION_FIELDS
-from ilp.care.services.packages import ALLOWED
+from ilp.care.services.packages import ALLOWED, allowed_keys
 from ilp.care.views.common import put_errors
 from ilp.care.views.results import alert_lines, decorate
 from ilp.core.corrections import history_entries
@@ -181,14 +181,22 @@ def _build_form(request: HttpRequest, person: Person, package: str, data=None) -
     if "measured" in ALLOWED[package]:
         initial["measured"] = default_measured(person.birth_date, today)
     return PackageForm(
-        data, package=package, allowed=ALLOWED[package], place_kinds=kinds, initial=initial
+        data,
+        package=package,
+        allowed=allowed_keys(package, person),
+        place_kinds=kinds,
+        initial=initial,
     )
 
 
 def _evaluate(person: Person, form: PackageForm, package: str):
     on = form.visit_date() or timezone.localdate()
     return care_services.evaluate_package(
-        person=person, on=on, package=package, values=form.values()
+        person=person,
+        on=on,
+        package=package,
+        values=form.values(),
+        confirmed=form.data.get("confirm_unusual") in ("on", "true", "1"),
     )
 
 
@@ -308,7 +316,11 @@ def _annotate(groups, *, errors: dict, warnings: dict) -> None:
             for row in g.fields:
                 for f in row:
                     f.hint_key = f.name
-                    f.warnings = warnings.get(f.name.replace("-", "."), [])
+                    key = f.name.replace("-", ".")
+                    f.warnings = warnings.get(key, [])
+                    # The evaluation's refusals (a dose the schedule does not allow) show on
+                    # the row even when the form was stopped before saving for another reason.
+                    f.service_errors = [e for e in errors.get(key, []) if e not in f.errors]
             g.errors = errors.get("doses", [])
         else:
             g.errors = errors.get(g.key, [])

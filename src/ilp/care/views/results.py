@@ -18,8 +18,8 @@ from ilp.core.texts import format_value, render_json
 # The three anthropometric indices a kader reads at the posyandu, in table order.
 SESSION_INDICES = ("wfa", "lhfa", "wflh")
 # Categories shown in red: gizi buruk/kurang, stunting, BB sangat kurang/kurang.
-SEVERE = frozenset({"gizi_buruk", "sangat_pendek", "bb_sangat_kurang"})
-MODERATE = frozenset({"gizi_kurang", "pendek", "bb_kurang"})
+SEVERE = frozenset({"gizi_buruk", "sangat_pendek", "bb_sangat_kurang", "very_low"})
+MODERATE = frozenset({"gizi_kurang", "pendek", "bb_kurang", "low"})
 
 
 def result_list(results: Any) -> list[dict[str, Any]]:
