@@ -24,6 +24,8 @@ from ninja.parser import Parser
 from ninja.security import django_auth
 
 from ilp.accounts.api_auth import ApiTokenAuth, ApiTokenThrottle, InvalidToken
+from ilp.care.api import encounters as encounters_router
+from ilp.care.api import person_care as person_care_router
 from ilp.core.errors import error_reference, server_error_body
 from ilp.core.exceptions import ApplicationError
 from ilp.people.api import duplicate_suspected_body
@@ -35,7 +37,8 @@ from ilp.places.api import router as places_router
 logger = logging.getLogger(__name__)
 
 DESCRIPTION = """
-Integrasi Layanan Primer — administrative areas, facilities, families and persons.
+Integrasi Layanan Primer — administrative areas, facilities, families, persons and their
+care records.
 
 **Authentication.** Two ways, both listed under *Authorize*:
 
@@ -75,6 +78,18 @@ dotted:
 makes once per registration): sent again, the same body answers `200` with the record stored
 the first time instead of registering it twice (`201`); a client that lost the connection
 after sending simply sends again.
+
+**Care records.** `POST /encounters` records one service (person, package, date, place,
+`values` by field code) and runs the same evaluation as the web form: the answer carries the
+encounter with its `results` and `alerts`, each with a stable `code`, its `params` and a
+`label` in the request's language. Impossible values answer `422 invalid` with messages per
+field (`values.weight`, `date`, …); unusual ones answer `422 needs_confirmation` (the fields say
+why) until the same body is sent with `confirm: true`. It takes a `client_id` like the
+registrations below, but a resend must be the same body from the same user, otherwise
+`409 client_id_reused`; a visit number already recorded (K1 twice for one pregnancy) answers
+`409 visit_recorded`. `GET /persons/{uuid}/encounters` pages through a person's encounters
+(voided ones left out); `GET /persons/{uuid}/work-items` lists what is due or overdue for the
+person today and every open task. Every read is recorded in the audit log.
 
 **Corrections.** Records are corrected (`PATCH`), or voided (`POST …/void`), never deleted.
 Each correction carries the `version` the client read and a `reason` (`typo`,
@@ -126,6 +141,8 @@ api = NinjaAPI(
 )
 api.add_router("/places", places_router)
 api.add_router("/persons", persons_router)
+api.add_router("/persons", person_care_router)
+api.add_router("/encounters", encounters_router)
 api.add_router("/families", families_router)
 
 

@@ -63,3 +63,45 @@ def test_posyandu_page_offers_the_session_to_its_kader(district, client_for):
     client = client_for(district.kader_ampel_timur)
     page = client.get(reverse("care:posyandu", args=[district.pos_ampel_timur_f.code]))
     assert "Buka sesi bulan ini" in page.content.decode()
+
+
+def test_where_a_users_own_records_go(district):
+    d = district
+    assert access.recording_facility(d.kader_ampel_timur) == d.pos_ampel_timur_f
+    assert access.recording_place_kinds(d.kader_ampel_timur) == ["posyandu", "home"]
+    assert access.recording_place_kinds(d.bidan_ampel) == ["pustu", "home"]
+    assert access.recording_place_kinds(d.pkm_barat) == ["puskesmas", "home"]
+    # The dinkes office is no place of care; reading roles record nowhere.
+    assert access.recording_facility(d.dinkes) is None
+    assert access.recording_place_kinds(d.dinkes) == []
+    assert access.recording_facility(d.tpcb) is None
+
+
+def test_which_place_fits_which_facility(district):
+    d = district
+    assert access.place_fits_facility("posyandu", d.pos_ampel_timur_f)
+    assert not access.place_fits_facility("pustu", d.pos_ampel_timur_f)
+    assert access.place_fits_facility("home", d.pustu_ampel_f)
+    assert not access.place_fits_facility("home", d.hospital_f)
+    assert not access.place_fits_facility("klinik", d.pustu_ampel_f)
+
+
+def test_who_records_for_whom_and_closes_tasks(district):
+    from ilp.care.models import Task
+
+    d = district
+    assert access.may_record_for(d.kader_ampel_timur, d.rina, d.pos_ampel_timur_f)
+    assert not access.may_record_for(d.kader_ampel_timur, d.dewi, d.pos_ampel_timur_f)
+    assert not access.may_record_for(d.kader_ampel_timur, d.rina, d.pustu_ampel_f)
+    assert not access.may_record_for(d.tpcb, d.rina, d.pos_ampel_timur_f)
+    task = Task.objects.create(
+        person=d.rina,
+        kind="home_visit",
+        reason="x",
+        due_date=timezone.localdate(),
+        facility=d.pos_ampel_timur_f,
+    )
+    assert access.may_close_task(d.kader_ampel_timur, task)
+    assert access.may_close_task(d.bidan_ampel, task)
+    assert not access.may_close_task(d.kader_ampel_barat, task)
+    assert not access.may_close_task(d.kader_cemara, task)

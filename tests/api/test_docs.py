@@ -24,6 +24,9 @@ def test_openapi_json_lists_every_path(db, client):
         "/api/v1/persons/{person_uuid}/pregnancies/{pregnancy_uuid}/void",
         "/api/v1/families",
         "/api/v1/families/{family_uuid}",
+        "/api/v1/encounters",
+        "/api/v1/persons/{person_uuid}/encounters",
+        "/api/v1/persons/{person_uuid}/work-items",
     }
     assert set(schema["paths"]["/api/v1/persons"]) == {"get", "post"}
     assert set(schema["paths"]["/api/v1/persons/{person_uuid}"]) == {"get", "patch"}
@@ -31,6 +34,10 @@ def test_openapi_json_lists_every_path(db, client):
     register = schema["paths"]["/api/v1/persons"]["post"]
     assert set(register["responses"]) == {"200", "201", "401", "403", "404", "409", "422"}
     assert "PersonIn" in schema["components"]["schemas"]
+    record = schema["paths"]["/api/v1/encounters"]["post"]
+    assert set(record["responses"]) == {"200", "201", "401", "403", "404", "409", "422"}
+    assert {"EncounterIn", "EncounterOut", "WorkItemsOut"} <= set(schema["components"]["schemas"])
+    assert "needs_confirmation" in schema["info"]["description"]
 
 
 def test_docs_page_uses_only_local_assets(db, client):

@@ -110,7 +110,11 @@ def test_member_errors_are_dotted_fields(district, kader):
     ("changes", "fields"),
     [
         ({"kk_number": "12"}, {"kk_number": ["Nomor KK harus terdiri dari 16 angka."]}),
-        ({"kk_number": "5271011203150001"}, {"kk_number": ["Nomor KK ini sudah terdaftar."]}),
+        # The family holding it lives in Ampel Timur, outside this kader's dusun.
+        (
+            {"kk_number": "5271011203150001"},
+            {"kk_number": ["Nomor KK ini sudah terdaftar di luar wilayah Anda."]},
+        ),
         (
             {"members": []},
             {"members": ["Keluarga harus punya minimal satu anggota (kepala keluarga)."]},
@@ -167,6 +171,10 @@ def test_family_duplicate_nik(district, kader):
 # --- pregnancies -------------------------------------------------------------------------
 
 
+# An EDD a few months ahead: an ongoing pregnancy's EDD lies within 280 days of today.
+EDD = (timezone.localdate() + timedelta(days=120)).isoformat()
+
+
 def preg_url(person):
     return f"/api/v1/persons/{person.uuid}/pregnancies"
 
@@ -199,10 +207,10 @@ def test_open_a_pregnancy_from_lmp(district, client_for):
         ({}, {"lmp": ["Isi HPHT atau taksiran persalinan."]}),
         ({"lmp": "2099-01-01"}, {"lmp": ["HPHT tidak boleh di masa depan."]}),
         ({"lmp": "01/01/2025"}, {"lmp": ["Tanggal harus berformat YYYY-MM-DD."]}),
-        ({"edd": "2026-01-01", "gravida": 0}, {"gravida": ["Minimal 1."]}),
-        ({"edd": "2026-01-01", "para": 99}, {"para": ["Maksimal 30."]}),
+        ({"edd": EDD, "gravida": 0}, {"gravida": ["Minimal 1."]}),
+        ({"edd": EDD, "para": 99}, {"para": ["Maksimal 30."]}),
         (
-            {"edd": "2026-01-01", "gravida": 2, "para": 1, "abortus": 1},
+            {"edd": EDD, "gravida": 2, "para": 1, "abortus": 1},
             {"gravida": ["G-P-A tidak konsisten: P + A harus lebih kecil dari G."]},
         ),
     ],
@@ -215,9 +223,7 @@ def test_pregnancy_refusals(district, client_for, data, fields):
 
 
 def test_pregnancy_for_a_man_is_refused(district, client_for):
-    response = post_json(
-        client_for(district.bidan_ampel), preg_url(district.budi), {"edd": "2026-01-01"}
-    )
+    response = post_json(client_for(district.bidan_ampel), preg_url(district.budi), {"edd": EDD})
     assert_error(
         response, 422, "invalid", {"person": ["Kehamilan hanya dapat dicatat untuk perempuan."]}
     )

@@ -148,7 +148,8 @@ def test_care_page_query_count(district, client_for, django_assert_num_queries):
     """Exact, with one encounter (five observations, one corrected) and one dose: session and
     user (2); the pustu's desa and the person (2); audit (1); encounters (1); doses (1); the
     facilities the pustu supervises (1); measurement history (1); dose history (1); open tasks
-    (1); pregnancies for the package menu (1); the points of the three growth charts (1)."""
+    (1); pregnancies for the package menu (1); the points of the three growth charts (1); the
+    user's facility, whether packages may be recorded under it (1)."""
     enc = _weigh(district, 5.2)
     C.encounter_correct(
         actor=district.kader_ampel_timur,
@@ -161,6 +162,6 @@ def test_care_page_query_count(district, client_for, django_assert_num_queries):
     client = client_for(district.bidan_ampel)
     url = reverse("care:person", args=[district.rina.uuid])
     client.get(url)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         assert client.get(url).status_code == 200
     assert WEIGHED  # the weighing date the charts show

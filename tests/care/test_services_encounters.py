@@ -182,10 +182,10 @@ def test_client_id_race_returns_the_stored_encounter(district, monkeypatch):
     from ilp.care.services import encounters
 
     # Simulate the other request committing between our lookup and our insert.
-    monkeypatch.setattr(encounters, "_existing", lambda client_id, person: None)
+    monkeypatch.setattr(encounters, "_existing", lambda client_id, person, *rest: None)
     calls = []
 
-    def existing_after_failure(client_id, person):
+    def existing_after_failure(client_id, person, *rest):
         calls.append(client_id)
         return Encounter.objects.get(client_id=client_id)
 

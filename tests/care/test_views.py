@@ -631,3 +631,20 @@ def test_ticking_a_kspr_factor_sends_the_questionnaire(district, client_for, peo
         HTTP_HX_REQUEST="true",
     )
     assert 'data-code="kspr"' not in untouched.content.decode()
+
+
+def test_the_person_page_offers_no_package_to_a_role_that_could_not_save_it(
+    district, client_for, people
+):
+    """The dinkes administrator records under no posyandu, pustu or puskesmas: the form's
+    save would refuse, so the page offers no package (a kader of the posyandu does)."""
+    baby = people["baby"]
+    form_url = url("package", person_uuid=baby.uuid, package="child")
+    html = client_for(district.dinkes).get(url("person", person_uuid=baby.uuid)).content.decode()
+    assert form_url not in html
+    html = (
+        client_for(district.kader_ampel_timur)
+        .get(url("person", person_uuid=baby.uuid))
+        .content.decode()
+    )
+    assert form_url in html

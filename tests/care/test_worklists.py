@@ -269,9 +269,10 @@ def test_user_list_is_audited(district):
 
     weigh(district.rina, date(2024, 7, 5), district.pos_ampel_timur_f, 6.0)
     worklist_for_user(district.kader_ampel_timur, "POS-AT", on=date(2024, 8, 10), ip="10.0.0.1")
-    assert AuditEvent.objects.filter(
-        object_type="worklist", person_id=district.rina.pk, action="view"
-    ).exists()
+    # One event for the whole list, naming every person shown.
+    event = AuditEvent.objects.get(object_type="worklist", action="view")
+    assert district.rina.pk in event.person_ids
+    assert (event.purpose, event.ip) == ("care", "10.0.0.1")
 
 
 def test_query_count_does_not_grow_with_persons(district, django_assert_max_num_queries):

@@ -52,6 +52,10 @@ class ServicePackage(models.TextChoices):
     HOME_VISIT = "home_visit", _("Kunjungan rumah")
 
 
+# The highest visit number of any package (K1–K6 ANC; KF1–KF4; KN1–KN3).
+VISIT_NUMBER_MAX = 6
+
+
 class Encounter(Voidable, Versioned, BaseModel):
     client_id = models.UUIDField(_("id klien"), unique=True, null=True, blank=True)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="encounters")
@@ -90,6 +94,9 @@ class Encounter(Voidable, Versioned, BaseModel):
     # The cleaned values the evaluation ran on (ilp.care.services.packages), so that a
     # correction re-runs it on the same input with only the corrected values changed.
     values = models.JSONField(default=dict, db_default={}, blank=True, encoder=DjangoJSONEncoder)
+    # SHA-256 of the API request that stored it (``ilp.care.api``): a resend under the same
+    # client_id with the same body is a replay, with another body a conflict. Empty for forms.
+    request_digest = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     history = ChangeHistory()
 
@@ -102,6 +109,40 @@ class Encounter(Voidable, Versioned, BaseModel):
             models.Index(fields=["person", "package", "date"], name="encounter_person_package"),
             models.Index(fields=["facility", "date"]),
             models.Index(fields=["package", "date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(place_kind__in=PlaceKind.values), name="encounter_place_kind"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cluster__in=ClusterCode.values), name="encounter_cluster"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(package__in=ServicePackage.values), name="encounter_package"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(visit_number__isnull=True)
+                | models.Q(visit_number__gte=1, visit_number__lte=VISIT_NUMBER_MAX),
+                name="encounter_visit_number_range",
+            ),
+            # K1–K6 and KF1–KF4 once per pregnancy, KN1–KN3 once per baby: a second one is a
+            # double entry (a voided one no longer counts).
+            models.UniqueConstraint(
+                fields=["pregnancy", "package", "visit_number"],
+                condition=models.Q(
+                    voided_at__isnull=True,
+                    visit_number__isnull=False,
+                    pregnancy__isnull=False,
+                ),
+                name="one_visit_number_per_pregnancy",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "package", "visit_number"],
+                condition=models.Q(
+                    voided_at__isnull=True, visit_number__isnull=False, package="newborn"
+                ),
+                name="one_newborn_visit_number",
+            ),
         ]
 
 
@@ -176,6 +217,11 @@ class ImmunizationRecord(Voidable, Versioned, BaseModel):
     class Meta:
         ordering = ["date", "pk"]
         indexes = [models.Index(fields=["person", "dose_code"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(source__in=DoseSource.values), name="dose_source"
+            ),
+        ]
 
 
 class Screening(Voidable):
@@ -217,6 +263,12 @@ class Supply(Voidable):
 
     class Meta:
         indexes = [models.Index(fields=["person", "item", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(item__in=SupplyItem.values), name="supply_item"
+            ),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="supply_quantity"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item} × {self.quantity}"
@@ -361,6 +413,12 @@ class Task(BaseModel):
         indexes = [
             models.Index(fields=["facility", "status", "due_date"]),
             models.Index(fields=["person", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=TaskKind.values), name="task_kind"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=TaskStatus.values), name="task_status"
+            ),
         ]
 
     @property

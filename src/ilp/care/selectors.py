@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ilp.accounts.access import may_view_posyandu, person_scope_q
@@ -49,6 +49,19 @@ def person_encounters(person: Person, *, limit: int = PERSON_ENCOUNTERS_LIMIT) -
         Encounter.objects.filter(person=person)
         .select_related("facility", "voided_by")
         .order_by("-date", "-pk")[:limit]
+    )
+
+
+def person_active_encounters(person: Person) -> QuerySet[Encounter]:
+    """The person's encounters that count (voided ones left out), newest first, with what
+    the API shows of each (person, facility, pregnancy).
+
+    `person` must come from a scoped selector (``person_detail``)."""
+    return (
+        Encounter.objects.active()
+        .filter(person=person)
+        .select_related("person", "facility", "pregnancy")
+        .order_by("-date", "-pk")
     )
 
 
@@ -91,7 +104,9 @@ def person_open_tasks(person: Person) -> list[Task]:
 
     `person` must come from a scoped selector (``person_detail``)."""
     return list(
-        Task.objects.filter(person=person, status=TaskStatus.OPEN).order_by("due_date", "pk")
+        Task.objects.filter(person=person, status=TaskStatus.OPEN)
+        .select_related("facility")
+        .order_by("due_date", "pk")
     )
 
 

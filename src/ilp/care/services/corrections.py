@@ -28,11 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ilp.accounts.access import (
-    require_corrector,
-    require_person_in_scope,
-    require_recorder,
-)
+from ilp.accounts.access import require_corrector, require_recording_for
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import User
 from ilp.care.models import (
@@ -420,8 +416,7 @@ def dose_record_from_book(
     schedule's validity rules apply: a dose the schedule has not for this child is refused; a
     dose given too early or too soon after the previous one is stored as not valid (to be
     repeated) only once confirmed (``ValidationFailed`` code ``needs_confirmation``)."""
-    require_recorder(actor)
-    require_person_in_scope(actor, person)
+    require_recording_for(actor, person, None)  # no facility: the dose was given elsewhere
     if client_id is not None:
         # The form's client id becomes the dose's public id: sent twice, stored once.
         stored = ImmunizationRecord.objects.filter(uuid=client_id).first()

@@ -17,11 +17,7 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ilp.accounts.access import (
-    require_person_in_scope,
-    require_recorder,
-    require_recording_facility,
-)
+from ilp.accounts.access import FACILITIES_OF_PLACE, place_fits_facility, require_recording_for
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import User
 from ilp.care.models import (
@@ -29,7 +25,6 @@ from ilp.care.models import (
     Encounter,
     ImmunizationRecord,
     Observation,
-    PlaceKind,
     PosyanduSession,
     Screening,
     Supply,
@@ -59,13 +54,6 @@ PACKAGE_CLUSTER = {
     "school": ClusterCode.K2,
     "adult": ClusterCode.K3,
     "elderly": ClusterCode.K3,
-}
-# Facility kinds each place kind may be recorded under.
-PLACE_FACILITY = {
-    PlaceKind.POSYANDU: ("posyandu",),
-    PlaceKind.PUSTU: ("pustu",),
-    PlaceKind.PUSKESMAS: ("puskesmas",),
-    PlaceKind.HOME: ("posyandu", "pustu", "puskesmas"),
 }
 
 
@@ -99,13 +87,27 @@ def _stored_evaluation(encounter: Encounter) -> Evaluation:
     return Evaluation(results=list(results.get("items", [])), alerts=list(encounter.alerts))
 
 
-def _existing(client_id: UUID | None, person: Person) -> Encounter | None:
+def _existing(
+    client_id: UUID | None, person: Person, actor: User, request_digest: str = ""
+) -> Encounter | None:
+    """The encounter stored earlier under `client_id`, or None. Conflict when the id was
+    used for another person; with a `request_digest` (API), also when another user or
+    another body used it (a resend is the same body from the same user)."""
     if client_id is None:
         return None
     found = Encounter.objects.filter(client_id=client_id).first()
-    if found is not None and found.person_id != person.pk:
+    if found is None:
+        return None
+    if found.person_id != person.pk:
         raise Conflict(
             _("Id formulir ini sudah dipakai untuk penduduk lain."), code="client_id_reused"
+        )
+    if request_digest and (
+        found.recorded_by_id != actor.pk or found.request_digest != request_digest
+    ):
+        raise Conflict(
+            _("Id formulir ini sudah dipakai untuk pelayanan lain; muat ulang formulirnya."),
+            code="client_id_reused",
         )
     return found
 
@@ -223,6 +225,7 @@ def encounter_record(
     confirm_unusual: bool = False,
     client_id: UUID | None = None,
     notes: str = "",
+    request_digest: str = "",
 ) -> RecordResult:
     """Record one encounter with its values; see the module docstring for the order of checks.
 
@@ -231,19 +234,17 @@ def encounter_record(
     (client_id reused for another person). The same `client_id` again returns the stored
     encounter with ``created=False`` and writes nothing.
     """
-    require_recorder(actor)
-    require_person_in_scope(actor, person)
-    require_recording_facility(actor, facility)
-    found = _existing(client_id, person)
+    require_recording_for(actor, person, facility)
+    found = _existing(client_id, person, actor, request_digest)
     if found is not None:
         return RecordResult(found, _stored_evaluation(found), created=False)
 
     errors: dict[str, list[str]] = {}
     if package not in PACKAGES:
         errors["package"] = [_("Layanan tidak dikenal.")]
-    if place_kind not in PLACE_FACILITY:
+    if place_kind not in FACILITIES_OF_PLACE:
         errors["place_kind"] = [_("Tempat pelayanan tidak dikenal.")]
-    elif facility.kind not in PLACE_FACILITY[PlaceKind(place_kind)]:
+    elif not place_fits_facility(place_kind, facility):
         errors["place_kind"] = [_("Tempat pelayanan tidak sesuai dengan jenis fasilitas.")]
     if cluster is None:
         if package == "home_visit":
@@ -299,6 +300,7 @@ def encounter_record(
         flagged=bool(ev.warnings),
         values=ev.values,
         notes=notes.strip(),
+        request_digest=request_digest,
         created_by=actor,
         updated_by=actor,
     )
@@ -327,11 +329,36 @@ def encounter_record(
             )
     except IntegrityError:
         # The same form arrived twice at once: the other request stored it first.
-        stored = _existing(client_id, person)
-        if stored is None:
-            raise
-        return RecordResult(stored, _stored_evaluation(stored), created=False)
+        stored = _existing(client_id, person, actor, request_digest)
+        if stored is not None:
+            return RecordResult(stored, _stored_evaluation(stored), created=False)
+        # Or another form took the same visit number (the database's one-per-pregnancy rule).
+        if encounter.visit_number is not None and _visit_taken(encounter):
+            raise _visit_conflict(encounter) from None
+        raise
     return RecordResult(encounter, ev, created=True)
+
+
+VISIT_PREFIX = {"anc": "K", "postpartum": "KF", "newborn": "KN"}
+
+
+def _visit_taken(encounter: Encounter) -> bool:
+    """Whether an active encounter already holds `encounter`'s visit number (the unique
+    constraints ``one_visit_number_per_pregnancy`` / ``one_newborn_visit_number``)."""
+    same = Encounter.objects.active().filter(
+        package=encounter.package, visit_number=encounter.visit_number
+    )
+    if encounter.pregnancy_id is not None:
+        return same.filter(pregnancy_id=encounter.pregnancy_id).exists()
+    return encounter.package == "newborn" and same.filter(person_id=encounter.person_id).exists()
+
+
+def _visit_conflict(encounter: Encounter) -> Conflict:
+    visit = f"{VISIT_PREFIX.get(encounter.package, '')}{encounter.visit_number}"
+    message = _("Kunjungan %(visit)s sudah tercatat; pilih kunjungan berikutnya.") % {
+        "visit": visit
+    }
+    return Conflict(message, code="visit_recorded", fields={"visit_number": [message]})
 
 
 def _write_children(

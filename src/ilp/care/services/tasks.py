@@ -38,11 +38,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ilp.accounts.access import (
-    require_person_in_scope,
-    require_recorder,
-    require_recording_facility,
-)
+from ilp.accounts.access import require_task_closer
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import User
 from ilp.care.models import (
@@ -246,9 +242,7 @@ def task_close(*, actor: User, task: Task, status: str, reason: str = "") -> Tas
 
     The actor must record care (role), see the person (scope) and work at the task's facility
     or one above it."""
-    require_recorder(actor)
-    require_person_in_scope(actor, task.person)
-    require_recording_facility(actor, task.facility)
+    require_task_closer(actor, task)
     if status not in CLOSING_STATUSES:
         raise ValidationFailed(
             _("Status penutupan tidak dikenal."),

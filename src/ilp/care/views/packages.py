@@ -22,7 +22,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ilp.accounts.access import CorrectionRights, can_record, can_view_personal_data
+from ilp.accounts.access import (
+    CorrectionRights,
+    can_record,
+    can_view_personal_data,
+    recording_facility,
+    recording_place_kinds,
+)
 from ilp.accounts.views import client_ip, role_required
 from ilp.care import services as care_services
 from ilp.care.charts import chart_points, charts_for, growth_chart_svg
@@ -38,14 +44,8 @@ from ilp.core.corrections import history_entries
 from ilp.core.exceptions import ApplicationError, Conflict, ValidationFailed
 from ilp.people.models import Person, PregnancyOutcome
 from ilp.people.selectors import person_detail, person_life_stage
-from ilp.places.models import Facility, FacilityKind
 
 PACKAGE_LABELS = dict(ServicePackage.choices)
-PLACE_OF_FACILITY = {
-    FacilityKind.POSYANDU: "posyandu",
-    FacilityKind.PUSTU: "pustu",
-    FacilityKind.PUSKESMAS: "puskesmas",
-}
 CHART_MONTHS = 60
 
 
@@ -76,20 +76,6 @@ def packages_for(person: Person, on) -> list[str]:
         out.append("elderly")
     out.append("home_visit")
     return [p for p in dict.fromkeys(out) if p in ALLOWED]
-
-
-def _place_kinds(user) -> list[str]:
-    facility = user.facility
-    kinds = []
-    if facility is not None and facility.kind in PLACE_OF_FACILITY:
-        kinds.append(PLACE_OF_FACILITY[facility.kind])
-    kinds.append("home")
-    return kinds
-
-
-def _facility_for(user) -> Facility | None:
-    f = user.facility
-    return f if f is not None and f.kind in PLACE_OF_FACILITY else None
 
 
 def _charts(person: Person) -> list[dict[str, Any]]:
@@ -149,9 +135,12 @@ def person_care(request: HttpRequest, person_uuid) -> HttpResponse:
         )
         d.history = dose_history.get(d.pk, [])
     tasks = person_open_tasks(person)
-    packages = packages_for(person, today) if can_record(request.user) else []
-    if person.voided_at is not None:
-        packages = []  # nothing more is recorded for a voided person
+    # Offered only where saving would be allowed: a recording role with a facility to record
+    # under (the dinkes administrator has none), for a person not voided. The person came
+    # through the user's scope and one's own facility is always a recording one, so this is
+    # `may_record_for` without asking the database again.
+    may_record = recording_facility(request.user) is not None and person.voided_at is None
+    packages = packages_for(person, today) if may_record else []
     return render(
         request,
         "care/person.html",
@@ -185,7 +174,8 @@ def _measurement_label(row, name: str, label: str) -> str:
 def _build_form(request: HttpRequest, person: Person, package: str, data=None) -> PackageForm:
     today = timezone.localdate()
     initial: dict[str, Any] = {"on": today}
-    kinds = _place_kinds(request.user)
+    # A user without a recording facility still sees the form (saving then says why not).
+    kinds = recording_place_kinds(request.user) or ["home"]
     # A home visit happens at home (the task's "record the home visit" opens this form).
     initial["place_kind"] = "home" if package == ServicePackage.HOME_VISIT else kinds[0]
     if "measured" in ALLOWED[package]:
@@ -232,7 +222,7 @@ def package_form(request: HttpRequest, person_uuid, package: str) -> HttpRespons
     """Show or save one service package for one person."""
     _check_package(package)
     person = person_detail(request.user, person_uuid, ip=client_ip(request))
-    facility = _facility_for(request.user)
+    facility = recording_facility(request.user)
     form = _build_form(request, person, package, request.POST if request.method == "POST" else None)
     evaluation = None
     status = 200

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ilp.accounts.access import can_record, can_view_personal_data
+from ilp.accounts.audit import audit_export
 from ilp.accounts.models import Role, User
 from ilp.accounts.views import client_ip, role_required
 from ilp.care import services as care_services
@@ -246,6 +247,15 @@ def worklist_excel(request: HttpRequest, code: str) -> HttpResponse:
         groups=groups,
         contacts=contacts(i.person.id for i in items),
     )
+    audit_export(
+        user=request.user,
+        object_type="worklist",
+        file_format="xlsx",
+        person_ids=[i.person.id for i in items],
+        row_count=len(items),
+        ip=client_ip(request),
+        detail={"facility": facility.code, "date": on.isoformat()},
+    )
     return _xlsx_response(buffer, f"daftar-kerja-{facility.code}-{on.isoformat()}.xlsx")
 
 
@@ -349,6 +359,15 @@ def kohort_excel(request: HttpRequest, code: str, register: str) -> HttpResponse
     buffer = io.BytesIO()
     write_kohort_xlsx(
         register, rows, buffer, title=f"{KOHORT_TITLES[register]} {facility.name} {on.year}"
+    )
+    audit_export(
+        user=request.user,
+        object_type=f"kohort_{register}",
+        file_format="xlsx",
+        person_ids=[r["_pk"] for r in rows],
+        row_count=len(rows),
+        ip=client_ip(request),
+        detail={"facility": facility.code, "date": on.isoformat()},
     )
     return _xlsx_response(buffer, f"kohort-{register}-{facility.code}-{on.isoformat()}.xlsx")
 
