@@ -56,9 +56,12 @@ from ilp.care.models import (
 from ilp.core.exceptions import Conflict, ValidationFailed
 
 CLOSING_STATUSES = (TaskStatus.DONE, TaskStatus.CANCELLED)
-REASONS_FOR = {TaskStatus.DONE: DONE_REASONS, TaskStatus.CANCELLED: NOT_NEEDED_REASONS}
+REASONS_FOR: dict[str, tuple[str, ...]] = {
+    TaskStatus.DONE: DONE_REASONS,
+    TaskStatus.CANCELLED: NOT_NEEDED_REASONS,
+}
 # Closed as done without a reason chosen: what "done" means for each kind of task.
-DEFAULT_DONE_REASON = {
+DEFAULT_DONE_REASON: dict[str, str] = {
     TaskKind.HOME_VISIT: TaskCloseReason.VISITED,
     TaskKind.REFER: TaskCloseReason.REFERRED,
     TaskKind.FOLLOW_UP: TaskCloseReason.SERVED_ELSEWHERE,

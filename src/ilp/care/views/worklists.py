@@ -10,8 +10,10 @@ filter that cannot be applied (a bad date, an unknown cluster or kind) answers 4
 from __future__ import annotations
 
 import io
-from typing import Any
+from datetime import date
+from typing import Any, cast
 from urllib.parse import quote
+from uuid import UUID
 
 from django import forms
 from django.contrib import messages
@@ -26,7 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ilp.accounts.access import can_record, can_view_personal_data
 from ilp.accounts.audit import audit_export
-from ilp.accounts.models import Role
+from ilp.accounts.models import Role, User
 from ilp.accounts.views import client_ip, role_required
 from ilp.care import services as care_services
 from ilp.care.exports import KOHORT_TITLES, write_kohort_xlsx, write_worklist_xlsx
@@ -44,6 +46,8 @@ from ilp.care.models import (
 from ilp.care.worklists import (
     ITEM_KINDS,
     SPECIAL_LISTS,
+    FacilityNode,
+    WorkItem,
     facilities_for_user,
     facility_for_user,
     facility_tree,
@@ -57,7 +61,7 @@ from ilp.care.worklists.tasks import CLOSED_DAYS, task_for_user, tasks_for_user
 from ilp.core.dates import query_date
 from ilp.core.exceptions import BadParameter, Conflict, ValidationFailed
 from ilp.core.texts import Text
-from ilp.places.models import FacilityKind
+from ilp.places.models import Facility, FacilityKind
 
 PAGE_SIZE = 500  # rows per printed sheet
 SPECIAL_HEAD = 100  # rows of each special list on the overview
@@ -76,7 +80,7 @@ class WorklistFilterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def on_date(self):
+    def on_date(self) -> date:
         """The list's date (default today); a malformed or implausible one is refused (400)
         rather than silently replaced by today."""
         return query_date(self.data, "on", default=timezone.localdate())
@@ -90,7 +94,7 @@ def worklist_index(request: HttpRequest) -> HttpResponse:
         own = list(facilities_for_user(request.user)[:2])
         if len(own) == 1:
             return redirect("care:worklist", code=own[0].code)
-    districts = facility_tree(request.user)
+    districts = facility_tree(cast(User, request.user))
     links = _link_patterns()
     n = sum(_with_links(node, links) for d in districts for node in d.facilities)
     return render(request, "care/worklists.html", {"districts": districts, "n_facilities": n})
@@ -111,7 +115,7 @@ def _link_patterns() -> list[tuple[str, str, bool]]:
     ]
 
 
-def _with_links(node, patterns: list[tuple[str, str, bool]]) -> int:
+def _with_links(node: FacilityNode, patterns: list[tuple[str, str, bool]]) -> int:
     """Give the node and those below it their links; returns how many nodes there were."""
     code = quote(node.facility.code, safe="")
     posyandu = node.facility.kind == FacilityKind.POSYANDU
@@ -142,7 +146,7 @@ def _filtered(request: HttpRequest, code: str) -> tuple[Any, WorklistFilterForm,
     return facility, form, items
 
 
-def _counts(items: list) -> list[dict]:
+def _counts(items: list[WorkItem]) -> list[dict[str, Any]]:
     """Items per kind and state, in ITEM_KINDS order: the head of a long list."""
     counts: dict[str, dict[str, int]] = {}
     for i in items:
@@ -201,7 +205,7 @@ def worklist_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _item_actions(facility, item) -> dict[str, str]:
+def _item_actions(facility: Facility, item: WorkItem) -> dict[str, str]:
     """A task's line links to what to do (the home-visit form for a home visit) and to its
     close form on the task page."""
     task = item.detail.get("task")
@@ -371,7 +375,7 @@ def kohort_excel(request: HttpRequest, code: str, register: str) -> HttpResponse
 # ---------------------------------------------------------------- tasks
 
 
-def close_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+def close_choices() -> list[tuple[Any, list[tuple[str, Any]]]]:
     """The close form's choices: ``status:reason`` grouped as done / not needed."""
     labels = dict(TaskCloseReason.choices)
     return [
@@ -385,7 +389,8 @@ class TaskCloseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = [("", _("— pilih alasan —")), *close_choices()]
+        outcome = cast(forms.ChoiceField, self.fields["outcome"])
+        outcome.choices = [("", _("— pilih alasan —")), *close_choices()]
 
 
 def task_action(task: Task) -> tuple[str, str]:
@@ -398,7 +403,7 @@ def task_action(task: Task) -> tuple[str, str]:
     return str(_("Buka layanan")), reverse("care:person", args=[task.person.uuid])
 
 
-def _task_rows(tasks: list[Task], on, errors: dict[str, str]) -> list[dict[str, Any]]:
+def _task_rows(tasks: list[Task], on: date, errors: dict[str, str]) -> list[dict[str, Any]]:
     rows = []
     for t in tasks:
         label, href = task_action(t)
@@ -422,14 +427,14 @@ def render_reason(reason: Any) -> str:
         return str(reason)
     if isinstance(reason, dict) and "code" in reason:
         return str(Text.from_json(reason))
-    return str(reason or "")
+    return str(reason) if reason else ""
 
 
 def _tasks_context(
-    request: HttpRequest, code: str, on, errors: dict[str, str] | None = None
+    request: HttpRequest, code: str, on: date, errors: dict[str, str] | None = None
 ) -> dict[str, Any]:
     facility = facility_for_user(request.user, code)
-    found = tasks_for_user(request.user, facility, on=on, ip=client_ip(request))
+    found = tasks_for_user(cast(User, request.user), facility, on=on, ip=client_ip(request))
     return {
         "facility": facility,
         "on": on,
@@ -452,21 +457,23 @@ def tasks_page(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 @role_required(can_record)
-def task_close_view(request: HttpRequest, code: str, task_uuid) -> HttpResponse:
+def task_close_view(request: HttpRequest, code: str, task_uuid: UUID) -> HttpResponse:
     """Close a task by hand as done or not needed, with a reason; back to the task page (with
     the refusal next to the task when the reason is missing or does not fit)."""
     facility = facility_for_user(request.user, code)
-    task = task_for_user(request.user, task_uuid)
+    task = task_for_user(cast(User, request.user), task_uuid)
     form = TaskCloseForm(request.POST)
     error = ""
     if form.is_valid():
         status, _sep, reason = form.cleaned_data["outcome"].partition(":")
         try:
-            care_services.task_close(actor=request.user, task=task, status=status, reason=reason)
+            care_services.task_close(
+                actor=cast(User, request.user), task=task, status=status, reason=reason
+            )
         except ValidationFailed as exc:
-            error = next(iter(exc.fields.values()))[0] if exc.fields else exc.message
+            error = str(next(iter(exc.fields.values()))[0] if exc.fields else exc.message)
         except Conflict as exc:
-            error = exc.message
+            error = str(exc.message)
     else:
         error = str(_("Pilih alasan penutupan."))
     if not error:

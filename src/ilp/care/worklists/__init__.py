@@ -29,7 +29,7 @@ from ilp.accounts.access import (
     scope_villages,
 )
 from ilp.accounts.audit import audit_bulk_view
-from ilp.accounts.models import Role
+from ilp.accounts.models import Role, User
 from ilp.care.worklists.engine import (
     ITEM_KINDS,
     PersonRow,
@@ -39,7 +39,7 @@ from ilp.care.worklists.engine import (
 )
 from ilp.care.worklists.special import SPECIAL_LISTS, SpecialItem, compute_special_lists
 from ilp.core.exceptions import NotFound, PermissionDenied
-from ilp.places.models import AreaLevel, Facility, FacilityKind
+from ilp.places.models import Area, AreaLevel, Facility, FacilityKind
 
 __all__ = [
     "ITEM_KINDS",
@@ -51,6 +51,7 @@ __all__ = [
     "compute_worklist",
     "facilities_for_user",
     "facility_tree",
+    "FacilityNode",
     "facility_for_user",
     "load_persons",
     "special_lists_for_user",
@@ -110,7 +111,7 @@ class DistrictNode:
     facilities: list[FacilityNode] = field(default_factory=list)
 
 
-def facility_tree(user) -> list[DistrictNode]:
+def facility_tree(user: User) -> list[DistrictNode]:
     """The facilities whose lists the user may open, as a tree: kecamatan → puskesmas → pustu
     → posyandu, each sorted by name. A facility whose parent the user may not open (a pustu
     user sees no puskesmas) is a root under its own kecamatan. Three queries besides the
@@ -124,7 +125,7 @@ def facility_tree(user) -> list[DistrictNode]:
     districts: dict[str, DistrictNode] = {}
     for f in facilities:
         node = nodes[f.pk]
-        parent = nodes.get(f.parent_id)
+        parent = nodes.get(f.parent_id) if f.parent_id is not None else None
         if parent is not None:
             parent.children.append(node)
             continue
@@ -138,16 +139,16 @@ def _place(f: Facility) -> str:
     area = f.area
     if area is None:
         return ""
-    if area.level == AreaLevel.HAMLET and area.parent_id:
+    if area.level == AreaLevel.HAMLET and area.parent is not None:
         return f"{area.name}, {area.parent.name}"
     return area.name
 
 
 def _district_name(f: Facility) -> str:
     """The kecamatan a facility lies in (its area, or the area's ancestors)."""
-    area = f.area
+    area: Area | None = f.area
     while area is not None and area.level > AreaLevel.DISTRICT:
-        area = area.parent if area.parent_id else None
+        area = area.parent
     return area.name if area is not None else ""
 
 

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from ilp.accounts.access import person_scope_q
 from ilp.accounts.audit import audit_bulk_view
+from ilp.accounts.models import User
 from ilp.care.models import Task, TaskStatus
 from ilp.care.worklists.engine import area_filter
 from ilp.core.exceptions import NotFound
@@ -31,7 +32,9 @@ class FacilityTasks:
         return sum(1 for t in self.open if t.due_date < self.on)
 
 
-def tasks_for_user(user, facility: Facility, *, on: date, ip: str | None = None) -> FacilityTasks:
+def tasks_for_user(
+    user: User, facility: Facility, *, on: date, ip: str | None = None
+) -> FacilityTasks:
     """Open tasks of the residents of `facility`'s area the user may see (earliest due first)
     and the tasks closed in the last CLOSED_DAYS days (latest first); audited. `facility`
     must come from ``facility_for_user``."""
@@ -57,7 +60,7 @@ def tasks_for_user(user, facility: Facility, *, on: date, ip: str | None = None)
     return FacilityTasks(open_tasks, closed, on)
 
 
-def task_for_user(user, task_uuid: UUID | str) -> Task:
+def task_for_user(user: User, task_uuid: UUID | str) -> Task:
     """The task with this public id if its person is in the user's scope; NotFound otherwise
     (also when it does not exist: we do not tell which)."""
     try:
