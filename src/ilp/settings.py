@@ -115,12 +115,23 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{Path.cwd() / 'ilp.sqlite3'}"),
         conn_max_age=env_int("ILP_DB_CONN_MAX_AGE", 60),
+        # A reused connection that the database closed meanwhile (restart, idle timeout) is
+        # replaced at the start of the next request instead of failing it.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the demo server read while a generator writes; 20 s waits out short locks.
+    # Several server processes write one file. WAL lets readers go on while one writes. A
+    # transaction takes the write lock when it begins (IMMEDIATE): a deferred one that read
+    # first and then wants to write cannot wait for the lock and fails at once with
+    # "database is locked" (20 concurrent registrations lost a third of their writes that way).
+    # Begun IMMEDIATE, it waits up to `timeout` seconds (SQLite's busy timeout) for its turn.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
     # Covering indexes (INCLUDE) are a PostgreSQL speed-up of the work lists; SQLite builds
     # the same index on its key columns only, which is what this warning says.

@@ -25,7 +25,7 @@ from ilp.accounts.audit import audit_record
 from ilp.accounts.models import ApiToken, User
 from ilp.core.exceptions import ValidationFailed
 
-TOKEN_PREFIX = "ilp_"
+TOKEN_PREFIX = "ilp_"  # noqa: S105 - the public marker of ILP tokens, not a secret
 _SHOWN_CHARS = 12  # "ilp_" and 8 characters: enough to tell tokens apart, useless to guess
 
 

@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.utils.html import escape
@@ -22,6 +23,9 @@ from django.utils.translation import gettext as _
 from ilp.standards.growth import lms_table as _who_table
 from ilp.standards.growth.engine import DAYS_PER_MONTH, LENGTH_ADJUSTMENT_CM
 from ilp.standards.growth.lms import sd_value
+
+if TYPE_CHECKING:
+    from ilp.people.models import Person
 
 MAX_MONTHS = 60
 # WHO 2006: weight-for-length (lying) up to day 730, weight-for-height (standing) from day
@@ -118,7 +122,9 @@ class Point:
     at: float | None = None
 
 
-def who_curves(indicator: str, sex: str, *, step_days: int = 7) -> dict[int, list[tuple]]:
+def who_curves(
+    indicator: str, sex: str, *, step_days: int = 7
+) -> dict[int, list[tuple[float, float]]]:
     """The SD curves of `indicator` for `sex` ('M'/'F'): {k: [(x, value), …]} for k in −3,
     −2, 0, +2, +3, x the age in months (birth to 60) or the length in cm (every 0.5 cm)."""
     spec = CHARTS[indicator]
@@ -133,7 +139,7 @@ def who_curves(indicator: str, sex: str, *, step_days: int = 7) -> dict[int, lis
         xs = steps / DAYS_PER_MONTH
     rows = sex_index * t.n + (steps - t.first)
     l_, m, s = t.l[rows], t.m[rows], t.s[rows]
-    curves: dict[int, list[tuple]] = {}
+    curves: dict[int, list[tuple[float, float]]] = {}
     for k in SD_LINES:
         values = sd_value(float(k), l_, m, s)
         curves[k] = [(float(a), float(v)) for a, v in zip(xs, values, strict=True)]
@@ -216,9 +222,9 @@ def growth_chart_svg(
         return LEFT + (at - spec.x_min) / span * plot_w
 
     def y(value: float) -> float:
-        return TOP + (y_max - value) / (y_max - y_min) * plot_h
+        return float(TOP + (y_max - value) / (y_max - y_min) * plot_h)
 
-    def path(curve: Sequence[tuple]) -> str:
+    def path(curve: Sequence[tuple[float, float]]) -> str:
         return " ".join(f"{_fmt(x(a))},{_fmt(y(v))}" for a, v in curve)
 
     def ticks(first: float, last: float, every: float) -> list[float]:
@@ -328,13 +334,13 @@ def growth_chart_svg(
     return "\n".join(out)
 
 
-def child_points(person, indicator: str) -> list[Point]:
+def child_points(person: Person, indicator: str) -> list[Point]:
     """The child's recorded measurements for `indicator`, oldest first (the caller has
     already checked that the user may see this person)."""
     return chart_points(person, [indicator])[indicator]
 
 
-def chart_points(person, indicators: Sequence[str]) -> dict[str, list[Point]]:
+def chart_points(person: Person, indicators: Sequence[str]) -> dict[str, list[Point]]:
     """The child's points for each of `indicators`, oldest first, from one query of their
     weights and lengths. For weight-for-length/height the weight and length of one encounter
     make a point, the length moved by 0.7 cm when it was measured the other way than the WHO

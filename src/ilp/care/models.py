@@ -13,6 +13,8 @@ encounter voids what it holds. Every reader that counts care asks for ``objects.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -304,11 +306,17 @@ class Task(BaseModel):
 
     @reason.setter
     def reason(self, value: Text | str) -> None:
+        columns = self.reason_columns(value)
+        self.reason_code, self.reason_params = columns["reason_code"], columns["reason_params"]
+
+    @staticmethod
+    def reason_columns(value: Text | str) -> dict[str, Any]:
+        """The stored columns of a reason, for ``Task(**Task.reason_columns(text), …)``."""
         # A bare sentence (a task typed by hand, a fixture) is kept as written.
         if isinstance(value, str):
             value = Text("care.task.legacy", {"text": value})
         data = value.to_json()
-        self.reason_code, self.reason_params = data["code"], data["params"]
+        return {"reason_code": data["code"], "reason_params": data["params"]}
 
 
 # -- what the work lists read instead of every record ----------------------------------------

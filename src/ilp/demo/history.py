@@ -673,6 +673,7 @@ def generate_service_history(
         )
         summary.sessions = n_sessions
         cols = att.columns()
+        cols["visitor"] = [False] * len(cols["session_id"])  # residents of the posyandu's area
         summary.attendances = write_columns(Attendance, cols, {})
         say(f"attendance written ({_time.perf_counter() - t0:.1f} s)")
         cols = enc.columns()

@@ -268,6 +268,6 @@ def classify_glucose_screening(
             found = ("normal", "below", {**reading, "limit": low})
         if best is None or rank[found[0]] > rank[best[0]]:
             best = found
-    assert best is not None
+    assert best is not None  # noqa: S101 - type narrowing: one glucose value is given (checked above)
     code, reason, params = best
     return CODES["glucose_screening"].result(code, reason, params, source=SOURCE_SCREENING)

@@ -193,7 +193,7 @@ def _open_tasks(
             Task(
                 person=person,
                 kind=spec.kind,
-                reason=spec.reason,
+                **Task.reason_columns(spec.reason),
                 due_date=on + timedelta(days=spec.due_days),
                 facility=facility,
                 source_encounter=encounter,
@@ -217,7 +217,7 @@ def encounter_record(
     session: PosyanduSession | None = None,
     pregnancy: Pregnancy | None = None,
     visit_number: int | None = None,
-    immunizations: list[dict[str, Any]] | tuple = (),
+    immunizations: list[dict[str, Any]] | tuple[dict[str, Any], ...] = (),
     supplies: dict[str, int] | None = None,
     confirm_unusual: bool = False,
     client_id: UUID | None = None,
@@ -242,7 +242,7 @@ def encounter_record(
         errors["package"] = [_("Layanan tidak dikenal.")]
     if place_kind not in PLACE_FACILITY:
         errors["place_kind"] = [_("Tempat pelayanan tidak dikenal.")]
-    elif facility.kind not in PLACE_FACILITY[place_kind]:
+    elif facility.kind not in PLACE_FACILITY[PlaceKind(place_kind)]:
         errors["place_kind"] = [_("Tempat pelayanan tidak sesuai dengan jenis fasilitas.")]
     if cluster is None:
         if package == "home_visit":

@@ -498,7 +498,7 @@ def session_close(*, actor: User, session: PosyanduSession) -> SessionClosed:
                 Task(
                     person=p,
                     kind=TaskKind.HOME_VISIT,
-                    reason=reason,
+                    **Task.reason_columns(reason),
                     due_date=due,
                     facility=session.posyandu,
                     source_session=session,

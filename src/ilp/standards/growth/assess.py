@@ -103,7 +103,7 @@ def assess(
     for key in INDICATORS:
         z = _number(float(result.z[key]))
         category = classify(key, z if z is not None else math.nan, days)
-        assert category is None or isinstance(category, RuleResult)
+        assert category is None or isinstance(category, RuleResult)  # noqa: S101 - type narrowing
         indicators[key] = IndicatorResult(
             indicator=key,
             z=z,

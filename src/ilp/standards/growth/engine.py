@@ -594,5 +594,5 @@ def _score_flat(
         with np.errstate(invalid="ignore"):
             flag_out[key] = (rounded < low) | (rounded > high)
     flag_out["c9mo"] = c9mo
-    assert all(v.shape == (n,) for v in z.values())
+    assert all(v.shape == (n,) for v in z.values())  # noqa: S101 - internal invariant
     return GrowthScores(z=z, flags=flag_out, clenhei=clen, bmi=bmi)
