@@ -110,7 +110,11 @@ def test_member_errors_are_dotted_fields(district, kader):
     ("changes", "fields"),
     [
         ({"kk_number": "12"}, {"kk_number": ["Nomor KK harus terdiri dari 16 angka."]}),
-        ({"kk_number": "5271011203150001"}, {"kk_number": ["Nomor KK ini sudah terdaftar."]}),
+        # The family holding it lives in Ampel Timur, outside this kader's dusun.
+        (
+            {"kk_number": "5271011203150001"},
+            {"kk_number": ["Nomor KK ini sudah terdaftar di luar wilayah Anda."]},
+        ),
         (
             {"members": []},
             {"members": ["Keluarga harus punya minimal satu anggota (kepala keluarga)."]},

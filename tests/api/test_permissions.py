@@ -190,4 +190,4 @@ def test_reads_are_audited(district, client_for):
     view = AuditEvent.objects.get(action="view")
     assert (view.user, view.person_id) == (district.bidan_ampel, district.budi.pk)
     search = AuditEvent.objects.get(action="search")
-    assert search.detail["result_ids"] == [district.budi.pk]
+    assert search.person_ids == [district.budi.pk]

@@ -30,3 +30,23 @@ def encounter(person, on, facility, package, *, cluster="k2", place_kind="posyan
         package=package,
         **kw,
     )
+
+
+def record(district, person, on, package, values, *, actor=None, facility=None, place=None, **kw):
+    """An encounter recorded through the service (evaluation, summary, tasks), by the midwife
+    of Pustu Ampel at her pustu unless another actor or facility is given; unusual values
+    confirmed."""
+    from ilp.care.services import encounter_record
+
+    facility = facility or district.pustu_ampel_f
+    return encounter_record(
+        actor=actor or district.bidan_ampel,
+        person=person,
+        on=on,
+        package=package,
+        place_kind=place or facility.kind,
+        facility=facility,
+        values=values,
+        confirm_unusual=True,
+        **kw,
+    ).encounter

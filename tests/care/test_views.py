@@ -466,7 +466,7 @@ def test_special_lists_show_a_head_and_one_list_whole(district, client_for, toda
     assert len(second.context["sections"][0]["items"]) == 1
     # An unknown list name shows the overview, not an error.
     other = client.get(url("special", code="POS-AT"), {"list": "bogus"})
-    assert len(other.context["sections"]) == 5
+    assert len(other.context["sections"]) == 6  # every special list, prediabetes included
 
 
 # ---------------------------------------------------------------- permission matrix

@@ -269,9 +269,10 @@ def test_user_list_is_audited(district):
 
     weigh(district.rina, date(2024, 7, 5), district.pos_ampel_timur_f, 6.0)
     worklist_for_user(district.kader_ampel_timur, "POS-AT", on=date(2024, 8, 10), ip="10.0.0.1")
-    assert AuditEvent.objects.filter(
-        object_type="worklist", person_id=district.rina.pk, action="view"
-    ).exists()
+    # One event for the whole list, naming every person shown.
+    event = AuditEvent.objects.get(object_type="worklist", action="view")
+    assert district.rina.pk in event.person_ids
+    assert (event.purpose, event.ip) == ("care", "10.0.0.1")
 
 
 def test_query_count_does_not_grow_with_persons(district, django_assert_max_num_queries):
@@ -367,6 +368,35 @@ def test_uncontrolled_hypertension_and_diabetes(district):
     assert [i.person.id for i in lists["dm_tidak_terkendali"]] == [district.siti.pk]
 
 
+def test_prediabetes_and_normal_high_are_not_uncontrolled_disease(district):
+    """Issue 8 "Labels that mislead": prediabetes was listed under "Diabetes tidak
+    terkendali", a normal-high blood pressure under uncontrolled hypertension."""
+    from ilp.care.services import encounter_record
+
+    on = date(2025, 3, 10)
+    for person, values in (
+        (district.budi, {"glucose_fasting": 95.0}),
+        (district.siti, {"sbp": 134, "dbp": 86}),
+    ):
+        encounter_record(
+            actor=district.bidan_ampel,
+            person=person,
+            on=on,
+            package="adult",
+            place_kind="pustu",
+            facility=district.pustu_ampel_f,
+            values=values,
+            confirm_unusual=True,
+        )
+    dm = Screening.objects.get(person=district.budi, instrument="dm")
+    assert (dm.result_code, dm.abnormal) in {("prediabetes", True), ("uncertain", True)}
+    f = district.pustu_ampel_f
+    lists = compute_special_lists(f, on=on, persons=load_persons(f, on))
+    assert lists["dm_tidak_terkendali"] == []
+    assert lists["ht_tidak_terkendali"] == []
+    assert [i.person.id for i in lists["prediabetes"]] == [district.budi.pk]
+
+
 def test_special_lists_scoped(district):
     with pytest.raises(NotFound):
         special_lists_for_user(
@@ -381,6 +411,7 @@ def test_special_lists_scoped(district):
         "2t",
         "ht_tidak_terkendali",
         "dm_tidak_terkendali",
+        "prediabetes",
     }
 
 

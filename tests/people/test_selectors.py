@@ -64,7 +64,8 @@ def test_search_is_audited_with_result_ids(district):
     d = district
     person_search(d.bidan_ampel, "ahm")
     event = AuditEvent.objects.get(action="search")
-    assert event.detail == {"query_kind": "name", "result_ids": [d.ahmad.pk]}
+    assert event.detail == {"query_kind": "name", "results": 1}
+    assert (event.person_ids, event.purpose) == ([d.ahmad.pk], "care")
 
 
 def test_family_detail_and_members(district):

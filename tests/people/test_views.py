@@ -122,7 +122,7 @@ def test_search_writes_an_audit_event(client_for, district):
     )
     event = AuditEvent.objects.get(action="search")
     assert event.user == district.bidan_ampel
-    assert event.detail["result_ids"] == [district.budi.pk]
+    assert event.person_ids == [district.budi.pk]
     assert event.ip == "192.0.2.7"
 
 

@@ -17,7 +17,19 @@ cross-sector viewer see no person at all):
 | pustu        | its desa                        | its desa             | it and its posyandu   |
 | kader        | dusun/RW served by the posyandu | those dusun/RW       | the posyandu          |
 | protection   | none here (only their cases)    | none                 | —                     |
-| cross_sector | none                            | user.area            | —                     |
+| cross_sector | none                            | user.area (suppressed)| —                    |
+| dpo          | none (reads the audit log only) | none                 | —                     |
+
+Families: a family's identity (KK number, address, head) belongs to the area of its address;
+a user sees it only when that address and its head are in scope (`family_in_scope`). A
+member in scope of a family outside it sees the family as "anggota di luar wilayah Anda",
+without identity, and may not add members to it; a person changes family only through the
+audited move (`may_move_person`), which needs both the person and the family in scope.
+
+Audit: the access history ("siapa membuka data saya") is read by the dinkes administrator
+and the data-protection officer (`can_review_access`). Aggregates shown to cross-sector
+viewers go through ``ilp.core.suppression`` (no count below 5, nor one recoverable by
+subtraction).
 
 Posyandu sessions are run by the posyandu's kader and by the pustu or puskesmas above it
 (`may_run_session`); district roles may look at a posyandu's sessions (`may_view_posyandu`)
@@ -65,6 +77,10 @@ DISTRICT_ROLES = frozenset({Role.DINKES_ADMIN, Role.TPCB})
 SESSION_ROLES = frozenset({Role.KADER, Role.PUSTU, Role.PUSKESMAS})
 # Who corrects records they did not write (see the module docstring).
 SUPERVISOR_ROLES = frozenset({Role.DINKES_ADMIN, Role.PUSKESMAS, Role.PUSTU})
+# Who reads the audit log: who opened whose record, when, from where, why.
+AUDIT_REVIEW_ROLES = frozenset({Role.DINKES_ADMIN, Role.DATA_PROTECTION})
+# Who sees aggregates only, so every count shown is suppressed below the threshold.
+SUPPRESSED_AGGREGATE_ROLES = frozenset({Role.CROSS_SECTOR})
 
 _NOTHING = Q(pk__in=[])
 
@@ -103,6 +119,18 @@ def manageable_users(user: Any) -> QuerySet[User]:
     if not can_manage_users(user):
         return User.objects.none()
     return User.objects.filter(is_superuser=False).exclude(pk=user.pk)
+
+
+def can_review_access(user: Any) -> bool:
+    """Whether the user reads the access history of persons (the dinkes administrator and
+    the data-protection officer, each for the district of their account)."""
+    return _active(user) and user.role in AUDIT_REVIEW_ROLES and user.area_id is not None
+
+
+def aggregates_suppressed(user: Any) -> bool:
+    """Whether the aggregates shown to the user hide counts below the threshold (viewers
+    without personal-data access: the counts are their only view of residents)."""
+    return getattr(user, "role", "") in SUPPRESSED_AGGREGATE_ROLES
 
 
 def can_register(user: Any) -> bool:
@@ -180,6 +208,31 @@ def person_in_scope(user: User, person: Any) -> bool:
     from ilp.people.models import Person  # people builds on accounts: no import at load
 
     return Person.objects.filter(person_scope_q(user), pk=person.pk).exists()
+
+
+def family_scope_q(user: User, scope: Q | None = None) -> Q:
+    """A filter over Family keeping the families whose identity (KK number, address, head)
+    the user may see: the family's address in scope, and its head (when known) too.
+    `scope`: the user's `person_scope_q` when the caller has it already."""
+    from ilp.people.models import Person  # people builds on accounts: no import at load
+
+    scope = person_scope_q(user) if scope is None else scope
+    if scope == _NOTHING:
+        return _NOTHING
+    # Family has the same address columns as Person, so one scope filter serves both.
+    return scope & (Q(head__isnull=True) | Q(head__in=Person.objects.filter(scope)))
+
+
+def family_in_scope(user: User, family: Any) -> bool:
+    """Whether the user may see `family`'s identity and add members to it (one query)."""
+    from ilp.people.models import Family  # people builds on accounts: no import at load
+
+    return Family.objects.filter(family_scope_q(user), pk=family.pk).exists()
+
+
+def may_move_person(user: User, person: Any, family: Any) -> bool:
+    """Whether the user may move `person` into `family`: a registrar who sees both."""
+    return can_register(user) and person_in_scope(user, person) and family_in_scope(user, family)
 
 
 def aggregate_areas(user: User) -> QuerySet[Area]:
@@ -318,6 +371,13 @@ def require_recorder(user: User) -> None:
 def require_person_in_scope(user: User, person: Any) -> None:
     if not person_in_scope(user, person):
         raise DomainPermissionDenied(_("Penduduk ini di luar wilayah kerja Anda."))
+
+
+def require_family_in_scope(user: User, family: Any) -> None:
+    if not family_in_scope(user, family):
+        raise DomainPermissionDenied(
+            _("Kepala keluarga ini di luar wilayah kerja Anda; anggota tidak dapat ditambahkan.")
+        )
 
 
 def require_recording_facility(user: User, facility: Facility) -> None:

@@ -109,3 +109,34 @@ class TokenIssueForm(forms.Form):
         """The end of the chosen day in the server's time zone."""
         day = self.cleaned_data["expires_on"] + timedelta(days=1)
         return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class AccessHistoryForm(forms.Form):
+    """Filters of 'Riwayat akses data' (who opened whose record): all optional."""
+
+    person = forms.CharField(
+        label=_("Penduduk (nomor ILP atau NIK)"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    username = forms.CharField(label=_("Pengguna (nama pengguna)"), required=False, max_length=150)
+    date_from = forms.DateField(
+        label=_("Dari tanggal"),
+        required=False,
+        input_formats=["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.TextInput(attrs={"placeholder": "HH-BB-TTTT", "inputmode": "numeric"}),
+    )
+    date_to = forms.DateField(
+        label=_("Sampai tanggal"),
+        required=False,
+        input_formats=["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.TextInput(attrs={"placeholder": "HH-BB-TTTT", "inputmode": "numeric"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("Tanggal akhir sebelum tanggal awal."))
+        return data

@@ -19,6 +19,8 @@ class Role(models.TextChoices):
     KADER = "kader", _("Kader posyandu")
     PROTECTION = "protection", _("Mitra perlindungan anak (LPA / UPTD PPA)")
     CROSS_SECTOR = "cross_sector", _("Lintas sektor (camat, kepala desa)")
+    # Reads the audit log ("siapa membuka data saya"), never the health records themselves.
+    DATA_PROTECTION = "dpo", _("Pejabat pelindungan data pribadi")
 
 
 class Cluster(models.TextChoices):
@@ -71,10 +73,28 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("hapus")
     EXPORT = "export", _("ekspor")
     DENIED = "denied", _("ditolak")
+    CHECK = "check", _("periksa keberadaan")
+
+
+class AuditPurpose(models.TextChoices):
+    """Why a record was read: recorded with every read so a data-protection officer can tell
+    care from registration, administration, reporting and oversight."""
+
+    CARE = "care", _("pelayanan kesehatan")
+    REGISTRATION = "registration", _("pendaftaran penduduk")
+    ADMINISTRATION = "administration", _("administrasi data")
+    REPORTING = "reporting", _("pelaporan/ekspor")
+    OVERSIGHT = "oversight", _("pengawasan pelindungan data")
+    SECURITY = "security", _("keamanan akun")
 
 
 class AuditEvent(models.Model):
-    """Who viewed or changed which record, when and from where. Append-only."""
+    """Who viewed or changed which record, when, from where and why. Append-only.
+
+    A read of one person sets `person_id`; a list (search results, work lists, a family's
+    members, an export) is ONE event whose `person_ids` holds every person shown. "Who opened
+    my record" asks both (`ilp.accounts.audit.events_for_person`); on PostgreSQL a GIN index
+    answers the array containment, on SQLite json_each does."""
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -84,6 +104,8 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("jenis objek"), max_length=40)
     object_uuid = models.UUIDField(_("objek"), null=True, blank=True, db_index=True)
     person_id = models.BigIntegerField(_("orang"), null=True, blank=True, db_index=True)
+    person_ids = models.JSONField(_("orang dalam daftar"), default=list, blank=True)
+    purpose = models.CharField(_("tujuan"), max_length=16, choices=AuditPurpose.choices, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
 

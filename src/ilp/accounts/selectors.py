@@ -6,6 +6,10 @@ figures of their own area and nothing else; a role without aggregates gets empty
 These are live counts over the person table, acceptable for the home page of one district at
 today's sizes. When the monitoring app's pre-aggregated count tables exist (STYLE §2.15), these
 functions should read from them instead; their callers will not change.
+
+Viewers without personal-data access (cross-sector) see the stage tables through
+`suppress_stage_counts` (``ilp.core.suppression``): no count below 5, nor one recoverable by
+subtraction.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from django.utils import timezone
 
 from ilp.accounts.access import aggregate_areas
 from ilp.accounts.models import User
+from ilp.core.suppression import Nesting, Relation, suppress
 from ilp.people.models import Person, Sex
 from ilp.places.models import Area, AreaLevel, Facility, FacilityKind
 from ilp.standards.lifestage import STAGES, completed_months
@@ -185,3 +190,72 @@ def population_by_puskesmas(user: User) -> list[FacilityCount]:
         FacilityCount(f, sum(count_of.get(a.pk, 0) for a in f.service_areas.all()))
         for f in facilities
     ]
+
+
+# Life stages that lie within another (the outer count includes the inner one): the
+# difference of the two is a count too, and suppression must protect it.
+STAGE_NESTINGS = (("infant", "newborn"), ("toddler", "infant"), ("school_age", "adolescent"))
+
+
+@dataclass
+class ShownStage:
+    """One row of a suppressed stage table: None where a count is hidden."""
+
+    stage: str
+    male: int | None
+    female: int | None
+    total: int | None
+    label: str = ""
+
+    @property
+    def counts(self) -> tuple[int | None, int | None, int | None]:
+        return (self.male, self.female, self.total)
+
+
+@dataclass
+class ShownArea:
+    area: Area
+    total: int | None
+    stages: list[ShownStage]
+
+
+def suppress_stage_counts(
+    areas: list[AreaStageCounts],
+) -> tuple[list[ShownArea], int | None]:
+    """The areas' stage × sex tables and their grand total with every count below the
+    threshold hidden, and every count that would give one back by subtraction (male +
+    female = total per row; the areas' totals = the grand total; nested stages)."""
+    values: dict[tuple, int] = {("grand",): sum(a.total for a in areas)}
+    relations = [Relation(("grand",), tuple((a.area.pk, "total") for a in areas))]
+    nestings = []
+    for a in areas:
+        values[(a.area.pk, "total")] = a.total
+        for s in a.stages:
+            m, f, t = ((a.area.pk, s.stage, x) for x in ("M", "F", "T"))
+            values.update({m: s.male, f: s.female, t: s.total})
+            relations.append(Relation(t, (m, f)))
+        for outer, inner in STAGE_NESTINGS:
+            for x in ("M", "F", "T"):
+                nestings.append(Nesting((a.area.pk, outer, x), (a.area.pk, inner, x)))
+    hidden = suppress(values, relations, nestings)
+
+    def shown(key: tuple) -> int | None:
+        return None if key in hidden else values[key]
+
+    result = [
+        ShownArea(
+            a.area,
+            shown((a.area.pk, "total")),
+            [
+                ShownStage(
+                    s.stage,
+                    shown((a.area.pk, s.stage, "M")),
+                    shown((a.area.pk, s.stage, "F")),
+                    shown((a.area.pk, s.stage, "T")),
+                )
+                for s in a.stages
+            ],
+        )
+        for a in areas
+    ]
+    return result, shown(("grand",))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ilp.accounts import views, views_account, views_users
+from ilp.accounts import views, views_account, views_audit, views_users
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("masuk/kode/", views.login_second_factor, name="login_second_factor"),
     path("keluar/", views.logout_view, name="logout"),
     path("akun/", views_account.account, name="account"),
+    path("akun/riwayat-akses/", views_audit.access_history_page, name="access_history"),
     path("akun/kata-sandi/", views_account.password_change, name="account_password"),
     path("akun/dua-langkah/", views_account.second_factor_enrol, name="account_second_factor"),
     path("akun/pengguna/", views_users.users, name="account_users"),

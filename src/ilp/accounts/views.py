@@ -42,6 +42,7 @@ from ilp.accounts.selectors import (
     population_by_area,
     population_by_puskesmas,
     population_by_stage,
+    suppress_stage_counts,
 )
 from ilp.places.models import AreaLevel
 
@@ -222,12 +223,14 @@ def home(request: HttpRequest) -> HttpResponse:
         level = AreaLevel.VILLAGE
         if user.area is not None and user.area.level >= AreaLevel.VILLAGE:
             level = AreaLevel.HAMLET
-        context["areas"] = population_by_stage(user, level)
+        # Counts only, and none below 5 nor recoverable by subtraction (suppression).
+        context["areas"], context["total"] = suppress_stage_counts(population_by_stage(user, level))
         for area_counts in context["areas"]:
             for stage_count in area_counts.stages:
                 stage_count.label = STAGE_LABELS[stage_count.stage]
-        context["total"] = sum(c.total for c in context["areas"])
         template = "accounts/home_cross_sector.html"
+    elif role == Role.DATA_PROTECTION:
+        template = "accounts/home_dpo.html"
     else:
         template = "accounts/home_norole.html"
     return render(request, template, context)

@@ -11,29 +11,33 @@ by users stay text in Excel (never a formula) and are defused in CSV.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import IO
 
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ilp.care.kohort import columns as kohort_columns
 from ilp.care.worklists import WorkItem
+from ilp.care.worklists.groups import Contact, Group
+from ilp.care.worklists.labels import item_label, state_label
 from ilp.core.spreadsheets import csv_row, write_cell
 
 WORKLIST_COLUMNS = ("person_id", "nik", "name", "birth_date", "item", "state", "since")
-WORKLIST_HEADERS_ID = (
-    "Nomor ILP",
-    "NIK",
-    "Nama",
-    "Tanggal lahir",
-    "Layanan",
-    "Status",
-    "Sejak",
-    "Keterangan",
+WORKLIST_HEADERS = (
+    _("Nomor ILP"),
+    _("NIK"),
+    _("Nama"),
+    _("Tanggal lahir"),
+    _("Layanan"),
+    _("Status"),
+    _("Sejak"),
+    _("Keterangan"),
 )
+CONTACT_HEADERS = (_("Alamat"), _("RT"), _("Telepon"))
 KOHORT_TITLES = {"ibu": "Kohort Ibu", "bayi": "Kohort Bayi", "balita": "Kohort Balita"}
 
 
@@ -89,15 +93,47 @@ def _sheet(ws, headers: list[str], rows: Iterable[list], title: str | None = Non
 
 
 def write_worklist_xlsx(
-    items: Iterable[WorkItem], out: IO[bytes] | str, *, title: str = ""
+    items: Iterable[WorkItem],
+    out: IO[bytes] | str,
+    *,
+    title: str = "",
+    groups: Mapping[int, Group] | None = None,
+    contacts: Mapping[int, Contact] | None = None,
 ) -> None:
-    """The work list as one Excel sheet (the CSV columns plus the reason, Indonesian headers)."""
+    """The work list as one Excel sheet for people to read: the CSV's columns with the item
+    and its state as labels in the reader's language (never ``anc:K1`` or ``overdue``), the
+    reason, and for home visits the address, RT and phone; a pustu's or puskesmas's list
+    (`groups`) starts with the desa and posyandu."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "Daftar kerja"
-    items = list(items)
-    rows = [[*row, i.why] for row, i in zip(worklist_rows(items), items, strict=True)]
-    _sheet(ws, list(WORKLIST_HEADERS_ID), rows, title or None)
+    ws.title = str(_("Daftar kerja"))[:31]
+    groups = groups or {}
+    contacts = contacts or {}
+    none = Contact("", "", "")
+    rows = []
+    for i in items:
+        c = contacts.get(i.person.id, none)
+        row = [
+            i.person.local_id,
+            i.person.nik or "",
+            i.person.name,
+            i.person.birth_date,
+            item_label(i.item),
+            state_label(i.state),
+            i.since,
+            str(i.why),
+            c.address,
+            c.rt,
+            c.phone,
+        ]
+        if groups:
+            g = groups[i.person.id]
+            row = [g.village, g.posyandu, *row]
+        rows.append(row)
+    headers = [str(h) for h in (*WORKLIST_HEADERS, *CONTACT_HEADERS)]
+    if groups:
+        headers = [str(_("Desa/kelurahan")), str(_("Posyandu")), *headers]
+    _sheet(ws, headers, rows, title or None)
     wb.save(out)
 
 

@@ -272,9 +272,49 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Dibatalkan")
 
 
+class TaskCloseReason(models.TextChoices):
+    """Why a task was closed (``Task.close_reason``). The first group is written by the care
+    services (``ilp.care.services.tasks``), the others chosen by a health worker closing a task
+    by hand: as done (``DONE_REASONS``) or as not needed (``NOT_NEEDED_REASONS``)."""
+
+    # by the services
+    SERVICE_RECORDED = "service_recorded", _("Layanan yang dibutuhkan sudah dicatat")
+    SOURCE_VOIDED = "source_voided", _("Catatan asalnya dibatalkan")
+    FINDING_CORRECTED = "finding_corrected", _("Temuan asalnya dikoreksi")
+    # done, by hand
+    VISITED = "visited", _("Sudah dikunjungi")
+    SERVED_ELSEWHERE = "served_elsewhere", _("Sudah dilayani di fasilitas lain")
+    REFERRED = "referred", _("Sudah dirujuk dan diterima")
+    # not needed, by hand
+    MOVED = "moved", _("Pindah domisili")
+    DIED = "died", _("Meninggal dunia")
+    REFUSED = "refused", _("Menolak layanan")
+    DUPLICATE = "duplicate", _("Tugas ganda")
+    NO_LONGER_NEEDED = "no_longer_needed", _("Tidak diperlukan lagi")
+
+
+DONE_REASONS = (
+    TaskCloseReason.VISITED,
+    TaskCloseReason.SERVED_ELSEWHERE,
+    TaskCloseReason.REFERRED,
+)
+NOT_NEEDED_REASONS = (
+    TaskCloseReason.MOVED,
+    TaskCloseReason.DIED,
+    TaskCloseReason.REFUSED,
+    TaskCloseReason.DUPLICATE,
+    TaskCloseReason.NO_LONGER_NEEDED,
+)
+
+
 class Task(BaseModel):
     """Something a kader or health worker must do for a person: a home visit after a missed
-    session, a follow-up after an abnormal result, a referral to the puskesmas."""
+    session, a follow-up after an abnormal result, a referral to the puskesmas.
+
+    Open until the service that satisfies it is recorded (``closing_encounter``; voiding that
+    encounter reopens it) or a health worker closes it by hand as done or not needed; either
+    way ``closed_by``, ``closed_at`` and ``close_reason`` say who, when and why
+    (``ilp.care.services.tasks``)."""
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="tasks")
     kind = models.CharField(max_length=12, choices=TaskKind.choices)
@@ -292,6 +332,30 @@ class Task(BaseModel):
     )
     status = models.CharField(max_length=10, choices=TaskStatus.choices, default="open")
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ditutup oleh"),
+    )
+    close_reason = models.CharField(
+        _("alasan penutupan"),
+        max_length=20,
+        choices=TaskCloseReason.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    closing_encounter = models.ForeignKey(
+        Encounter,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="closed_tasks",
+        verbose_name=_("pelayanan yang menutup"),
+    )
 
     class Meta:
         indexes = [

@@ -74,6 +74,12 @@ urlpatterns = [
     path("kerja/<str:code>/", worklists.worklist_page, name="worklist"),
     path("kerja/<str:code>/excel/", worklists.worklist_excel, name="worklist_excel"),
     path("kerja/<str:code>/khusus/", worklists.special_page, name="special"),
+    path("kerja/<str:code>/tugas/", worklists.tasks_page, name="tasks"),
+    path(
+        "kerja/<str:code>/tugas/<uuid:task_uuid>/tutup/",
+        worklists.task_close_view,
+        name="task_close",
+    ),
     path("kerja/<str:code>/kohort/<str:register>/", worklists.kohort_page, name="kohort"),
     path(
         "kerja/<str:code>/kohort/<str:register>/excel/",

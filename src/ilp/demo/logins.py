@@ -99,6 +99,12 @@ def demo_login_specs() -> list[dict]:
         },
         {"username": "ppa", "role": Role.PROTECTION, "area": city, "first_name": "UPTD PPA"},
         {
+            "username": "dpo",
+            "role": Role.DATA_PROTECTION,
+            "area": city,
+            "first_name": "Pejabat PDP",
+        },
+        {
             "username": f"camat.{_slug(kecamatan.name)}",
             "role": Role.CROSS_SECTOR,
             "area": kecamatan,

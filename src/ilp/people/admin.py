@@ -4,12 +4,14 @@ The admin is for the dinkes administrator's corrections; registration by health 
 through the pages and services, which check NIKs, duplicates and scope. Nothing is deleted
 here (``ilp.core.admin.CorrectionAdmin``): a record entered by mistake is voided with a
 reason on its page or through the API; every edit carries a reason and is kept in the
-history, and an edit over another admin's newer save is refused with what they changed."""
+history, and an edit over another admin's newer save is refused with what they changed.
+Every list and change page opened is audited (``AuditedAdminMixin``), one event per page."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
+from ilp.accounts.audit import AuditedAdminMixin
 from ilp.core.admin import CorrectionAdmin
 from ilp.people.corrections import PERSON_CHANGED
 from ilp.people.models import Family, Person, Pregnancy
@@ -30,16 +32,23 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Family)
-class FamilyAdmin(CorrectionAdmin):
+class FamilyAdmin(AuditedAdminMixin, CorrectionAdmin):
     list_display = ["kk_number", "head", "village", "hamlet", "rt"]
     search_fields = ["=kk_number", "head__full_name", "=head__nik"]
     autocomplete_fields = ["head", "rt", "hamlet", "village"]
     list_select_related = ["head", "village", "hamlet", "rt"]
     inlines = [MemberInline]
 
+    def audited_person_ids(self, obj: Family) -> list[int]:
+        # The change page lists every member (inline).
+        return list(obj.members.values_list("pk", flat=True))
+
+    def audited_row_ids(self, obj: Family) -> list[int]:
+        return [obj.head_id] if obj.head_id else []  # the list page names the head
+
 
 @admin.register(Person)
-class PersonAdmin(CorrectionAdmin):
+class PersonAdmin(AuditedAdminMixin, CorrectionAdmin):
     list_display = ["full_name", "nik", "local_id", "sex", "birth_date", "village", "hamlet"]
     list_filter = ["sex", "relationship", "disability"]
     search_fields = ["=nik", "=local_id", "=bpjs_number", "name_key", "=family__kk_number"]
@@ -64,9 +73,12 @@ class PersonAdmin(CorrectionAdmin):
 
 
 @admin.register(Pregnancy)
-class PregnancyAdmin(CorrectionAdmin):
+class PregnancyAdmin(AuditedAdminMixin, CorrectionAdmin):
     list_display = ["person", "lmp", "edd", "gravida", "para", "abortus", "outcome"]
     list_filter = ["outcome"]
     search_fields = ["=person__nik", "person__full_name", "=person__family__kk_number"]
     autocomplete_fields = ["person"]
     list_select_related = ["person"]
+
+    def audited_person_ids(self, obj: Pregnancy) -> list[int]:
+        return [obj.person_id]

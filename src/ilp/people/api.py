@@ -210,22 +210,31 @@ def _person_out(p: Person) -> dict[str, Any]:
     }
 
 
-def _family_out(user: Any, family: Family) -> dict[str, Any]:
-    members = selectors.family_members(user, family)
-    visible_head = next((m for m in members if m.pk == family.head_id), None)
-    for m in members:
+def _family_out(view: selectors.FamilyView) -> dict[str, Any]:
+    """A family as the user may see it: outside the user's area, no KK number, address or
+    head, and the members there only counted."""
+    family = view.family
+    for m in view.members:
         m.family = family  # already loaded: avoid one query per member for family_uuid
+    shown = view.in_scope
     return {
         "uuid": family.uuid,
-        "kk_number": family.kk_number,
-        "address": family.address,
-        "rt": area_ref(family.rt),
-        "hamlet": area_ref(family.hamlet),
-        "village": area_ref(family.village),
-        "head_uuid": visible_head.uuid if visible_head else None,
-        "members": [_summary(m) for m in members],
+        "in_scope": shown,
+        "kk_number": family.kk_number if shown else None,
+        "address": family.address if shown else "",
+        "rt": area_ref(family.rt) if shown else None,
+        "hamlet": area_ref(family.hamlet) if shown else None,
+        "village": area_ref(family.village) if shown else None,
+        "head_uuid": family.head.uuid if shown and family.head_id else None,
+        "members": [_summary(m) for m in view.members],
+        "members_outside_scope": view.hidden_count,
         "version": family.version,
     }
+
+
+def _family_written(user: Any, family: Family, ip: str | None) -> dict[str, Any]:
+    """The family just registered or corrected, as the user may see it (audited)."""
+    return _family_out(selectors.family_view(user, family.uuid, ip=ip))
 
 
 def duplicate_suspected_body(user: Any, exc: services.DuplicateSuspected) -> dict[str, Any]:
@@ -284,7 +293,7 @@ def register_person(request: HttpRequest, payload: PersonIn):
     if payload.family_uuid is not None:
         try:
             family = selectors.family_detail(user, payload.family_uuid, ip=client_ip(request))
-        except NotFound as exc:
+        except (NotFound, PermissionDenied) as exc:
             raise ValidationFailed(
                 exc.message, fields={"family_uuid": [str(exc.message)]}
             ) from None
@@ -375,16 +384,16 @@ def register_family(request: HttpRequest, payload: FamilyIn):
     except (ValidationFailed, DjangoValidationError) as exc:
         raise _as_validation_failed(exc) from None
     replayed = getattr(family, "replayed", False)
-    family = Family.objects.select_related("village", "hamlet", "rt").get(pk=family.pk)
-    return Status(200 if replayed else 201, _family_out(user, family))
+    return Status(200 if replayed else 201, _family_written(user, family, client_ip(request)))
 
 
 @families.get("/{family_uuid}", response={200: FamilyOut, **ERRORS_READ})
 def get_family(request: HttpRequest, family_uuid: str):
-    """One family with the members the user may see, head first."""
+    """One family with the members the user may see, head first. A family living outside
+    the user's area (`in_scope` false) comes without KK number, address or head; its members
+    outside the area are only counted (`members_outside_scope`)."""
     uuid = _uuid_or_404(family_uuid, _family_not_found())
-    family = selectors.family_detail(request.user, uuid, ip=client_ip(request))
-    return _family_out(request.user, family)
+    return _family_out(selectors.family_view(request.user, uuid, ip=client_ip(request)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -569,5 +578,4 @@ def correct_family(request: HttpRequest, family_uuid: str, payload: FamilyPatchI
         )
     except (ValidationFailed, DjangoValidationError) as exc:
         raise _as_validation_failed(exc) from None
-    family = Family.objects.select_related("village", "hamlet", "rt").get(pk=family.pk)
-    return _family_out(request.user, family)
+    return _family_written(request.user, family, client_ip(request))

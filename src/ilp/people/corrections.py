@@ -11,6 +11,9 @@ voided with reason ``duplicate`` and ``duplicate_of`` pointing to the record kep
 becomes free for that record. After a change of a person's birth date, sex or address, or
 their voiding, the hooks in :data:`PERSON_CHANGED` run in the same transaction (the care app
 refreshes the person's work-list summary there: ``people`` does not import ``care``).
+
+A person changes family only by :func:`person_move_family` (a registrar who sees both the
+person and the family; audited as ``family_membership``), never as a side effect.
 """
 
 from __future__ import annotations
@@ -23,12 +26,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ilp.accounts.access import person_in_scope, require_corrector
+from ilp.accounts.access import may_move_person, person_in_scope, require_corrector
 from ilp.accounts.audit import audit_record
-from ilp.accounts.models import User
+from ilp.accounts.models import AuditPurpose, User
 from ilp.core.corrections import Reason, record_change, record_void
 from ilp.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from ilp.core.models import CorrectionReason
+from ilp.people.duplicates import kk_existence, nik_existence
 from ilp.people.models import Family, Person, Pregnancy, PregnancyOutcome, Relationship, Sex
 from ilp.people.names import name_key
 from ilp.people.services import (
@@ -172,11 +176,11 @@ def person_correct(
         errors.setdefault("relationship", []).append(
             _("KK ini sudah punya kepala keluarga; koreksi dulu data kepala keluarganya.")
         )
-    if (
-        checked.nik
-        and Person.objects.active().filter(nik=checked.nik).exclude(pk=person.pk).exists()
-    ):
-        errors.setdefault("nik", []).append(_("NIK ini sudah terdaftar untuk penduduk lain."))
+    if checked.nik and checked.nik != person.nik:
+        # A new NIK: an existence check like at registration (audited, rate-limited).
+        answer = nik_existence(actor, checked.nik, ip=ip, exclude_pk=person.pk)
+        if answer.found:
+            errors.setdefault("nik", []).append(answer.message())
     if errors:
         raise ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=errors)
     rt, hamlet, village = _resolve_address(actor, rt=new.area, hamlet=None, village=None)
@@ -313,8 +317,8 @@ def family_correct(
         kk, kk_error = check_kk_number(kk_number)
         if kk_error:
             raise ValidationFailed(kk_error, fields={"kk_number": [kk_error]})
-        if Family.objects.active().filter(kk_number=kk).exclude(pk=family.pk).exists():
-            message = _("Nomor KK ini sudah terdaftar.")
+        message = kk_existence(actor, kk, exclude_pk=family.pk) if kk != family.kk_number else ""
+        if message:
             raise ValidationFailed(message, fields={"kk_number": [message]})
     rt, hamlet, village = _resolve_address(actor, rt=area, hamlet=None, village=None)
     changes = {
@@ -432,3 +436,71 @@ def pregnancy_void(*, actor: User, pregnancy: Pregnancy, version: int, reason: R
     with transaction.atomic():
         record_void(pregnancy, actor=actor, reason=reason, expected_version=version)
         _audit(actor, "update", "pregnancy", pregnancy, pregnancy.person_id, voided=True)
+
+
+# ---------------------------------------------------------------- moving between families
+
+
+def person_move_family(
+    *,
+    actor: User,
+    person: Person,
+    family: Family,
+    relationship: str,
+    version: int,
+    reason: Reason,
+    ip: str | None = None,
+) -> None:
+    """Move `person` into `family` with `relationship`: the one way a person joins a family
+    (possibly of another area), deliberate and audited. The actor must see both the person
+    and the family (``ilp.accounts.access.may_move_person``); a head who leaves leaves the
+    old family headless; a new head heads the family if it has none."""
+    if not may_move_person(actor, person, family):
+        raise PermissionDenied(
+            _(
+                "Hanya petugas yang wilayahnya mencakup penduduk dan keluarga tujuan yang boleh "
+                "memindahkan anggota keluarga."
+            )
+        )
+    _not_voided(person)
+    _not_voided(family)
+    errors: dict[str, list[str]] = {}
+    if person.family_id == family.pk:
+        errors["kk_number"] = [_("Penduduk ini sudah anggota keluarga ini.")]
+    if relationship not in Relationship.values:
+        errors["relationship"] = [_("Pilih hubungan dalam keluarga.")]
+    elif relationship == Relationship.HEAD and family.head_id not in (None, person.pk):
+        errors["relationship"] = [
+            _("KK ini sudah punya kepala keluarga; koreksi dulu data kepala keluarganya.")
+        ]
+    if errors:
+        raise ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=errors)
+    old_family = Family.objects.filter(pk=person.family_id).first() if person.family_id else None
+    with transaction.atomic():
+        record_change(
+            person,
+            actor=actor,
+            changes={"family": family, "relationship": relationship},
+            reason=reason,
+            expected_version=version,
+            conflict_fields=PERSON_FIELDS,
+        )
+        if old_family is not None:
+            Family.objects.filter(pk=old_family.pk, head=person).update(head=None)
+        if relationship == Relationship.HEAD:
+            Family.objects.filter(pk=family.pk, head=None).update(head=person)
+        audit_record(
+            user=actor,
+            action="update",
+            object_type="family_membership",
+            object_uuid=person.uuid,
+            person_id=person.pk,
+            ip=ip,
+            purpose=AuditPurpose.REGISTRATION,
+            detail={
+                "from_family": str(old_family.uuid) if old_family else None,
+                "to_family": str(family.uuid),
+                "relationship": relationship,
+                "reason": reason.code,
+            },
+        )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ilp.accounts.access import scope_hamlets, scope_villages
 from ilp.accounts.models import User
 from ilp.core.forms import CorrectionFields, IdempotentForm, VoidForm
+from ilp.people.identity import check_kk_number
 from ilp.people.models import Disability, PregnancyOutcome, Relationship, Sex
 from ilp.people.services import PersonData
 from ilp.places.models import Area, AreaLevel
@@ -358,3 +359,24 @@ class PregnancyCorrectForm(CorrectionFields, PregnancyForm):
                 "version": pregnancy.version,
             }
         super().__init__(*args, **kwargs)
+
+
+class PersonMoveForm(CorrectionFields):
+    """'Pindah keluarga': the KK number of the family the person joins, the relationship
+    there, and the reason (the move is kept in the history and the audit log)."""
+
+    kk_number = forms.CharField(
+        label=_("Nomor KK keluarga tujuan"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    relationship = forms.ChoiceField(
+        label=_("Hubungan dalam keluarga tujuan"), choices=[("", "—"), *Relationship.choices]
+    )
+    field_order = ["kk_number", "relationship", "reason", "note", "version"]
+
+    def clean_kk_number(self) -> str:
+        kk, error = check_kk_number(self.cleaned_data["kk_number"])
+        if error:
+            raise forms.ValidationError(error)
+        return kk

@@ -222,12 +222,17 @@ class PersonOut(Schema):
 
 
 class FamilyOut(Schema):
+    """`in_scope` false: the family lives outside the user's area; its KK number, address
+    and head are then null and its members there only counted."""
+
     uuid: UUID
+    in_scope: bool
     kk_number: str | None
     address: str
     rt: AreaRef | None
     hamlet: AreaRef | None
-    village: AreaRef
+    village: AreaRef | None
     head_uuid: UUID | None
     members: list[PersonSummaryOut]
+    members_outside_scope: int
     version: int

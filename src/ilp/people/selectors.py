@@ -11,11 +11,16 @@ from datetime import date
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ilp.accounts.access import can_view_personal_data, person_scope_q
+from ilp.accounts.access import (
+    can_view_personal_data,
+    family_scope_q,
+    person_in_scope,
+    person_scope_q,
+)
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import User
 from ilp.core.exceptions import NotFound, PermissionDenied
@@ -77,7 +82,13 @@ def person_search(
     if digits.isdigit() and len(digits) >= 6:
         if len(digits) == 16:
             by_nik = list(base.filter(nik=digits)[:limit])
-            by_kk = list(base.filter(family__kk_number=digits).order_by("name_key")[:limit])
+            # Only families whose identity is in scope: a KK number of a family elsewhere
+            # must not be confirmed through a member who lives here.
+            by_kk = list(
+                base.filter(family__kk_number=digits)
+                .filter(family__in=_families_visible(user))
+                .order_by("name_key")[:limit]
+            )
             seen = {p.pk for p in by_nik}
             results = SearchResults((by_nik + [p for p in by_kk if p.pk not in seen])[:limit])
         else:
@@ -91,7 +102,8 @@ def person_search(
         action="search",
         object_type="person",
         ip=ip,
-        detail={"query_kind": _query_kind(text), "result_ids": [p.pk for p in results]},
+        person_ids=[p.pk for p in results],
+        detail={"query_kind": _query_kind(text), "results": len(results)},
     )
     return results
 
@@ -144,8 +156,16 @@ def _query_kind(text: str) -> str:
     return "local_id" if text.upper().startswith("ILP") else "name"
 
 
-def person_detail(user: User, person_uuid: UUID | str, *, ip: str | None = None) -> Person:
-    """One person the user may see, or NotFound (also when outside the scope)."""
+def _families_visible(user: User) -> QuerySet[Family]:
+    return Family.objects.filter(family_scope_q(user))
+
+
+def person_detail(
+    user: User, person_uuid: UUID | str, *, ip: str | None = None, audit: bool = True
+) -> Person:
+    """One person the user may see, or NotFound (also when outside the scope). `audit=False`
+    only for a page that records the read itself, in one event with everything it shows
+    (the person page: the person, their family members and mother)."""
     _require_personal_access(user)
     try:
         person = (
@@ -164,28 +184,42 @@ def person_detail(user: User, person_uuid: UUID | str, *, ip: str | None = None)
         )
     except (Person.DoesNotExist, ValueError, ValidationError) as exc:
         raise NotFound(_("Penduduk tidak ditemukan di wilayah Anda.")) from exc
-    audit_record(
-        user=user,
-        action="view",
-        object_type="person",
-        object_uuid=person.uuid,
-        person_id=person.pk,
-        ip=ip,
-    )
+    if audit:
+        audit_record(
+            user=user,
+            action="view",
+            object_type="person",
+            object_uuid=person.uuid,
+            person_id=person.pk,
+            ip=ip,
+        )
     return person
 
 
-def family_detail(user: User, family_uuid: UUID | str, *, ip: str | None = None) -> Family:
-    """One family whose members the user may see, or NotFound."""
+def _family_get(user: User, family_uuid: UUID | str) -> Family:
+    """The family, if the user sees its identity or at least one of its members."""
     _require_personal_access(user)
+    not_found = NotFound(_("Keluarga tidak ditemukan di wilayah Anda."))
     try:
         family = Family.objects.select_related("village", "hamlet", "rt", "head").get(
             uuid=family_uuid
         )
     except (Family.DoesNotExist, ValueError, ValidationError) as exc:
-        raise NotFound(_("Keluarga tidak ditemukan di wilayah Anda.")) from exc
+        raise not_found from exc
     if not persons_visible(user).filter(family=family).exists():
-        raise NotFound(_("Keluarga tidak ditemukan di wilayah Anda."))
+        raise not_found
+    return family
+
+
+def family_detail(user: User, family_uuid: UUID | str, *, ip: str | None = None) -> Family:
+    """One family whose identity (KK number, address, head) the user may see, to change it
+    or add to it; NotFound when no member is visible, PermissionDenied when only members
+    are (the family lives outside the user's area: see `family_view`)."""
+    family = _family_get(user, family_uuid)
+    if not _families_visible(user).filter(pk=family.pk).exists():
+        raise PermissionDenied(
+            _("Kepala keluarga ini di luar wilayah kerja Anda; anggota tidak dapat ditambahkan.")
+        )
     audit_record(
         user=user,
         action="view",
@@ -197,13 +231,79 @@ def family_detail(user: User, family_uuid: UUID | str, *, ip: str | None = None)
     return family
 
 
-def family_members(user: User, family: Family) -> list[Person]:
-    """The members of `family` the user may see, head first, then by birth date."""
+@dataclass
+class FamilyView:
+    """What a user may see of one family. `in_scope` False: the family's address or head is
+    outside the user's area, so its KK number, address and head stay hidden and the members
+    outside the area are only counted (`hidden_count`, "anggota di luar wilayah Anda")."""
+
+    family: Family
+    in_scope: bool
+    members: list[Person]
+    hidden_count: int
+
+    @property
+    def head(self) -> Person | None:
+        return self.family.head if self.in_scope else None
+
+
+def family_members(user: User, family: Family, scope: Q | None = None) -> list[Person]:
+    """The members of `family` the user may see, head first, then by birth date (the caller
+    audits what it shows). `scope`: the user's person_scope_q when already built."""
+    scope = person_scope_q(user) if scope is None else scope
     members = list(
-        persons_visible(user).active().filter(family=family).order_by("birth_date", "pk")
+        Person.objects.filter(scope).active().filter(family=family).order_by("birth_date", "pk")
     )
     members.sort(key=lambda p: (p.relationship != "head", p.birth_date))
     return members
+
+
+def family_scoped(user: User, family: Family) -> FamilyView:
+    """`family` as the user may see it (nothing audited: the caller records the read with
+    everything else its page shows). Two queries after the scope: the visible members, and
+    the count of all members with whether the family itself is in scope."""
+    scope = person_scope_q(user)
+    members = family_members(user, family, scope)
+    total, in_scope = (
+        Family.objects.filter(pk=family.pk)
+        .annotate(
+            total=Count("members", filter=Q(members__voided_at__isnull=True)),
+            in_scope=Exists(Family.objects.filter(family_scope_q(user, scope), pk=OuterRef("pk"))),
+        )
+        .values_list("total", "in_scope")
+        .get()
+    )
+    return FamilyView(family, bool(in_scope), members, max(total - len(members), 0))
+
+
+def family_view(user: User, family_uuid: UUID | str, *, ip: str | None = None) -> FamilyView:
+    """One family as the user may see it (see `FamilyView`), or NotFound when no member is
+    visible. One audit event names the family's head (when shown) and every member shown."""
+    view = family_scoped(user, _family_get(user, family_uuid))
+    audit_record(
+        user=user,
+        action="view",
+        object_type="family",
+        object_uuid=view.family.uuid,
+        person_id=view.family.head_id if view.in_scope else None,
+        person_ids=[m.pk for m in view.members],
+        ip=ip,
+        detail={"members_outside_scope": view.hidden_count} if view.hidden_count else None,
+    )
+    return view
+
+
+def family_by_kk(user: User, kk_number: str) -> Family | None:
+    """The active family with this KK number whose identity the user may see, or None."""
+    return _families_visible(user).active().filter(kk_number=kk_number).first()
+
+
+def visible_mother(user: User, person: Person) -> Person | None:
+    """The person's mother if the user may see her (else the page says she lives outside
+    the user's area, without her name)."""
+    if person.mother_id is None or not person_in_scope(user, person.mother):
+        return None
+    return person.mother
 
 
 def person_pregnancies(person: Person) -> list[Pregnancy]:

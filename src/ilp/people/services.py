@@ -23,11 +23,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ilp.accounts.access import area_in_scope, can_register
+from ilp.accounts.access import (
+    area_in_scope,
+    can_register,
+    person_scope_q,
+    require_family_in_scope,
+)
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import AuditEvent, User
 from ilp.core.exceptions import Conflict, PermissionDenied, ValidationFailed
-from ilp.people.duplicates import find_duplicates
+from ilp.people.duplicates import (
+    NikExistence,
+    audit_existence_check,
+    find_duplicates,
+    kk_existence,
+    require_check_allowed,
+)
 from ilp.people.identity import check_kk_number, check_nik, region_code_of
 from ilp.people.models import (
     Disability,
@@ -170,9 +181,16 @@ def _new_local_id() -> str:
 
 
 def _ensure_no_duplicates(
-    checked: list[tuple[str, _Checked]], village: Area, confirmed: bool
+    checked: list[tuple[str, _Checked]],
+    village: Area,
+    confirmed: bool,
+    *,
+    actor: User,
+    ip: str | None,
 ) -> None:
-    """Refuse a duplicate NIK outright; pause on similar persons unless confirmed."""
+    """Refuse a duplicate NIK outright; pause on similar persons unless confirmed. A refusal
+    tells that someone exists, so it is an existence check: audited, rate-limited, and it
+    says only whether that someone lives in the user's area."""
     nik_errors: dict[str, list[str]] = {}
     seen: dict[str, str] = {}
     for prefix, c in checked:
@@ -180,11 +198,20 @@ def _ensure_no_duplicates(
             if c.nik in seen:
                 nik_errors[f"{prefix}nik"] = [_("NIK ini dipakai dua kali dalam formulir.")]
             seen[c.nik] = prefix
-    taken = set(Person.objects.active().filter(nik__in=list(seen)).values_list("nik", flat=True))
-    for nik in taken:
-        nik_errors.setdefault(f"{seen[nik]}nik", []).append(
-            _("NIK ini sudah terdaftar untuk penduduk lain.")
+    taken = dict(Person.objects.active().filter(nik__in=list(seen)).values_list("pk", "nik"))
+    if taken:
+        require_check_allowed(actor)
+        visible = set(
+            Person.objects.filter(person_scope_q(actor), pk__in=list(taken)).values_list(
+                "pk", flat=True
+            )
         )
+        audit_existence_check(
+            actor, what="nik", person_ids=list(taken), in_scope_ids=visible, ip=ip
+        )
+        for pk, nik in taken.items():
+            answer = NikExistence(found=True, in_scope=pk in visible)
+            nik_errors.setdefault(f"{seen[nik]}nik", []).append(answer.message())
     if nik_errors:
         raise Conflict(_("NIK sudah terdaftar."), code="duplicate_nik", fields=nik_errors)
     if confirmed:
@@ -200,6 +227,14 @@ def _ensure_no_duplicates(
         if found:
             candidates[prefix] = found
     if candidates:
+        require_check_allowed(actor)
+        ids = [p.pk for found in candidates.values() for p in found]
+        visible = set(
+            Person.objects.filter(person_scope_q(actor), pk__in=ids).values_list("pk", flat=True)
+        )
+        audit_existence_check(
+            actor, what="similar_person", person_ids=ids, in_scope_ids=visible, ip=ip
+        )
         raise DuplicateSuspected(
             _(
                 "Ada penduduk terdaftar dengan nama mirip dan tanggal lahir sama di desa ini. "
@@ -319,6 +354,10 @@ def person_register(
     """Register one person (optionally into an existing family) after all checks; the same
     `client_id` again returns the stored person (see the module docstring)."""
     _require_registrar(actor)
+    if family is not None:
+        # Joining a family whose address or head lies elsewhere is a move between areas:
+        # `person_move_family`, never a side effect of registering.
+        require_family_in_scope(actor, family)
     stored = _stored_person(actor, client_id, data)
     if stored is not None:
         return stored
@@ -362,7 +401,7 @@ def _person_register(
     if errors:
         raise ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=errors)
     rt, hamlet, village = _resolve_address(actor, rt=rt, hamlet=hamlet, village=village)
-    _ensure_no_duplicates([("", checked)], village, confirm_not_duplicate)
+    _ensure_no_duplicates([("", checked)], village, confirm_not_duplicate, actor=actor, ip=ip)
     person = _build_person(
         checked,
         actor=actor,
@@ -482,12 +521,13 @@ def _family_register(
             errors.setdefault(f"members.{i}.relationship", []).append(
                 _("Hubungan keluarga wajib diisi.")
             )
-    if kk and Family.objects.active().filter(kk_number=kk).exists():
-        errors.setdefault("kk_number", []).append(_("Nomor KK ini sudah terdaftar."))
+    kk_taken = kk_existence(actor, kk, ip=ip) if kk else ""
+    if kk_taken:
+        errors.setdefault("kk_number", []).append(kk_taken)
     if errors:
         raise ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=errors)
     rt, hamlet, village = _resolve_address(actor, rt=rt, hamlet=hamlet, village=village)
-    _ensure_no_duplicates(checked, village, confirm_not_duplicate)
+    _ensure_no_duplicates(checked, village, confirm_not_duplicate, actor=actor, ip=ip)
     try:
         with transaction.atomic():
             family = Family.objects.create(

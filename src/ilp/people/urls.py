@@ -16,6 +16,9 @@ urlpatterns = [
     path("penduduk/<uuid:person_uuid>/koreksi/", views.person_correct_view, name="person_correct"),
     path("penduduk/<uuid:person_uuid>/batalkan/", views.person_void_view, name="person_void"),
     path(
+        "penduduk/<uuid:person_uuid>/pindah-keluarga/", views.person_move_view, name="person_move"
+    ),
+    path(
         "kehamilan/<uuid:pregnancy_uuid>/koreksi/",
         views.pregnancy_correct_view,
         name="pregnancy_correct",

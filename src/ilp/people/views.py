@@ -26,6 +26,7 @@ from ilp.accounts.access import (
     can_view_personal_data,
     scope_villages,
 )
+from ilp.accounts.audit import audit_record
 from ilp.accounts.views import STAGE_LABELS, client_ip, is_htmx, role_required
 from ilp.core.corrections import EditConflict, history_entries
 from ilp.core.exceptions import ApplicationError, PermissionDenied
@@ -37,7 +38,7 @@ from ilp.people.corrections import (
     PREGNANCY_FIELDS,
     recorder_facilities,
 )
-from ilp.people.duplicates import find_duplicates
+from ilp.people.duplicates import TooManyChecks, nik_existence
 from ilp.people.forms import (
     DATE_INPUT_FORMATS,
     FamilyCorrectForm,
@@ -45,6 +46,7 @@ from ilp.people.forms import (
     MemberAddForm,
     MemberFormSet,
     PersonCorrectForm,
+    PersonMoveForm,
     PersonSearchForm,
     PersonVoidForm,
     PregnancyCorrectForm,
@@ -56,8 +58,10 @@ from ilp.people.forms import (
 from ilp.people.identity import check_kk_number
 from ilp.people.models import Family, NikFlag, Person, Pregnancy, Sex
 from ilp.people.selectors import (
+    family_by_kk,
     family_detail,
-    family_members,
+    family_scoped,
+    family_view,
     person_by_number,
     person_detail,
     person_life_stage,
@@ -66,6 +70,7 @@ from ilp.people.selectors import (
     person_timeline,
     persons_visible,
     pregnancy_detail,
+    visible_mother,
 )
 from ilp.people.services import (
     DuplicateSuspected,
@@ -160,9 +165,13 @@ def search(request: HttpRequest) -> HttpResponse:
 def person_page(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
     """One person: identity with NIK warnings, address, life stages, family, pregnancies,
     and for those allowed the Koreksi/Batalkan actions; the history of corrections."""
-    person = person_detail(request.user, person_uuid, ip=client_ip(request))
+    # One audit event for everything the page shows: the person, the family members
+    # listed and the mother when named (written below, once the page knows them).
+    person = person_detail(request.user, person_uuid, audit=False)
     stage = person_life_stage(person)
-    members = family_members(request.user, person.family) if person.family_id else []
+    family = family_scoped(request.user, person.family) if person.family_id else None
+    members = [m for m in family.members if m.pk != person.pk] if family else []
+    mother = visible_mother(request.user, person)
     pregnancies = person_pregnancies(person)
     rights = CorrectionRights(request.user)
     authors = {r.created_by_id for r in [person, *pregnancies] if r.created_by_id}
@@ -185,35 +194,54 @@ def person_page(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
         "nik_warnings": [_NIK_FLAG_LABELS.get(f, f) for f in person.nik_flags or []],
         "stage_labels": [STAGE_LABELS[s] for s in stage["stages"]],
         "main_stage": STAGE_LABELS.get(stage["main"] or "", ""),
-        "members": [m for m in members if m.pk != person.pk],
+        "family": family,
+        "members": members,
+        "mother": mother,
         "pregnancies": pregnancies,
         "timeline": person_timeline(person, pregnancies),
         "can_register": can_register(request.user) and person.voided_at is None,
         "can_correct": may(person),
         "history": history,
         "is_female": person.sex == Sex.FEMALE,
+        "can_move": can_register(request.user) and person.voided_at is None,
     }
+    audit_record(
+        user=request.user,
+        action="view",
+        object_type="person",
+        object_uuid=person.uuid,
+        person_id=person.pk,
+        person_ids=[m.pk for m in members] + ([mother.pk] if mother else []),
+        ip=client_ip(request),
+    )
     return render(request, "people/person.html", context)
 
 
 @require_GET
 @role_required(can_view_personal_data)
 def family_page(request: HttpRequest, family_uuid: UUID) -> HttpResponse:
-    """One family (KK): number, address and the members the user may see."""
-    family = family_detail(request.user, family_uuid, ip=client_ip(request))
+    """One family (KK): number, address and the members the user may see; a family whose
+    address is outside the user's area shows only the members inside it, and how many
+    others there are, without their identity."""
+    view = family_view(request.user, family_uuid, ip=client_ip(request))
+    family = view.family
     rights = CorrectionRights(request.user)
     context = {
         "family": family,
-        "members": family_members(request.user, family),
-        "can_register": can_register(request.user) and family.voided_at is None,
-        "can_correct": family.voided_at is None
+        "view": view,
+        "members": view.members,
+        "can_register": view.in_scope and can_register(request.user) and family.voided_at is None,
+        "can_correct": view.in_scope
+        and family.voided_at is None
         and rights.may(
             author_id=family.created_by_id,
             facility_id=recorder_facilities({family.created_by_id}).get(family.created_by_id)
             if rights.allowed and family.created_by_id
             else None,
         ),
-        "history": history_entries(Family, [family.pk], FAMILY_FIELDS).get(family.pk, []),
+        "history": history_entries(Family, [family.pk], FAMILY_FIELDS).get(family.pk, [])
+        if view.in_scope
+        else [],
     }
     return render(request, "people/family.html", context)
 
@@ -387,10 +415,16 @@ def check_field(request: HttpRequest) -> HttpResponse:
             errors += found.get(field, []) if value(field) else []
         if checked_nik:
             warnings += [str(_NIK_FLAG_LABELS[f]) for f in nik_flags]
-            if field == "nik" and find_duplicates(
-                nik=checked_nik, full_name="", birth_date=None, village_id=None
-            ):
-                errors.append(_("NIK ini sudah terdaftar untuk penduduk lain."))
+            if field == "nik":
+                try:
+                    answer = nik_existence(request.user, checked_nik, ip=client_ip(request))
+                except TooManyChecks as exc:
+                    # htmx swaps only 2xx answers: the field shows the message; any other
+                    # client gets the 429 it can act on.
+                    context = {"errors": [str(exc.message)], "warnings": []}
+                    status = 200 if is_htmx(request) else exc.http_status
+                    return render(request, "people/_field_check.html", context, status=status)
+                errors += [answer.message()] if answer.found else []
     return render(request, "people/_field_check.html", {"errors": errors, "warnings": warnings})
 
 
@@ -459,15 +493,27 @@ def person_correct_view(request: HttpRequest, person_uuid: UUID) -> HttpResponse
             else:
                 messages.info(request, _("Tidak ada yang berubah."))
             return redirect("people:person", person_uuid=person.uuid)
+    return _person_form_page(
+        request,
+        context,
+        person,
+        title=_("Koreksi data penduduk"),
+        footnote=KEPT_IN_HISTORY,
+        submit=_("Simpan koreksi"),
+    )
+
+
+def _person_form_page(
+    request: HttpRequest, context: dict[str, Any], person: Person, **texts: Any
+) -> HttpResponse:
+    """A correction-style page about one person (the correction and the move)."""
     return correction_page(
         request,
         context,
-        title=_("Koreksi data penduduk"),
         subject=person.full_name,
         detail=person.local_id,
         back=reverse("people:person", args=[person.uuid]),
-        footnote=KEPT_IN_HISTORY,
-        submit=_("Simpan koreksi"),
+        **texts,
     )
 
 
@@ -505,6 +551,49 @@ def person_void_view(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
                 return redirect("people:person", person_uuid=person.uuid)
     back = reverse("people:person", args=[person.uuid])
     return void_page(request, context, subject=person.full_name, back=back, detail=person.local_id)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(can_register)
+def person_move_view(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
+    """'Pindah keluarga': move a person into another family (KK), possibly of another area
+    the user also serves; deliberate, with a reason, audited."""
+    person = person_detail(request.user, person_uuid, ip=client_ip(request))
+    form = PersonMoveForm(
+        request.POST or None,
+        initial={"version": person.version, "relationship": person.relationship},
+    )
+    context: dict[str, Any] = {"person": person, "form": form}
+    if request.method == "POST" and form.is_valid():
+        family = family_by_kk(request.user, form.cleaned_data["kk_number"])
+        if family is None:
+            form.add_error(
+                "kk_number", _("Keluarga dengan nomor KK ini tidak ada di wilayah Anda.")
+            )
+        else:
+            try:
+                corrections.person_move_family(
+                    actor=request.user,
+                    person=person,
+                    family=family,
+                    relationship=form.cleaned_data["relationship"],
+                    version=form.seen_version(),
+                    reason=form.correction_reason(),
+                    ip=client_ip(request),
+                )
+            except ApplicationError as exc:
+                _correction_failed(exc, form, context)
+            else:
+                messages.success(request, _("Penduduk dipindahkan ke keluarga baru."))
+                return redirect("people:person", person_uuid=person.uuid)
+    return _person_form_page(
+        request,
+        context,
+        person,
+        title=_("Pindah keluarga"),
+        help=_("Pindahkan hanya bila penduduk ini memang pindah KK; tercatat di riwayat."),
+        submit=_("Pindahkan"),
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,9 +11,10 @@ with the corrected values, refuses impossible values and asks to confirm unusual
 recording does, then in one transaction: the encounter's results, alerts and flag; its
 observations (changed rows keep their history, a removed value is voided); its screenings;
 its follow-up tasks (a finding that disappeared closes the task it opened, a new finding opens
-one); the person's work-list summary. Voiding an encounter voids everything it holds and
-closes its open tasks. Voiding or correcting a dose recomputes the child's dose windows, so
-the dose is due again on the work list.
+one); the person's work-list summary. Voiding an encounter voids everything it holds,
+closes its open tasks and reopens the tasks it had closed (``ilp.care.services.tasks``).
+Voiding or correcting a dose recomputes the child's dose windows, so the dose is due again
+on the work list.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from ilp.care.models import (
     Screening,
     Supply,
     Task,
+    TaskCloseReason,
     TaskStatus,
 )
 from ilp.care.services import plausibility as P
@@ -53,6 +55,11 @@ from ilp.care.services.encounters import (
 )
 from ilp.care.services.packages import Evaluation, evaluate, load_history
 from ilp.care.services.summary import summaries_refresh
+from ilp.care.services.tasks import (
+    cancel_tasks,
+    close_satisfied_tasks,
+    reopen_tasks_closed_by,
+)
 from ilp.core.corrections import Reason, record_change, record_void, void_rows
 from ilp.core.exceptions import Conflict, ValidationFailed
 from ilp.core.history import write_baseline
@@ -220,6 +227,9 @@ def encounter_correct(
         _sync_observations(encounter, ev, actor, reason)
         _sync_screenings(encounter, ev, actor, reason, complete=complete)
         _follow_tasks(actor, encounter, ev, complete=complete)
+        # The tasks this encounter closed are judged again on the corrected values.
+        reopen_tasks_closed_by(encounter, actor=actor)
+        close_satisfied_tasks(encounter, actor=actor)
         summaries_refresh([encounter.person_id])
         _audit(
             actor,
@@ -306,7 +316,11 @@ def _follow_tasks(actor: User, encounter: Encounter, ev: Evaluation, *, complete
             for t in Task.objects.filter(source_encounter=encounter, status=TaskStatus.OPEN)
             if _task_key(t.kind, t.reason) not in still
         ]
-        _cancel_tasks(Task.objects.filter(pk__in=stale), actor)
+        cancel_tasks(
+            Task.objects.filter(pk__in=stale),
+            actor=actor,
+            reason=TaskCloseReason.FINDING_CORRECTED,
+        )
     _open_tasks(
         actor=actor,
         person=encounter.person,
@@ -314,13 +328,6 @@ def _follow_tasks(actor: User, encounter: Encounter, ev: Evaluation, *, complete
         facility=encounter.facility,
         ev=ev,
         encounter=encounter,
-    )
-
-
-def _cancel_tasks(tasks, actor: User) -> int:
-    now = timezone.now()
-    return tasks.filter(status=TaskStatus.OPEN).update(
-        status=TaskStatus.CANCELLED, closed_at=now, updated_at=now, updated_by=actor
     )
 
 
@@ -334,7 +341,12 @@ def encounter_void(*, actor: User, encounter: Encounter, version: int, reason: R
         record_void(encounter, actor=actor, reason=reason, expected_version=version)
         for model in (Observation, Screening, Supply, ImmunizationRecord):
             void_rows(model.objects.filter(encounter=encounter), actor=actor, reason=reason)
-        _cancel_tasks(Task.objects.filter(source_encounter=encounter), actor)
+        cancel_tasks(
+            Task.objects.filter(source_encounter=encounter),
+            actor=actor,
+            reason=TaskCloseReason.SOURCE_VOIDED,
+        )
+        reopen_tasks_closed_by(encounter, actor=actor)
         summaries_refresh([encounter.person_id])
         _audit(
             actor,

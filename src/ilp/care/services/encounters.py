@@ -40,6 +40,7 @@ from ilp.care.models import (
 from ilp.care.services import plausibility as P
 from ilp.care.services.packages import PACKAGES, Evaluation, evaluate, load_history
 from ilp.care.services.summary import summary_note_encounter
+from ilp.care.services.tasks import close_satisfied_tasks
 from ilp.care.worklists import rules
 from ilp.core.exceptions import Conflict, ValidationFailed
 from ilp.core.texts import Text
@@ -312,6 +313,7 @@ def encounter_record(
                 package=package,
                 doses=bool(ev.immunizations),
             )
+            close_satisfied_tasks(encounter, actor=actor)
             _open_tasks(
                 actor=actor, person=person, on=on, facility=facility, ev=ev, encounter=encounter
             )

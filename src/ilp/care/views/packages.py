@@ -186,7 +186,8 @@ def _build_form(request: HttpRequest, person: Person, package: str, data=None) -
     today = timezone.localdate()
     initial: dict[str, Any] = {"on": today}
     kinds = _place_kinds(request.user)
-    initial["place_kind"] = kinds[0]
+    # A home visit happens at home (the task's "record the home visit" opens this form).
+    initial["place_kind"] = "home" if package == ServicePackage.HOME_VISIT else kinds[0]
     if "measured" in ALLOWED[package]:
         initial["measured"] = default_measured(person.birth_date, today)
     return PackageForm(

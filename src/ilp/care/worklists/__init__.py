@@ -5,7 +5,10 @@ User-facing (scoped, audited) — call these from views and the API:
 - :func:`worklist_for_user` ``(user, facility, *, on, cluster=None, kinds=None, ip=None)``
 - :func:`special_lists_for_user` ``(user, facility, *, on, which=SPECIAL_LISTS, ip=None)``
 - :func:`facilities_for_user` ``(user)``: the posyandu, pustu and puskesmas whose lists the
-  user may open.
+  user may open; :func:`facility_tree` ``(user)`` the same as a kecamatan → puskesmas → pustu
+  → posyandu tree.
+- ``ilp.care.worklists.tasks``: a facility's open and closed tasks; ``.groups``: a list by
+  desa and posyandu, with contacts; ``.labels``: what a reader sees for the codes.
 
 Internal (a facility, no user; for the CLI, the bench and the kohort):
 :func:`compute_worklist`, :func:`compute_special_lists`, :func:`load_persons`.
@@ -13,6 +16,7 @@ Internal (a facility, no user; for the CLI, the bench and the kohort):
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
@@ -46,6 +50,7 @@ __all__ = [
     "compute_special_lists",
     "compute_worklist",
     "facilities_for_user",
+    "facility_tree",
     "facility_for_user",
     "load_persons",
     "special_lists_for_user",
@@ -59,28 +64,96 @@ def facilities_for_user(user) -> QuerySet[Facility]:
     """Posyandu, pustu and puskesmas whose whole working area lies in the user's scope."""
     if not can_view_personal_data(user):
         return Facility.objects.none()
-    hamlets = scope_hamlets(user)
     if user.role == Role.KADER:
         return Facility.objects.filter(kind=FacilityKind.POSYANDU, pk=user.facility_id)
-    villages = scope_villages(user)
-    ok = []
-    for f in Facility.objects.filter(kind__in=LIST_KINDS, is_active=True).prefetch_related(
-        "service_areas"
-    ):
-        if _serves_within(
-            f, set(hamlets.values_list("pk", flat=True)), set(villages.values_list("pk", flat=True))
-        ):
-            ok.append(f.pk)
+    # The user's scope read once (it was read again for each of a district's ~400 facilities).
+    hamlets = set(scope_hamlets(user).values_list("pk", flat=True))
+    villages = set(scope_villages(user).values_list("pk", flat=True))
+    # What each facility serves as plain rows (no Area objects: a district has ~400
+    # facilities serving ~2,000 areas).
+    served: dict[int, list[tuple[int, int]]] = {}
+    kinds: dict[int, str] = {}
+    for fid, kind, area, level in Facility.service_areas.through.objects.filter(
+        facility__kind__in=LIST_KINDS, facility__is_active=True
+    ).values_list("facility_id", "facility__kind", "area_id", "area__level"):
+        served.setdefault(fid, []).append((area, level))
+        kinds[fid] = kind
+    ok = [fid for fid, areas in served.items() if _within(kinds[fid], areas, hamlets, villages)]
     return Facility.objects.filter(pk__in=ok)
 
 
+def _within(
+    kind: str, served: list[tuple[int, int]], hamlets: set[int], villages: set[int]
+) -> bool:
+    """Whether a facility of `kind` serving these (area, level) lies in the user's scope."""
+    if kind == FacilityKind.POSYANDU:
+        return all(level == AreaLevel.HAMLET and a in hamlets for a, level in served)
+    return all(level == AreaLevel.VILLAGE and a in villages for a, level in served)
+
+
+@dataclass
+class FacilityNode:
+    """One facility of the work-list index with the facilities below it (puskesmas → pustu →
+    posyandu) and where it is (``place``: its desa, or dusun for a posyandu)."""
+
+    facility: Facility
+    place: str
+    children: list[FacilityNode] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, URL), set by a view
+
+
+@dataclass
+class DistrictNode:
+    """A kecamatan of the index and its puskesmas (with everything below them)."""
+
+    name: str
+    facilities: list[FacilityNode] = field(default_factory=list)
+
+
+def facility_tree(user) -> list[DistrictNode]:
+    """The facilities whose lists the user may open, as a tree: kecamatan → puskesmas → pustu
+    → posyandu, each sorted by name. A facility whose parent the user may not open (a pustu
+    user sees no puskesmas) is a root under its own kecamatan. Three queries besides the
+    scope (``facilities_for_user``): the facilities with their area, kecamatan and parent."""
+    facilities = list(
+        facilities_for_user(user)
+        .select_related("area", "area__parent", "area__parent__parent")
+        .order_by("name", "code")
+    )
+    nodes = {f.pk: FacilityNode(f, _place(f)) for f in facilities}
+    districts: dict[str, DistrictNode] = {}
+    for f in facilities:
+        node = nodes[f.pk]
+        parent = nodes.get(f.parent_id)
+        if parent is not None:
+            parent.children.append(node)
+            continue
+        name = _district_name(f)
+        districts.setdefault(name, DistrictNode(name)).facilities.append(node)
+    return [districts[k] for k in sorted(districts)]
+
+
+def _place(f: Facility) -> str:
+    """Where a facility is: "dusun, desa" for a posyandu, its desa otherwise."""
+    area = f.area
+    if area is None:
+        return ""
+    if area.level == AreaLevel.HAMLET and area.parent_id:
+        return f"{area.name}, {area.parent.name}"
+    return area.name
+
+
+def _district_name(f: Facility) -> str:
+    """The kecamatan a facility lies in (its area, or the area's ancestors)."""
+    area = f.area
+    while area is not None and area.level > AreaLevel.DISTRICT:
+        area = area.parent if area.parent_id else None
+    return area.name if area is not None else ""
+
+
 def _serves_within(f: Facility, hamlets: set[int], villages: set[int]) -> bool:
-    served = list(f.service_areas.all())
-    if not served:
-        return False
-    if f.kind == FacilityKind.POSYANDU:
-        return all(a.level == AreaLevel.HAMLET and a.pk in hamlets for a in served)
-    return all(a.level == AreaLevel.VILLAGE and a.pk in villages for a in served)
+    served = [(a.pk, a.level) for a in f.service_areas.all()]
+    return bool(served) and _within(f.kind, served, hamlets, villages)
 
 
 def facility_for_user(user, facility: Facility | UUID | str) -> Facility:

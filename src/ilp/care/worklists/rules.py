@@ -172,33 +172,40 @@ def _trimester_starts() -> dict[int, int]:
 
 
 def anc_due(*, lmp: date | None, edd: date, contacts: Iterable[date], on: date) -> Due | None:
-    """The next ANC contact (``K1``…``K6``) due or overdue on `on`: the first slot of
-    ``ilp.standards.pregnancy.anc_status`` that is due or overdue. Without an LMP the
-    pregnancy is dated from its EDD. None when nothing is due, or when the dates put the
-    pregnancy outside 0–44 weeks (a record to correct, not a contact to make)."""
+    """The next ANC contact due or overdue on `on`, or None when nothing is.
+
+    ``ilp.standards.pregnancy.anc_status`` says which of the six scheduled slots are due
+    (their trimester runs) or overdue (it has passed). The item is named after the contact
+    the woman makes next, ``K<contacts made + 1>`` — the number the midwife enters and the
+    Kohort Ibu counts — not after the slot: a first contact made late (in the second
+    trimester) is her K1, and a slot of a trimester that ended before her latest contact can
+    no longer be made up, so it does not keep her overdue (a missed slot is the Kohort's
+    and the reports' business, not a task). Without an LMP the pregnancy is dated from its
+    EDD. None too when the dates put the pregnancy outside 0–44 weeks (a record to correct,
+    not a contact to make)."""
     pregnancy = _standard("pregnancy")
     from ilp.standards.result import OutOfRange
 
     if lmp is None:
         lmp = edd - timedelta(days=pregnancy.PREGNANCY_DAYS)
-    first_day = lmp
+    made = sorted(d for d in contacts if lmp <= d <= on)
     try:
-        slots = pregnancy.anc_status(
-            on,
-            [pregnancy.AncContact(d) for d in contacts if first_day <= d <= on],
-            lmp=lmp,
-        )
+        slots = pregnancy.anc_status(on, [pregnancy.AncContact(d) for d in made], lmp=lmp)
     except OutOfRange:
         return None
     starts = _trimester_starts()
+    last = made[-1] if made else None
+    code = f"K{len(made) + 1}"
+    due: Due | None = None
     for slot in slots:
-        if slot.state == "due":
-            since = lmp + timedelta(days=starts[slot.trimester])
-            return Due(slot.code, "due", since, since)
         if slot.state == "overdue":
             since = lmp + timedelta(days=starts[slot.trimester + 1])
-            return Due(slot.code, "overdue", since, None, since)
-    return None
+            if last is None or last < since:
+                return Due(code, "overdue", since, None, since)
+        elif slot.state == "due" and due is None:
+            since = lmp + timedelta(days=starts[slot.trimester])
+            due = Due(code, "due", since, since)
+    return due
 
 
 # -- postnatal -------------------------------------------------------------------------------
@@ -209,14 +216,21 @@ _VISIT_TIME = time(12, 0)
 
 def _postnatal(series: str, born: date, visits: Iterable[date], on: date) -> list[Due]:
     postnatal = _standard("postnatal")
+    visits = [d for d in visits if born <= d <= on]
     delivered_at = datetime.combine(born, time.min)
     states = postnatal.postnatal_visits(
         series,
         delivered_at=delivered_at,
-        visits=[datetime.combine(d, _VISIT_TIME) for d in visits if born <= d <= on],
+        visits=[datetime.combine(d, _VISIT_TIME) for d in visits],
         on=on,
     )
-    missed = [s for s in states if s.state == "missed"]
+    # A missed window makes the open one overdue until the mother or baby is visited: a
+    # visit after the missed window closed is the catch-up, and a window that can no longer
+    # be made up does not keep them overdue for ever.
+    last = max(visits, default=None)
+    missed = [
+        s for s in states if s.state == "missed" and (last is None or last < s.window_end.date())
+    ]
     out = []
     for s in states:
         if s.state != "due":

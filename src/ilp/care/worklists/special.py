@@ -8,6 +8,7 @@ in Python (growth categories through ``ilp.standards.growth``, vectorised).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -25,14 +26,28 @@ from ilp.standards.dates import add_months, years_before
 from ilp.standards.growth import zscores
 from ilp.standards.growth.categories import classify
 
-SPECIAL_LISTS = ("risiko_tinggi", "gizi", "2t", "ht_tidak_terkendali", "dm_tidak_terkendali")
+SPECIAL_LISTS = (
+    "risiko_tinggi",
+    "gizi",
+    "2t",
+    "ht_tidak_terkendali",
+    "dm_tidak_terkendali",
+    "prediabetes",
+)
 LABELS = {
     "risiko_tinggi": "Ibu hamil risiko tinggi (KRT/KRST)",
     "gizi": "Balita gizi buruk, gizi kurang atau stunting",
     "2t": "Balita 2T (berat badan tidak naik dua bulan berturut-turut, tabel KBM)",
     "ht_tidak_terkendali": "Hipertensi tidak terkendali",
     "dm_tidak_terkendali": "Diabetes tidak terkendali",
+    "prediabetes": "Prediabetes atau gula darah belum pasti (periksa ulang)",
 }
+# Abnormal results that are not the disease a list is named after: a "normal-high" blood
+# pressure is not hypertension; prediabetes and an uncertain glucose reading are not diabetes
+# (they have their own list, to be measured again).
+NOT_HYPERTENSION = frozenset({"high_normal", "normal", "optimal", "elevated"})
+PREDIABETES = frozenset({"prediabetes", "uncertain"})
+NOT_DIABETES = PREDIABETES | {"normal"}
 # Growth measurements older than this are not "latest results" any more.
 GROWTH_MAX_AGE_DAYS = 92
 # A "2T" child's latest weighing is at most this old.
@@ -69,9 +84,15 @@ def compute_special_lists(
         if "2t" in which:
             out["2t"] = two_t
     if "ht_tidak_terkendali" in which:
-        out["ht_tidak_terkendali"] = _latest_abnormal(area, persons, on, rules.INSTRUMENT_BP)
-    if "dm_tidak_terkendali" in which:
-        out["dm_tidak_terkendali"] = _latest_abnormal(area, persons, on, rules.INSTRUMENT_DM)
+        out["ht_tidak_terkendali"] = _latest_abnormal(
+            area, persons, on, rules.INSTRUMENT_BP, lambda code: code not in NOT_HYPERTENSION
+        )
+    if "dm_tidak_terkendali" in which or "prediabetes" in which:
+        glucose = _latest_abnormal(area, persons, on, rules.INSTRUMENT_DM, lambda code: True)
+        if "dm_tidak_terkendali" in which:
+            out["dm_tidak_terkendali"] = [i for i in glucose if i.code not in NOT_DIABETES]
+        if "prediabetes" in which:
+            out["prediabetes"] = [i for i in glucose if i.code in PREDIABETES]
     return out
 
 
@@ -199,7 +220,10 @@ def _growth(area: Q, persons, on) -> tuple[list[SpecialItem], list[SpecialItem]]
     return gizi, two_t
 
 
-def _latest_abnormal(area: Q, persons, on, instrument: str) -> list[SpecialItem]:
+def _latest_abnormal(
+    area: Q, persons, on, instrument: str, counts: Callable[[str], bool]
+) -> list[SpecialItem]:
+    """Persons whose latest `instrument` result is abnormal with a code the list `counts`."""
     latest: dict[int, tuple] = {}
     qs = Screening.objects.active().filter(area, instrument=instrument, date__lte=on)
     if connection.features.can_distinct_on_fields:
@@ -219,7 +243,7 @@ def _latest_abnormal(area: Q, persons, on, instrument: str) -> list[SpecialItem]
             {"score": score},
         )
         for pid, (d, code, label, abnormal, score) in latest.items()
-        if abnormal
+        if abnormal and counts(code)
     ]
     out.sort(key=lambda i: (i.date, i.person.name))
     return out
