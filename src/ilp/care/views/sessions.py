@@ -197,7 +197,7 @@ def _rows(request: HttpRequest, session: PosyanduSession) -> list[SessionRow]:
             p,
             present=attendance.get(p.pk),
             encounter=encounters.get(p.pk),
-            compact=p.sasaran in ("dewasa", "lansia")
+            compact=getattr(p, "sasaran", "") in ("dewasa", "lansia")
             and p.pk not in attendance
             and p.pk not in encounters,
         )
@@ -472,7 +472,7 @@ def session_visitor_add(request: HttpRequest, code: str, on: str) -> HttpRespons
             actor=request.user, session=session, person=person, ip=client_ip(request)
         )
     except ValidationFailed as exc:
-        messages.error(request, exc.message)
+        messages.error(request, str(exc.message))
         return redirect(target + "#pengunjung")
     messages.success(
         request, _("%(name)s ditambahkan sebagai pengunjung.") % {"name": person.full_name}
@@ -491,7 +491,7 @@ def session_close_view(request: HttpRequest, code: str, on: str) -> HttpResponse
     try:
         closed = care_services.session_close(actor=request.user, session=session)
     except ValidationFailed as exc:
-        messages.info(request, exc.message)
+        messages.info(request, str(exc.message))
     else:
         messages.success(request, close_message(closed))
     return redirect(
