@@ -277,3 +277,36 @@ def test_views_kader_session_on_a_phone_absent_children_become_home_visits(
     home_visits = Task.objects.filter(kind="home_visit", status="open")
     assert sorted(home_visits.values_list("person_id", flat=True)) == sorted(p.pk for p in absent)
     assert not home_visits.filter(person__in=five).exists()
+
+
+def test_views_recording_the_home_visit_closes_the_absent_childs_task(
+    transactional_db, district, live_server, phone_page
+):
+    """After the session, the kader visits the absent child at home and records the visit on
+    her phone: the home-visit task closes (who, when, which encounter) and leaves the list."""
+    from playwright.sync_api import expect
+
+    from ilp.care.models import Task
+
+    page = phone_page
+    today, _five, absent = _run_phone_session(page, live_server, district)
+    child = absent[0]
+    task = Task.objects.get(person=child, kind="home_visit")
+    page.goto(f"{live_server.url}/layanan/orang/{child.uuid}/home_visit/")
+    page.select_option("#id_place_kind", "home")
+    page.select_option("#id_visit_result", "met")
+    page.fill("#id_weight", "11,2")
+    page.get_by_role("button", name="Simpan").click()
+    page.wait_for_load_state()
+    task.refresh_from_db()
+    assert (task.status, task.closed_at is not None) == ("done", True)
+    assert task.closed_by == district.kader_ampel_timur
+    # The other absentee's visit is still to do.
+    assert Task.objects.get(person=absent[1], kind="home_visit").status == "open"
+    page.goto(
+        f"{live_server.url}/layanan/kerja/POS-AT/?on={(today + timedelta(days=7)).isoformat()}"
+    )
+    visits = page.locator("table.worklist tr", has_text="Kunjungan rumah")
+    expect(visits.filter(has_text=child.full_name)).to_have_count(0)
+    expect(visits.filter(has_text=absent[1].full_name)).to_have_count(1)
+    page.screenshot(path=str(SHOTS / "worklist_after_home_visit_phone.png"), full_page=True)

@@ -301,7 +301,7 @@ class Attendance(models.Model):
     present = models.BooleanField(default=False)
     # A person from outside the posyandu's dusun/RW, added explicitly (and audited) by the
     # session runner: only residents and such visitors may be recorded at the session.
-    visitor = models.BooleanField(_("pengunjung"), default=False)
+    visitor = models.BooleanField(_("pengunjung"), default=False, db_default=False)
 
     class Meta:
         constraints = [

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='attendance',
             name='visitor',
-            field=models.BooleanField(default=False, verbose_name='pengunjung'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='pengunjung'),
         ),
     ]

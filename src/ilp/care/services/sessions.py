@@ -34,7 +34,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -142,7 +142,7 @@ def _alive_here(session: PosyanduSession) -> Q:
     )
 
 
-def _residents(session: PosyanduSession):
+def _residents(session: PosyanduSession) -> QuerySet[Any]:
     """Residents of the posyandu's dusun/RW alive on the session day (unordered)."""
     return Person.objects.active().filter(_alive_here(session))
 
@@ -180,7 +180,7 @@ def _balita(on: date) -> Q:
     return Q(birth_date__gt=years_before(on, 5), birth_date__lte=on)
 
 
-def _annotated(queryset, session: PosyanduSession):
+def _annotated(queryset: QuerySet[Any], session: PosyanduSession) -> QuerySet[Any]:
     """Persons with an ongoing pregnancy or an overdue task at the posyandu marked."""
     pregnant = Exists(
         Pregnancy.objects.active().filter(person=OuterRef("pk"), outcome=PregnancyOutcome.ONGOING)

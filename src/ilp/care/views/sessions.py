@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -93,21 +94,21 @@ class SessionRow:
         return self.months // 12
 
 
-def _session(posyandu, on: date) -> PosyanduSession:
+def _session(posyandu: Facility, on: date) -> PosyanduSession:
     session = care_selectors.session_on(posyandu, on)
     if session is None:
         raise NotFound(_("Sesi posyandu pada tanggal ini belum dibuka."))
     return session
 
 
-def _runner(request: HttpRequest, posyandu) -> None:
+def _runner(request: HttpRequest, posyandu: Facility) -> None:
     """Writes on a session page only for those who run the posyandu's sessions."""
     if not may_run_session(request.user, posyandu):
         raise PermissionDenied(_("Anda tidak bertugas di posyandu ini."))
 
 
 def _row_target(
-    request: HttpRequest, code: str, on: str, person_uuid
+    request: HttpRequest, code: str, on: str, person_uuid: UUID
 ) -> tuple[Facility, PosyanduSession, Person]:
     """The posyandu (which the user must run), its session on `on` and the person (scoped
     and audited by ``person_detail``) of a row write; whether the person belongs to the
@@ -196,7 +197,7 @@ def _rows(request: HttpRequest, session: PosyanduSession) -> list[SessionRow]:
             p,
             present=attendance.get(p.pk),
             encounter=encounters.get(p.pk),
-            compact=p.sasaran in ("dewasa", "lansia")
+            compact=getattr(p, "sasaran", "") in ("dewasa", "lansia")
             and p.pk not in attendance
             and p.pk not in encounters,
         )
@@ -206,7 +207,9 @@ def _rows(request: HttpRequest, session: PosyanduSession) -> list[SessionRow]:
     return rows
 
 
-def _open_form_page(request: HttpRequest, posyandu, form: OpenSessionForm, status: int):
+def _open_form_page(
+    request: HttpRequest, posyandu: Facility, form: OpenSessionForm, status: int
+) -> HttpResponse:
     sessions = care_selectors.recent_sessions(posyandu)
     today = timezone.localdate()
     this_month = next(
@@ -314,7 +317,7 @@ def session_page(request: HttpRequest, code: str, on: str) -> HttpResponse:
     return render(request, "care/session.html", context)
 
 
-def _closed_error(form) -> None:
+def _closed_error(form: WeighingRowForm | AdultRowForm) -> None:
     # Absentees have already become home visits: later records go on the person page.
     form.is_valid()
     form.add_error(None, _("Sesi sudah ditutup; catat di halaman orang."))
@@ -322,7 +325,7 @@ def _closed_error(form) -> None:
 
 @require_POST
 @role_required(can_record)
-def session_row_save(request: HttpRequest, code: str, on: str, person_uuid) -> HttpResponse:
+def session_row_save(request: HttpRequest, code: str, on: str, person_uuid: UUID) -> HttpResponse:
     """Save one child's measurements (htmx) and answer with the row, classified."""
     posyandu, session, person = _row_target(request, code, on, person_uuid)
     form = WeighingRowForm(request.POST, auto_id=f"r{person.pk}-%s")
@@ -354,7 +357,7 @@ def session_row_save(request: HttpRequest, code: str, on: str, person_uuid) -> H
 
 @require_POST
 @role_required(can_record)
-def session_adult_save(request: HttpRequest, code: str, on: str, person_uuid) -> HttpResponse:
+def session_adult_save(request: HttpRequest, code: str, on: str, person_uuid: UUID) -> HttpResponse:
     """Save one adult's posyandu services (htmx) through the adult/elderly package evaluation
     and answer with the card, its results and alerts."""
     posyandu, session, person = _row_target(request, code, on, person_uuid)
@@ -386,9 +389,9 @@ def session_adult_save(request: HttpRequest, code: str, on: str, person_uuid) ->
 def _row_response(
     request: HttpRequest,
     session: PosyanduSession,
-    posyandu,
+    posyandu: Facility,
     person: Person,
-    form,
+    form: WeighingRowForm | AdultRowForm,
     encounter: Encounter | None,
     needs_confirmation: bool,
 ) -> HttpResponse:
@@ -411,7 +414,7 @@ def _row_response(
     return response
 
 
-def _row_context(row: SessionRow, session: PosyanduSession, posyandu) -> dict[str, Any]:
+def _row_context(row: SessionRow, session: PosyanduSession, posyandu: Facility) -> dict[str, Any]:
     """A row fragment plus the page's "n present" counts, balita and others apart (swapped
     out of band by htmx)."""
     counts = care_selectors.session_present_counts(session)
@@ -428,7 +431,7 @@ def _row_context(row: SessionRow, session: PosyanduSession, posyandu) -> dict[st
 
 @require_POST
 @role_required(can_record)
-def session_attendance(request: HttpRequest, code: str, on: str, person_uuid) -> HttpResponse:
+def session_attendance(request: HttpRequest, code: str, on: str, person_uuid: UUID) -> HttpResponse:
     """Mark a person present or absent (htmx); answers with the row."""
     posyandu, session, person = _row_target(request, code, on, person_uuid)
     form = AttendanceForm(request.POST)
@@ -469,7 +472,7 @@ def session_visitor_add(request: HttpRequest, code: str, on: str) -> HttpRespons
             actor=request.user, session=session, person=person, ip=client_ip(request)
         )
     except ValidationFailed as exc:
-        messages.error(request, exc.message)
+        messages.error(request, str(exc.message))
         return redirect(target + "#pengunjung")
     messages.success(
         request, _("%(name)s ditambahkan sebagai pengunjung.") % {"name": person.full_name}
@@ -488,7 +491,7 @@ def session_close_view(request: HttpRequest, code: str, on: str) -> HttpResponse
     try:
         closed = care_services.session_close(actor=request.user, session=session)
     except ValidationFailed as exc:
-        messages.info(request, exc.message)
+        messages.info(request, str(exc.message))
     else:
         messages.success(request, close_message(closed))
     return redirect(
