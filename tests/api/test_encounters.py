@@ -165,7 +165,7 @@ def test_a_date_in_the_future_or_before_birth_is_refused_on_date(district, kader
     error = assert_error(post_json(kader, URL, body(district, date="2099-01-01")), 422, "invalid")
     assert error["fields"] == {"date": ["Tanggal pemeriksaan tidak boleh di masa depan."]}
     error = assert_error(post_json(kader, URL, body(district, date="0001-01-01")), 422, "invalid")
-    assert error["fields"] == {"date": ["Tanggal pemeriksaan sebelum tanggal lahir (02-05-2024)."]}
+    assert error["fields"] == {"date": ["Tanggal pemeriksaan sebelum tanggal lahir (2 Mei 2024)."]}
     assert Encounter.objects.count() == 0
 
 
