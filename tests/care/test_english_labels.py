@@ -14,6 +14,7 @@ from django.utils import translation
 
 from ilp.care.texts import rule_class, rule_reason
 from ilp.core.texts import render
+from ilp.standards.anthropometry_adult import classify_central_obesity
 from ilp.standards.blood_pressure import classify_blood_pressure
 from ilp.standards.codes import catalogues
 from ilp.standards.growth.categories import classify
@@ -107,3 +108,11 @@ def test_a_blood_pressure_result_reads_in_english():
         assert str(rule_reason(result)) == (
             "TD 150/95 mmHg: sistolik dan diastolik pada kelas yang sama"
         )
+
+
+def test_an_adult_waist_reads_men_not_boys():
+    result = classify_central_obesity(95, "M")
+    with translation.override("en"):
+        assert str(rule_reason(result)) == "Waist circumference 95 cm > 90 cm (men)"
+    with translation.override("id"):
+        assert str(rule_reason(result)) == "Lingkar perut 95 cm > 90 cm (pria)"

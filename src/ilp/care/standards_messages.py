@@ -472,7 +472,7 @@ MESSAGES = (
     gettext_noop("jatuh tempo %(due_date)s"),
     # Translators: immunization_dose.reason.due_since
     gettext_noop("jatuh tempo sejak %(due_date)s"),
-    # Translators: immunization_check.term.sex.M, waist.term.sex.M
+    # Translators: immunization_check.term.sex.M
     gettext_noop("laki-laki"),
     # Translators: anaemia.term.group.man_15y
     gettext_noop("laki-laki ≥ 15 tahun"),
@@ -490,12 +490,14 @@ MESSAGES = (
     gettext_noop("paling lambat %(last_allowed)s"),
     # Translators: tb_adult.term.symptom.lymph_nodes
     gettext_noop("pembesaran kelenjar getah bening leher/ketiak"),
-    # Translators: immunization_check.term.sex.F, waist.term.sex.F
+    # Translators: immunization_check.term.sex.F
     gettext_noop("perempuan"),
     # Translators: anaemia.term.group.woman_15y
     gettext_noop("perempuan tidak hamil ≥ 15 tahun"),
     # Translators: glucose_screening.term.sample.venous_plasma
     gettext_noop("plasma vena"),
+    # Translators: waist.term.sex.M
+    gettext_noop("pria"),
     # Translators: anaemia.term.severity.mild
     gettext_noop("ringan"),
     # Translators: anaemia.term.severity.moderate
@@ -518,4 +520,6 @@ MESSAGES = (
     gettext_noop("tidak dapat diulang (batas umur)"),
     # Translators: immunization_dose.reason.single_dose_schedule
     gettext_noop("tidak diperlukan: satu dosis sejak %(since)s"),
+    # Translators: waist.term.sex.F
+    gettext_noop("wanita"),
 )
