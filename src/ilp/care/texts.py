@@ -12,7 +12,9 @@ Stored shapes (``ilp.care.services.packages``):
 
 Every code is phrased here once (Indonesian msgid, English in care's catalogue); the classes,
 reasons and terms of the standards' catalogues are registered from
-:func:`ilp.standards.codes.catalogues` with their Indonesian text as msgid.
+:func:`ilp.standards.codes.catalogues` with their Indonesian text as msgid (extracted by
+``makemessages`` from :mod:`ilp.care.standards_messages`, which ``tools/standards_messages.py``
+generates from the same catalogues).
 """
 
 from __future__ import annotations

@@ -57,7 +57,9 @@ CODES: dict[str, Catalogue] = {
             "waist_above_limit": Message("Lingkar perut {waist} cm > {limit} cm ({sex})", _WAIST),
             "waist_within_limit": Message("Lingkar perut {waist} cm ≤ {limit} cm ({sex})", _WAIST),
         },
-        terms={"sex": {"M": "laki-laki", "F": "perempuan"}},
+        # Adult words: "laki-laki"/"perempuan" is also the growth charts' msgid, where English
+        # reads "boys"/"girls" — wrong for an adult's waist (one msgid, one translation).
+        terms={"sex": {"M": "pria", "F": "wanita"}},
     ),
 }
 # Lower edges of the BMI classes (inclusive), ascending: (edge, code, P2PTM class).
