@@ -152,9 +152,10 @@ def scope_villages(user: User) -> QuerySet[Area]:
     if not can_view_personal_data(user):
         return Area.objects.none()
     if user.role in DISTRICT_ROLES:
-        if user.area_id is None:
+        area = user.area
+        if area is None:
             return Area.objects.none()
-        return Area.objects.filter(level=AreaLevel.VILLAGE, code__startswith=f"{user.area.code}.")
+        return Area.objects.filter(level=AreaLevel.VILLAGE, code__startswith=f"{area.code}.")
     if user.role in (Role.PUSKESMAS, Role.PUSTU) and user.facility_id:
         return Area.objects.filter(level=AreaLevel.VILLAGE, served_by=user.facility_id)
     if user.role == Role.KADER and user.facility_id:
@@ -186,9 +187,10 @@ def person_scope_q(user: User, prefix: str = "") -> Q:
             return _NOTHING
         return Q(**{f"{prefix}hamlet__served_by": user.facility_id})
     if user.role in DISTRICT_ROLES:
-        if user.area_id is None:
+        area = user.area
+        if area is None:
             return _NOTHING
-        return Q(**{f"{prefix}village__code__startswith": f"{user.area.code}."})
+        return Q(**{f"{prefix}village__code__startswith": f"{area.code}."})
     if user.role in (Role.PUSKESMAS, Role.PUSTU):
         if not user.facility_id:
             return _NOTHING
@@ -240,9 +242,10 @@ def aggregate_areas(user: User) -> QuerySet[Area]:
     if not _active(user):
         return Area.objects.none()
     if user.role in DISTRICT_ROLES or user.role == Role.CROSS_SECTOR:
-        if user.area_id is None:
+        area = user.area
+        if area is None:
             return Area.objects.none()
-        return Area.objects.filter(Q(pk=user.area_id) | Q(code__startswith=f"{user.area.code}."))
+        return Area.objects.filter(Q(pk=area.pk) | Q(code__startswith=f"{area.code}."))
     if user.role in (Role.PUSKESMAS, Role.PUSTU, Role.KADER):
         return Area.objects.filter(Q(pk__in=scope_villages(user)) | Q(pk__in=scope_hamlets(user)))
     return Area.objects.none()
@@ -269,7 +272,7 @@ def recording_facilities_q(user: User) -> Q:
     puskesmas → pustu → posyandu); the district admin any facility of the district."""
     if not can_record(user):
         return _NOTHING
-    if user.role == Role.DINKES_ADMIN and user.area_id:
+    if user.role == Role.DINKES_ADMIN and user.area is not None:
         code = user.area.code
         return Q(area__code__startswith=f"{code}.") | Q(area__code=code)
     if not user.facility_id:
@@ -285,7 +288,7 @@ def may_record_at(user: User, facility: Facility) -> bool:
 
 
 # Where a facility's staff record: the place kind of their own facility (and home visits).
-PLACE_OF_FACILITY = {
+PLACE_OF_FACILITY: dict[str, str] = {
     FacilityKind.POSYANDU: "posyandu",
     FacilityKind.PUSTU: "pustu",
     FacilityKind.PUSKESMAS: "puskesmas",
@@ -305,7 +308,7 @@ def recording_facility(user: Any) -> Facility | None:
     dinkes administrator names the facility each time)."""
     if not can_record(user):
         return None
-    facility = user.facility
+    facility: Facility | None = user.facility
     if facility is None or facility.kind not in PLACE_OF_FACILITY:
         return None
     return facility

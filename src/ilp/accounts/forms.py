@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -44,7 +45,7 @@ class SecondFactorForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"].replace(" ", "")
+        code: str = self.cleaned_data["code"].replace(" ", "")
         if not (code.isdigit() and len(code) in (6, 8)):
             raise forms.ValidationError(_("Kode terdiri dari 6 angka."))
         return code
@@ -55,7 +56,7 @@ class OwnPasswordChangeForm(PasswordChangeForm):
     old password (a temporary one must really be replaced)."""
 
     def clean_new_password1(self) -> str:
-        new = self.cleaned_data.get("new_password1", "")
+        new: str = self.cleaned_data.get("new_password1", "")
         old = self.cleaned_data.get("old_password", "")
         if new and old and new == old:
             raise forms.ValidationError(_("Kata sandi baru harus berbeda dari kata sandi lama."))
@@ -92,13 +93,13 @@ class TokenIssueForm(forms.Form):
         help_text=_("Kosongkan untuk batas bawaan (%(rate)s per menit)."),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["rate_per_minute"]
         field.help_text = field.help_text % {"rate": settings.ILP_API_TOKEN_RATE_PER_MINUTE}
 
     def clean_expires_on(self) -> date:
-        expires_on = self.cleaned_data["expires_on"]
+        expires_on: date = self.cleaned_data["expires_on"]
         if expires_on <= timezone.localdate():
             raise forms.ValidationError(_("Tanggal berlaku harus di masa depan."))
         if expires_on > timezone.localdate() + timedelta(days=3 * 366):
@@ -134,8 +135,9 @@ class AccessHistoryForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "HH-BB-TTTT", "inputmode": "numeric"}),
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("Tanggal akhir sebelum tanggal awal."))

@@ -14,6 +14,7 @@ subtraction.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -28,7 +29,7 @@ from ilp.places.models import Area, AreaLevel, Facility, FacilityKind
 from ilp.standards.lifestage import STAGES, completed_months
 
 # The person column that holds an area of each level (kecamatan goes through the desa).
-_AREA_COLUMN = {
+_AREA_COLUMN: dict[int, str] = {
     AreaLevel.DISTRICT: "village__parent_id",
     AreaLevel.VILLAGE: "village_id",
     AreaLevel.HAMLET: "hamlet_id",
@@ -225,7 +226,7 @@ def suppress_stage_counts(
     """The areas' stage × sex tables and their grand total with every count below the
     threshold hidden, and every count that would give one back by subtraction (male +
     female = total per row; the areas' totals = the grand total; nested stages)."""
-    values: dict[tuple, int] = {("grand",): sum(a.total for a in areas)}
+    values: dict[Hashable, int] = {("grand",): sum(a.total for a in areas)}
     relations = [Relation(("grand",), tuple((a.area.pk, "total") for a in areas))]
     nestings = []
     for a in areas:
@@ -239,7 +240,7 @@ def suppress_stage_counts(
                 nestings.append(Nesting((a.area.pk, outer, x), (a.area.pk, inner, x)))
     hidden = suppress(values, relations, nestings)
 
-    def shown(key: tuple) -> int | None:
+    def shown(key: Hashable) -> int | None:
         return None if key in hidden else values[key]
 
     result = [

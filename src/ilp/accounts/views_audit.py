@@ -4,7 +4,7 @@ it is itself audited (purpose: oversight)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -18,6 +18,9 @@ from ilp.accounts.access import can_review_access, client_ip, role_required
 from ilp.accounts.audit import access_history, audit_record
 from ilp.accounts.forms import AccessHistoryForm
 from ilp.accounts.models import AuditAction, AuditPurpose, User
+
+if TYPE_CHECKING:
+    from ilp.people.models import Person
 
 PAGE_SIZE = 50
 
@@ -41,11 +44,12 @@ OBJECT_LABELS = {
 }
 
 
-def _person_in_district(user: User, text: str):
+def _person_in_district(user: User, text: str) -> Person | None:
     """The person of the reviewer's district with this ILP number or NIK, or None."""
     from ilp.people.identity import compact_number  # people builds on accounts
     from ilp.people.models import Person
 
+    assert user.area is not None  # noqa: S101 - can_review_access lets in users with an area
     text = text.strip().upper()
     digits = compact_number(text)
     match = Q(nik=digits) if digits.isdigit() and len(digits) == 16 else Q(local_id=text)
@@ -75,11 +79,11 @@ def access_history_page(request: HttpRequest) -> HttpResponse:
     """Who read or changed whose record, when, from where and why (Indonesian labels)."""
     form = AccessHistoryForm(request.GET or None)
     person = subject_user = None
-    page = None
+    page: Any = None  # a Page that also carries the display rows (page.rows) for the template
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         if d["person"]:
-            person = _person_in_district(request.user, d["person"])
+            person = _person_in_district(cast(User, request.user), d["person"])
             if person is None:
                 form.add_error("person", _("Penduduk tidak ditemukan di kabupaten/kota Anda."))
         if d["username"]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -25,10 +25,11 @@ from pydantic import ConfigDict, Field
 
 from ilp.accounts.access import can_record, recording_facility
 from ilp.accounts.audit import audit_record
+from ilp.accounts.models import User
 from ilp.care import presenters
 from ilp.care.models import VISIT_NUMBER_MAX, Encounter, PlaceKind, ServicePackage
 from ilp.care.selectors import person_active_encounters, person_open_tasks
-from ilp.care.services import encounter_record
+from ilp.care.services import RecordResult, encounter_record
 from ilp.care.worklists import compute_worklist
 from ilp.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ilp.people.models import Person
@@ -186,7 +187,7 @@ def _person(request: HttpRequest, raw: Any) -> Person:
         uuid = UUID(str(raw))
     except (ValueError, TypeError):
         raise _person_not_found() from None
-    return person_detail(request.user, uuid, ip=client_ip(request))
+    return person_detail(cast(User, request.user), uuid, ip=client_ip(request))
 
 
 def _facility(user: Any, code: str | None) -> Facility:
@@ -239,7 +240,7 @@ def encounter_out(e: Encounter) -> dict[str, Any]:
         "facility": {"code": e.facility.code, "name": e.facility.name, "kind": e.facility.kind},
         "cluster": e.cluster,
         "visit_number": e.visit_number,
-        "pregnancy": e.pregnancy.uuid if e.pregnancy_id else None,
+        "pregnancy": e.pregnancy.uuid if e.pregnancy is not None else None,
         "values": e.values or {},
         "results": presenters.present_results(e.results),
         "alerts": presenters.present_alerts(e.alerts),
@@ -255,11 +256,11 @@ def encounter_out(e: Encounter) -> dict[str, Any]:
 
 
 @encounters.post("", response={201: EncounterOut, 200: EncounterOut, **ERRORS_WRITE})
-def record_encounter(request: HttpRequest, payload: EncounterIn):
+def record_encounter(request: HttpRequest, payload: EncounterIn) -> Status[dict[str, Any]]:
     """Record one encounter, evaluated as the web form does (201). The same `client_id`
     with the same body answers 200 with the encounter stored the first time; with another
     body 409 `client_id_reused`. Answers the encounter with its results and alerts."""
-    user = request.user
+    user = cast(User, request.user)  # the API's auth lets only signed-in users through
     if not can_record(user):
         raise PermissionDenied(_("Peran Anda tidak boleh mencatat pelayanan."))
     person = _person(request, payload.person)
@@ -296,7 +297,9 @@ def _api_fields(fields: dict[str, list[str]], payload: EncounterIn) -> dict[str,
     return out
 
 
-def _record(user: Any, person: Person, facility: Facility, pregnancy: Any, payload: EncounterIn):
+def _record(
+    user: Any, person: Person, facility: Facility, pregnancy: Any, payload: EncounterIn
+) -> RecordResult:
     return encounter_record(
         actor=user,
         person=person,
@@ -315,7 +318,7 @@ def _record(user: Any, person: Person, facility: Facility, pregnancy: Any, paylo
 
 
 @person_care.get("/{person_uuid}/encounters", response={200: EncounterPageOut, **ERRORS_READ})
-def list_encounters(request: HttpRequest, person_uuid: str, page: Query[PageIn]):
+def list_encounters(request: HttpRequest, person_uuid: str, page: Query[PageIn]) -> dict[str, Any]:
     """The person's encounters, newest first (voided ones left out), `limit` per page from
     `offset`; the read is audited."""
     person = _person(request, person_uuid)
@@ -345,7 +348,7 @@ def _list_facility(person: Person) -> Facility | None:
 
 
 @person_care.get("/{person_uuid}/work-items", response={200: WorkItemsOut, **ERRORS_READ})
-def list_work_items(request: HttpRequest, person_uuid: str):
+def list_work_items(request: HttpRequest, person_uuid: str) -> dict[str, Any]:
     """What is due or overdue for the person today (the work lists' items: doses, weighing,
     ANC/KF/KN contacts, screenings, tasks due) and every open task; the read is audited."""
     person = _person(request, person_uuid)

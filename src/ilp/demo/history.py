@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
+from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
@@ -91,15 +92,15 @@ class _Buf:
     """Column buffers of one table, appended in numpy chunks."""
 
     def __init__(self, names: list[str]):
-        self.cols: dict[str, list] = {n: [] for n in names}
+        self.cols: dict[str, list[Any]] = {n: [] for n in names}
 
-    def add(self, **cols) -> None:
+    def add(self, **cols: Any) -> None:
         n = next(len(v) for v in cols.values() if not _scalar(v))
         for k, v in cols.items():
             self.cols[k].append(np.full(n, v, dtype=object) if _scalar(v) else np.asarray(v))
 
-    def columns(self) -> dict[str, list]:
-        out = {}
+    def columns(self) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {}
         for k, parts in self.cols.items():
             arr = np.concatenate(parts) if parts else np.array([])
             if arr.dtype.kind == "M":
@@ -113,7 +114,7 @@ class _Buf:
         return int(sum(len(p) for p in first))
 
 
-def _scalar(v) -> bool:
+def _scalar(v: Any) -> bool:
     return v is None or isinstance(v, str | int | float | bool)
 
 

@@ -8,7 +8,7 @@ record that does not exist answer the same 404, so the API never reveals existen
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,6 +19,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from ilp.accounts.access import can_register
+from ilp.accounts.models import User
 from ilp.core.corrections import Reason, reason_check
 from ilp.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ilp.people import corrections, selectors, services
@@ -271,7 +272,7 @@ persons = Router(tags=["persons"])
 def search_persons(request: HttpRequest, filters: Query[PersonSearchIn]):
     """Search the persons the user may see, at most `limit` (the search is audited)."""
     found = selectors.person_search(
-        request.user, filters.q, limit=filters.limit, ip=client_ip(request)
+        cast(User, request.user), filters.q, limit=filters.limit, ip=client_ip(request)
     )
     return {
         "items": [_summary(p) for p in found],
@@ -285,7 +286,7 @@ def register_person(request: HttpRequest, payload: PersonIn):
     """Register one person (201). A NIK already registered answers 409 `duplicate_nik`; a
     similar person in the same desa answers 409 `duplicate_suspected` until confirmed. The
     same `client_id` again answers 200 with the person stored the first time."""
-    user = request.user
+    user = cast(User, request.user)
     if not can_register(user):
         raise PermissionDenied(_("Peran Anda tidak boleh mendaftarkan penduduk."))
     area = _address_area(payload.area_code)
@@ -325,7 +326,7 @@ def _person_for_output(pk: int) -> Person:
 def get_person(request: HttpRequest, person_uuid: str):
     """One person with life stages, NIK warnings and pregnancies (the read is audited)."""
     uuid = _uuid_or_404(person_uuid, _person_not_found())
-    person = selectors.person_detail(request.user, uuid, ip=client_ip(request))
+    person = selectors.person_detail(cast(User, request.user), uuid, ip=client_ip(request))
     return _person_out(person)
 
 
@@ -333,10 +334,10 @@ def get_person(request: HttpRequest, person_uuid: str):
 def register_pregnancy(request: HttpRequest, person_uuid: str, payload: PregnancyIn):
     """Open a pregnancy episode for a woman; the EDD follows from the LMP when not given."""
     uuid = _uuid_or_404(person_uuid, _person_not_found())
-    person = selectors.person_detail(request.user, uuid, ip=client_ip(request))
+    person = selectors.person_detail(cast(User, request.user), uuid, ip=client_ip(request))
     try:
         pregnancy = services.pregnancy_register(
-            actor=request.user,
+            actor=cast(User, request.user),
             person=person,
             lmp=payload.lmp,
             edd=payload.edd,
@@ -366,7 +367,7 @@ families = Router(tags=["families"])
 def register_family(request: HttpRequest, payload: FamilyIn):
     """Register a family (KK) with its members: exactly one member has relationship `head`
     (201). The same `client_id` again answers 200 with the family stored the first time."""
-    user = request.user
+    user = cast(User, request.user)
     if not can_register(user):
         raise PermissionDenied(_("Peran Anda tidak boleh mendaftarkan penduduk."))
     area = _address_area(payload.area_code)
@@ -393,7 +394,7 @@ def get_family(request: HttpRequest, family_uuid: str):
     the user's area (`in_scope` false) comes without KK number, address or head; its members
     outside the area are only counted (`members_outside_scope`)."""
     uuid = _uuid_or_404(family_uuid, _family_not_found())
-    return _family_out(selectors.family_view(request.user, uuid, ip=client_ip(request)))
+    return _family_out(selectors.family_view(cast(User, request.user), uuid, ip=client_ip(request)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -436,7 +437,7 @@ def _pregnancy_of(request: HttpRequest, person_uuid: str, pregnancy_uuid: str) -
     not_found = NotFound(_("Kehamilan tidak ditemukan di wilayah Anda."))
     person = _uuid_or_404(person_uuid, not_found)
     pregnancy = selectors.pregnancy_detail(
-        request.user, _uuid_or_404(pregnancy_uuid, not_found), ip=client_ip(request)
+        cast(User, request.user), _uuid_or_404(pregnancy_uuid, not_found), ip=client_ip(request)
     )
     if pregnancy.person.uuid != person:
         raise not_found
@@ -448,7 +449,7 @@ def correct_person(request: HttpRequest, person_uuid: str, payload: PersonPatchI
     """Correct a person's fields (only those sent). Renaming updates the search; the old
     values stay in the history with who, when and the reason."""
     uuid = _uuid_or_404(person_uuid, _person_not_found())
-    person = selectors.person_detail(request.user, uuid, ip=client_ip(request))
+    person = selectors.person_detail(cast(User, request.user), uuid, ip=client_ip(request))
     data = services.PersonData(
         full_name=payload.full_name if _sent(payload, "full_name") else person.full_name,
         sex=payload.sex.value if payload.sex else person.sex,
@@ -467,7 +468,7 @@ def correct_person(request: HttpRequest, person_uuid: str, payload: PersonPatchI
     )
     try:
         corrections.person_correct(
-            actor=request.user,
+            actor=cast(User, request.user),
             person=person,
             new=corrections.PersonCorrection(
                 data=data,
@@ -491,17 +492,17 @@ def void_person(request: HttpRequest, person_uuid: str, payload: PersonVoidIn):
     """Void a person registered by mistake or twice (`duplicate_of`: the record kept). The
     person stops counting everywhere; nothing is deleted."""
     uuid = _uuid_or_404(person_uuid, _person_not_found())
-    person = selectors.person_detail(request.user, uuid, ip=client_ip(request))
+    person = selectors.person_detail(cast(User, request.user), uuid, ip=client_ip(request))
     kept = None
     if payload.duplicate_of is not None:
         try:
-            kept = selectors.person_detail(request.user, payload.duplicate_of)
+            kept = selectors.person_detail(cast(User, request.user), payload.duplicate_of)
         except NotFound as exc:
             raise ValidationFailed(
                 exc.message, fields={"duplicate_of": [str(exc.message)]}
             ) from None
     corrections.person_void(
-        actor=request.user,
+        actor=cast(User, request.user),
         person=person,
         version=payload.version,
         reason=_reason(payload),
@@ -525,7 +526,7 @@ def correct_pregnancy(
 
     outcome = value("outcome")
     corrections.pregnancy_correct(
-        actor=request.user,
+        actor=cast(User, request.user),
         pregnancy=pregnancy,
         lmp=value("lmp"),
         edd=value("edd"),
@@ -549,7 +550,10 @@ def void_pregnancy(request: HttpRequest, person_uuid: str, pregnancy_uuid: str, 
     """Void a pregnancy recorded by mistake: it leaves the kohort and every list."""
     pregnancy = _pregnancy_of(request, person_uuid, pregnancy_uuid)
     corrections.pregnancy_void(
-        actor=request.user, pregnancy=pregnancy, version=payload.version, reason=_reason(payload)
+        actor=cast(User, request.user),
+        pregnancy=pregnancy,
+        version=payload.version,
+        reason=_reason(payload),
     )
     return _pregnancy_out(pregnancy)
 
@@ -558,7 +562,7 @@ def void_pregnancy(request: HttpRequest, person_uuid: str, pregnancy_uuid: str, 
 def correct_family(request: HttpRequest, family_uuid: str, payload: FamilyPatchIn):
     """Correct a family's KK number or address (only the fields sent)."""
     uuid = _uuid_or_404(family_uuid, _family_not_found())
-    family = selectors.family_detail(request.user, uuid, ip=client_ip(request))
+    family = selectors.family_detail(cast(User, request.user), uuid, ip=client_ip(request))
     area = (
         _address_area(payload.area_code)
         if payload.area_code
@@ -566,7 +570,7 @@ def correct_family(request: HttpRequest, family_uuid: str, payload: FamilyPatchI
     )
     try:
         corrections.family_correct(
-            actor=request.user,
+            actor=cast(User, request.user),
             family=family,
             kk_number=(payload.kk_number or "")
             if _sent(payload, "kk_number")

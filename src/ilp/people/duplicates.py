@@ -95,8 +95,9 @@ def require_check_allowed(user: Any) -> None:
     """Raise TooManyChecks when the user made the allowed number of existence checks in the
     last minute. The audit rows are the counter: shared by every server process."""
     since = timezone.now() - timedelta(minutes=1)
+    user_pk: Any = getattr(user, "pk", None)  # None for a user without an account row
     done = AuditEvent.objects.filter(
-        user_id=getattr(user, "pk", None), action=AuditAction.CHECK, at__gte=since
+        user_id=user_pk, action=AuditAction.CHECK, at__gte=since
     ).count()
     if done >= _checks_per_minute():
         raise TooManyChecks(

@@ -6,8 +6,10 @@ read logs a 'view', a search logs a 'search' with the ids it returned.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -42,12 +44,14 @@ def _require_personal_access(user: User) -> None:
         raise PermissionDenied(_("Peran Anda tidak boleh melihat data perorangan."))
 
 
-class SearchResults(list):
+class SearchResults(list[Person]):
     """The persons found (at most the limit asked for), with `total`: how many match in all,
     counted up to `COUNT_CAP` (`capped` says there are more), so a page can say "20 of 25
     shown" when the list is cut."""
 
-    def __init__(self, persons=(), *, total: int | None = None, capped: bool = False):
+    def __init__(
+        self, persons: Iterable[Person] = (), *, total: int | None = None, capped: bool = False
+    ) -> None:
         super().__init__(persons)
         self.total = len(self) if total is None else total
         self.capped = capped
@@ -357,13 +361,13 @@ def person_life_stage(person: Person, on: date | None = None) -> dict[str, objec
 
 def record_of_visible_person(
     user: User,
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     record_uuid: UUID | str,
     *,
     object_type: str,
     not_found: str,
     ip: str | None = None,
-):
+) -> Any:
     """One record (a pregnancy, an encounter, a dose: any row with a ``person`` and a public
     ``uuid``) of a person the user may see, or NotFound with `not_found` (also outside the
     scope); the read is audited."""

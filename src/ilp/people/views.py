@@ -7,7 +7,7 @@ back onto the form fields with the services' own messages; nothing typed is lost
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django import forms
@@ -28,6 +28,7 @@ from ilp.accounts.access import (
     scope_villages,
 )
 from ilp.accounts.audit import audit_record
+from ilp.accounts.models import User
 from ilp.accounts.views import STAGE_LABELS, client_ip, is_htmx, role_required
 from ilp.core.corrections import EditConflict, history_entries
 from ilp.core.exceptions import ApplicationError, PermissionDenied
@@ -120,7 +121,11 @@ def _duplicate_report(
     """The suspected duplicates to show. Persons outside the user's scope are counted, not
     named: registering must not become a way to look people up elsewhere."""
     all_ids = [p.pk for found in exc.candidates.values() for p in found]
-    visible = set(persons_visible(request.user).filter(pk__in=all_ids).values_list("pk", flat=True))
+    visible = set(
+        persons_visible(cast(User, request.user))
+        .filter(pk__in=all_ids)
+        .values_list("pk", flat=True)
+    )
     report = []
     for prefix, found in exc.candidates.items():
         report.append(
@@ -155,7 +160,9 @@ def search(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET if "q" in request.GET else None)
     results = None
     if form.is_valid():
-        results = person_search(request.user, form.cleaned_data["q"], ip=client_ip(request))
+        results = person_search(
+            cast(User, request.user), form.cleaned_data["q"], ip=client_ip(request)
+        )
     context = {"form": form, "results": results, "can_register": can_register(request.user)}
     if is_htmx(request):
         return render(request, "people/_search_results.html", context)
@@ -169,13 +176,13 @@ def person_page(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
     and for those allowed the Koreksi/Batalkan actions; the history of corrections."""
     # One audit event for everything the page shows: the person, the family members
     # listed and the mother when named (written below, once the page knows them).
-    person = person_detail(request.user, person_uuid, audit=False)
+    person = person_detail(cast(User, request.user), person_uuid, audit=False)
     stage = person_life_stage(person)
-    family = family_scoped(request.user, person.family) if person.family_id else None
+    family = family_scoped(cast(User, request.user), person.family) if person.family_id else None
     members = [m for m in family.members if m.pk != person.pk] if family else []
-    mother = visible_mother(request.user, person)
+    mother = visible_mother(cast(User, request.user), person)
     pregnancies = person_pregnancies(person)
-    rights = CorrectionRights(request.user)
+    rights = CorrectionRights(cast(User, request.user))
     authors = {r.created_by_id for r in [person, *pregnancies] if r.created_by_id}
     facilities = recorder_facilities(authors) if rights.allowed and authors else {}
 
@@ -228,9 +235,9 @@ def family_page(request: HttpRequest, family_uuid: UUID) -> HttpResponse:
     """One family (KK): number, address and the members the user may see; a family whose
     address is outside the user's area shows only the members inside it, and how many
     others there are, without their identity."""
-    view = family_view(request.user, family_uuid, ip=client_ip(request))
+    view = family_view(cast(User, request.user), family_uuid, ip=client_ip(request))
     family = view.family
-    rights = CorrectionRights(request.user)
+    rights = CorrectionRights(cast(User, request.user))
     context = {
         "family": family,
         "view": view,
@@ -273,7 +280,7 @@ def family_register_view(request: HttpRequest) -> HttpResponse:
             rows = _filled_rows(formset)
             try:
                 family = family_register(
-                    actor=request.user,
+                    actor=cast(User, request.user),
                     kk_number=form.cleaned_data["kk_number"],
                     members=[r.person_data() for r in rows],
                     **_address_kwargs(form),
@@ -314,13 +321,13 @@ def _address_kwargs(form: FamilyForm) -> dict[str, Any]:
 @role_required(can_register)
 def member_add(request: HttpRequest, family_uuid: UUID) -> HttpResponse:
     """'Tambah anggota': register one person into an existing family at its address."""
-    family = family_detail(request.user, family_uuid, ip=client_ip(request))
+    family = family_detail(cast(User, request.user), family_uuid, ip=client_ip(request))
     form = MemberAddForm(request.POST or None)
     duplicates = None
     if request.method == "POST" and form.is_valid():
         try:
             person = person_register(
-                actor=request.user,
+                actor=cast(User, request.user),
                 data=form.person_data(),
                 rt=family.rt,
                 hamlet=family.hamlet,
@@ -350,13 +357,13 @@ def member_add(request: HttpRequest, family_uuid: UUID) -> HttpResponse:
 @role_required(can_register)
 def pregnancy_add(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
     """'Catat kehamilan' for a woman: LMP or EDD and G/P/A."""
-    person = person_detail(request.user, person_uuid, ip=client_ip(request))
+    person = person_detail(cast(User, request.user), person_uuid, ip=client_ip(request))
     form = PregnancyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             pregnancy_register(
-                actor=request.user,
+                actor=cast(User, request.user),
                 person=person,
                 lmp=d["lmp"],
                 edd=d["edd"],
@@ -441,11 +448,11 @@ def area_options(request: HttpRequest) -> HttpResponse:
     village_uuid = parse_uuid(raw)
     village = None
     if village_uuid is not None:
-        village = scope_villages(request.user).filter(uuid=village_uuid).first()
+        village = scope_villages(cast(User, request.user)).filter(uuid=village_uuid).first()
     if raw and village is None:
-        choices = area_choices(request.user, None)[:1]
+        choices = area_choices(cast(User, request.user), None)[:1]
     else:
-        choices = area_choices(request.user, village)
+        choices = area_choices(cast(User, request.user), village)
     # The same select the form renders, swapped in whole by htmx.
     select = forms.Select(choices=choices).render("area", "", attrs={"id": "id_area"})
     return HttpResponse(select)
@@ -472,13 +479,13 @@ def _correction_failed(exc: ApplicationError, form: forms.Form, context: dict[st
 def person_correct_view(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
     """'Koreksi data penduduk': the person's fields, prefilled, with a reason; the rename
     updates the search, the history keeps the old values."""
-    person = person_detail(request.user, person_uuid, ip=client_ip(request))
-    form = PersonCorrectForm(request.POST or None, user=request.user, person=person)
+    person = person_detail(cast(User, request.user), person_uuid, ip=client_ip(request))
+    form = PersonCorrectForm(request.POST or None, user=cast(User, request.user), person=person)
     context: dict[str, Any] = {"person": person, "form": form}
     if request.method == "POST" and form.is_valid():
         try:
             changed = corrections.person_correct(
-                actor=request.user,
+                actor=cast(User, request.user),
                 person=person,
                 new=corrections.PersonCorrection(
                     data=form.person_data(),
@@ -527,20 +534,20 @@ def _person_form_page(
 def person_void_view(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
     """'Batalkan data penduduk': a person registered by mistake or twice stops counting
     everywhere (never deleted)."""
-    person = person_detail(request.user, person_uuid, ip=client_ip(request))
+    person = person_detail(cast(User, request.user), person_uuid, ip=client_ip(request))
     form = PersonVoidForm(request.POST or None, initial={"version": person.version})
     context: dict[str, Any] = {"person": person, "form": form}
     if request.method == "POST" and form.is_valid():
         kept = None
         number = form.cleaned_data["duplicate_of"]
         if number:
-            kept = person_by_number(request.user, number)
+            kept = person_by_number(cast(User, request.user), number)
             if kept is None:
                 form.add_error("duplicate_of", _("Tidak ditemukan di wilayah Anda."))
         if form.is_valid():
             try:
                 corrections.person_void(
-                    actor=request.user,
+                    actor=cast(User, request.user),
                     person=person,
                     version=form.seen_version(),
                     reason=form.correction_reason(),
@@ -563,14 +570,14 @@ def person_void_view(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
 def person_move_view(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
     """'Pindah keluarga': move a person into another family (KK), possibly of another area
     the user also serves; deliberate, with a reason, audited."""
-    person = person_detail(request.user, person_uuid, ip=client_ip(request))
+    person = person_detail(cast(User, request.user), person_uuid, ip=client_ip(request))
     form = PersonMoveForm(
         request.POST or None,
         initial={"version": person.version, "relationship": person.relationship},
     )
     context: dict[str, Any] = {"person": person, "form": form}
     if request.method == "POST" and form.is_valid():
-        family = family_by_kk(request.user, form.cleaned_data["kk_number"])
+        family = family_by_kk(cast(User, request.user), form.cleaned_data["kk_number"])
         if family is None:
             form.add_error(
                 "kk_number", _("Keluarga dengan nomor KK ini tidak ada di wilayah Anda.")
@@ -578,7 +585,7 @@ def person_move_view(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
         else:
             try:
                 corrections.person_move_family(
-                    actor=request.user,
+                    actor=cast(User, request.user),
                     person=person,
                     family=family,
                     relationship=form.cleaned_data["relationship"],
@@ -605,13 +612,13 @@ def person_move_view(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
 @role_required(can_record)
 def family_correct_view(request: HttpRequest, family_uuid: UUID) -> HttpResponse:
     """'Koreksi data keluarga': KK number and address."""
-    family = family_detail(request.user, family_uuid, ip=client_ip(request))
-    form = FamilyCorrectForm(request.POST or None, user=request.user, family=family)
+    family = family_detail(cast(User, request.user), family_uuid, ip=client_ip(request))
+    form = FamilyCorrectForm(request.POST or None, user=cast(User, request.user), family=family)
     context: dict[str, Any] = {"family": family, "form": form}
     if request.method == "POST" and form.is_valid():
         try:
             corrections.family_correct(
-                actor=request.user,
+                actor=cast(User, request.user),
                 family=family,
                 kk_number=form.cleaned_data["kk_number"],
                 area=form.area_object(),
@@ -640,14 +647,14 @@ def family_correct_view(request: HttpRequest, family_uuid: UUID) -> HttpResponse
 @role_required(can_record)
 def pregnancy_correct_view(request: HttpRequest, pregnancy_uuid: UUID) -> HttpResponse:
     """'Koreksi kehamilan': dates, G-P-A and outcome."""
-    pregnancy = pregnancy_detail(request.user, pregnancy_uuid, ip=client_ip(request))
+    pregnancy = pregnancy_detail(cast(User, request.user), pregnancy_uuid, ip=client_ip(request))
     form = PregnancyCorrectForm(request.POST or None, pregnancy=pregnancy)
     context: dict[str, Any] = {"person": pregnancy.person, "pregnancy": pregnancy, "form": form}
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             corrections.pregnancy_correct(
-                actor=request.user,
+                actor=cast(User, request.user),
                 pregnancy=pregnancy,
                 lmp=d["lmp"],
                 edd=d["edd"],
@@ -679,13 +686,13 @@ def pregnancy_correct_view(request: HttpRequest, pregnancy_uuid: UUID) -> HttpRe
 @role_required(can_record)
 def pregnancy_void_view(request: HttpRequest, pregnancy_uuid: UUID) -> HttpResponse:
     """'Batalkan kehamilan': a pregnancy recorded by mistake leaves every list."""
-    pregnancy = pregnancy_detail(request.user, pregnancy_uuid, ip=client_ip(request))
+    pregnancy = pregnancy_detail(cast(User, request.user), pregnancy_uuid, ip=client_ip(request))
     form = VoidForm(request.POST or None, initial={"version": pregnancy.version})
     context: dict[str, Any] = {"person": pregnancy.person, "form": form}
     if request.method == "POST" and form.is_valid():
         try:
             corrections.pregnancy_void(
-                actor=request.user,
+                actor=cast(User, request.user),
                 pregnancy=pregnancy,
                 version=form.seen_version(),
                 reason=form.correction_reason(),
