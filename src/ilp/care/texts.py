@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ilp.core.texts import Text, register
@@ -30,7 +31,7 @@ from ilp.standards.codes import catalogues
 from ilp.standards.result import RuleResult
 
 # Result labels (what was measured or screened), by result code.
-RESULTS = {
+RESULTS: dict[str, str | Promise] = {
     "care.result.bp": _("Tekanan darah"),
     "care.result.anaemia": _("Anemia"),
     "care.result.srq20": _("SRQ-20"),
@@ -60,7 +61,7 @@ RESULTS = {
 }
 
 # Care's own classes (results with no standards rule), by result code and class code.
-CLASSES = {
+CLASSES: dict[str, str | Promise] = {
     "care.class.smoking.smoker": _("Merokok"),
     "care.class.smoking.non_smoker": _("Tidak merokok"),
     "care.class.breast_exam.normal": _("Normal"),
@@ -94,7 +95,7 @@ CLASSES = {
     "care.class.hcfa.normal": _("Normal"),
 }
 
-REASONS = {
+REASONS: dict[str, str | Promise] = {
     "care.reason.trend_first": _("Penimbangan pertama"),
     "care.reason.trend_gap": _("Bulan lalu tidak ditimbang"),
     "care.reason.trend_newborn": _("Umur < 1 bulan: KBM tidak berlaku"),
@@ -111,7 +112,7 @@ REASONS = {
 }
 
 # Alert messages (also a task's reason).
-ALERTS = {
+ALERTS: dict[str, str | Promise] = {
     "care.alert.preg_hypertension_severe": _("Hipertensi berat dalam kehamilan"),
     "care.alert.preg_hypertension": _("Hipertensi dalam kehamilan"),
     "care.alert.smoking": _("Merokok"),
@@ -160,7 +161,7 @@ ALERTS = {
     "care.task.legacy": "%(text)s",
 }
 
-ACTIONS = {
+ACTIONS: dict[str, str | Promise] = {
     "care.action.refer_now_hospital": _("Rujuk segera ke puskesmas/rumah sakit"),
     "care.action.refer": _("Rujuk ke puskesmas"),
     "care.action.refer_bp_monthly": _("Rujuk ke puskesmas; kontrol tekanan darah setiap bulan"),
@@ -195,7 +196,7 @@ ACTIONS = {
     "care.action.home_visit_again": _("Kunjungan rumah ulang"),
 }
 
-PERIODS = {
+PERIODS: dict[str, str | Promise] = {
     "care.period.Y": _("%(n)s tahun"),
     "care.period.M": _("%(n)s bulan"),
     "care.period.W": _("%(n)s minggu"),
@@ -204,7 +205,9 @@ PERIODS = {
 
 # Lists of rendered parts (a tuple parameter of a rule): "a, b, c" in every language.
 _LIST_MAX = 24
-LISTS = {f"care.list.{n}": ", ".join(f"%({i})s" for i in range(n)) for n in range(1, _LIST_MAX + 1)}
+LISTS: dict[str, str | Promise] = {
+    f"care.list.{n}": ", ".join(f"%({i})s" for i in range(n)) for n in range(1, _LIST_MAX + 1)
+}
 SPACED = {f"care.spaced.{n}": " ".join(f"%({i})s" for i in range(n)) for n in range(1, 5)}
 
 
@@ -276,7 +279,9 @@ def _value(rule: str, kind: str, value: Any) -> Any:
     return value
 
 
-def standard_params(rule: str, kinds: Mapping[str, str], params: Mapping[str, Any]) -> dict:
+def standard_params(
+    rule: str, kinds: Mapping[str, str], params: Mapping[str, Any]
+) -> dict[str, Any]:
     """A rule's parameters (as stored by ``RuleResult.to_json``) made renderable: dates as
     dates, periods in words, terms as their codes' texts; only the names in ``kinds``."""
     return {name: _value(rule, kind, params.get(name)) for name, kind in kinds.items()}
@@ -286,9 +291,10 @@ def rule_class(rule: RuleResult) -> Text:
     """The class a rule put its input in, with the class's own parameters only (so that two
     readings in the same class are the same finding)."""
     message = catalogues()[rule.rule].classes[rule.code]
+    data: dict[str, Any] = rule.to_json()
     return Text(
         f"{rule.rule}.class.{rule.code}",
-        standard_params(rule.rule, message.params, rule.to_json()["params"]),
+        standard_params(rule.rule, message.params, data["params"]),
     )
 
 
@@ -297,9 +303,9 @@ def rule_reason(rule: RuleResult) -> Text | None:
     if not rule.rule or not rule.reason_code:
         return None
     catalogue = catalogues()[rule.rule]
-    data = rule.to_json()
+    data: dict[str, Any] = rule.to_json()
     message = catalogue.reasons[rule.reason_code]
-    parts: list[Any] = [
+    parts: list[Text] = [
         Text(
             f"{rule.rule}.reason.{rule.reason_code}",
             standard_params(rule.rule, message.params, data["params"]),
