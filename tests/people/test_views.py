@@ -187,3 +187,16 @@ def test_english_person_page(client_for, district):
     body = client.get(reverse("people:person", args=[district.siti.uuid])).content.decode()
     assert "Identity" in body and "Record pregnancy" in body and "Wife/husband" in body
     assert "Adult" in body
+
+
+def test_person_page_writes_dates_in_the_readers_locale(district, client_for):
+    """Dates on the page follow the reader's language (Django's short date format), not one
+    fixed pattern: Rina was born on 2 May 2024."""
+    client = client_for(district.kader_ampel_timur)
+    url = f"/penduduk/{district.rina.uuid}/"
+    assert "lahir 02-05-2024" in client.get(url).content.decode()
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switch's cookie
+    english = client.get(url).content.decode()
+    assert "05/02/2024" in english and "02-05-2024" not in english
