@@ -227,3 +227,26 @@ def test_access_history_query_count(client_for, district, dpo, django_assert_num
     client.get(url, {"person": d.budi.local_id})
     with django_assert_num_queries(7):
         assert client.get(url, {"person": d.budi.local_id}).status_code == 200
+
+
+def test_dinkes_home_leads_to_the_access_history(client_for, district):
+    url = reverse("access_history")
+    assert url in client_for(district.dinkes).get("/").content.decode()
+    # The cluster team works district-wide too, but does not review access.
+    assert url not in client_for(district.tpcb).get("/").content.decode()
+
+
+def test_access_history_times_in_the_readers_format(client_for, district, dpo, settings):
+    from django.utils import timezone as tz
+
+    event = audit_record(
+        user=district.bidan_ampel, action="view", object_type="person", person_id=district.budi.pk
+    )
+    at = tz.datetime(2026, 5, 2, 14, 7, 9, tzinfo=tz.get_current_timezone())
+    AuditEvent.objects.filter(pk=event.pk).update(at=at)
+    client = client_for(dpo)
+    body = client.get(reverse("access_history")).content.decode()
+    assert ">02-05-2026 14.07</time>" in body
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(reverse("access_history")).content.decode()
+    assert ">05/02/2026 2:07 p.m.</time>" in body

@@ -342,7 +342,9 @@ def may_close_task(user: Any, task: Any) -> bool:
 
 def may_view_posyandu(user: User, posyandu: Facility) -> bool:
     """Whether the user may open the posyandu's pages (its sessions and their sasaran): its
-    kader, or a role whose personal-data scope covers every dusun/RW it serves."""
+    kader, or a role whose personal-data scope covers at least one dusun/RW it serves. A
+    posyandu whose area straddles two scopes is open to both; its pages then list only the
+    persons inside the viewer's own scope (the session selectors filter by scope)."""
     if posyandu.kind != FacilityKind.POSYANDU or not can_view_personal_data(user):
         return False
     if user.role == Role.KADER:

@@ -28,6 +28,7 @@ from ilp.accounts.access import (
     DISTRICT_ROLES,
     any_user,
     can_register,
+    can_review_access,
     can_view_personal_data,
     client_ip,
     public,
@@ -200,6 +201,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "can_search": can_view_personal_data(user),
         "can_register": can_register(user),
+        "can_review_access": can_review_access(user),
     }
     role = user.role
     if role == Role.KADER:
