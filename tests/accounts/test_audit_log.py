@@ -137,6 +137,38 @@ def test_admin_family_change_page_names_every_member(client, superuser, district
     assert event.person_ids == sorted([d.budi.pk, d.siti.pk, d.rina.pk])
 
 
+def test_admin_autocomplete_answer_is_one_audit_event_naming_who_it_offered(
+    client, superuser, district
+):
+    client.force_login(superuser)
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "people", "model_name": "family", "field_name": "head", "term": "Budi"},
+    )
+    assert response.status_code == 200
+    offered = [int(r["id"]) for r in response.json()["results"]]
+    assert offered == [district.budi.pk]
+    event = AuditEvent.objects.get(object_type="admin")
+    assert (event.detail, event.person_ids, event.purpose) == (
+        {"model": "person", "page": "autocomplete"},
+        [district.budi.pk],
+        "administration",
+    )
+
+
+def test_admin_history_pages_are_audited(client, superuser, district):
+    client.force_login(superuser)
+    url = f"/admin/people/person/{district.dewi.pk}/history/"
+    assert client.get(url).status_code == 200
+    event = AuditEvent.objects.get(object_type="admin")
+    assert (event.person_id, event.detail["page"]) == (district.dewi.pk, "history")
+    district.dewi.save()  # a stored version to open
+    version = district.dewi.history.first()
+    assert client.get(f"{url}{version.history_id}/").status_code == 200
+    latest = AuditEvent.objects.filter(object_type="admin").latest("pk")
+    assert (latest.person_id, latest.detail["page"]) == (district.dewi.pk, "history_version")
+
+
 # ---------------------------------------------------------------- access history page
 
 

@@ -199,13 +199,34 @@ class AuditedAdminMixin:
             self._audit_admin(request, "list", [p for o in rows for p in self.audited_row_ids(o)])
         return response
 
+    def _audit_object(self, request: Any, kind: str, obj: Any) -> None:
+        ids = self.audited_person_ids(obj)
+        single = ids[0] if len(ids) == 1 else None
+        self._audit_admin(request, kind, ids if single is None else [], person_id=single)
+
     def change_view(
         self, request: Any, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> Any:
         response = super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
         obj = (getattr(response, "context_data", None) or {}).get("original")
         if obj is not None:
-            ids = self.audited_person_ids(obj)
-            single = ids[0] if len(ids) == 1 else None
-            self._audit_admin(request, "change", ids if single is None else [], person_id=single)
+            self._audit_object(request, "change", obj)
         return response
+
+    def render_history_view(
+        self, request: Any, template: str, context: dict[str, Any], **kwargs: Any
+    ) -> Any:
+        """django-simple-history's history list and stored-version pages (old names,
+        addresses, values) are reads like the change page; both render through here."""
+        obj = context.get("original", context.get("object"))
+        if obj is not None:
+            kind = "history_version" if "original" in context else "history"
+            self._audit_object(request, kind, obj)
+        return super().render_history_view(request, template, context, **kwargs)  # type: ignore[misc]
+
+    def audit_autocomplete(self, request: Any, shown: list[Any], term: str) -> None:
+        """One event per autocomplete answer, with the persons it named (called by the
+        admin site's autocomplete view)."""
+        self._audit_admin(
+            request, "autocomplete", [p for o in shown for p in self.audited_row_ids(o)]
+        )

@@ -55,6 +55,7 @@ class PersonAdmin(AuditedAdminMixin, CorrectionAdmin):
     autocomplete_fields = ["family", "mother", "rt", "hamlet", "village"]
     list_select_related = ["village", "hamlet"]
     date_hierarchy = "birth_date"
+    ordering = ["full_name", "pk"]  # a stable page order for the list and the autocomplete
 
     def get_search_results(self, request, queryset, search_term):
         # name_key is lower-case: search it with the lower-cased term (prefix index).
