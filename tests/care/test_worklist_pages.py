@@ -326,3 +326,17 @@ def test_posyandu_page_query_count_does_not_grow_with_the_list(
 
 # A posyandu list is not grouped (one dusun): no group queries, the contacts of the sheet (1).
 QUERIES_POSYANDU_PAGE = 13
+
+
+def test_work_list_reasons_in_the_readers_language(district, client_for, listed):
+    """The reasons are codes rendered when shown: the same list reads in Indonesian with
+    Indonesian dates and in English with English ones."""
+    client = client_for(district.kader_ampel_timur)
+    cells = set(_cells(client.get(url("worklist_excel", code="POS-AT"), {"on": "10-03-2025"})))
+    assert "Kontak ANC K1 jatuh tempo sejak 1 Jan. 2025" in cells
+    assert "Belum pernah skrining PTM" in cells
+    client.cookies["django_language"] = "en"
+    cells = set(_cells(client.get(url("worklist_excel", code="POS-AT"), {"on": "10-03-2025"})))
+    assert "ANC contact K1 due since Jan. 1, 2025" in cells
+    assert "Never screened (PTM)" in cells
+    assert not {c for c in cells if "sejak" in c or "Belum" in c}

@@ -20,6 +20,7 @@ from ilp.care.worklists import (
     special_lists_for_user,
     worklist_for_user,
 )
+from ilp.care.worklists.reasons import REASONS
 from ilp.core.exceptions import NotFound, PermissionDenied
 from ilp.people.models import Pregnancy
 from tests.care import encounter
@@ -98,7 +99,7 @@ def test_weighing_due_when_weighed_last_month(district):
     weigh(district.rina, date(2024, 7, 5), district.pos_ampel_timur_f, 6.0)
     items = compute_worklist(district.pos_ampel_timur_f, on=date(2024, 8, 10), kinds=["timbang"])
     assert items_of(items) == {("timbang", "due", date(2024, 8, 1))}
-    assert items[0].why == "Belum ditimbang bulan ini"
+    assert str(items[0].why) == "Belum ditimbang bulan ini"
 
 
 def test_weighing_overdue_since_first_missed_month(district):
@@ -141,7 +142,7 @@ def test_tasks_due_overdue_done_and_future(district):
     )
     assert items_of(items, district.budi) == {("tindak-lanjut", "overdue", date(2025, 3, 1))}
     assert items_of(items, district.siti) == {("kunjungan-rumah", "due", on)}
-    assert [i.why for i in items] == ["Cek ulang tekanan darah", "Tidak hadir posyandu"]
+    assert [str(i.why) for i in items] == ["Cek ulang tekanan darah", "Tidak hadir posyandu"]
 
 
 def test_referral_is_danger_and_on_top(district):
@@ -153,7 +154,7 @@ def test_referral_is_danger_and_on_top(district):
         (district.siti.pk, "due"),
         (district.budi.pk, "overdue"),
     ]
-    assert items[0].danger and items[0].why.startswith("Rujuk")
+    assert items[0].danger and str(items[0].why).startswith("Rujuk")
 
 
 def test_overdue_sorted_longest_first(district):
@@ -477,3 +478,45 @@ def test_the_area_index_covers_what_a_work_list_reads():
         "village_id",
     }
     assert summary_columns <= covered(CareSummary, "care_summary_village")
+
+
+# -- reasons in the reader's language ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", sorted(REASONS))
+def test_every_work_list_reason_reads_in_english(code):
+    from django.utils import translation
+
+    from ilp.core.texts import render
+
+    params = {"dose": "<d>", "since": "<s>", "month": "<m>", "kind": "<k>", "last": "<l>"}
+    params |= {"visit": "<v>", "reason": "<r>", "missed": "<x>", "risk": "<k2>"}
+    with translation.override("id"):
+        indonesian = render(code, params)
+    with translation.override("en"):
+        english = render(code, params)
+    if code == "care.why.risk":  # "<reason> — <KSPR class>": no words to translate
+        assert english == indonesian
+    else:
+        assert english != indonesian
+
+
+def test_a_missed_postpartum_window_is_named_in_the_reason(district):
+    from django.utils import translation
+
+    from ilp.core.texts import Month, Text
+
+    why = Text(
+        "care.why.missed",
+        {
+            "reason": Text("care.why.kf_overdue", {"visit": "KF2", "since": date(2024, 5, 8)}),
+            "missed": "KF1",
+        },
+    )
+    with translation.override("id"):
+        assert str(why) == "Kunjungan nifas KF2 terlambat sejak 8 Mei 2024 (terlewat: KF1)"
+    with translation.override("en"):
+        assert str(why) == "Postpartum visit KF2 overdue since May 8, 2024 (missed: KF1)"
+        assert str(Text("care.why.weigh_since", {"month": Month(2024, 5)})) == (
+            "Not weighed since May 2024"
+        )

@@ -83,7 +83,7 @@ def test_high_risk_pregnancy_on_top(district, pregnancy):
         district.pos_ampel_timur_f, on=date(2025, 3, 10), kinds=["anc", "tindak-lanjut"]
     )
     assert [(i.item, i.danger) for i in items] == [("anc:K2", True), ("tindak-lanjut", False)]
-    assert "KRST" in items[0].why
+    assert "KRST" in str(items[0].why)
 
 
 def test_kf_due_overdue_done(district):
@@ -101,6 +101,9 @@ def test_kf_due_overdue_done(district):
     assert listed(district, date(2025, 3, 5), ["kf"], district.siti) == {
         ("kf:KF2", "overdue", date(2025, 3, 3))
     }
+    (item,) = compute_worklist(district.pos_ampel_timur_f, on=date(2025, 3, 5), kinds=["kf"])
+    assert str(item.why) == "Kunjungan nifas KF2 terlambat sejak 3 Maret 2025 (terlewat: KF1)"
+    assert item.why.params["missed"] == "KF1"
     encounter(district.siti, date(2025, 3, 1), district.pustu_ampel_f, "postpartum", pregnancy=preg)
     assert listed(district, date(2025, 3, 5), ["kf"], district.siti) == {
         ("kf:KF2", "due", date(2025, 3, 3))

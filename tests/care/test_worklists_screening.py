@@ -35,7 +35,7 @@ def test_never_screened_adults_due_from_new_year(district):
     assert screening_items(items) == {
         ("skrining:PTM", "due", date(2025, 1, 1)),
     } and {i.person.id for i in items} == {district.budi.pk, district.siti.pk}
-    assert {i.why for i in items} == {"Belum pernah skrining PTM"}
+    assert {str(i.why) for i in items} == {"Belum pernah skrining PTM"}
     # the baby is not in the PTM band
     assert district.rina.pk not in {i.person.id for i in items}
 
@@ -56,7 +56,7 @@ def test_due_twelve_months_after_last_then_overdue(district):
     assert screening_items(items, district.budi) == {("skrining:PTM", "due", date(2025, 3, 10))}
     assert screening_items(items, district.siti) == set()
     budi = next(i for i in items if i.person.id == district.budi.pk)
-    assert budi.why == "Skrining PTM tahunan: terakhir 10 Maret 2024"
+    assert str(budi.why) == "Skrining PTM tahunan: terakhir 10 Maret 2024"
     assert budi.detail["last_screened"] == date(2024, 3, 10)
     # the day before twelve months have passed: nothing due
     assert compute_worklist(f, on=date(2025, 3, 9), kinds=["skrining"]) == []
@@ -88,7 +88,7 @@ def test_elderly_needs_an_elderly_screening(district):
     screened(district.ahmad, date(2024, 12, 1), f, package="adult")
     items = compute_worklist(f, on=date(2025, 3, 10), kinds=["skrining"])
     assert screening_items(items) == {("skrining:lansia", "due", date(2025, 1, 1))}
-    assert items[0].why == "Belum pernah skrining lansia"
+    assert str(items[0].why) == "Belum pernah skrining lansia"
     screened(district.ahmad, date(2024, 1, 20), f, package="elderly")
     items = compute_worklist(f, on=date(2025, 3, 10), kinds=["skrining"])
     assert screening_items(items) == {("skrining:lansia", "due", date(2025, 1, 20))}

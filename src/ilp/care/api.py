@@ -148,9 +148,9 @@ class WorkItemOut(Schema):
     item: str = Field(description="`imunisasi:<dosis>`, `anc:K1`, `timbang`, `tindak-lanjut`…")
     state: str = Field(description="`due` atau `overdue`")
     since: IsoDate
-    code: str
+    code: str = Field(description="Kode alasan (`care.why.*`, atau temuan asal tugas)")
     params: dict[str, Any] = {}
-    label: str
+    label: str = Field(description="Alasan dalam bahasa pembaca")
     urgency: int = Field(description="2 bahaya, 1 terlambat, 0 jatuh tempo")
     danger: bool
     task: str | None = Field(None, description="UUID tugas, untuk butir dari tugas")

@@ -14,9 +14,9 @@ in the active language, formatting dates and numbers with Django's locale format
 compares codes and parameters, never sentences, so the same finding recorded once in
 English and once in Indonesian is the same finding.
 
-Parameter values may be str, int, float, Decimal, date, datetime, None, or another Text
-(rendered in turn). Floats keep the decimals they were given up to :data:`MAX_DECIMALS`;
-pass :class:`Number` to fix the number of decimals.
+Parameter values may be str, int, float, Decimal, date, datetime, :class:`Month`, None, or
+another Text (rendered in turn). Floats keep the decimals they were given up to
+:data:`MAX_DECIMALS`; pass :class:`Number` to fix the number of decimals.
 """
 
 from __future__ import annotations
@@ -44,6 +44,15 @@ class Number:
 
     value: float | int | Decimal
     decimals: int = 1
+
+
+@dataclass(frozen=True)
+class Month:
+    """A calendar month, shown as the locale writes a month of a year ("Maret 2025",
+    "March 2025")."""
+
+    year: int
+    month: int
 
 
 @dataclass(frozen=True)
@@ -129,6 +138,8 @@ def format_value(value: Any) -> str:
         return str(value)
     if isinstance(value, Number):
         return formats.number_format(value.value, decimal_pos=value.decimals)
+    if isinstance(value, Month):
+        return formats.date_format(date(value.year, value.month, 1), "YEAR_MONTH_FORMAT")
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, datetime):
@@ -155,6 +166,8 @@ def _encode(value: Any) -> Any:
         return {"text": value.to_json()}
     if isinstance(value, Number):
         return {"number": float(value.value), "decimals": value.decimals}
+    if isinstance(value, Month):
+        return {"month": f"{value.year:04d}-{value.month:02d}"}
     if isinstance(value, datetime):
         return {"datetime": value.isoformat()}
     if isinstance(value, date):
@@ -170,6 +183,9 @@ def _decode(value: Any) -> Any:
             return Text.from_json(value["text"])
         if "number" in value:
             return Number(value["number"], int(value.get("decimals", 1)))
+        if "month" in value:
+            year, month = str(value["month"]).split("-")
+            return Month(int(year), int(month))
         if "datetime" in value:
             return datetime.fromisoformat(value["datetime"])
         if "date" in value:

@@ -48,9 +48,12 @@ from ilp.care.models import (
     TaskKind,
     TaskStatus,
 )
-from ilp.care.worklists import rules
+from ilp.care.worklists import (
+    reasons,  # noqa: F401  (registers the codes of `why`)
+    rules,
+)
 from ilp.core.exceptions import ValidationFailed
-from ilp.core.texts import render_json
+from ilp.core.texts import Month, Text
 from ilp.people.models import Person, Pregnancy, PregnancyOutcome
 from ilp.places.models import AreaLevel, Facility, FacilityKind
 from ilp.standards.dates import add_months, years_before
@@ -141,7 +144,7 @@ class WorkItem:
     item: str
     state: str  # 'due' | 'overdue'
     since: date
-    why: str
+    why: Text  # rendered in the reader's language where shown (codes: worklists.reasons)
     urgency: int  # 2 danger, 1 overdue, 0 due
     danger: bool = False
     detail: dict = field(default_factory=dict)
@@ -431,7 +434,7 @@ def _age_band(wanted: set[str], on: date) -> Q:
     return Q(pk__in=[])
 
 
-def _item(person: PersonRow, code: str, d: rules.Due, why: str, danger: bool = False, **detail):
+def _item(person: PersonRow, code: str, d: rules.Due, why: Text, danger: bool = False, **detail):
     urgency = URGENCY_DANGER if danger else URGENCY_OVERDUE if d.state == "overdue" else URGENCY_DUE
     return WorkItem(person, code, d.state, d.since, why, urgency, danger, detail)
 
@@ -473,7 +476,7 @@ def _immunisation(items, people, children, area, on) -> None:
             )
     # (code, state, since) → item code and text: a puskesmas list repeats a few hundred of
     # them over ~25,000 items.
-    texts: dict[tuple[str, str, date], tuple[str, str]] = {}
+    texts: dict[tuple[str, str, date], tuple[str, Text]] = {}
     row, append = people.row, items.append
     for pid, child_windows in windows.items():
         for w in child_windows:
@@ -483,13 +486,16 @@ def _immunisation(items, people, children, area, on) -> None:
             key = (d.code, d.state, d.since)
             text = texts.get(key)
             if text is None:
-                word = "terlambat" if d.state == "overdue" else "jatuh tempo"
                 text = texts[key] = (
                     f"imunisasi:{d.code}",
-                    f"Imunisasi {d.code} {word} sejak {fmt_date(d.since)}",
+                    Text(f"care.why.dose_{d.state}", {"dose": d.code, "since": d.since}),
                 )
             urgency = URGENCY_OVERDUE if d.state == "overdue" else URGENCY_DUE
             append(WorkItem(row(pid), text[0], d.state, d.since, text[1], urgency, False, {}))
+
+
+_WEIGH_THIS_MONTH = Text("care.why.weigh_this_month")
+_WEIGH_NEVER = Text("care.why.weigh_never")
 
 
 def _weighing(items, people, children, area, on) -> None:
@@ -527,13 +533,14 @@ def _weighing(items, people, children, area, on) -> None:
         if start >= month_start:
             state = "due"
             since = max(month_start, birth)
-            why = "Belum ditimbang bulan ini"
+            why = _WEIGH_THIS_MONTH
         else:
             state = "overdue"
             since = start
-            why = f"Tidak ditimbang sejak {MONTHS_ID[start.month - 1]} {start.year}"
             if lw is None:
-                why = "Belum pernah ditimbang"
+                why = _WEIGH_NEVER
+            else:
+                why = Text("care.why.weigh_since", {"month": Month(start.year, start.month)})
         items.append(
             _item(
                 people.row(pid), "timbang", rules.Due("timbang", state, since), why, last_weighed=lw
@@ -605,9 +612,9 @@ def _screening(items, people, area, on) -> None:
     for kind, (pids, births, lasts) in groups.items():
         if not pids:
             continue
-        formatted: dict[date, str] = {}
+        formatted: dict[date, Text] = {}
         code = f"skrining:{kind}"
-        never = f"Belum pernah skrining {kind}"
+        never = Text("care.why.screen_never", {"kind": kind})
         for i, state, since in states(kind=kind, birth_dates=births, lasts=lasts, on=on):
             last = lasts[i]
             if last is None:
@@ -615,7 +622,9 @@ def _screening(items, people, area, on) -> None:
             else:
                 text = formatted.get(last)
                 if text is None:
-                    text = formatted[last] = f"Skrining {kind} tahunan: terakhir {fmt_date(last)}"
+                    text = formatted[last] = Text(
+                        "care.why.screen_last", {"kind": kind, "last": last}
+                    )
                 why = text
             urgency = URGENCY_OVERDUE if state == "overdue" else URGENCY_DUE
             append(
@@ -623,6 +632,16 @@ def _screening(items, people, area, on) -> None:
                     row(pids[i]), code, state, since, why, urgency, False, {"last_screened": last}
                 )
             )
+
+
+def _visit_why(kind: str, d: rules.Due, risk: str = "") -> Text:
+    """'Kontak ANC K3 terlambat sejak …', with the missed windows and the KSPR class."""
+    why = Text(f"care.why.{kind}_{d.state}", {"visit": d.code, "since": d.since})
+    if d.missed:
+        why = Text("care.why.missed", {"reason": why, "missed": ", ".join(d.missed)})
+    if risk:
+        why = Text("care.why.risk", {"reason": why, "risk": risk})
+    return why
 
 
 def _maternal(items, people, area, on, wanted) -> set[int]:
@@ -678,14 +697,13 @@ def _maternal(items, people, area, on, wanted) -> set[int]:
     for preg, pid, lmp, edd, outcome, outcome_date in pregnancies:
         p = people.row(pid)
         is_danger = preg in danger
-        risk = f" — {kspr[preg][1].upper()}" if is_danger else ""
+        risk = kspr[preg][1].upper() if is_danger else ""
         if outcome == PregnancyOutcome.ONGOING and "anc" in wanted:
             d = rules.anc_due(
                 lmp=lmp, edd=edd, contacts=contacts.get((preg, ServicePackage.ANC), ()), on=on
             )
             if d is not None:
-                word = "terlambat sejak" if d.state == "overdue" else "jatuh tempo sejak"
-                why = f"Kontak ANC {d.code} {word} {fmt_date(d.since)}{risk}"
+                why = _visit_why("anc", d, risk)
                 items.append(_item(p, f"anc:{d.code}", d, why, is_danger, pregnancy_id=preg))
         elif outcome != PregnancyOutcome.ONGOING and outcome_date and "kf" in wanted:
             for d in rules.kf_due(
@@ -693,9 +711,7 @@ def _maternal(items, people, area, on, wanted) -> set[int]:
                 visits=contacts.get((preg, ServicePackage.POSTPARTUM), ()),
                 on=on,
             ):
-                word = "terlambat sejak" if d.state == "overdue" else "jatuh tempo sejak"
-                extra = f" ({d.why})" if d.why else ""
-                why = f"Kunjungan nifas {d.code} {word} {fmt_date(d.since)}{extra}{risk}"
+                why = _visit_why("kf", d, risk)
                 items.append(_item(p, f"kf:{d.code}", d, why, is_danger, pregnancy_id=preg))
     if "kn" in wanted:
         newborn_from = on - timedelta(days=NEWBORN_DAYS)
@@ -716,11 +732,13 @@ def _maternal(items, people, area, on, wanted) -> set[int]:
             for pid in babies:
                 p = people.row(pid)
                 for d in rules.kn_due(birth=p.birth_date, visits=visits.get(pid, ()), on=on):
-                    word = "terlambat sejak" if d.state == "overdue" else "jatuh tempo sejak"
-                    extra = f" ({d.why})" if d.why else ""
-                    why = f"Kunjungan neonatal {d.code} {word} {fmt_date(d.since)}{extra}"
+                    why = _visit_why("kn", d)
                     items.append(_item(p, f"kn:{d.code}", d, why))
     return danger
+
+
+_TASK_HOME_VISIT = Text("care.why.task_home_visit")
+_TASK_FOLLOW_UP = Text("care.why.task_follow_up")
 
 
 def _tasks(items, people, area, on, wanted, cluster) -> None:
@@ -741,14 +759,16 @@ def _tasks(items, people, area, on, wanted, cluster) -> None:
     people.include(r[0] for r in rows)
     persons, row, append = people.persons, people.row, items.append
     for pid, kind, reason_code, reason_params, due, uuid in rows:
-        reason = render_json({"code": reason_code, "params": reason_params or {}})
         if pid not in persons:
             continue
         state = "overdue" if due < on else "due"
         code = "kunjungan-rumah" if kind == TaskKind.HOME_VISIT else "tindak-lanjut"
-        why = reason or ("Kunjungan rumah" if code == "kunjungan-rumah" else "Tindak lanjut")
+        if reason_code:
+            why = Text.from_json({"code": reason_code, "params": reason_params or {}})
+        else:
+            why = _TASK_HOME_VISIT if code == "kunjungan-rumah" else _TASK_FOLLOW_UP
         if kind == TaskKind.REFER:
-            why = f"Rujuk ke puskesmas: {why}"
+            why = Text("care.why.refer", {"reason": why})
             urgency = URGENCY_DANGER
         else:
             urgency = URGENCY_OVERDUE if state == "overdue" else URGENCY_DUE

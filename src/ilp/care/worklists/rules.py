@@ -60,6 +60,7 @@ class Due:
     due: date | None = None
     overdue_since: date | None = None
     why: str = ""
+    missed: tuple[str, ...] = ()  # earlier windows that closed without a visit (KF1, KN2)
 
 
 def _attr(obj: object, *names: str, default: object = None) -> object:
@@ -239,8 +240,8 @@ def _postnatal(series: str, born: date, visits: Iterable[date], on: date) -> lis
         earlier = [m for m in missed if m.window_end <= s.window_start]
         if earlier:
             since = earlier[0].window_end.date()
-            why = "terlewat: " + ", ".join(m.code for m in earlier)
-            out.append(Due(s.code, "overdue", since, s.window_start.date(), since, why))
+            names = tuple(m.code for m in earlier)
+            out.append(Due(s.code, "overdue", since, s.window_start.date(), since, missed=names))
         else:
             since = s.window_start.date()
             out.append(Due(s.code, "due", since, since))

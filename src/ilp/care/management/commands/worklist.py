@@ -95,7 +95,7 @@ class Command(BaseCommand):
                     i.item,
                     i.state,
                     i.since.isoformat(),
-                    i.why,
+                    str(i.why),
                 )
             )
         self._print_table(rows)
