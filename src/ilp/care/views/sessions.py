@@ -116,7 +116,9 @@ def _row_target(
     posyandu = care_selectors.posyandu_for_user(request.user, code)
     _runner(request, posyandu)
     session = _session(posyandu, parse_date_param(on))
-    return posyandu, session, person_detail(request.user, person_uuid, ip=client_ip(request))
+    # The row shows the person's own fields; none of the person page's relations.
+    person = person_detail(request.user, person_uuid, ip=client_ip(request), related=())
+    return posyandu, session, person
 
 
 def _row(
