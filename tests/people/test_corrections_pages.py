@@ -95,10 +95,11 @@ def test_person_page_shows_the_history_and_a_voided_pregnancy_struck_through(dis
 def test_person_page_query_count(district, client_for, django_assert_num_queries):
     """Exact: session and user (2); the pustu's desa (1) and the person with its places (1);
     the person's family, read when shown (1: not joined into the person's query, whose
-    12-table plan cost more than this query); the pustu's desa again and the family members (2); the family's member count and
-    whether it is in scope (1); pregnancies (1); the facilities the pustu supervises (1);
-    the authors' facilities: none (no author); person history (1); pregnancy history: none
-    (no pregnancy); ONE audit event for the person and the members shown (1)."""
+    12-table plan cost more than this query); the pustu's desa again and the family members
+    (2); the family's member count and whether it is in scope (1); pregnancies (1); the
+    facilities the pustu supervises (1); the authors' facilities: none (no author); person
+    history (1); pregnancy history: none (no pregnancy); ONE audit event for the person and
+    the members shown (1)."""
     client = client_for(district.bidan_ampel)
     url = reverse("people:person", args=[district.budi.uuid])
     client.get(url)
