@@ -247,7 +247,7 @@ def generate_service_history(
             "instrument",
             "score",
             "result_code",
-            "result_label",
+            "label_code",
             "abnormal",
         ]
     )
@@ -450,13 +450,9 @@ def generate_service_history(
             np.where(risk == 1, rng.integers(6, 11, len(p_id)), rng.integers(12, 20, len(p_id))),
         )
         kspr_code = np.array(["krr", "krt", "krst"])[risk]
-        kspr_label = np.array(
-            [
-                "Kehamilan Risiko Rendah (KRR)",
-                "Kehamilan Risiko Tinggi (KRT)",
-                "Kehamilan Risiko Sangat Tinggi (KRST)",
-            ]
-        )[risk]
+        # The class as its code (``ilp.care.texts.class_text`` of a KSPR result), rendered
+        # in the reader's language.
+        kspr_label = np.array(["kspr.class.krr", "kspr.class.krt", "kspr.class.krst"])[risk]
         for k in range(6):
             d = p_lmp + (weeks[k] * 7 + rng.integers(-10, 11, len(p_id))) * D
             ok = (k < n_contacts) & (d >= s64) & (d <= e64) & (d <= p_end)
@@ -485,7 +481,7 @@ def generate_service_history(
                     instrument="kspr",
                     score=kspr_score[idx],
                     result_code=kspr_code[idx],
-                    result_label=kspr_label[idx],
+                    label_code=kspr_label[idx],
                     abnormal=risk[idx] > 0,
                 )
             if k in (0, 4):
@@ -587,7 +583,7 @@ def generate_service_history(
                 res = classify_blood_pressure(s, t)
                 r = bp_cache[(s, t)] = (
                     res.code,
-                    res.label[:120],
+                    f"{res.rule}.class.{res.code}",  # no parameters (care.texts.class_text)
                     bool(res.details["hypertensive"]),
                 )
             bp_code.append(r[0])
@@ -598,7 +594,7 @@ def generate_service_history(
             r = gl_cache.get(g)
             if r is None:
                 res = classify_glucose_screening(random_glucose=g)
-                r = gl_cache[g] = (res.code, res.label[:120], res.code != "normal")
+                r = gl_cache[g] = (res.code, f"{res.rule}.class.{res.code}", res.code != "normal")
             gl_code.append(r[0])
             gl_label.append(r[1])
             gl_abn.append(r[2])
@@ -610,7 +606,7 @@ def generate_service_history(
             instrument="bp",
             score=None,
             result_code=np.array(bp_code, dtype=object),
-            result_label=np.array(bp_label, dtype=object),
+            label_code=np.array(bp_label, dtype=object),
             abnormal=bp_abn_a,
         )
         gl_code_a = np.array(gl_code, dtype=object)
@@ -621,7 +617,7 @@ def generate_service_history(
             instrument="dm",
             score=glucose.astype(float),
             result_code=gl_code_a,
-            result_label=np.array(gl_label, dtype=object),
+            label_code=np.array(gl_label, dtype=object),
             abnormal=np.array(gl_abn),
         )
         # tasks: follow-up after hypertension, referral after a diabetic value
@@ -692,9 +688,17 @@ def generate_service_history(
         summary.immunizations = write_columns(
             ImmunizationRecord,
             cols,
-            {**stamps, "lot_number": "", "valid": True, "invalid_reason": ""},
+            {
+                **stamps,
+                "lot_number": "",
+                "valid": True,
+                "invalid_reason_code": "",
+                "invalid_reason_params": "{}",
+            },
         )
-        summary.screenings = write_columns(Screening, scr.columns(), {"answers": "{}"})
+        summary.screenings = write_columns(
+            Screening, scr.columns(), {"answers": "{}", "label_params": "{}"}
+        )
         summary.supplies = write_columns(Supply, sup.columns(), {})
         cols = task.columns()
         cols["uuid"] = _uuids(id_rng, len(cols["person_id"]))

@@ -50,11 +50,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ilp.care.models import ImmunizationRecord, Observation, ServicePackage, Supply
+from ilp.care.models import ImmunizationRecord, Observation, Screening, ServicePackage, Supply
 from ilp.care.services import plausibility as P
 from ilp.care.services.taskspec import TaskSpec
 from ilp.care.services.trend import SOURCE as TREND_SOURCE
@@ -250,17 +250,13 @@ class Evaluation:
             item["reason"] = reason.to_json()
         self.results.append(item)
         if screening is not None:
-            label = class_text(item)
-            with translation.override("id"):
-                # Screening.result_label is read by the special lists; the code is what counts.
-                label_id = str(label) if label is not None else ""
             self.screenings.append(
                 {
                     "instrument": code,
                     "answers": screening.get("answers", {}),
                     "score": item["value"] if isinstance(item["value"], int | float) else None,
                     "result_code": item["class_code"],
-                    "result_label": label_id[:120],
+                    **Screening.label_columns(class_text(item)),
                     "abnormal": abnormal,
                 }
             )
@@ -1337,8 +1333,7 @@ def _immunization(ev: Evaluation, person: Person, on: date, months: int, history
             ev.warn(f"{prefix}dose_code", str(reason))
         valid = rule.code == "valid"
         d["valid"] = valid
-        with translation.override("id"):
-            d["invalid_reason"] = "" if valid else str(reason)[:255]
+        d.update(ImmunizationRecord.invalid_reason_columns(None if valid else reason))
         given.append(imm.GivenDose(d["dose_code"], on))
         ev.result(
             f"dose:{d['dose_code']}",
