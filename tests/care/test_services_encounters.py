@@ -343,7 +343,12 @@ def test_too_early_dose_is_stored_invalid_only_after_confirmation(district):
     )
     assert row.invalid_reason_params == {
         "dose": "DPT-HB-Hib 1",
-        "min_age": {"text": {"code": "care.spaced.1", "params": {"0": {"text": {"code": "care.period.D", "params": {"n": 42}}}}}},
+        "min_age": {
+            "text": {
+                "code": "care.spaced.1",
+                "params": {"0": {"text": {"code": "care.period.D", "params": {"n": 42}}}},
+            }
+        },
         "min_date": {"date": "2025-03-15"},
     }
     assert str(row.invalid_reason) == reason

@@ -365,7 +365,7 @@ def _history_texts(model: type[models.Model]) -> Mapping[str, str]:
 
 def _stored(model: type[models.Model], name: str, row: Any) -> Any:
     """What a field holds in `row`, a code column with its parameters."""
-    value = getattr(row, model._meta.get_field(name).attname)
+    value = getattr(row, _attname(model, name))
     params = _history_texts(model).get(name)
     return (value, getattr(row, params)) if params else value
 
@@ -376,7 +376,11 @@ def _shown(model: type[models.Model], name: str, row: Any) -> str:
     if params:
         code = getattr(row, name)
         return render_json({"code": code, "params": getattr(row, params) or {}}) or "—"
-    return display_value(model, name, getattr(row, model._meta.get_field(name).attname))
+    return display_value(model, name, getattr(row, _attname(model, name)))
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    return str(getattr(model._meta.get_field(name), "attname", name))
 
 
 def field_label(model: type[models.Model], name: str) -> str:

@@ -58,9 +58,9 @@ from ilp.care.services.tasks import (
 )
 from ilp.care.texts import dose_state_reason
 from ilp.core.corrections import Reason, record_change, record_void, void_rows
-from ilp.core.texts import Text
 from ilp.core.exceptions import Conflict, ValidationFailed
 from ilp.core.history import write_baseline
+from ilp.core.texts import Text
 from ilp.people.models import Person
 from ilp.standards import immunization as imm
 from ilp.standards.result import OutOfRange
