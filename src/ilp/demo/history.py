@@ -57,6 +57,7 @@ from ilp.care.services.summary import summaries_rebuild
 from ilp.core.bulk import analyze, bulk_load, next_pk, reset_sequences, write_columns
 from ilp.people.models import Person, Pregnancy
 from ilp.places.models import AreaLevel, Facility, FacilityKind
+from ilp.standards.growth.velocity import upper_gain_g
 
 D = np.timedelta64(1, "D")
 DAYS_PER_MONTH = 30.4375
@@ -876,10 +877,10 @@ class _GrowthTracks:
     0.5 cm; weight follows the WHO weight-for-length/height table at the child's current z, to
     the 0.1 kg of a dacin scale.
 
-    A weighing the app itself would question (``plausibility.check_against_previous``: more
-    than 1 kg and 15 % since a weighing under 62 days before) happens only in the first
-    months of life, where a baby's normal gain is that large; it is stored confirmed, as the
-    session screen stores a confirmed value (``flagged``).
+    A weighing the app itself would question (``plausibility.check_against_previous``: under
+    two years a gain above WHO's weight velocity, +3 SD; otherwise more than 1 kg and 15 %
+    since a weighing under 62 days before) is stored confirmed, as the session screen stores
+    a confirmed value (``flagged``).
     """
 
     def __init__(self, rng: np.random.Generator, n: int):
@@ -924,13 +925,21 @@ class _GrowthTracks:
         weight = _weight_for_length(sex_idx, age, body, zw) + rng.normal(0.0, 0.04, len(w))
         weight = np.round(np.maximum(weight, 1.5), 1)
         days = (day - self.last_day[w]).astype("timedelta64[D]").astype(np.float64)
-        change = np.abs(weight - self.last_weight[w])
+        signed = weight - self.last_weight[w]
+        change = np.abs(signed)
+        # The app's check (plausibility.check_against_previous): a gain under two years
+        # against WHO's weight velocity at the age of the last weighing, else the fixed jump.
+        before = (self.last_day[w] - (day - age.astype("timedelta64[D]"))).astype(np.float64)
+        upper = upper_gain_g(female, before, days)
         with np.errstate(invalid="ignore"):
-            flagged = (
-                (days > 0)
-                & (days <= P.WEIGHT_JUMP_WINDOW_DAYS)
+            window = (days > 0) & (days <= P.WEIGHT_JUMP_WINDOW_DAYS)
+            by_velocity = window & (signed > 0) & ~np.isnan(upper)
+            flagged = np.where(
+                by_velocity,
+                signed * 1000 > upper,
+                window
                 & (change > P.WEIGHT_JUMP_KG)
-                & (change > P.WEIGHT_JUMP_FRACTION * self.last_weight[w])
+                & (change > P.WEIGHT_JUMP_FRACTION * self.last_weight[w]),
             )
         self.last_weight[w] = weight
         self.last_day[w] = day

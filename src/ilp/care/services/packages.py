@@ -410,7 +410,9 @@ def _out_of_range(ev: Evaluation, key: str, exc: OutOfRange) -> None:
     )
 
 
-def _check_previous(ev: Evaluation, on: date, adult: bool, history: History) -> None:
+def _check_previous(
+    ev: Evaluation, on: date, adult: bool, history: History, person: Person
+) -> None:
     v = ev.values
     lying = v.get("measured") == "lying"
     previous_weight = None
@@ -427,6 +429,8 @@ def _check_previous(ev: Evaluation, on: date, adult: bool, history: History) -> 
         previous_height=history.last_height,
         errors=ev.errors,
         warnings=ev.warnings,
+        sex=person.sex,
+        birth=person.birth_date,
     )
 
 
@@ -955,7 +959,7 @@ def _child(ev: Evaluation, person: Person, on: date, months: int, history: Histo
     if months >= 60:
         ev.error("package", _("Layanan balita untuk anak umur 0–59 bulan."))
         return
-    _check_previous(ev, on, False, history)
+    _check_previous(ev, on, False, history, person)
     _child_growth(ev, person, on, months)
     _child_trend(ev, person, on, history)
     _supplies(ev, person, months)
@@ -1046,7 +1050,7 @@ def _anc(ev: Evaluation, person: Person, on: date, months: int, history: History
         ev.error(
             "visit_number", _("Kunjungan K%(n)s untuk kehamilan ini sudah tercatat.") % {"n": visit}
         )
-    _check_previous(ev, on, True, history)
+    _check_previous(ev, on, True, history, person)
     _blood_pressure(ev, pregnant=True)
     muac = ev.values.get("muac")
     if muac is not None:
@@ -1220,7 +1224,7 @@ def _newborn(ev: Evaluation, person: Person, on: date, months: int, history: His
         ev.error("package", _("Kunjungan neonatal untuk bayi umur 0–28 hari."))
         return
     _window(ev, "visit_number", ev.values.get("visit_number"), person.birth_date, on, "KN")
-    _check_previous(ev, on, False, history)
+    _check_previous(ev, on, False, history, person)
     v = ev.values
     if v.get("height") is not None and v.get("measured") is None:
         ev.values["measured"] = "lying"
@@ -1359,7 +1363,7 @@ def _school(ev: Evaluation, person: Person, on: date, months: int, history: Hist
     if not 5 <= years < 19:
         ev.error("package", _("Layanan usia sekolah untuk umur 5–18 tahun."))
         return
-    _check_previous(ev, on, False, history)
+    _check_previous(ev, on, False, history, person)
     _child_growth(ev, person, on, months, school=True)
     _anaemia(ev, person, months)
     if person.sex == "F" and years >= 12 and not ev.values.get("iron_tablets"):
@@ -1378,7 +1382,7 @@ def _adult(ev: Evaluation, person: Person, on: date, months: int, history: Histo
     if years < 15:
         ev.error("package", _("Skrining usia produktif untuk umur 15 tahun ke atas."))
         return
-    _check_previous(ev, on, years >= 18, history)
+    _check_previous(ev, on, years >= 18, history, person)
     _blood_pressure(ev)
     _adult_bmi(ev, person, on, years)
     _waist(ev, person)
@@ -1469,7 +1473,7 @@ def _elderly(ev: Evaluation, person: Person, on: date, months: int, history: His
 
 
 def _home_visit(ev: Evaluation, person: Person, on: date, months: int, history: History) -> None:
-    _check_previous(ev, on, months >= 18 * 12, history)
+    _check_previous(ev, on, months >= 18 * 12, history, person)
     if months >= 18 * 12:
         _blood_pressure(ev)
     v = ev.values
