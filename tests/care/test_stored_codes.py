@@ -107,3 +107,46 @@ def test_a_screening_stores_its_class_code_and_the_special_list_reads_in_each_la
     html = client.get(page, {"list": "ht_tidak_terkendali"}).content.decode()
     assert f"{english}{date_en}" in html
     assert indonesian not in html
+
+
+def test_a_corrected_dose_history_shows_the_reason_in_the_readers_language(district):
+    from ilp.care.services import corrections as C
+    from ilp.care.services.corrections import DOSE_FIELDS
+    from ilp.core.corrections import Reason, history_entries
+
+    dose = C.dose_record_from_book(
+        actor=district.kader_ampel_timur,
+        person=district.rina,
+        dose_code="DPT-HB-Hib 1",
+        given_on=date(2024, 5, 20),
+        confirm_invalid=True,
+    )
+    assert (dose.valid, dose.invalid_reason_code) == (
+        False,
+        "immunization_dose.reason.given_below_min_age",
+    )
+    # The date was mistyped: corrected, the dose counts and its reason is gone.
+    C.dose_correct(
+        actor=district.kader_ampel_timur,
+        dose=dose,
+        dose_code="DPT-HB-Hib 1",
+        given_on=date(2024, 7, 20),
+        lot_number="",
+        expiry_date=None,
+        version=1,
+        reason=Reason("typo"),
+    )
+    dose.refresh_from_db()
+    assert (dose.valid, dose.invalid_reason_code, dose.invalid_reason_params) == (True, "", {})
+    shown = {}
+    for language in ("id", "en"):
+        with translation.override(language):
+            (entry,) = history_entries(ImmunizationRecord, [dose.pk], DOSE_FIELDS)[dose.pk]
+            label = ImmunizationRecord._meta.get_field("invalid_reason_code").verbose_name
+            shown[language] = {lbl: (old, new) for lbl, old, new in entry.changes}[
+                str(label).capitalize()
+            ]
+    # The old reason, phrased with its parameters in each reader's language; now none.
+    assert shown["id"][0].startswith("terlalu dini: diberikan 20 Mei 2024, umur minimal")
+    assert "May 20, 2024" in shown["en"][0] and "terlalu dini" not in shown["en"][0]
+    assert (shown["id"][1], shown["en"][1]) == ("—", "—")
