@@ -359,7 +359,8 @@ def test_a_dose_from_the_kia_book_needs_no_batch_and_follows_the_schedule(distri
         given_on=date(2024, 5, 20),
         confirm_invalid=True,
     )
-    assert not early.valid and early.invalid_reason
+    assert not early.valid
+    assert early.invalid_reason_code == "immunization_dose.reason.given_below_min_age"
     assert "imunisasi:DPT-HB-Hib 1" in _imm_items(district, date(2024, 7, 20))
     # Nonsense is refused on its field.
     with pytest.raises(ValidationFailed) as exc:

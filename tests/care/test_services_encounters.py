@@ -336,4 +336,19 @@ def test_too_early_dose_is_stored_invalid_only_after_confirmation(district):
         confirm_unusual=True,
     ).encounter
     row = enc.immunizations.get()
-    assert (row.valid, row.invalid_reason) == (False, reason)
+    # Stored as the schedule's reason code with its parameters, phrased when shown.
+    assert (row.valid, row.invalid_reason_code) == (
+        False,
+        "immunization_check.reason.below_min_age",
+    )
+    assert row.invalid_reason_params == {
+        "dose": "DPT-HB-Hib 1",
+        "min_age": {
+            "text": {
+                "code": "care.spaced.1",
+                "params": {"0": {"text": {"code": "care.period.D", "params": {"n": 42}}}},
+            }
+        },
+        "min_date": {"date": "2025-03-15"},
+    }
+    assert str(row.invalid_reason) == reason

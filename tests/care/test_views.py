@@ -448,7 +448,7 @@ def test_special_lists_show_a_head_and_one_list_whole(district, client_for, toda
             date=today,
             instrument="bp",
             result_code="grade_2",
-            result_label="Hipertensi derajat 2",
+            label_code="bp_pnpk.class.grade_2",
             abnormal=True,
         )
     monkeypatch.setattr(views, "SPECIAL_HEAD", 1)

@@ -300,7 +300,7 @@ def test_high_risk_pregnancy_list_and_danger(district):
         instrument="kspr",
         score=6,
         result_code="krt",
-        result_label="Kehamilan Risiko Tinggi",
+        label_code="kspr.class.krt",
         abnormal=True,
     )
     persons = load_persons(district.pos_ampel_timur_f, date(2025, 1, 10))

@@ -25,6 +25,24 @@ from ilp.core.models import BaseModel, Versioned, Voidable
 from ilp.core.texts import Text
 
 
+def text_of(code: str, params: dict[str, Any] | None) -> Text | None:
+    """A stored code and its parameters as a :class:`Text`; None for no code."""
+    if not code:
+        return None
+    return Text.from_json({"code": code, "params": params or {}})
+
+
+def text_columns(value: Text | str | None) -> tuple[str, dict[str, Any]]:
+    """(code, params) to store for a Text; a bare sentence (a fixture, text typed by hand) is
+    kept as written under ``care.text.legacy``; nothing is ("", {})."""
+    if value is None or value == "":
+        return "", {}
+    if isinstance(value, str):
+        value = Text("care.text.legacy", {"text": value})
+    data = value.to_json()
+    return data["code"], data["params"]
+
+
 class PlaceKind(models.TextChoices):
     POSYANDU = "posyandu", _("Posyandu")
     PUSTU = "pustu", _("Pustu")
@@ -203,7 +221,12 @@ class ImmunizationRecord(Voidable, Versioned, BaseModel):
         "places.Facility", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     valid = models.BooleanField(_("sah"), default=True)
-    invalid_reason = models.CharField(_("alasan tidak sah"), max_length=255, blank=True)
+    # Why the dose does not count, as a code with parameters (``ilp.core.texts.Text``, the
+    # schedule's reason), rendered in the reader's language; empty for a valid dose.
+    invalid_reason_code = models.CharField(
+        _("alasan tidak sah"), max_length=64, blank=True, default="", db_default=""
+    )
+    invalid_reason_params = models.JSONField(default=dict, db_default={}, blank=True)
     source = models.CharField(
         _("sumber"),
         max_length=12,
@@ -213,6 +236,8 @@ class ImmunizationRecord(Voidable, Versioned, BaseModel):
     )
 
     history = ChangeHistory()
+    # History entries show the reason's code and parameters as one rendered value.
+    history_texts = {"invalid_reason_code": "invalid_reason_params"}
 
     class Meta:
         ordering = ["date", "pk"]
@@ -222,6 +247,18 @@ class ImmunizationRecord(Voidable, Versioned, BaseModel):
                 condition=models.Q(source__in=DoseSource.values), name="dose_source"
             ),
         ]
+
+    @property
+    def invalid_reason(self) -> Text | None:
+        """Why the dose does not count, as a :class:`~ilp.core.texts.Text` (None when it
+        does); ``{{ dose.invalid_reason }}`` renders it in the reader's language."""
+        return text_of(self.invalid_reason_code, self.invalid_reason_params)
+
+    @staticmethod
+    def invalid_reason_columns(value: Text | str | None) -> dict[str, Any]:
+        """The stored columns of a reason, for ``ImmunizationRecord(**…columns(text), …)``."""
+        code, params = text_columns(value)
+        return {"invalid_reason_code": code, "invalid_reason_params": params}
 
 
 class Screening(Voidable):
@@ -234,7 +271,10 @@ class Screening(Voidable):
     answers = models.JSONField(default=dict, blank=True)
     score = models.FloatField(null=True, blank=True)
     result_code = models.CharField(max_length=32, blank=True)
-    result_label = models.CharField(max_length=120, blank=True)
+    # The result's class as a code with parameters (``ilp.care.texts.class_text``), rendered
+    # in the reader's language (``label``); empty when the result has no class.
+    label_code = models.CharField(max_length=64, blank=True, default="", db_default="")
+    label_params = models.JSONField(default=dict, db_default={}, blank=True)
     abnormal = models.BooleanField(default=False)
 
     class Meta:
@@ -242,6 +282,17 @@ class Screening(Voidable):
 
     def __str__(self) -> str:
         return f"{self.instrument}: {self.result_code}"
+
+    @property
+    def label(self) -> Text | None:
+        """The result's class as a :class:`~ilp.core.texts.Text` (None when it has none)."""
+        return text_of(self.label_code, self.label_params)
+
+    @staticmethod
+    def label_columns(value: Text | str | None) -> dict[str, Any]:
+        """The stored columns of a class label, for ``Screening(**…columns(text), …)``."""
+        code, params = text_columns(value)
+        return {"label_code": code, "label_params": params}
 
 
 class SupplyItem(models.TextChoices):

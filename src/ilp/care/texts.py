@@ -28,7 +28,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ilp.core.texts import Text, register
 from ilp.standards.codes import catalogues
-from ilp.standards.result import RuleResult
+from ilp.standards.immunization import DoseState
+from ilp.standards.result import RuleResult, params_to_json
 
 # Result labels (what was measured or screened), by result code.
 RESULTS: dict[str, str | Promise] = {
@@ -160,6 +161,13 @@ ALERTS: dict[str, str | Promise] = {
     # A task stored before reasons were codes: its sentence, as it was written.
     "care.task.legacy": "%(text)s",
 }
+
+# A screening's class label or a dose's invalid reason stored before they were codes (or a
+# sentence given by hand): the sentence as it was written (``ilp.care.models.text_columns``).
+register({"care.text.legacy": "%(text)s"})
+
+# A special-list result with the date it was found: "Hipertensi derajat 2 (5 Maret 2025)".
+register({"care.special.result_on": "%(label)s (%(date)s)"})
 
 ACTIONS: dict[str, str | Promise] = {
     "care.action.refer_now_hospital": _("Rujuk segera ke puskesmas/rumah sakit"),
@@ -302,22 +310,33 @@ def rule_reason(rule: RuleResult) -> Text | None:
     """The rule's reason (and its notes) as a Text, None when it has none."""
     if not rule.rule or not rule.reason_code:
         return None
-    catalogue = catalogues()[rule.rule]
     data: dict[str, Any] = rule.to_json()
-    message = catalogue.reasons[rule.reason_code]
+    return _reason(rule.rule, rule.reason_code, data["params"], data["notes"])
+
+
+def dose_state_reason(state: DoseState) -> Text | None:
+    """Why a dose is in its state (``ilp.standards.immunization.DoseState``) as a Text, None
+    when the state has no reason: what a dose judged invalid stores."""
+    if not state.reason_code:
+        return None
+    notes = [{"code": n.code, "params": params_to_json(n.params)} for n in state.notes]
+    return _reason("immunization_dose", state.reason_code, params_to_json(state.params), notes)
+
+
+def _reason(
+    rule: str, reason_code: str, params: Mapping[str, Any], notes: list[dict[str, Any]]
+) -> Text:
+    """A reason of `rule`'s catalogue and its notes (parameters as ``params_to_json`` writes
+    them), the notes joined after it with "; "."""
+    catalogue = catalogues()[rule]
+    message = catalogue.reasons[reason_code]
     parts: list[Text] = [
-        Text(
-            f"{rule.rule}.reason.{rule.reason_code}",
-            standard_params(rule.rule, message.params, data["params"]),
-        )
+        Text(f"{rule}.reason.{reason_code}", standard_params(rule, message.params, params))
     ]
-    for note in data["notes"]:
+    for note in notes:
         kinds = catalogue.notes[note["code"]].params
         parts.append(
-            Text(
-                f"{rule.rule}.note.{note['code']}",
-                standard_params(rule.rule, kinds, note["params"]),
-            )
+            Text(f"{rule}.note.{note['code']}", standard_params(rule, kinds, note["params"]))
         )
     if len(parts) == 1:
         return parts[0]

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from ilp.core.exceptions import Conflict, ValidationFailed
 from ilp.core.history import write_baseline
 from ilp.core.models import CorrectionReason, Versioned, Voidable
+from ilp.core.texts import render_json
 
 NOTE_MAX = 255
 
@@ -146,17 +147,21 @@ def _conflict(model: type[models.Model], pk: int, seen: int, fields: Sequence[st
     changes: list[FieldChange] = []
     if base is not None:
         later = [h for h in history if h.version > seen]
+        texts = _history_texts(model)
         for name in fields:
-            attname = model._meta.get_field(name).attname
-            if getattr(base, attname) == getattr(current, attname):
+            if name in texts.values():
+                continue  # shown with its code column
+            if _stored(model, name, base) == _stored(model, name, current):
                 continue
-            first = next((h for h in later if getattr(h, attname) != getattr(base, attname)), None)
+            first = next(
+                (h for h in later if _stored(model, name, h) != _stored(model, name, base)), None
+            )
             changes.append(
                 FieldChange(
                     field=name,
                     label=field_label(model, name),
-                    seen=display_value(model, name, getattr(base, attname)),
-                    now=display_value(model, name, getattr(current, attname)),
+                    seen=_shown(model, name, base),
+                    now=_shown(model, name, current),
                     by=user_label(first.history_user) if first else "",
                     at=first.history_date if first else None,
                 )
@@ -312,7 +317,10 @@ def history_entries(
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )
-    attnames = [(name, model._meta.get_field(name).attname) for name in fields]
+    texts = _history_texts(model)
+    attnames = [
+        (name, model._meta.get_field(name).attname) for name in fields if name not in texts.values()
+    ]
     out: dict[int, list[HistoryEntry]] = {}
     previous: dict[int, Any] = {}
     for row in rows:
@@ -325,11 +333,11 @@ def history_entries(
                 subject(row, name, field_label(model, name))
                 if subject is not None
                 else field_label(model, name),
-                display_value(model, name, getattr(before, attname)),
-                display_value(model, name, getattr(row, attname)),
+                _shown(model, name, before),
+                _shown(model, name, row),
             )
             for name, attname in attnames
-            if getattr(before, attname) != getattr(row, attname)
+            if _stored(model, name, before) != _stored(model, name, row)
         ]
         voided = before.voided_at is None and getattr(row, "voided_at", None) is not None
         out.setdefault(getattr(row, group_by), []).insert(
@@ -347,6 +355,32 @@ def history_entries(
     for entries in out.values():
         entries.sort(key=lambda e: e.at, reverse=True)
     return out
+
+
+def _history_texts(model: type[models.Model]) -> Mapping[str, str]:
+    """A model's code columns whose value is a Text with a parameters column beside it
+    (``history_texts = {"<x>_code": "<x>_params"}``): shown as one rendered value."""
+    return getattr(model, "history_texts", {}) or {}
+
+
+def _stored(model: type[models.Model], name: str, row: Any) -> Any:
+    """What a field holds in `row`, a code column with its parameters."""
+    value = getattr(row, _attname(model, name))
+    params = _history_texts(model).get(name)
+    return (value, getattr(row, params)) if params else value
+
+
+def _shown(model: type[models.Model], name: str, row: Any) -> str:
+    """A field of `row` as a reader sees it; a code column rendered with its parameters."""
+    params = _history_texts(model).get(name)
+    if params:
+        code = getattr(row, name)
+        return render_json({"code": code, "params": getattr(row, params) or {}}) or "—"
+    return display_value(model, name, getattr(row, _attname(model, name)))
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    return str(getattr(model._meta.get_field(name), "attname", name))
 
 
 def field_label(model: type[models.Model], name: str) -> str:

@@ -19,7 +19,10 @@ and puskesmas of the district and every resident:
   blood pressure and random glucose drawn from age-dependent distributions and classified by
   ``ilp.standards.blood_pressure`` and ``ilp.standards.diabetes``;
 - follow-up tasks after hypertensive readings, referrals after diabetic glucose values, home
-  visits after missed sessions; most closed, some still open.
+  visits after missed sessions, each opened by its encounter or session. A task a later
+  generated service satisfies is closed by it as the care services would have
+  (``close_satisfied_tasks``: done, ``service_recorded``, the closing encounter and its day);
+  some others were closed by hand before; the rest are still open.
 
 Everything is drawn column-wise with numpy from one seed and written with COPY (PostgreSQL) in
 one transaction, indexes rebuilt once (``ilp.core.bulk.bulk_load``).
@@ -54,6 +57,7 @@ from ilp.care.services.summary import summaries_rebuild
 from ilp.core.bulk import analyze, bulk_load, next_pk, reset_sequences, write_columns
 from ilp.people.models import Person, Pregnancy
 from ilp.places.models import AreaLevel, Facility, FacilityKind
+from ilp.standards.growth.velocity import upper_gain_g
 
 D = np.timedelta64(1, "D")
 DAYS_PER_MONTH = 30.4375
@@ -247,10 +251,13 @@ def generate_service_history(
             "instrument",
             "score",
             "result_code",
-            "result_label",
+            "label_code",
             "abnormal",
         ]
     )
+    # Tasks as they were opened (by a finding or a session); ``opened`` (the day) and
+    # ``hand_day`` (when a health worker would close it by hand, NaT for never) are not
+    # columns: :func:`_close_tasks` turns them into the task's status and closing.
     task = _Buf(
         [
             "person_id",
@@ -259,8 +266,10 @@ def generate_service_history(
             "reason_params",
             "due_date",
             "facility_id",
-            "status",
-            "closed_at",
+            "source_encounter_id",
+            "source_session_id",
+            "opened",
+            "hand_day",
         ]
     )
 
@@ -319,7 +328,7 @@ def generate_service_history(
         absent = idx[~present]
         chosen = absent[rng.random(len(absent)) < 0.08]
         if len(chosen):
-            home_tasks.append((chosen, sd[chosen]))
+            home_tasks.append((chosen, sd[chosen], session_id[k_row[chosen], m]))
         w = idx[present]
         if not len(w):
             continue
@@ -361,8 +370,7 @@ def generate_service_history(
                     quantity=1,
                 )
     say(f"sessions and weighings drawn ({_time.perf_counter() - t0:.1f} s)")
-    for chosen, sd in home_tasks:
-        status, closed = _task_status(rng, len(chosen), sd + 7 * D, end, 0.7)
+    for chosen, sd, sessions in home_tasks:
         task.add(
             person_id=k_pid[chosen],
             kind="home_visit",
@@ -370,8 +378,10 @@ def generate_service_history(
             reason_params="{}",
             due_date=sd + 7 * D,
             facility_id=posyandu_ids[k_row[chosen]],
-            status=status,
-            closed_at=closed,
+            source_encounter_id=None,
+            source_session_id=sessions,
+            opened=sd,
+            hand_day=_hand_closing(rng, len(chosen), sd + 7 * D, end, 0.7),
         )
 
     # -- immunisation -----------------------------------------------------------------------
@@ -450,13 +460,9 @@ def generate_service_history(
             np.where(risk == 1, rng.integers(6, 11, len(p_id)), rng.integers(12, 20, len(p_id))),
         )
         kspr_code = np.array(["krr", "krt", "krst"])[risk]
-        kspr_label = np.array(
-            [
-                "Kehamilan Risiko Rendah (KRR)",
-                "Kehamilan Risiko Tinggi (KRT)",
-                "Kehamilan Risiko Sangat Tinggi (KRST)",
-            ]
-        )[risk]
+        # The class as its code (``ilp.care.texts.class_text`` of a KSPR result), rendered
+        # in the reader's language.
+        kspr_label = np.array(["kspr.class.krr", "kspr.class.krt", "kspr.class.krst"])[risk]
         for k in range(6):
             d = p_lmp + (weeks[k] * 7 + rng.integers(-10, 11, len(p_id))) * D
             ok = (k < n_contacts) & (d >= s64) & (d <= e64) & (d <= p_end)
@@ -485,7 +491,7 @@ def generate_service_history(
                     instrument="kspr",
                     score=kspr_score[idx],
                     result_code=kspr_code[idx],
-                    result_label=kspr_label[idx],
+                    label_code=kspr_label[idx],
                     abnormal=risk[idx] > 0,
                 )
             if k in (0, 4):
@@ -587,7 +593,7 @@ def generate_service_history(
                 res = classify_blood_pressure(s, t)
                 r = bp_cache[(s, t)] = (
                     res.code,
-                    res.label[:120],
+                    f"{res.rule}.class.{res.code}",  # no parameters (care.texts.class_text)
                     bool(res.details["hypertensive"]),
                 )
             bp_code.append(r[0])
@@ -598,7 +604,7 @@ def generate_service_history(
             r = gl_cache.get(g)
             if r is None:
                 res = classify_glucose_screening(random_glucose=g)
-                r = gl_cache[g] = (res.code, res.label[:120], res.code != "normal")
+                r = gl_cache[g] = (res.code, f"{res.rule}.class.{res.code}", res.code != "normal")
             gl_code.append(r[0])
             gl_label.append(r[1])
             gl_abn.append(r[2])
@@ -610,7 +616,7 @@ def generate_service_history(
             instrument="bp",
             score=None,
             result_code=np.array(bp_code, dtype=object),
-            result_label=np.array(bp_label, dtype=object),
+            label_code=np.array(bp_label, dtype=object),
             abnormal=bp_abn_a,
         )
         gl_code_a = np.array(gl_code, dtype=object)
@@ -621,7 +627,7 @@ def generate_service_history(
             instrument="dm",
             score=glucose.astype(float),
             result_code=gl_code_a,
-            result_label=np.array(gl_label, dtype=object),
+            label_code=np.array(gl_label, dtype=object),
             abnormal=np.array(gl_abn),
         )
         # tasks: follow-up after hypertension, referral after a diabetic value
@@ -633,7 +639,6 @@ def generate_service_history(
             if not len(t_idx):
                 continue
             due = d[idx][t_idx] + days * D
-            status, closed = _task_status(rng, len(t_idx), due, end, p_done)
             task.add(
                 person_id=pid[who][t_idx],
                 kind=kind,
@@ -641,8 +646,10 @@ def generate_service_history(
                 reason_params="{}",
                 due_date=due,
                 facility_id=facility[t_idx],
-                status=status,
-                closed_at=closed,
+                source_encounter_id=eids[t_idx],
+                source_session_id=None,
+                opened=d[idx][t_idx],
+                hand_day=_hand_closing(rng, len(t_idx), due, end, p_done),
             )
     say(f"adult screenings drawn ({_time.perf_counter() - t0:.1f} s)")
     summary.timings["draw"] = _time.perf_counter() - t0
@@ -692,11 +699,19 @@ def generate_service_history(
         summary.immunizations = write_columns(
             ImmunizationRecord,
             cols,
-            {**stamps, "lot_number": "", "valid": True, "invalid_reason": ""},
+            {
+                **stamps,
+                "lot_number": "",
+                "valid": True,
+                "invalid_reason_code": "",
+                "invalid_reason_params": "{}",
+            },
         )
-        summary.screenings = write_columns(Screening, scr.columns(), {"answers": "{}"})
+        summary.screenings = write_columns(
+            Screening, scr.columns(), {"answers": "{}", "label_params": "{}"}
+        )
         summary.supplies = write_columns(Supply, sup.columns(), {})
-        cols = task.columns()
+        cols = _close_tasks(task, enc, obs)
         cols["uuid"] = _uuids(id_rng, len(cols["person_id"]))
         summary.tasks = write_columns(Task, cols, stamps)
         say(f"all rows written, rebuilding indexes ({_time.perf_counter() - t0:.1f} s)")
@@ -711,23 +726,132 @@ def generate_service_history(
     return summary
 
 
-def _task_status(rng, n: int, due: np.ndarray, end: date, p_done: float):
-    """Done (closed a few days after the due date, when that is past) or open."""
+def _hand_closing(rng, n: int, due: np.ndarray, end: date, p_done: float) -> np.ndarray:
+    """The day a health worker closes each task by hand (a few days around the due date,
+    when that is past), NaT for a task nobody closes by hand."""
     closed_day = due + rng.integers(-5, 20, n) * D
     done = (rng.random(n) < p_done) & (closed_day <= _d64(end))
-    status = np.where(done, "done", "open")
-    closed = np.array(
-        [
-            connection.ops.adapt_datetimefield_value(
-                timezone.make_aware(datetime.combine(date.fromisoformat(s), dtime(10, 0)))
-            )
-            if ok
-            else None
-            for s, ok in zip(closed_day.astype(str).tolist(), done.tolist(), strict=True)
-        ],
-        dtype=object,
+    return np.where(done, closed_day, np.datetime64("NaT"))
+
+
+def _aware(days: np.ndarray, at: dtime) -> list[Any]:
+    """Database values of local datetimes at `at` on `days` (None for NaT)."""
+    return [
+        None
+        if s == "NaT"
+        else connection.ops.adapt_datetimefield_value(
+            timezone.make_aware(datetime.combine(date.fromisoformat(s), at))
+        )
+        for s in days.astype("datetime64[D]").astype(str).tolist()
+    ]
+
+
+def _satisfying(
+    task_person: np.ndarray,
+    opened: np.ndarray,
+    source: np.ndarray,
+    cand_person: np.ndarray,
+    cand_day: np.ndarray,
+    cand_id: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each task, the first candidate encounter of its person on or after the day it was
+    opened, other than the encounter that opened it: (encounter id or 0, its day)."""
+    n = len(task_person)
+    found = np.zeros(n, np.int64)
+    found_day = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    if not n or not len(cand_id):
+        return found, found_day
+    span = np.int64(1 << 20)  # days since 1970 stay far below this
+    key = cand_person.astype(np.int64) * span + cand_day.astype("datetime64[D]").astype(np.int64)
+    order = np.lexsort((cand_id, key))
+    key, ids, days = key[order], cand_id[order], cand_day[order]
+    want = task_person.astype(np.int64) * span + opened.astype("datetime64[D]").astype(np.int64)
+    pos = np.searchsorted(key, want, side="left")
+    for _step in range(2):  # at most one candidate (the source encounter) is skipped
+        at = np.minimum(pos, len(key) - 1)
+        same = (pos < len(key)) & (key[at] // span == task_person)
+        skip = same & (ids[at] == source)
+        pos = np.where(skip, pos + 1, pos)
+    at = np.minimum(pos, len(key) - 1)
+    same = (pos < len(key)) & (key[at] // span == task_person)
+    found[same] = ids[at][same]
+    found_day[same] = days[at][same]
+    return found, found_day
+
+
+def _close_tasks(task: _Buf, enc: _Buf, obs: _Buf) -> dict[str, list[Any]]:
+    """The task columns, each task closed as the care services would have closed it
+    (``ilp.care.services.tasks.close_satisfied_tasks``) by the first later generated service
+    that satisfies it: status done, ``close_reason`` ``service_recorded``, the closing
+    encounter, closed on its day (nobody recorded, so no ``closed_by``). A task a health worker
+    closed by hand before that (``hand_day``) stays closed by hand, as done with the default
+    reason of its kind; the rest stay open. Vectorised over the buffers: no query, no save."""
+    from ilp.care.services.tasks import DEFAULT_DONE_REASON, follow_up_measures
+
+    def arr(buf: _Buf, name: str, dtype: Any = None) -> np.ndarray:
+        parts = buf.cols[name]
+        out = np.concatenate(parts) if parts else np.array([])
+        return out.astype(dtype) if dtype is not None else out
+
+    cols = task.columns()
+    n = len(cols["person_id"])
+    t_person = arr(task, "person_id", np.int64)
+    t_kind = arr(task, "kind", object)
+    t_reason = arr(task, "reason_code", object)
+    t_source = np.array([x or 0 for x in cols["source_encounter_id"]], dtype=np.int64)
+    t_session = np.array([x is not None for x in cols["source_session_id"]], dtype=bool)
+    opened = arr(task, "opened", "datetime64[D]")
+    hand = arr(task, "hand_day", "datetime64[D]") if n else np.array([], "datetime64[D]")
+    e_id = arr(enc, "id", np.int64)
+    e_person = arr(enc, "person_id", np.int64)
+    e_day = arr(enc, "date", "datetime64[D]")
+    e_place = arr(enc, "place_kind", object)
+    e_package = arr(enc, "package", object)
+    o_enc = arr(obs, "encounter_id", np.int64)
+    o_code = arr(obs, "code", object)
+
+    def measuring(codes: frozenset[str]) -> np.ndarray:
+        """Which encounters measured any of `codes`."""
+        return np.isin(e_id, np.unique(o_enc[np.isin(o_code, list(codes))]))
+
+    closing = np.zeros(n, np.int64)
+    closing_day = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    groups: list[tuple[np.ndarray, np.ndarray]] = []
+    # home visit: a home-visit encounter; for a child absent from a session, a weighing
+    home = t_kind == "home_visit"
+    groups.append(
+        (home & t_session, measuring(frozenset({"weight"})) | (e_package == "home_visit"))
     )
-    return status, closed
+    groups.append((home & ~t_session, e_package == "home_visit"))
+    # referral from below the puskesmas (the demo refers from posyandu and pustu): seen at it
+    groups.append((t_kind == "refer", e_place == "puskesmas"))
+    # follow-up: the finding measured again
+    for reason in np.unique(t_reason[t_kind == "follow_up"]) if n else ():
+        measures = follow_up_measures(str(reason))
+        if measures:
+            groups.append(((t_kind == "follow_up") & (t_reason == reason), measuring(measures)))
+    for tasks_mask, cand in groups:
+        t = np.flatnonzero(tasks_mask)
+        if not len(t):
+            continue
+        ids, days = _satisfying(
+            t_person[t], opened[t], t_source[t], e_person[cand], e_day[cand], e_id[cand]
+        )
+        closing[t], closing_day[t] = ids, days
+    by_service = (closing > 0) & (np.isnat(hand) | (closing_day <= hand))
+    by_hand = ~by_service & ~np.isnat(hand)
+    cols.pop("opened")
+    cols.pop("hand_day")
+    cols["status"] = np.where(by_service | by_hand, "done", "open").tolist()
+    cols["closed_at"] = _aware(np.where(by_service, closing_day, hand), dtime(10, 0))
+    reasons = np.array([str(DEFAULT_DONE_REASON.get(k, "")) for k in t_kind.tolist()], object)
+    cols["close_reason"] = np.where(
+        by_service, "service_recorded", np.where(by_hand, reasons, "")
+    ).tolist()
+    cols["closing_encounter_id"] = [
+        int(e) if ok else None for e, ok in zip(closing.tolist(), by_service.tolist(), strict=True)
+    ]
+    return cols
 
 
 def _tab(name: str):
@@ -753,10 +877,10 @@ class _GrowthTracks:
     0.5 cm; weight follows the WHO weight-for-length/height table at the child's current z, to
     the 0.1 kg of a dacin scale.
 
-    A weighing the app itself would question (``plausibility.check_against_previous``: more
-    than 1 kg and 15 % since a weighing under 62 days before) happens only in the first
-    months of life, where a baby's normal gain is that large; it is stored confirmed, as the
-    session screen stores a confirmed value (``flagged``).
+    A weighing the app itself would question (``plausibility.check_against_previous``: under
+    two years a gain above WHO's weight velocity, +3 SD; otherwise more than 1 kg and 15 %
+    since a weighing under 62 days before) is stored confirmed, as the session screen stores
+    a confirmed value (``flagged``).
     """
 
     def __init__(self, rng: np.random.Generator, n: int):
@@ -801,13 +925,21 @@ class _GrowthTracks:
         weight = _weight_for_length(sex_idx, age, body, zw) + rng.normal(0.0, 0.04, len(w))
         weight = np.round(np.maximum(weight, 1.5), 1)
         days = (day - self.last_day[w]).astype("timedelta64[D]").astype(np.float64)
-        change = np.abs(weight - self.last_weight[w])
+        signed = weight - self.last_weight[w]
+        change = np.abs(signed)
+        # The app's check (plausibility.check_against_previous): a gain under two years
+        # against WHO's weight velocity at the age of the last weighing, else the fixed jump.
+        before = (self.last_day[w] - (day - age.astype("timedelta64[D]"))).astype(np.float64)
+        upper = upper_gain_g(female, before, days)
         with np.errstate(invalid="ignore"):
-            flagged = (
-                (days > 0)
-                & (days <= P.WEIGHT_JUMP_WINDOW_DAYS)
+            window = (days > 0) & (days <= P.WEIGHT_JUMP_WINDOW_DAYS)
+            by_velocity = window & (signed > 0) & ~np.isnan(upper)
+            flagged = np.where(
+                by_velocity,
+                signed * 1000 > upper,
+                window
                 & (change > P.WEIGHT_JUMP_KG)
-                & (change > P.WEIGHT_JUMP_FRACTION * self.last_weight[w])
+                & (change > P.WEIGHT_JUMP_FRACTION * self.last_weight[w]),
             )
         self.last_weight[w] = weight
         self.last_day[w] = day

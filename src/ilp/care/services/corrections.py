@@ -56,9 +56,11 @@ from ilp.care.services.tasks import (
     close_satisfied_tasks,
     reopen_tasks_closed_by,
 )
+from ilp.care.texts import dose_state_reason
 from ilp.core.corrections import Reason, record_change, record_void, void_rows
 from ilp.core.exceptions import Conflict, ValidationFailed
 from ilp.core.history import write_baseline
+from ilp.core.texts import Text
 from ilp.people.models import Person
 from ilp.standards import immunization as imm
 from ilp.standards.result import OutOfRange
@@ -66,7 +68,15 @@ from ilp.standards.result import OutOfRange
 # The encounter fields a correction changes (its history and conflicts show these).
 ENCOUNTER_FIELDS = ("results", "alerts", "flagged", "values")
 OBSERVATION_FIELDS = ("value", "value_text", "flagged")
-DOSE_FIELDS = ("dose_code", "date", "lot_number", "expiry_date", "valid", "invalid_reason")
+DOSE_FIELDS = (
+    "dose_code",
+    "date",
+    "lot_number",
+    "expiry_date",
+    "valid",
+    "invalid_reason_code",
+    "invalid_reason_params",
+)
 # Measurement kinds a correction form offers (questionnaires are recorded anew).
 _MEASURED = ("number", "int")
 
@@ -278,7 +288,7 @@ def _sync_screenings(
     measurements (``complete`` false) the questionnaires were not re-run, so their rows stay."""
     wanted = {s["instrument"]: s for s in ev.screenings}
     stored = {s.instrument: s for s in encounter.screenings.active()}
-    fields = ("answers", "score", "result_code", "result_label", "abnormal")
+    fields = ("answers", "score", "result_code", "label_code", "label_params", "abnormal")
     for instrument, row in stored.items():
         new = wanted.pop(instrument, None)
         if new is None:
@@ -357,10 +367,12 @@ def encounter_void(*, actor: User, encounter: Encounter, version: int, reason: R
 # ---------------------------------------------------------------- doses
 
 
-def _dose_state(person: Person, code: str, on: date, others: list[tuple[str, date]]):
+def _dose_state(
+    person: Person, code: str, on: date, others: list[tuple[str, date]]
+) -> tuple[bool, Text | None]:
     """The schedule's verdict on dose `code` given on `on`, after the person's other doses
-    that count: (valid, reason). Raises ValidationFailed when the schedule has no such dose
-    for this person."""
+    that count: (valid, reason as a code with parameters, None when valid). Raises
+    ValidationFailed when the schedule has no such dose for this person."""
     given = [imm.GivenDose(c, d) for c, d in others if d <= on] + [imm.GivenDose(code, on)]
     try:
         states = {
@@ -377,7 +389,9 @@ def _dose_state(person: Person, code: str, on: date, others: list[tuple[str, dat
         message = _("Dosis %(c)s tidak berlaku untuk anak ini.") % {"c": code}
         raise ValidationFailed(message, fields={"dose_code": [message]})
     valid = st.state == "given" and st.given_on == on
-    return valid, "" if valid else (st.reason or _("Dosis tidak sah"))[:255]
+    if valid:
+        return True, None
+    return False, dose_state_reason(st) or Text("care.class.dose.invalid")
 
 
 def _dose_errors(person: Person, code: str, on: date | None, today: date) -> dict:
@@ -475,7 +489,7 @@ def dose_record_from_book(
             expiry_date=None,
             facility=None,
             valid=valid,
-            invalid_reason=why,
+            **ImmunizationRecord.invalid_reason_columns(why),
             source=DoseSource.KIA_BOOK,
             created_by=actor,
             updated_by=actor,
@@ -548,7 +562,7 @@ def dose_correct(
                 "lot_number": lot,
                 "expiry_date": expiry_date,
                 "valid": valid,
-                "invalid_reason": why,
+                **ImmunizationRecord.invalid_reason_columns(why),
             },
             reason=reason,
             expected_version=version,

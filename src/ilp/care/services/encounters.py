@@ -393,7 +393,8 @@ def _write_children(
                     expiry_date=d["expiry_date"],
                     facility=facility,
                     valid=d["valid"],
-                    invalid_reason=d["invalid_reason"],
+                    invalid_reason_code=d["invalid_reason_code"],
+                    invalid_reason_params=d["invalid_reason_params"],
                     created_by=actor,
                     updated_by=actor,
                 )

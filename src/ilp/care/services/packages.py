@@ -50,11 +50,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ilp.care.models import ImmunizationRecord, Observation, ServicePackage, Supply
+from ilp.care.models import ImmunizationRecord, Observation, Screening, ServicePackage, Supply
 from ilp.care.services import plausibility as P
 from ilp.care.services.taskspec import TaskSpec
 from ilp.care.services.trend import SOURCE as TREND_SOURCE
@@ -250,17 +250,13 @@ class Evaluation:
             item["reason"] = reason.to_json()
         self.results.append(item)
         if screening is not None:
-            label = class_text(item)
-            with translation.override("id"):
-                # Screening.result_label is read by the special lists; the code is what counts.
-                label_id = str(label) if label is not None else ""
             self.screenings.append(
                 {
                     "instrument": code,
                     "answers": screening.get("answers", {}),
                     "score": item["value"] if isinstance(item["value"], int | float) else None,
                     "result_code": item["class_code"],
-                    "result_label": label_id[:120],
+                    **Screening.label_columns(class_text(item)),
                     "abnormal": abnormal,
                 }
             )
@@ -414,7 +410,9 @@ def _out_of_range(ev: Evaluation, key: str, exc: OutOfRange) -> None:
     )
 
 
-def _check_previous(ev: Evaluation, on: date, adult: bool, history: History) -> None:
+def _check_previous(
+    ev: Evaluation, on: date, adult: bool, history: History, person: Person
+) -> None:
     v = ev.values
     lying = v.get("measured") == "lying"
     previous_weight = None
@@ -431,6 +429,8 @@ def _check_previous(ev: Evaluation, on: date, adult: bool, history: History) -> 
         previous_height=history.last_height,
         errors=ev.errors,
         warnings=ev.warnings,
+        sex=person.sex,
+        birth=person.birth_date,
     )
 
 
@@ -959,7 +959,7 @@ def _child(ev: Evaluation, person: Person, on: date, months: int, history: Histo
     if months >= 60:
         ev.error("package", _("Layanan balita untuk anak umur 0–59 bulan."))
         return
-    _check_previous(ev, on, False, history)
+    _check_previous(ev, on, False, history, person)
     _child_growth(ev, person, on, months)
     _child_trend(ev, person, on, history)
     _supplies(ev, person, months)
@@ -1050,7 +1050,7 @@ def _anc(ev: Evaluation, person: Person, on: date, months: int, history: History
         ev.error(
             "visit_number", _("Kunjungan K%(n)s untuk kehamilan ini sudah tercatat.") % {"n": visit}
         )
-    _check_previous(ev, on, True, history)
+    _check_previous(ev, on, True, history, person)
     _blood_pressure(ev, pregnant=True)
     muac = ev.values.get("muac")
     if muac is not None:
@@ -1224,7 +1224,7 @@ def _newborn(ev: Evaluation, person: Person, on: date, months: int, history: His
         ev.error("package", _("Kunjungan neonatal untuk bayi umur 0–28 hari."))
         return
     _window(ev, "visit_number", ev.values.get("visit_number"), person.birth_date, on, "KN")
-    _check_previous(ev, on, False, history)
+    _check_previous(ev, on, False, history, person)
     v = ev.values
     if v.get("height") is not None and v.get("measured") is None:
         ev.values["measured"] = "lying"
@@ -1337,8 +1337,7 @@ def _immunization(ev: Evaluation, person: Person, on: date, months: int, history
             ev.warn(f"{prefix}dose_code", str(reason))
         valid = rule.code == "valid"
         d["valid"] = valid
-        with translation.override("id"):
-            d["invalid_reason"] = "" if valid else str(reason)[:255]
+        d.update(ImmunizationRecord.invalid_reason_columns(None if valid else reason))
         given.append(imm.GivenDose(d["dose_code"], on))
         ev.result(
             f"dose:{d['dose_code']}",
@@ -1364,7 +1363,7 @@ def _school(ev: Evaluation, person: Person, on: date, months: int, history: Hist
     if not 5 <= years < 19:
         ev.error("package", _("Layanan usia sekolah untuk umur 5–18 tahun."))
         return
-    _check_previous(ev, on, False, history)
+    _check_previous(ev, on, False, history, person)
     _child_growth(ev, person, on, months, school=True)
     _anaemia(ev, person, months)
     if person.sex == "F" and years >= 12 and not ev.values.get("iron_tablets"):
@@ -1383,7 +1382,7 @@ def _adult(ev: Evaluation, person: Person, on: date, months: int, history: Histo
     if years < 15:
         ev.error("package", _("Skrining usia produktif untuk umur 15 tahun ke atas."))
         return
-    _check_previous(ev, on, years >= 18, history)
+    _check_previous(ev, on, years >= 18, history, person)
     _blood_pressure(ev)
     _adult_bmi(ev, person, on, years)
     _waist(ev, person)
@@ -1474,7 +1473,7 @@ def _elderly(ev: Evaluation, person: Person, on: date, months: int, history: His
 
 
 def _home_visit(ev: Evaluation, person: Person, on: date, months: int, history: History) -> None:
-    _check_previous(ev, on, months >= 18 * 12, history)
+    _check_previous(ev, on, months >= 18 * 12, history, person)
     if months >= 18 * 12:
         _blood_pressure(ev)
     v = ev.values

@@ -34,12 +34,14 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from ilp.standards.growth.velocity import weight_gain_limit
+
 LENGTH_TOLERANCE_CM = 1.5
 ADULT_HEIGHT_WARNING_CM = 3.0
 POSITION_ADJUSTMENT_CM = 0.7  # lying ≈ standing + 0.7 cm (CLINICAL.md §1.4)
 # A weighing differing from the previous one (≤ 62 days earlier) by more than both of these
-# needs confirmation: monthly gain in infancy is under 1 kg, and a 15 % loss in a month is a
-# measurement error far more often than an illness.
+# needs confirmation (a 15 % loss in a month is a measurement error far more often than an
+# illness); a gain under two years of age is read against WHO's weight velocity instead.
 WEIGHT_JUMP_KG = 1.0
 WEIGHT_JUMP_FRACTION = 0.15
 WEIGHT_JUMP_WINDOW_DAYS = 62
@@ -286,8 +288,12 @@ def check_against_previous(
     previous_height: Previous | None,
     errors: dict[str, list[str]],
     warnings: dict[str, list[str]],
+    sex: str | None = None,
+    birth: date | None = None,
 ) -> None:
-    """Compare with the last visit: shrinking children are impossible; jumps are unusual."""
+    """Compare with the last visit: shrinking children are impossible; jumps are unusual.
+    With the child's `sex` and `birth` date, a gain under two years of age is unusual above
+    WHO's weight velocity (+3 SD, ``ilp.standards.growth.velocity``)."""
     if height is not None and previous_height is not None:
         now = lying_equivalent(height, lying)
         before = lying_equivalent(previous_height.value, previous_height.lying)
@@ -327,11 +333,22 @@ def check_against_previous(
     if weight is not None and previous_weight is not None:
         days = (on - previous_weight.date).days
         change = weight - previous_weight.value
-        if (
-            0 < days <= WEIGHT_JUMP_WINDOW_DAYS
-            and abs(change) > WEIGHT_JUMP_KG
-            and abs(change) > WEIGHT_JUMP_FRACTION * previous_weight.value
-        ):
+        # Under two years a gain is read against WHO's weight velocity for the age (a healthy
+        # infant gains more than 1 kg a month); otherwise, and for losses, the fixed jump.
+        gain_limit = (
+            weight_gain_limit(sex, (previous_weight.date - birth).days, days)
+            if sex and birth is not None and change > 0 and 0 < days <= WEIGHT_JUMP_WINDOW_DAYS
+            else None
+        )
+        if gain_limit is not None:
+            unusual = change * 1000 > gain_limit.upper_g
+        else:
+            unusual = (
+                0 < days <= WEIGHT_JUMP_WINDOW_DAYS
+                and abs(change) > WEIGHT_JUMP_KG
+                and abs(change) > WEIGHT_JUMP_FRACTION * previous_weight.value
+            )
+        if unusual:
             warnings.setdefault("weight", []).append(
                 _(
                     "Berat badan berubah %(change)s kg dalam %(days)s hari (sebelumnya %(before)s "

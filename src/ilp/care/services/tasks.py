@@ -128,6 +128,13 @@ def _topic_from_code(code: str) -> str | None:
     return None
 
 
+def follow_up_measures(reason_code: str) -> frozenset[str]:
+    """The values whose measurement again satisfies a follow-up opened with `reason_code`
+    (empty when the code names no finding): what the demo history closes follow-ups by."""
+    topic = _topic_from_code(reason_code)
+    return FOLLOW_UP_MEASURES.get(topic, frozenset()) if topic else frozenset()
+
+
 def opened_on(task: Task) -> date:
     """The day the task was opened: its encounter's or session's date, else its creation."""
     if task.source_encounter_id is not None and task.source_encounter is not None:

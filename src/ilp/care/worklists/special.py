@@ -16,10 +16,11 @@ import numpy as np
 from django.db import connection
 from django.db.models import Q
 
-from ilp.care.models import Observation, Screening
+from ilp.care.models import Observation, Screening, text_of
 from ilp.care.services.trend import weight_trend
 from ilp.care.worklists import rules
-from ilp.care.worklists.engine import PersonRow, area_filter, fmt_date
+from ilp.care.worklists.engine import PersonRow, area_filter
+from ilp.core.texts import Text
 from ilp.people.models import Pregnancy, PregnancyOutcome
 from ilp.places.models import Facility
 from ilp.standards.dates import add_months, years_before
@@ -60,7 +61,7 @@ STUNTING = {"sangat_pendek", "pendek"}
 class SpecialItem:
     person: PersonRow
     code: str  # e.g. 'krst', 'gizi_buruk', 'pendek', '2t', 'grade_2'
-    label: str
+    label: Text | str  # a stored result's class (a Text, rendered in the reader's language)
     date: date  # of the result that put the person on the list
     detail: dict = field(default_factory=dict)
 
@@ -105,17 +106,19 @@ def _high_risk(area: Q, persons, on) -> list[SpecialItem]:
     if not ongoing:
         return []
     latest: dict[int, tuple] = {}
-    for preg, d, code, label, score in (
+    for preg, d, code, label_code, label_params, score in (
         Screening.objects.active()
         .filter(
             encounter__pregnancy_id__in=list(ongoing),
             instrument=rules.INSTRUMENT_KSPR,
             date__lte=on,
         )
-        .values_list("encounter__pregnancy_id", "date", "result_code", "result_label", "score")
+        .values_list(
+            "encounter__pregnancy_id", "date", "result_code", "label_code", "label_params", "score"
+        )
     ):
         if preg not in latest or d >= latest[preg][0]:
-            latest[preg] = (d, code, label, score)
+            latest[preg] = (d, code, text_of(label_code, label_params), score)
     out = []
     for preg, (d, code, label, score) in latest.items():
         p = persons.get(ongoing[preg])
@@ -230,15 +233,17 @@ def _latest_abnormal(
         # PostgreSQL: only each person's latest screening leaves the database (two years of
         # BP checks of a puskesmas area are ~60,000 rows; its people ~30,000).
         qs = qs.order_by("person_id", "-date", "-id").distinct("person_id")
-    rows = qs.values_list("person_id", "date", "result_code", "result_label", "abnormal", "score")
-    for pid, d, code, label, abnormal, score in rows:
+    rows = qs.values_list(
+        "person_id", "date", "result_code", "label_code", "label_params", "abnormal", "score"
+    )
+    for pid, d, code, label_code, label_params, abnormal, score in rows:
         if pid in persons and (pid not in latest or d >= latest[pid][0]):
-            latest[pid] = (d, code, label, abnormal, score)
+            latest[pid] = (d, code, text_of(label_code, label_params), abnormal, score)
     out = [
         SpecialItem(
             persons[pid],
             code,
-            f"{label or code} ({fmt_date(d)})",
+            Text("care.special.result_on", {"label": label or code, "date": d}),
             d,
             {"score": score},
         )
