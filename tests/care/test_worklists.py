@@ -325,6 +325,18 @@ def test_growth_lists_gizi_and_2t(district):
     lists = compute_special_lists(f, on=on, persons=load_persons(f, on))
     assert [(i.person.id, i.code) for i in lists["gizi"]] == [(rina.pk, "gizi_buruk")]
     assert [i.person.id for i in lists["2t"]] == [rina.pk]
+    # Labels are classes, phrased where shown: not the codes ("gizi buruk") nor one language.
+    from django.utils import translation
+
+    (gizi,), (two_t,) = lists["gizi"], lists["2t"]
+    with translation.override("id"):
+        assert (str(gizi.label), str(two_t.label)) == (
+            "Gizi buruk",
+            "Tidak naik 2 bulan berturut-turut (2T)",
+        )
+    with translation.override("en"):
+        assert str(gizi.label) == "Severely wasted (gizi buruk)"
+        assert str(two_t.label) != "Tidak naik 2 bulan berturut-turut (2T)"
 
 
 def test_growth_lists_normal_child_absent(district):
@@ -491,11 +503,12 @@ def test_every_work_list_reason_reads_in_english(code):
 
     params = {"dose": "<d>", "since": "<s>", "month": "<m>", "kind": "<k>", "last": "<l>"}
     params |= {"visit": "<v>", "reason": "<r>", "missed": "<x>", "risk": "<k2>"}
+    params |= {"first": "<f>", "second": "<s2>"}
     with translation.override("id"):
         indonesian = render(code, params)
     with translation.override("en"):
         english = render(code, params)
-    if code == "care.why.risk":  # "<reason> — <KSPR class>": no words to translate
+    if code in ("care.why.risk", "care.special.both"):  # joins of codes: no words
         assert english == indonesian
     else:
         assert english != indonesian

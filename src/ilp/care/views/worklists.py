@@ -56,7 +56,6 @@ from ilp.care.worklists import (
 )
 from ilp.care.worklists.groups import contacts, grouped
 from ilp.care.worklists.labels import ITEM_LABELS, SPECIAL_LABELS, STATE_LABELS, item_label
-from ilp.care.worklists.special import LABELS as SPECIAL_LABELS_SOURCE
 from ilp.care.worklists.tasks import CLOSED_DAYS, task_for_user, tasks_for_user
 from ilp.core.dates import query_date
 from ilp.core.exceptions import BadParameter, Conflict, ValidationFailed
@@ -287,7 +286,7 @@ def special_page(request: HttpRequest, code: str) -> HttpResponse:
         sections.append(
             {
                 "code": key,
-                "label": SPECIAL_LABELS.get(key, SPECIAL_LABELS_SOURCE.get(key, key)),
+                "label": SPECIAL_LABELS.get(key, key),
                 "count": len(items),
                 "items": shown,
                 "more": more,

@@ -35,14 +35,6 @@ SPECIAL_LISTS = (
     "dm_tidak_terkendali",
     "prediabetes",
 )
-LABELS = {
-    "risiko_tinggi": "Ibu hamil risiko tinggi (KRT/KRST)",
-    "gizi": "Balita gizi buruk, gizi kurang atau stunting",
-    "2t": "Balita 2T (berat badan tidak naik dua bulan berturut-turut, tabel KBM)",
-    "ht_tidak_terkendali": "Hipertensi tidak terkendali",
-    "dm_tidak_terkendali": "Diabetes tidak terkendali",
-    "prediabetes": "Prediabetes atau gula darah belum pasti (periksa ulang)",
-}
 # Abnormal results that are not the disease a list is named after: a "normal-high" blood
 # pressure is not hypertension; prediabetes and an uncertain glucose reading are not diabetes
 # (they have their own list, to be measured again).
@@ -190,7 +182,13 @@ def _growth(area: Q, persons, on) -> tuple[list[SpecialItem], list[SpecialItem]]
                 codes.append(lhfa[i])
             if not codes:
                 continue
-            label = ", ".join(c.replace("_", " ") for c in codes)
+            # The Permenkes 2/2020 classes, phrased in the reader's language where shown.
+            texts = [Text(f"growth_category.class.{c}") for c in codes]
+            label = (
+                texts[0]
+                if len(texts) == 1
+                else Text("care.special.both", {"first": texts[0], "second": texts[1]})
+            )
             detail = {
                 "wflh_z": float(z["wflh"][i]),
                 "lhfa_z": float(z["lhfa"][i]),
@@ -214,7 +212,7 @@ def _growth(area: Q, persons, on) -> tuple[list[SpecialItem], list[SpecialItem]]
                 SpecialItem(
                     persons[pid],
                     "2t",
-                    "Tidak naik 2 kali berturut-turut",
+                    Text("care.class.weight_trend.2T"),
                     d,
                     {"gain_g": t.gain_g, "kbm_g": t.kbm_g, "reason": t.reason},
                 )
