@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from ilp.care.evaluation import parse
 from ilp.care.evaluation import questionnaires as Q
 from ilp.care.evaluation.fields import SPECS
-from ilp.care.evaluation.parse import DATE_INPUT_FORMATS
+from ilp.care.evaluation.parse import DATE_INPUT_FORMATS as DATE_INPUT_FORMATS  # re-exported
 from ilp.care.evaluation.registry import REGISTRY
 from ilp.core.forms import IdempotentForm
 from ilp.standards.immunization import dose_codes

@@ -139,8 +139,8 @@ def child_growth(
             screening={"answers": {"z": ind.z, "reference": a.reference}} if cat else None,
         )
     cats = {
-        k: (a.indicators[k].category.code if a.indicators[k].category else None)
-        for k in a.indicators
+        k: (ind.category.code if ind.category is not None else None)
+        for k, ind in a.indicators.items()
     }
     if school:
         if cats["bfa"] in ("gizi_buruk", "gizi_kurang"):
@@ -185,8 +185,8 @@ def child_growth(
             task="refer",
             due_days=7,
         )
-    if cats["lhfa"] in ("pendek", "sangat_pendek"):
-        stunting = a.indicators["lhfa"].category
+    stunting = a.indicators["lhfa"].category
+    if stunting is not None and stunting.code in ("pendek", "sangat_pendek"):
         ev.alert(
             "warning",
             alert_text("stunting", label=rule_class(stunting)),

@@ -59,7 +59,9 @@ def check_previous(ev: Evaluation, on: date, adult: bool, history: History) -> N
     )
 
 
-def bool_answers(ev: Evaluation, key: str, raw: Any, names: tuple[str, ...]) -> dict | None:
+def bool_answers(
+    ev: Evaluation, key: str, raw: Any, names: tuple[str, ...]
+) -> dict[str, bool] | None:
     if not isinstance(raw, dict) or any(k not in names for k in raw):
         ev.error(key, _("Jawaban kuesioner tidak lengkap atau tidak dikenal."))
         return None
@@ -73,7 +75,7 @@ def bool_answers(ev: Evaluation, key: str, raw: Any, names: tuple[str, ...]) -> 
     return out
 
 
-def tb_result(ev: Evaluation, rule: RuleResult, answers: dict) -> None:
+def tb_result(ev: Evaluation, rule: RuleResult, answers: dict[str, bool]) -> None:
     abnormal = rule.code != "not_presumptive"
     ev.result("tb", rule, abnormal=abnormal, screening={"answers": answers})
     if rule.code == "presumptive_tb":

@@ -5,6 +5,7 @@ and the Barthel index of independence (`ilp.standards.elderly`).
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from django.utils.translation import gettext as _
 
@@ -53,7 +54,7 @@ def evaluate_elderly(
             return
         try:
             rule = elderly.score_barthel(
-                {k: raw.get(k) for k in elderly.BARTHEL_ITEMS}
+                cast(dict[str, int], {k: raw.get(k) for k in elderly.BARTHEL_ITEMS})
                 if set(raw) <= set(elderly.BARTHEL_ITEMS)
                 else raw
             )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,7 +60,7 @@ def _today() -> date:
 
 
 def evaluate_package(
-    *, person: Person, on: date, package: str, values: dict, confirmed: bool = False
+    *, person: Person, on: date, package: str, values: dict[str, Any], confirmed: bool = False
 ) -> Evaluation:
     """Check a package's values for `person` on `on` and compute its results; writes nothing.
 
@@ -74,7 +75,7 @@ def evaluate_package(
 
 
 def evaluate(
-    *, person: Person, on: date, package: str, values: dict, history: History
+    *, person: Person, on: date, package: str, values: dict[str, Any], history: History
 ) -> Evaluation:
     """`evaluate_package` with the history already read (encounter_record reads it once)."""
     ev = Evaluation()

@@ -80,8 +80,6 @@ SPECS: dict[str, Spec] = {
         20,
         200,
     ),
-    "pulse": _num("Nadi", _("Nadi (/menit)"), "/min", "8867-4", 20, 250),
-    "resp_rate": _num("Frekuensi napas", _("Frekuensi napas (/menit)"), "/min", "9279-1", 5, 120),
     "temperature": _num("Suhu", _("Suhu (°C)"), "Cel", "8310-5", 30, 45),
     "hb": _num("Hemoglobin", _("Hemoglobin (g/dL)"), "g/dL", "718-7", 2, 25),
     "glucose_fasting": _num(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ilp.care.models import ImmunizationRecord, Observation, Supply
+from ilp.care.models import Encounter, ImmunizationRecord, Observation, Supply
 from ilp.care.services import plausibility as P
 from ilp.people.models import Person, Pregnancy, PregnancyOutcome
 
@@ -53,8 +53,8 @@ def load_history(
         )
         if h.pregnancy is not None:
             h.anc_visits = set(
-                h.pregnancy.encounters.active()
-                .filter(package="anc", visit_number__isnull=False)
+                Encounter.objects.active()
+                .filter(pregnancy=h.pregnancy, package="anc", visit_number__isnull=False)
                 .values_list("visit_number", flat=True)
             )
     elif package in ("postpartum", "delivery"):

@@ -34,7 +34,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ilp.care.evaluation import parse
-from ilp.care.evaluation.fields import ALIASES, SPECS, Spec  # noqa: F401 (re-exported)
+from ilp.care.evaluation.fields import ALIASES
+from ilp.care.evaluation.fields import (
+    SPECS as SPECS,
+)  # re-exported: read by encounters, corrections
+from ilp.care.evaluation.fields import Spec as Spec
 
 LENGTH_TOLERANCE_CM = 1.5
 ADULT_HEIGHT_WARNING_CM = 3.0
