@@ -17,9 +17,10 @@ from ilp.care.evaluation.registry import (
     FEMALE_ONLY,
     QUESTIONNAIRE_KEYS,
     REGISTRY,
+    SESSION_ADULT_KEYS,
     allowed_keys,
 )
-from ilp.care.forms import PackageForm
+from ilp.care.forms import AdultRowForm, PackageForm
 from ilp.care.models import ServicePackage
 from ilp.care.services import plausibility
 from ilp.care.views.packages import packages_for
@@ -64,6 +65,14 @@ def test_every_field_with_limits_is_recorded_by_some_package():
     assert set(fields.SPECS) == used
     assert plausibility.SPECS is fields.SPECS
     assert set(QUESTIONNAIRE_KEYS) == {k for k, s in fields.SPECS.items() if s.kind == "answers"}
+
+
+def test_the_session_adult_row_records_keys_of_the_adult_and_elderly_packages():
+    assert set(SESSION_ADULT_KEYS) <= ALLOWED["adult"] & ALLOWED["elderly"]
+    assert set(AdultRowForm.base_fields) - {"client_id", "confirm_unusual"} == set(
+        SESSION_ADULT_KEYS
+    )
+    assert AdultRowForm.NUMBERS == ("weight", "sbp", "dbp", "waist", "glucose_random")
 
 
 def test_visit_series_match_the_visit_number_field():

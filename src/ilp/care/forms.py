@@ -19,7 +19,7 @@ from ilp.care.evaluation import parse
 from ilp.care.evaluation import questionnaires as Q
 from ilp.care.evaluation.fields import SPECS
 from ilp.care.evaluation.parse import DATE_INPUT_FORMATS as DATE_INPUT_FORMATS  # re-exported
-from ilp.care.evaluation.registry import REGISTRY
+from ilp.care.evaluation.registry import REGISTRY, SESSION_ADULT_KEYS
 from ilp.core.forms import IdempotentForm
 from ilp.standards.immunization import dose_codes
 
@@ -98,7 +98,7 @@ class AdultRowForm(IdempotentForm):
         label=_("Nilai tidak biasa sudah diukur ulang dan benar"), required=False
     )
 
-    NUMBERS = ("weight", "sbp", "dbp", "waist", "glucose_random")
+    NUMBERS = tuple(k for k in SESSION_ADULT_KEYS if SPECS[k].kind in ("number", "int"))
 
     def values(self) -> dict[str, object]:
         """What was typed, for the services, typed (``ilp.care.evaluation.parse``; text that

@@ -160,6 +160,9 @@ REGISTRY: dict[str, PackageSpec] = {
 }
 
 PACKAGES: tuple[str, ...] = tuple(ServicePackage.values)
+# What the posyandu session screen records for an adult: the posyandu part of the ``adult``
+# and ``elderly`` packages (weight, blood pressure, waist, capillary glucose, smoking).
+SESSION_ADULT_KEYS = ("weight", "sbp", "dbp", "waist", "glucose_random", "smoking")
 # The value keys each package accepts (derived: fieldsets plus questionnaires).
 ALLOWED: dict[str, frozenset[str]] = {key: spec.keys for key, spec in REGISTRY.items()}
 FEMALE_ONLY = frozenset(key for key, spec in SPECS.items() if spec.female_only)

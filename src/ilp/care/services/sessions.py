@@ -46,6 +46,7 @@ from ilp.accounts.access import (
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import User
 from ilp.care.evaluation import ages
+from ilp.care.evaluation.registry import SESSION_ADULT_KEYS
 from ilp.care.models import (
     Attendance,
     Encounter,
@@ -72,7 +73,7 @@ SCREENING_INTERVAL_DAYS = 365
 # ``elderly`` packages: weight, blood pressure, waist, capillary glucose, the smoking
 # question); anything else goes through the package form.
 SESSION_PERSON_FIELDS = ("uuid", "full_name", "name_key", "sex", "birth_date", "deceased_on")
-ADULT_SESSION_KEYS = ("weight", "sbp", "dbp", "waist", "glucose_random", "smoking")
+ADULT_SESSION_KEYS = SESSION_ADULT_KEYS
 
 
 def session_open(*, actor: User, posyandu: Facility, on: date) -> PosyanduSession:
