@@ -78,8 +78,8 @@ def packages_for(person: Person, on: date) -> list[str]:
         band = REGISTRY[package].band
         if band is not None and months in band:
             out.append(package)
-    if "immunization" not in out and (pregnant or person.sex == "F"):
-        out.append("immunization")  # Td for women of any age
+    if "immunization" not in out and person.sex == "F":
+        out.append("immunization")  # Td for women of any age, pregnant or not
     if "elderly" in out and "adult" in out:
         out.remove("adult")  # the elderly package is the adult one and more
     out.append("home_visit")
