@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +73,25 @@ class WeighingRowForm(IdempotentForm):
         if not (data.get("weight") or "").strip():
             self.add_error("weight", _("Isi berat badan."))
         return data
+
+    def measurements(self) -> dict[str, Any]:
+        """The row's measurements for ``session_record_weighing``, typed
+        (``ilp.care.evaluation.parse``; text that is no number goes on for the services to
+        refuse with their message)."""
+        data = self.cleaned_data
+
+        def number(name: str) -> float | str | None:
+            text = (data.get(name) or "").strip()
+            return parse.typed_number(text) if text else None
+
+        height = number("height")
+        return {
+            "weight_kg": number("weight"),
+            "length_cm": height,
+            "measured": data["measured"] if height is not None else None,
+            "muac_cm": number("muac"),
+            "oedema": data["oedema"],
+        }
 
 
 class AttendanceForm(forms.Form):

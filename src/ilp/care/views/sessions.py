@@ -339,11 +339,7 @@ def session_row_save(request: HttpRequest, code: str, on: str, person_uuid: UUID
                 actor=request.user,
                 session=session,
                 person=person,
-                weight_kg=data["weight"],
-                length_cm=data["height"] or None,
-                measured=data["measured"] if data["height"] else None,
-                muac_cm=data["muac"] or None,
-                oedema=data["oedema"],
+                **form.measurements(),
                 client_id=data["client_id"],
                 confirm_unusual=data["confirm_unusual"],
             )
