@@ -35,9 +35,9 @@ from django.utils.translation import gettext as _
 
 from ilp.care.evaluation import parse
 from ilp.care.evaluation.fields import ALIASES
-from ilp.care.evaluation.fields import (
-    SPECS as SPECS,
-)  # re-exported: read by encounters, corrections
+
+# Re-exported: encounters, corrections and the demo read the value table from here.
+from ilp.care.evaluation.fields import SPECS as SPECS
 from ilp.care.evaluation.fields import Spec as Spec
 
 LENGTH_TOLERANCE_CM = 1.5
