@@ -109,7 +109,7 @@ class Encounter(Voidable, Versioned, BaseModel):
     alerts = models.JSONField(default=list, blank=True)
     flagged = models.BooleanField(_("nilai tidak biasa dikonfirmasi"), default=False)
     notes = models.TextField(_("catatan"), blank=True)
-    # The cleaned values the evaluation ran on (ilp.care.services.packages), so that a
+    # The cleaned values the evaluation ran on (ilp.care.evaluation), so that a
     # correction re-runs it on the same input with only the corrected values changed.
     values = models.JSONField(default=dict, db_default={}, blank=True, encoder=DjangoJSONEncoder)
     # SHA-256 of the API request that stored it (``ilp.care.api``): a resend under the same

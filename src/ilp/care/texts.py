@@ -1,7 +1,7 @@
 """The care app's codes and their phrasing: what evaluation results, alerts, actions and
 tasks store instead of sentences (``ilp.core.texts``).
 
-Stored shapes (``ilp.care.services.packages``):
+Stored shapes (``ilp.care.evaluation.outcome``):
 
 - a result ``{code, value, rule, class_code, params, abnormal, source, reason?}``: ``rule``
   and ``class_code`` name a class of an ``ilp.standards`` catalogue (``params`` are the

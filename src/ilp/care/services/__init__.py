@@ -12,8 +12,9 @@ Public interface (the UI, the API and the work lists use exactly these names):
 
 from __future__ import annotations
 
+from ilp.care.evaluation.engine import evaluate_package
+from ilp.care.evaluation.outcome import Evaluation
 from ilp.care.services.encounters import RecordResult, encounter_record
-from ilp.care.services.packages import Evaluation, evaluate_package
 from ilp.care.services.sessions import (
     SessionClosed,
     session_add_visitor,

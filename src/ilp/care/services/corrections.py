@@ -31,6 +31,9 @@ from django.utils.translation import gettext as _
 from ilp.accounts.access import require_corrector, require_recording_for
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import User
+from ilp.care.evaluation.engine import evaluate
+from ilp.care.evaluation.history import load_history
+from ilp.care.evaluation.outcome import Evaluation
 from ilp.care.models import (
     DoseSource,
     Encounter,
@@ -49,7 +52,6 @@ from ilp.care.services.encounters import (
     require_storable,
     results_snapshot,
 )
-from ilp.care.services.packages import Evaluation, evaluate, load_history
 from ilp.care.services.summary import summaries_refresh
 from ilp.care.services.tasks import (
     cancel_tasks,

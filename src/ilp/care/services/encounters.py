@@ -2,8 +2,8 @@
 
 Order of work in `encounter_record`: who may record (role, person in scope, facility the
 actor works at) → the same `client_id` already stored? return it → every value checked
-(`packages.evaluate`; impossible values refuse the whole form) → unusual values need
-`confirm_unusual` → one transaction writes the encounter, its observations, screenings,
+(`ilp.care.evaluation.engine.evaluate`; impossible values refuse the whole form) → unusual
+values need `confirm_unusual` → one transaction writes the encounter, its observations, screenings,
 immunisations, supplies and follow-up tasks, and the audit event.
 """
 
@@ -20,6 +20,10 @@ from django.utils.translation import gettext as _
 from ilp.accounts.access import FACILITIES_OF_PLACE, place_fits_facility, require_recording_for
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import User
+from ilp.care.evaluation.engine import evaluate
+from ilp.care.evaluation.history import load_history
+from ilp.care.evaluation.outcome import Evaluation
+from ilp.care.evaluation.registry import PACKAGES, visit_label
 from ilp.care.models import (
     ClusterCode,
     Encounter,
@@ -33,7 +37,6 @@ from ilp.care.models import (
     TaskStatus,
 )
 from ilp.care.services import plausibility as P
-from ilp.care.services.packages import PACKAGES, Evaluation, evaluate, load_history
 from ilp.care.services.summary import summary_note_encounter
 from ilp.care.services.tasks import close_satisfied_tasks
 from ilp.care.worklists import rules
@@ -339,9 +342,6 @@ def encounter_record(
     return RecordResult(encounter, ev, created=True)
 
 
-VISIT_PREFIX = {"anc": "K", "postpartum": "KF", "newborn": "KN"}
-
-
 def _visit_taken(encounter: Encounter) -> bool:
     """Whether an active encounter already holds `encounter`'s visit number (the unique
     constraints ``one_visit_number_per_pregnancy`` / ``one_newborn_visit_number``)."""
@@ -354,7 +354,7 @@ def _visit_taken(encounter: Encounter) -> bool:
 
 
 def _visit_conflict(encounter: Encounter) -> Conflict:
-    visit = f"{VISIT_PREFIX.get(encounter.package, '')}{encounter.visit_number}"
+    visit = visit_label(encounter.package, encounter.visit_number)
     message = _("Kunjungan %(visit)s sudah tercatat; pilih kunjungan berikutnya.") % {
         "visit": visit
     }

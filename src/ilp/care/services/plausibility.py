@@ -26,7 +26,6 @@ fall of more than 3 cm is only a warning.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -34,6 +33,12 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from ilp.care.evaluation import parse
+from ilp.care.evaluation.fields import ALIASES
+
+# Re-exported: encounters, corrections and the demo read the value table from here.
+from ilp.care.evaluation.fields import SPECS as SPECS
+from ilp.care.evaluation.fields import Spec as Spec
 from ilp.standards.growth.velocity import weight_gain_limit
 
 LENGTH_TOLERANCE_CM = 1.5
@@ -53,104 +58,14 @@ LOINC_LENGTH_LYING = "8306-3"
 LOINC_HEIGHT_STANDING = "8302-2"
 
 
-@dataclass(frozen=True, slots=True)
-class Spec:
-    """One value key. kind: number | int | bool | choice | text | answers (questionnaire)."""
-
-    label: str
-    kind: str = "number"
-    unit: str = ""
-    loinc: str = ""
-    low: float | None = None
-    high: float | None = None
-    choices: tuple[str, ...] = ()
-    observe: bool = True  # stored as an Observation (questionnaires go to Screening rows)
-
-
-# ILP observation codes. LOINC codes from DOMAIN.md §8.6; waist 8280-0 and birth weight
-# 8339-4 are the LOINC codes for those measurements (not yet listed by SATUSEHAT).
-SPECS: dict[str, Spec] = {
-    "weight": Spec("Berat badan", unit="kg", loinc="29463-7", low=0.3, high=250),
-    "height": Spec("Panjang/tinggi badan", unit="cm", loinc="8302-2", low=30, high=250),
-    "measured": Spec("Cara ukur", kind="choice", choices=("lying", "standing")),
-    "oedema": Spec("Edema bilateral", kind="bool"),
-    "muac": Spec("LiLA", unit="cm", loinc="56072-2", low=5, high=60),
-    "head": Spec("Lingkar kepala", unit="cm", loinc="9843-4", low=20, high=70),
-    "waist": Spec("Lingkar perut", unit="cm", loinc="8280-0", low=40, high=200),
-    "sbp": Spec("Tekanan darah sistolik", unit="mm[Hg]", loinc="8480-6", low=50, high=300),
-    "dbp": Spec("Tekanan darah diastolik", unit="mm[Hg]", loinc="8462-4", low=20, high=200),
-    "pulse": Spec("Nadi", unit="/min", loinc="8867-4", low=20, high=250),
-    "resp_rate": Spec("Frekuensi napas", unit="/min", loinc="9279-1", low=5, high=120),
-    "temperature": Spec("Suhu", unit="Cel", loinc="8310-5", low=30, high=45),
-    "hb": Spec("Hemoglobin", unit="g/dL", loinc="718-7", low=2, high=25),
-    "glucose_fasting": Spec("Gula darah puasa", unit="mg/dL", loinc="2345-7", low=20, high=1000),
-    "glucose_random": Spec("Gula darah sewaktu", unit="mg/dL", loinc="2339-0", low=20, high=1000),
-    "fundal_height": Spec("Tinggi fundus uteri", unit="cm", loinc="11881-0", low=5, high=50),
-    "fetal_hr": Spec("Denyut jantung janin", unit="/min", loinc="55283-6", low=50, high=250),
-    "birth_weight": Spec("Berat lahir", unit="kg", loinc="8339-4", low=0.3, high=7),
-    "visit_number": Spec("Kunjungan ke-", kind="int", low=1, high=6, observe=False),
-    "iron_tablets": Spec(
-        "Tablet tambah darah diberikan", kind="int", low=0, high=120, observe=False
-    ),
-    "vitamin_a": Spec("Vitamin A diberikan", kind="bool", observe=False),
-    "td_status": Spec(
-        "Status imunisasi Td", kind="choice", choices=("T0", "T1", "T2", "T3", "T4", "T5")
-    ),
-    "development": Spec(
-        "Hasil KPSP", kind="choice", choices=("sesuai", "meragukan", "penyimpangan")
-    ),
-    "smoking": Spec("Merokok", kind="bool"),
-    "cigarettes_per_day": Spec(
-        "Batang rokok per hari", kind="number", low=0, high=100, observe=False
-    ),
-    "smoking_years": Spec("Lama merokok (tahun)", kind="number", low=0, high=100, observe=False),
-    "breast_exam": Spec(
-        "Pemeriksaan payudara (SADANIS)", kind="choice", choices=("normal", "abnormal")
-    ),
-    "iva": Spec("Tes IVA", kind="choice", choices=("negative", "positive", "suspect_cancer")),
-    "attendant": Spec("Penolong persalinan", kind="choice", choices=("health_worker", "other")),
-    "delivery_place": Spec("Tempat persalinan", kind="choice", choices=("facility", "home")),
-    "delivery_mode": Spec(
-        "Cara persalinan", kind="choice", choices=("spontaneous", "assisted", "caesarean")
-    ),
-    "bleeding": Spec("Perdarahan", kind="bool"),
-    "breastfeeding": Spec("Menyusu/ASI", kind="bool"),
-    "jaundice": Spec("Kuning (ikterus)", kind="bool"),
-    "visit_result": Spec("Hasil kunjungan", kind="choice", choices=("met", "not_home", "refused")),
-    "finding": Spec("Temuan", kind="text"),
-    # Questionnaires: answers stored on the Screening row.
-    "kspr": Spec("Faktor risiko KSPR", kind="answers", observe=False),
-    "srq20": Spec("SRQ-20", kind="answers", observe=False),
-    "puma": Spec("PUMA", kind="answers", observe=False),
-    "tb": Spec("Skrining gejala TBC", kind="answers", observe=False),
-    "skilas": Spec("SKILAS", kind="answers", observe=False),
-    "barthel": Spec("Indeks Barthel", kind="answers", observe=False),
-    "danger_signs": Spec("Tanda bahaya", kind="answers", observe=False),
-    "doses": Spec("Imunisasi", kind="answers", observe=False),
-}
+# The value keys (type, unit, LOINC, hard limits) are one table with their labels and form
+# layout: ilp.care.evaluation.fields, re-exported here as `Spec` and `SPECS`.
 
 
 def fmt(value: float) -> str:
     """A number the Indonesian way: decimal comma, no trailing zeros (0,3; 250; 1,5)."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return text.replace(".", ",")
-
-
-def _number(raw: Any) -> float | None:
-    if isinstance(raw, bool):
-        raise ValueError
-    if isinstance(raw, int | float):
-        value = float(raw)
-    else:
-        text = str(raw).strip().replace(",", ".")
-        value = float(text)
-    if math.isnan(value) or math.isinf(value):
-        raise ValueError
-    return value
-
-
-_TRUE = {"1", "true", "yes", "ya", "y", "on"}
-_FALSE = {"0", "false", "no", "tidak", "n", "off", ""}
 
 
 def clean_values(
@@ -163,8 +78,7 @@ def clean_values(
 
     cleaned: dict[str, Any] = {}
     for key, raw in (values or {}).items():
-        if key == "length":  # accepted alias of "height" (length lying or height standing)
-            key = "height"
+        key = ALIASES.get(key, key)  # "length": length lying or height standing
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
         spec = SPECS.get(key)
@@ -173,7 +87,7 @@ def clean_values(
             continue
         if spec.kind in ("number", "int"):
             try:
-                value = _number(raw)
+                value = parse.number(raw)
             except (TypeError, ValueError):
                 err(key, _("%(label)s harus berupa angka.") % {"label": spec.label})
                 continue
@@ -205,24 +119,18 @@ def clean_values(
                 continue
             cleaned[key] = int(value) if spec.kind == "int" else value
         elif spec.kind == "bool":
-            if isinstance(raw, bool):
-                cleaned[key] = raw
-            elif str(raw).strip().lower() in _TRUE:
-                cleaned[key] = True
-            elif str(raw).strip().lower() in _FALSE:
-                cleaned[key] = False
-            else:
+            try:
+                cleaned[key] = parse.boolean(raw)
+            except ValueError:
                 err(key, _("%(label)s harus ya atau tidak.") % {"label": spec.label})
         elif spec.kind == "choice":
-            text = str(raw).strip()
-            if key == "measured":
-                text = {"l": "lying", "h": "standing"}.get(text.lower(), text.lower())
+            text = parse.choice(key, raw)
             if text not in spec.choices:
                 err(key, _("Pilihan %(label)s tidak dikenal.") % {"label": spec.label})
                 continue
             cleaned[key] = text
         elif spec.kind == "text":
-            cleaned[key] = str(raw).strip()[:64]
+            cleaned[key] = parse.text(raw)
         else:
             cleaned[key] = raw
     return cleaned

@@ -45,6 +45,8 @@ from ilp.accounts.access import (
 )
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import User
+from ilp.care.evaluation import ages
+from ilp.care.evaluation.registry import SESSION_ADULT_KEYS
 from ilp.care.models import (
     Attendance,
     Encounter,
@@ -60,7 +62,6 @@ from ilp.core.texts import Text
 from ilp.people.models import Person, Pregnancy, PregnancyOutcome
 from ilp.places.models import Facility
 from ilp.standards.dates import years_before
-from ilp.standards.lifestage import completed_months
 
 # A session is opened on its day or entered late from the paper register, never older than
 # five years: no child it weighed would still be a balita.
@@ -68,14 +69,11 @@ SESSION_MAX_YEARS_BACK = 5
 
 HOME_VISIT_DUE_DAYS = 7
 SCREENING_INTERVAL_DAYS = 365
-BALITA_MONTHS = 60
-ADULT_YEARS = 15
-ELDERLY_YEARS = 60
 # What the session screen records for an adult (the posyandu part of the ``adult`` and
 # ``elderly`` packages: weight, blood pressure, waist, capillary glucose, the smoking
 # question); anything else goes through the package form.
 SESSION_PERSON_FIELDS = ("uuid", "full_name", "name_key", "sex", "birth_date", "deceased_on")
-ADULT_SESSION_KEYS = ("weight", "sbp", "dbp", "waist", "glucose_random", "smoking")
+ADULT_SESSION_KEYS = SESSION_ADULT_KEYS
 
 
 def session_open(*, actor: User, posyandu: Facility, on: date) -> PosyanduSession:
@@ -393,10 +391,10 @@ def session_record_weighing(
 def adult_package(person: Person, on: date) -> str | None:
     """The screening package of the session's adult row: ``elderly`` from 60 years,
     ``adult`` from 15, None below (children go through the weighing row or their page)."""
-    years = completed_months(person.birth_date, on) // 12
-    if years >= ELDERLY_YEARS:
+    months = ages.months_on(person.birth_date, on)
+    if months in ages.ELDERLY:
         return "elderly"
-    if years >= ADULT_YEARS:
+    if months in ages.PRODUCTIVE:
         return "adult"
     return None
 

@@ -1,6 +1,6 @@
 """What an evaluation asks to be done next: a follow-up task to open (``TaskSpec``).
 
-``ilp.care.services.packages`` puts one ``TaskSpec`` per alert that needs a task on the
+``ilp.care.evaluation`` puts one ``TaskSpec`` per alert that needs a task on the
 evaluation; ``encounters.encounter_record`` opens it as a ``Task`` unless an open task of the
 same kind and reason exists (reasons compared as codes with parameters, never as text).
 """

@@ -10,6 +10,7 @@ everything typed and the services' messages next to the fields.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -32,12 +33,19 @@ from ilp.accounts.access import (
 from ilp.accounts.views import client_ip, role_required
 from ilp.care import services as care_services
 from ilp.care.charts import chart_points, charts_for, growth_chart_svg
-from ilp.care.forms import QUESTIONNAIRE_KEYS, PackageForm, default_measured, hint_id
+from ilp.care.evaluation import ages
+from ilp.care.evaluation.registry import (
+    ALLOWED,
+    PACKAGES,
+    QUESTIONNAIRE_KEYS,
+    REGISTRY,
+    allowed_keys,
+)
+from ilp.care.forms import PackageForm, default_measured, hint_id
 from ilp.care.models import ImmunizationRecord, Observation, ServicePackage
 from ilp.care.selectors import person_doses, person_encounters, person_open_tasks
 from ilp.care.services import plausibility as P
 from ilp.care.services.corrections import DOSE_FIELDS, OBSERVATION_FIELDS
-from ilp.care.services.packages import ALLOWED, allowed_keys
 from ilp.care.views.common import put_errors
 from ilp.care.views.results import alert_lines, decorate
 from ilp.core.corrections import history_entries
@@ -49,33 +57,33 @@ PACKAGE_LABELS = dict(ServicePackage.choices)
 CHART_MONTHS = 60
 
 
-def packages_for(person: Person, on) -> list[str]:
-    """The service packages that fit the person's life stage and pregnancies on `on`."""
-    stages = set(person_life_stage(person, on)["stages"])
-    days = (on - person.birth_date).days
+def packages_for(person: Person, on: date) -> list[str]:
+    """The service packages that fit the person on `on`: the pregnancy packages by her
+    pregnancies, the others by the age band of their registry entry (the band their
+    evaluator accepts, ``ilp.care.evaluation.ages``)."""
+    months = ages.months_on(person.birth_date, on)
     out: list[str] = []
+    pregnant = False
     if person.sex == "F":
         pregnancies = list(person.pregnancies.active())
-        ongoing = any(p.outcome == PregnancyOutcome.ONGOING for p in pregnancies)
+        pregnant = any(p.outcome == PregnancyOutcome.ONGOING for p in pregnancies)
         recent = any(p.outcome_date and 0 <= (on - p.outcome_date).days <= 42 for p in pregnancies)
-        if ongoing:
+        if pregnant:
             out += ["anc", "delivery"]
-        if ongoing or recent:
+        if pregnant or recent:
             out.append("postpartum")
-    if days <= 28:
+    if ages.is_newborn(person.birth_date, on):
         out.append("newborn")
-    if days < CHART_MONTHS * 30.4375:
-        out.append("child")
-    if days < 18 * 365.25 or "anc" in out or person.sex == "F":
-        out.append("immunization")
-    if stages & {"school_age", "adolescent", "preschool"} and days >= 5 * 365:
-        out.append("school")
-    if "adult" in stages or (stages & {"adolescent"} and days >= 15 * 365.25):
-        out.append("adult")
-    if "elderly" in stages:
-        out.append("elderly")
+    for package in ("child", "immunization", "school", "adult", "elderly"):
+        band = REGISTRY[package].band
+        if band is not None and months in band:
+            out.append(package)
+    if "immunization" not in out and person.sex == "F":
+        out.append("immunization")  # Td for women of any age, pregnant or not
+    if "elderly" in out and "adult" in out:
+        out.remove("adult")  # the elderly package is the adult one and more
     out.append("home_visit")
-    return [p for p in dict.fromkeys(out) if p in ALLOWED]
+    return [p for p in PACKAGES if p in out]  # in the order of ServicePackage
 
 
 def _charts(person: Person) -> list[dict[str, Any]]:
@@ -376,9 +384,7 @@ def _hints(form: PackageForm, evaluation) -> list[dict[str, Any]]:
 
 
 def _age_text(person: Person) -> str:
-    from ilp.standards.lifestage import completed_months
-
-    months = completed_months(person.birth_date, timezone.localdate())
+    months = ages.months_on(person.birth_date, timezone.localdate())
     if months < 24:
         days = (timezone.localdate() - person.birth_date).days
         if days < 60:

@@ -36,6 +36,7 @@ from ilp.accounts.audit import audit_record
 from ilp.accounts.views import is_htmx
 from ilp.care import selectors as care_selectors
 from ilp.care import services as care_services
+from ilp.care.evaluation import ages
 from ilp.care.forms import (
     AdultRowForm,
     AttendanceForm,
@@ -55,8 +56,6 @@ from ilp.people.selectors import person_by_number, person_detail
 from ilp.places.models import Facility
 from ilp.standards.lifestage import completed_months
 
-BALITA_MONTHS = 60
-ADULT_MONTHS = 15 * 12
 ROW_ALIASES = {"weight_kg": "weight", "length_cm": "height", "length": "height", "muac_cm": "muac"}
 
 
@@ -81,13 +80,13 @@ class SessionRow:
 
     @property
     def is_balita(self) -> bool:
-        return self.months < BALITA_MONTHS
+        return self.months in ages.BALITA
 
     @property
     def is_adult_row(self) -> bool:
         """Adults are screened on the session screen; a pregnant woman's check is ANC (her
         own form, other blood-pressure cut-offs)."""
-        return self.months >= ADULT_MONTHS and self.sasaran != "ibu_hamil"
+        return self.months in ages.PRODUCTIVE and self.sasaran != "ibu_hamil"
 
     @property
     def years(self) -> int:
@@ -342,11 +341,7 @@ def session_row_save(request: HttpRequest, code: str, on: str, person_uuid: UUID
                 actor=request.user,
                 session=session,
                 person=person,
-                weight_kg=data["weight"],
-                length_cm=data["height"] or None,
-                measured=data["measured"] if data["height"] else None,
-                muac_cm=data["muac"] or None,
-                oedema=data["oedema"],
+                **form.measurements(),
                 client_id=data["client_id"],
                 confirm_unusual=data["confirm_unusual"],
             )

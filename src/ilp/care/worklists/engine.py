@@ -36,6 +36,7 @@ from django.db import connection
 from django.db.models import CharField, Max, Q
 from django.db.models.functions import Cast
 
+from ilp.care.evaluation import ages
 from ilp.care.models import (
     CareSummary,
     DoseWindow,
@@ -79,10 +80,12 @@ CLUSTER_KINDS = {
 URGENCY_DANGER, URGENCY_OVERDUE, URGENCY_DUE = 2, 1, 0
 
 IMMUNIZATION_MAX_MONTHS = 60  # children followed for routine and catch-up doses
-BALITA_MONTHS = 60
-PTM_FROM_YEARS, LANSIA_FROM_YEARS = 15, 60
+# Bands of the packages (ilp.care.evaluation.ages: the menu and the evaluators read them too).
+BALITA_MONTHS = ages.BALITA.high or 60
+PTM_FROM_YEARS = ages.PRODUCTIVE.low // ages.YEAR
+LANSIA_FROM_YEARS = ages.ELDERLY.low // ages.YEAR
 POSTPARTUM_DAYS = 42
-NEWBORN_DAYS = 28
+NEWBORN_DAYS = ages.NEWBORN_DAYS
 
 MONTHS_ID = (
     "Januari",
