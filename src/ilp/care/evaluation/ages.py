@@ -47,6 +47,9 @@ ELDERLY = AgeBand(60 * YEAR)  # lansia: from 60 years
 # Routine and catch-up immunisation is offered to under-18s (and to every woman: Td).
 IMMUNIZATION = AgeBand(0, 18 * YEAR)
 
+# Past doses copied from the KIA book (and school records): children and adolescents.
+BOOK_DOSES = AgeBand(0, 19 * YEAR)
+
 # Adulthood for measurement rules: adult BMI instead of BMI-for-age, height loss only a
 # warning, blood pressure classified by the adult table (WHO; CLINICAL.md §1.4, §4.1).
 GROWN_UP = AgeBand(18 * YEAR)

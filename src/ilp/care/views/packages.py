@@ -160,7 +160,7 @@ def person_care(request: HttpRequest, person_uuid) -> HttpResponse:
             "doses": doses,
             "can_add_book_dose": can_record(request.user)
             and person.voided_at is None
-            and (today - person.birth_date).days < 19 * 365,
+            and ages.BOOK_DOSES.holds(person.birth_date, today),
             "tasks": tasks,
             "charts": _charts(person),
             "highlight": request.GET.get("baru", ""),
