@@ -260,13 +260,11 @@ def generate_population(
     streets = data["streets"]
     street_pick = rng.integers(0, len(streets), n_fam)
     house_no = rng.integers(1, 180, n_fam)
-    hamlet_name = [geo.hamlet_names[i] for i in hamlet_index]
-    rt_no = geo.rt_numbers[rt_index]
     addresses = [
-        f"{streets[s]} No. {h}, RT {r:03d} Lingkungan {hn}"
-        for s, h, r, hn in zip(
-            street_pick.tolist(), house_no.tolist(), rt_no.tolist(), hamlet_name, strict=True
-        )
+        # The street and house: the RT and lingkungan are fields of their own, which the
+        # pages show beside the address (written into it too, they appeared twice).
+        f"{streets[s]} No. {h}"
+        for s, h in zip(street_pick.tolist(), house_no.tolist(), strict=True)
     ]
     issue_start = np.datetime64("2008-01-01")
     issue_span = int((today64 - np.timedelta64(30, "D") - issue_start).astype(np.int64))
