@@ -67,10 +67,12 @@ def _label_candidates(instrument, result_code):
     from itertools import product
 
     from ilp.care import texts
-    from ilp.core.texts import Text
+    from ilp.core.texts import Text, is_registered
     from ilp.standards.codes import catalogues
 
-    out = [(f"care.class.{instrument}.{result_code}", {})]
+    own = f"care.class.{instrument}.{result_code}"
+    # Only a registered code is a candidate (rendering an unknown one logs a warning).
+    out = [(own, {})] if is_registered(own) else []
     rules = list(_INSTRUMENT_RULES.get(instrument, ()))
     rules += [r for r in sorted(catalogues()) if r not in rules]
     for rule in rules:
