@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 POPULATION ?= 40000
+# pytest processes for `make test` (pytest-xdist; each has its own test database). 0: one process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: demo test install lint format typecheck lock bench messages clean
 
@@ -38,7 +40,7 @@ test: $(STAMP)
 	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/python tools/mypy_ratchet.py
 	ILP_DEMO=true $(BIN)/ilp makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench tools

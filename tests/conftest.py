@@ -15,6 +15,7 @@ Ampel), norole (logged in, no role).
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from types import SimpleNamespace
 
@@ -85,9 +86,8 @@ def _person(
     )
 
 
-@pytest.fixture
-def district(db):
-    """The fixed test district with facilities, a few residents and one user per role."""
+def build_district() -> SimpleNamespace:
+    """Create the fixed test district with facilities, a few residents and one user per role."""
     from ilp.accounts.models import Role, User
     from ilp.people.models import Family
     from ilp.places.models import AreaLevel as L
@@ -221,6 +221,136 @@ def district(db):
     d.wayan = _person("Wayan Sudarma", "M", date(2001, 9, 30), d.rt_batu, nik="5271013009010004")
     d.dewi = _person("Dewi Kartika", "F", date(1995, 2, 14), d.rt_cemara, nik="5271025402950005")
     return d
+
+
+# -- the district, built once per session --------------------------------------------------
+#
+# Building the district takes some 60 INSERTs; done for each of ~750 tests it was a large part
+# of the suite's time. It is now committed once (after the test database is created) and every
+# test gets a deep copy of the same instances: an ordinary test runs in a transaction that is
+# rolled back, so what it changes in the rows (a password, a lockout, a second factor) is
+# undone, and what it changes on the instances stays in its copy.
+#
+# Two kinds of tests see the database differently:
+# - tests that use the database but not `district` expect it empty (the demo generator builds
+#   its own district with the same codes): `_no_district_unless_asked` deletes the shared rows
+#   inside their transaction, so the deletion is rolled back with the rest;
+# - transactional tests (`transactional_db`, `live_server`: the browser tests, the backup)
+#   see the committed rows, and pytest-django empties every table after each of them;
+#   `pytest_runtest_teardown` builds the district again for the tests that follow.
+# pytest-django runs the transactional tests after the others, so that happens a dozen times.
+
+
+class _Shared:
+    """The committed district: its instances and, per model, the rows that building it added
+    (users and persons write history rows too, which the deletion must also remove)."""
+
+    district: SimpleNamespace | None = None
+    rows: dict = {}  # model -> primary keys added by build_district()
+
+
+def _seed() -> None:
+    """Build and commit the district; remember its instances and the rows it added."""
+    from django.apps import apps
+    from django.db import transaction
+
+    models = [m for m in apps.get_models(include_auto_created=True) if not m._meta.proxy]
+    before = {m: set(m._base_manager.values_list("pk", flat=True)) for m in models}
+    with transaction.atomic():
+        _Shared.district = build_district()
+    added = {m: set(m._base_manager.values_list("pk", flat=True)) - before[m] for m in models}
+    _Shared.rows = {m: pks for m, pks in added.items() if pks}
+
+
+def _unseed() -> None:
+    """Delete the district's rows, in one transaction (a savepoint within a test's).
+
+    Plain DELETEs rather than the ORM's: areas and facilities protect their parents and each
+    other, and every row that references them is among the deleted ones, so the foreign keys
+    (checked at the end of the transaction) hold again by then."""
+    from django.db import connection, transaction
+
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, pks in _Shared.rows.items():
+            pk = model._meta.pk
+            placeholders = ", ".join(["%s"] * len(pks))
+            cursor.execute(
+                f"DELETE FROM {quote(model._meta.db_table)} "  # noqa: S608 - names, not input
+                f"WHERE {quote(pk.column)} IN ({placeholders})",
+                [pk.get_db_prep_value(v, connection) for v in pks],
+            )
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    """Whether pytest-django runs the test outside a transaction (and empties the tables after
+    it): the same rule as its own `_django_db_helper`."""
+    names = getattr(item, "fixturenames", ())
+    if "transactional_db" in names or "live_server" in names:
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(
+        marker.kwargs.get("transaction")
+        or marker.kwargs.get("reset_sequences")
+        or (marker.args and marker.args[0])
+    )
+
+
+@pytest.fixture(scope="session")
+def _shared_district(django_db_setup, django_db_blocker):
+    """Commit the district once, right after the test database is created."""
+    with django_db_blocker.unblock():
+        _seed()
+
+
+@pytest.fixture
+def district(_shared_district, db) -> SimpleNamespace:
+    """The fixed test district with facilities, a few residents and one user per role: a copy
+    of the committed instances (a test that changes an instance changes only its copy)."""
+    from ilp.places.models import Area
+
+    assert _Shared.district is not None
+    if not Area.objects.filter(pk=_Shared.district.province.pk).exists():
+        # The tables were emptied and nothing built the district again (a transactional test
+        # ran last before an interrupted or reordered run): build it for this test, inside its
+        # transaction when it has one (then the next test finds it gone and builds it again).
+        _seed()
+    return copy.deepcopy(_Shared.district)
+
+
+@pytest.fixture(autouse=True)
+def _no_district_unless_asked(request):
+    """A database test that does not ask for the district finds the database as migrations
+    left it: the shared rows are deleted inside its transaction (and come back with the
+    rollback)."""
+    names = request.fixturenames
+    if "district" in names or _Shared.district is None:
+        return
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        names
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("transactional_db" if _is_transactional(request.node) else "db")
+    _unseed()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test pytest-django has emptied every table: build the district
+    again for the next test (unless this was the last one; the database goes away then)."""
+    result = yield
+    if _Shared.district is not None and nextitem is not None and _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from ilp.places.models import Area
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if not Area.objects.filter(pk=_Shared.district.province.pk).exists():
+                _seed()
+    return result
 
 
 @pytest.fixture

@@ -159,10 +159,13 @@ def generate_service_history(
     stamps = {"created_at": now, "updated_at": now}
 
     # -- persons and facilities -----------------------------------------------------------
+    # In id order: the random draws go to the persons in the order the rows come, and without
+    # an ORDER BY PostgreSQL returns them in storage order, which depends on earlier deletes
+    # and updates in the table (the same seed then gave other histories).
     rows = list(
         Person.objects.values_list(
             "id", "sex", "birth_date", "hamlet_id", "village_id", "deceased_on", "mother_id"
-        )
+        ).order_by("id")
     )
     if not rows:
         return summary
@@ -176,9 +179,13 @@ def generate_service_history(
     del rows
     say(f"{len(pid)} persons loaded ({_time.perf_counter() - t0:.1f} s)")
 
-    served = Facility.service_areas.through.objects.filter(
-        facility__kind__in=[FacilityKind.POSYANDU, FacilityKind.PUSTU, FacilityKind.PUSKESMAS]
-    ).values_list("facility_id", "facility__kind", "area_id", "area__level")
+    served = (
+        Facility.service_areas.through.objects.filter(
+            facility__kind__in=[FacilityKind.POSYANDU, FacilityKind.PUSTU, FacilityKind.PUSKESMAS]
+        )
+        .values_list("facility_id", "facility__kind", "area_id", "area__level")
+        .order_by("id")
+    )
     posyandu_of_hamlet: dict[int, int] = {}
     pustu_of_village: dict[int, int] = {}
     pkm_of_village: dict[int, int] = {}
@@ -439,7 +446,9 @@ def generate_service_history(
 
     # -- pregnancies: ANC, KSPR, Hb, KF, KN ----------------------------------------------------
     preg = list(
-        Pregnancy.objects.values_list("id", "person_id", "lmp", "edd", "outcome", "outcome_date")
+        Pregnancy.objects.values_list(
+            "id", "person_id", "lmp", "edd", "outcome", "outcome_date"
+        ).order_by("id")
     )
     if preg:
         p_id = np.array([r[0] for r in preg], np.int64)
