@@ -101,7 +101,8 @@ what changed, and nothing is saved. The old values stay in the record's history.
 **Indicators.** `GET /indicators` lists the indicator catalogue (code, name in the
 request's language, cluster, who counts in the numerator and the denominator, source).
 `GET /indicators/{code}/values?area=<area code>&period=YYYY-MM[&by=sex|age|disability]`
-gives the area's row and one per child area: numerator, denominator, value (percent),
+gives the area's row and one per child area (a puskesmas code gives its working area and
+its desa/kelurahan): numerator, denominator, value (percent),
 the month's target line and the PWS status (`above_rising`, `above_falling`,
 `below_rising`, `below_falling`). Values are kept current as records are written. Readers
 who see aggregates only (camat, kepala desa) get every count below 5, and any count that

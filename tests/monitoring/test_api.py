@@ -223,3 +223,37 @@ def test_a_future_month_a_missing_area_and_english_messages(district, client_for
     missing = client.get(f"{URL}/ptm_15/values", {"period": period()})
     assert missing.status_code == 422
     assert "area" in missing.json()["error"]["fields"]
+
+
+def test_a_puskesmas_working_area_sums_its_desa(screened, client_for):
+    """Puskesmas Barat serves Ampel and Batu: its row is their sum (6/12); its staff read it,
+    the camat of Barat reads it suppressed like his kecamatan, the kepala desa of Ampel
+    (a part of it only) and Puskesmas Timur's kader cannot."""
+    d = screened
+    code = d.pkm_barat_f.code
+    body = values(client_for(d.pkm_barat), area=code).json()
+    assert [(r["area"], r["area_kind"], r["area_level"]) for r in body] == [
+        (code, "puskesmas", None),
+        (d.ampel.code, "area", 4),
+        (d.batu.code, "area", 4),
+    ]
+    assert [(r["numerator"], r["denominator"]) for r in body] == [(6, 12), (0, 3), (6, 9)]
+    assert rows(values(client_for(d.camat_barat), area=code)) == {
+        code: (6, 12, 50.0, False),
+        d.ampel.code: (0, None, None, True),
+        d.batu.code: (6, None, None, True),
+    }
+    for persona in (d.kades_ampel, d.kader_cemara, d.pkm_barat):
+        other = d.pkm_timur_f.code if persona is d.pkm_barat else code
+        assert values(client_for(persona), area=other).status_code == 404
+
+
+def test_values_read_counts_in_one_query(screened, client_for, django_assert_num_queries):
+    """The request's queries: session and user (2), the user's own area (the scope of
+    ``accounts.access``), the area asked for and its children (2), and one for the counts of
+    the whole subtree: no clinical table, nothing per row."""
+    client = client_for(screened.dinkes)
+    values(client, area=screened.city.code)  # warm caches
+    with django_assert_num_queries(6):
+        response = values(client, area=screened.city.code)
+    assert response.status_code == 200

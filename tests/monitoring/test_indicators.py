@@ -39,7 +39,7 @@ def values(district, code, month, area=None, by=None, year=2026):
         by=by,
     )
     return {
-        (r.area.code if by is None else (r.area.code, r.group)): (
+        (r.place.code if by is None else (r.place.code, r.group)): (
             r.numerator,
             r.denominator,
             r.value,

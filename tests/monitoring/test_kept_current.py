@@ -71,7 +71,7 @@ def desa_value(district, code, on):
         month=on.month,
     )
     ampel = rows[0]
-    assert ampel.area == district.ampel
+    assert ampel.place.code == district.ampel.code
     return ampel.numerator, ampel.denominator
 
 
@@ -219,7 +219,7 @@ def test_person_corrections_move_their_cells(district):
         rows = indicator_values(
             district.dinkes, ptm, area_code=area.code, year=today.year, month=today.month, by=by
         )
-        return {(r.area.code, r.group): r.denominator for r in rows}
+        return {(r.place.code, r.group): r.denominator for r in rows}
 
     wayan = district.wayan
     assert targets(district.batu, "disability")[(district.batu.code, "physical")] == 0
@@ -248,3 +248,21 @@ def test_person_corrections_move_their_cells(district):
     assert targets(district.cemara)[(district.cemara.code, None)] == 1
     assert not IndicatorFact.objects.filter(person=wayan).exists()
     assert_equals_rebuild()
+
+
+def test_a_write_after_new_year_leaves_the_dropped_year_as_rebuilt(district):
+    """Counts rebuilt on 30 June 2025 keep 2024 and 2025. A write for budi on 10 January
+    2026 recomputes his 2025 and 2026 facts; his 2024 facts and counts stay as rebuilt
+    (2024 is no longer kept: its figures are those of the last rebuild)."""
+    from datetime import date
+
+    from ilp.monitoring.services import facts_refresh
+
+    indicators_rebuild(today=date(2025, 6, 30))
+    kept_2024 = {k: v for k, v in counts().items() if k[1] == 2024}
+    budi_2024 = IndicatorFact.objects.filter(person=district.budi, year=2024).count()
+    assert budi_2024 == 1  # PTM 15+ target of 2024
+    facts_refresh([district.budi.pk], today=date(2026, 1, 10))
+    assert {k: v for k, v in counts().items() if k[1] == 2024} == kept_2024
+    assert IndicatorFact.objects.filter(person=district.budi, year=2024).count() == 1
+    assert IndicatorFact.objects.filter(person=district.budi, year=2026).count() == 1

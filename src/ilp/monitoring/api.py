@@ -1,5 +1,6 @@
 """JSON API of the indicators: the catalogue (``GET /api/v1/indicators``) and an
-indicator's values for an area and its child areas (``GET /api/v1/indicators/{code}/values``).
+indicator's values for an area and its child areas, or for a puskesmas' working area and its
+desa (``GET /api/v1/indicators/{code}/values``).
 
 Both read through ``ilp.monitoring.selectors`` with the reader's scope and suppression
 (``ilp.accounts.access``: deny by default; a cross-sector reader gets counts below 5 as
@@ -40,7 +41,10 @@ class IndicatorOut(Schema):
 
 
 class ValuesIn(Schema):
-    area: Text = Field(max_length=64, description="Kode wilayah (52.71.01.1001)")
+    area: Text = Field(
+        max_length=64,
+        description="Kode wilayah (52.71.01.1001) atau kode puskesmas (wilayah kerjanya)",
+    )
     period: Text = Field(max_length=16, description="TTTT-BB")
     by: Text | None = Field(None, max_length=16, description="sex | age | disability")
 
@@ -48,7 +52,8 @@ class ValuesIn(Schema):
 class ValueOut(Schema):
     area: str
     area_name: str
-    area_level: int
+    area_level: int | None = Field(description="1 provinsi … 5 dusun/RW; null for a puskesmas")
+    area_kind: str = Field(description="area | puskesmas (its working area)")
     period: str
     group: str | None = Field(description="The breakdown's value when `by` is given")
     numerator: int | None
@@ -96,9 +101,10 @@ def indicator_values(request: HttpRequest, code: str, filters: Query[ValuesIn]) 
     period = f"{year:04d}-{month:02d}"
     return [
         ValueOut(
-            area=r.area.code,
-            area_name=r.area.name,
-            area_level=r.area.level,
+            area=r.place.code,
+            area_name=r.place.name,
+            area_level=r.place.level,
+            area_kind=r.place.kind,
             period=period,
             group=r.group,
             numerator=r.numerator,

@@ -36,7 +36,7 @@ from ilp.monitoring.catalogue import Indicator, load_catalogue
 from ilp.monitoring.models import IndicatorCount
 from ilp.monitoring.services import years_kept
 from ilp.people.models import Disability, Sex
-from ilp.places.models import Area, AreaLevel
+from ilp.places.models import Area, AreaLevel, Facility, FacilityKind
 
 Key = tuple[str, str | None]  # (area code, group)
 BY_FIELDS = {"sex": "sex", "age": "age_band", "disability": "disability"}
@@ -45,7 +45,7 @@ STATUSES = ("above_rising", "above_falling", "below_rising", "below_falling")
 
 @dataclass
 class ValueRow:
-    area: Area
+    place: Place
     group: str | None
     numerator: int | None
     denominator: int | None
@@ -123,6 +123,48 @@ def _status(value: float | None, previous: float | None, line: float) -> str | N
     return f"{position}_{trend}"
 
 
+@dataclass(frozen=True)
+class Place:
+    """A row's place: an area, or a puskesmas standing for its working area. `prefixes`:
+    the area codes whose subtrees it sums."""
+
+    code: str
+    name: str
+    level: int | None  # AreaLevel; None for a puskesmas
+    kind: str  # "area" | "puskesmas"
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def of_area(cls, area: Area) -> Place:
+        return cls(area.code, area.name, area.level, "area", (area.code,))
+
+    def holds(self, code: str) -> bool:
+        return any(code == p or code.startswith(f"{p}.") for p in self.prefixes)
+
+
+def _places(user: User, code: str) -> tuple[Place, list[Place]]:
+    """The place a code names, within the user's indicator areas, and its children: an
+    area's child areas (none below the dusun/RW, where counts are kept), or a puskesmas'
+    desa/kelurahan."""
+    allowed = indicator_areas(user)
+    area = allowed.filter(code=code).first()
+    if area is not None:
+        children = []
+        if area.level < AreaLevel.HAMLET:
+            children = [Place.of_area(c) for c in allowed.filter(parent=area).order_by("code")]
+        return Place.of_area(area), children
+    puskesmas = Facility.objects.filter(kind=FacilityKind.PUSKESMAS, code=code).first()
+    if puskesmas is not None:
+        served = list(puskesmas.service_areas.filter(level=AreaLevel.VILLAGE).order_by("code"))
+        # The whole working area, or nothing: a part would pass for the puskesmas' figure.
+        if served and allowed.filter(pk__in=[a.pk for a in served]).count() == len(served):
+            children = [Place.of_area(a) for a in served]
+            codes = tuple(a.code for a in served)
+            return Place(puskesmas.code, puskesmas.name, None, "puskesmas", codes), children
+    message = _("Wilayah %(code)s tidak ada atau di luar wilayah Anda.") % {"code": code}
+    raise NotFound(message)
+
+
 def indicator_values(
     user: User,
     indicator: Indicator,
@@ -132,14 +174,10 @@ def indicator_values(
     month: int,
     by: str | None = None,
 ) -> list[ValueRow]:
-    """Rows of the area and each child area the user may read (per group when `by`)."""
+    """Rows of the area (or puskesmas working area) and each child area the user may read
+    (per group when `by`)."""
     require_indicator_reader(user)
-    allowed = indicator_areas(user)
-    area = allowed.filter(code=area_code).first()
-    if area is None:
-        raise NotFound(
-            _("Wilayah %(code)s tidak ada atau di luar wilayah Anda.") % {"code": area_code}
-        )
+    top, children = _places(user, area_code)
     if by is not None and by not in indicator.disaggregations:
         message = _(
             "Indikator ini tidak dirinci menurut %(by)s; pilih salah satu: %(choices)s."
@@ -148,30 +186,26 @@ def indicator_values(
             "choices": ", ".join(indicator.disaggregations),
         }
         raise ValidationFailed(message, fields={"by": [message]})
-    children = (
-        list(allowed.filter(parent=area).order_by("code")) if area.level < AreaLevel.HAMLET else []
-    )
-    # current[(row area code, group)] = [numerator, denominator]; previous likewise
-    current, previous = _sums(indicator, area, children, year, month, by)
+    # current[(row place code, group)] = [numerator, denominator]; previous likewise
+    current, previous = _sums(indicator, top, children, year, month, by)
     groups: list[str | None] = list(_groups(indicator, by)) if by else [None]
-    areas = [area, *children]
     line = _target_line(indicator, month)
     hidden: set[Hashable] = set()
     if aggregates_suppressed(user):
-        hidden = _suppressed(current, area, children, groups)
+        hidden = _suppressed(current, top, children, groups)
     rows = []
-    for a in areas:
+    for place in (top, *children):
         for g in groups:
-            n, d = current.get((a.code, g), (0, 0))
-            pn, pd = previous.get((a.code, g), (0, 0))
-            secret = ("n", a.code, g) in hidden or ("d", a.code, g) in hidden
+            n, d = current.get((place.code, g), (0, 0))
+            pn, pd = previous.get((place.code, g), (0, 0))
+            secret = ("n", place.code, g) in hidden or ("d", place.code, g) in hidden
             value = None if secret else _value(n, d)
             rows.append(
                 ValueRow(
-                    area=a,
+                    place=place,
                     group=g,
-                    numerator=None if ("n", a.code, g) in hidden else n,
-                    denominator=None if ("d", a.code, g) in hidden else d,
+                    numerator=None if ("n", place.code, g) in hidden else n,
+                    denominator=None if ("d", place.code, g) in hidden else d,
                     value=value,
                     target=line,
                     status=None if secret else _status(value, _value(pn, pd), line),
@@ -183,23 +217,26 @@ def indicator_values(
 
 def _sums(
     indicator: Indicator,
-    area: Area,
-    children: list[Area],
+    top: Place,
+    children: list[Place],
     year: int,
     month: int,
     by: str | None,
 ) -> tuple[dict[Key, list[int]], dict[Key, list[int]]]:
-    """Numerator and denominator per (row area, group), this period and the previous one."""
+    """Numerator and denominator per (row place, group), this period and the previous one."""
     if indicator.monthly:
         prev_year, prev_month = (year, month - 1) if month > 1 else (year - 1, 12)
         periods = Q(year=year, month=month) | Q(year=prev_year, month=prev_month)
     else:
         prev_year, prev_month = year, month - 1  # month 0: the year starts over
         periods = Q(year=year, month__lte=month)
+    within = Q()
+    for prefix in top.prefixes:
+        within |= Q(area__code=prefix) | Q(area__code__startswith=f"{prefix}.")
     dims = ["area__code", "year", "month"] + ([BY_FIELDS[by]] if by else [])
     rows = (
         IndicatorCount.objects.filter(periods, indicator=indicator.code)
-        .filter(Q(area__code=area.code) | Q(area__code__startswith=f"{area.code}."))
+        .filter(within)
         .values(*dims)
         .annotate(n=Sum("numerator"), d=Sum("denominator"))
         .order_by()
@@ -209,10 +246,8 @@ def _sums(
     for row in rows:
         code = row["area__code"]
         group = row[BY_FIELDS[by]] if by else None
-        targets = [area.code]
-        child = next(
-            (c.code for c in children if code == c.code or code.startswith(f"{c.code}.")), None
-        )
+        targets = [top.code]
+        child = next((c.code for c in children if c.holds(code)), None)
         if child is not None:
             targets.append(child)
         y, m, n, d = row["year"], row["month"], row["n"], row["d"]
@@ -233,7 +268,7 @@ def _sums(
 
 
 def _suppressed(
-    current: dict[Key, list[int]], area: Area, children: list[Area], groups: list[str | None]
+    current: dict[Key, list[int]], area: Place, children: list[Place], groups: list[str | None]
 ) -> set[Hashable]:
     """The keys ``(side, area code, group)`` to hide (see the module docstring)."""
     values: dict[Hashable, int] = {}

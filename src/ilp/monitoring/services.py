@@ -225,9 +225,10 @@ def facts_refresh(person_ids: Collection[int], *, today: date | None = None) -> 
         )
         new = dict(_facts_of(persons, load_records(persons, since), today))
         old: dict[int, list[tuple[int, Fact]]] = defaultdict(list)
-        for pk, pid, *fact in IndicatorFact.objects.filter(person_id__in=person_ids).values_list(
-            "pk", "person_id", *_FACT
-        ):
+        # Only the kept years: after New Year, the year that dropped out keeps the counts of
+        # its last rebuild instead of losing the persons written to since.
+        stored = IndicatorFact.objects.filter(person_id__in=person_ids, year__in=years_kept(today))
+        for pk, pid, *fact in stored.values_list("pk", "person_id", *_FACT):
             old[pid].append((pk, cast(Fact, tuple(fact))))
         deltas: dict[Row, list[int]] = defaultdict(lambda: [0, 0])
         removed: list[int] = []
