@@ -61,18 +61,21 @@ def test_the_catalogue_in_the_readers_language(district, client_for):
         "k4",
         "k6",
         "kn1",
+        "kn_lengkap",
         "idl",
+        "baduta",
         "ds",
         "ptm_15",
+        "lansia_skrining",
     ]
-    ds = listed[6]
+    ds = listed[8]
     assert ds["name"] == "Balita ditimbang (D/S)"
     assert (ds["cluster"], ds["spm"], ds["period"], ds["target"]) == ("2", 4, "monthly", 80.0)
     assert ds["numerator"].startswith("Children of the denominator with an active weight")
     assert ds["denominator"].startswith("Residents (people.Person, not voided) aged 0-59")
     assert ds["source"] == "DOMAIN.md §2.3 SKDN (D/S participation [S10])"
     english = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").json()
-    assert english[6]["name"] == "Children under five weighed (D/S)"
+    assert english[8]["name"] == "Children under five weighed (D/S)"
 
 
 @pytest.mark.parametrize("persona", ["ppa", "norole"])

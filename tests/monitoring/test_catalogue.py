@@ -12,7 +12,19 @@ GOOD = CATALOGUE_PATH.read_text(encoding="utf-8")
 
 def test_the_repository_catalogue_loads_with_its_indicators():
     catalogue = load_catalogue()
-    assert list(catalogue) == ["k1", "k1_murni", "k4", "k6", "kn1", "idl", "ds", "ptm_15"]
+    assert list(catalogue) == [
+        "k1",
+        "k1_murni",
+        "k4",
+        "k6",
+        "kn1",
+        "kn_lengkap",
+        "idl",
+        "baduta",
+        "ds",
+        "ptm_15",
+        "lansia_skrining",
+    ]
     ds = catalogue["ds"]
     assert (ds.cluster, ds.spm, ds.period, ds.direction, ds.target) == ("2", 4, "monthly", "up", 80)
     assert [b.label for b in ds.age_bands] == ["0-11", "12-23", "24-59"]

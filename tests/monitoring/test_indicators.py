@@ -102,9 +102,11 @@ def test_k1_k1_murni_k4_k6(district):
     assert by_age[(city, "10-19")] == (0, 0, None, None)
 
 
-def test_kn1(district):
+def test_kn1_and_kn_lengkap(district):
     """Born in 2026: bayi A (F, Ampel Timur, 2026-03-10, neonatal visit the next day: 36 h,
-    KN1 in March), bayi B (M, Batu, 2026-04-01, first visit 2026-04-03: 60 h, too late).
+    KN1 in March; then day 4 (108 h, KN2) and day 15 (372 h, KN3): KN lengkap in March),
+    bayi B (M, Batu, 2026-04-01, first visit 2026-04-03: 60 h, too late for KN1, so never
+    lengkap).
     Bayi C (born 2025-12-31, visited 2026-01-01) is a 2025 target only, and her visit, made
     after 2025 ended, is not in 2025's numerator.
     2026-06: 1/2 = 50 %; by sex F 1/1, M 0/1. 2026-02: 0/2. 2025-12: C is a target: 0/1.
@@ -113,6 +115,8 @@ def test_kn1(district):
     b = resident(district, "Bayi B", "M", date(2026, 4, 1), district.rt_batu)
     c = resident(district, "Bayi C", "F", date(2025, 12, 31))
     encounter(a, date(2026, 3, 11), district.pustu_ampel_f, "newborn", visit_number=1)
+    encounter(a, date(2026, 3, 14), district.pustu_ampel_f, "newborn", visit_number=2)
+    encounter(a, date(2026, 3, 25), district.pustu_ampel_f, "newborn", visit_number=3)
     encounter(b, date(2026, 4, 3), district.pustu_batu_f, "newborn", visit_number=1)
     encounter(c, date(2026, 1, 1), district.pustu_ampel_f, "newborn", visit_number=1)
     indicators_rebuild(today=TODAY)
@@ -125,6 +129,8 @@ def test_kn1(district):
     assert by_sex[(city, "F")] == (1, 1, 100.0, "above_rising")
     assert by_sex[(city, "M")] == (0, 1, 0.0, "below_rising")
     assert values(district, "kn1", 12, year=2025)[city] == (0, 1, 0.0, "below_rising")
+    assert values(district, "kn_lengkap", 2)[city] == (0, 2, 0.0, "below_rising")
+    assert values(district, "kn_lengkap", 6)[city] == (1, 2, 50.0, "above_rising")
 
 
 def _doses(person, doses, *, valid=True):
@@ -160,6 +166,53 @@ def test_idl(district):
     assert values(district, "idl", 6)[city] == (2, 4, 50.0, "above_rising")
     ampel = values(district, "idl", 6, area=district.kec_barat)[district.ampel.code]
     assert ampel == (1, 2, 50.0, "above_rising")
+
+
+def test_baduta(district):
+    """The 2026 baduta cohort (second birthday in 2026):
+    - rina (F, Ampel Timur, born 2024-05-02): DPT-HB-Hib 4 and MR2 on 2025-11-02 (18
+      months): complete before the year → counts from January;
+    - bima (M, Batu, born 2024-08-01): DPT-HB-Hib 4 2026-02-01, MR2 2026-03-01 → March;
+    - citra (F, Cemara, born 2024-03-01): DPT-HB-Hib 4 only → incomplete.
+    2026-01: 1/3 = 33.3 % (line 8.3: above); 2026-06: 2/3 = 66.7 %. By sex in June: F 1/2,
+    M 1/1."""
+    _doses(district.rina, [("DPT-HB-Hib 4", date(2025, 11, 2)), ("MR2", date(2025, 11, 2))])
+    bima = resident(district, "Bima", "M", date(2024, 8, 1), district.rt_batu)
+    _doses(bima, [("DPT-HB-Hib 4", date(2026, 2, 1)), ("MR2", date(2026, 3, 1))])
+    citra = resident(district, "Citra", "F", date(2024, 3, 1), district.rt_cemara)
+    _doses(citra, [("DPT-HB-Hib 4", date(2025, 9, 1))])
+    indicators_rebuild(today=TODAY)
+
+    city = district.city.code
+    assert values(district, "baduta", 1)[city] == (1, 3, 33.3, "above_rising")
+    assert values(district, "baduta", 6)[city] == (2, 3, 66.7, "above_rising")
+    by_sex = values(district, "baduta", 6, by="sex")
+    assert by_sex[(city, "F")] == (1, 2, 50.0, "above_rising")
+    assert by_sex[(city, "M")] == (1, 1, 100.0, "above_rising")
+
+
+def test_lansia_skrining(district):
+    """Residents 60+ on 31 Dec 2026: ahmad (born 1960: 66, Ampel Barat) and nenek (born
+    1950: 76, Cemara); budi (1985) is not. Ahmad's elderly screening of 2026-02-10 counts
+    (his adult-package screening of 2026-01-05 does not: not the lansia package); nenek has
+    none. 2026-01: 0/2; 2026-06: 1/2 = 50 % (line 50: above). By age: 60-69 1/1, 70+ 0/1.
+    Kecamatan Timur (nenek): 0/1."""
+    resident(district, "Nenek", "F", date(1950, 6, 1), district.rt_cemara)
+    pkm = district.pkm_barat_f
+    encounter(district.ahmad, date(2026, 1, 5), pkm, "adult", cluster="k3", place_kind="puskesmas")
+    encounter(
+        district.ahmad, date(2026, 2, 10), pkm, "elderly", cluster="k3", place_kind="puskesmas"
+    )
+    indicators_rebuild(today=TODAY)
+
+    city = district.city.code
+    assert values(district, "lansia_skrining", 1)[city] == (0, 2, 0.0, "below_rising")
+    got = values(district, "lansia_skrining", 6)
+    assert got[city] == (1, 2, 50.0, "above_rising")
+    assert got[district.kec_timur.code] == (0, 1, 0.0, "below_rising")
+    by_age = values(district, "lansia_skrining", 6, by="age")
+    assert by_age[(city, "60-69")] == (1, 1, 100.0, "above_rising")
+    assert by_age[(city, "70+")] == (0, 1, 0.0, "below_rising")
 
 
 def _weigh(person, on, facility):

@@ -102,6 +102,8 @@ def load_records(
             r.weighed.append(on)
         else:  # adult or elderly screening
             r.screened.append(on)
+            if kind == ServicePackage.ELDERLY:
+                r.elderly_screened.append(on)
     # A pregnancy is registered for women of 10 or more (``standards.pregnancy.AGE_RANGE``):
     # a write for a child or a man reads no pregnancies (10 by the end of next year, a
     # margin for an EDD after this year).

@@ -56,6 +56,7 @@ class PersonRecords:
     doses: list[tuple[str, date]] = field(default_factory=list)  # valid doses only
     weighed: list[date] = field(default_factory=list)
     screened: list[date] = field(default_factory=list)  # adult/elderly screening encounters
+    elderly_screened: list[date] = field(default_factory=list)  # elderly screening only
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,23 @@ def balita_each_month(records: PersonRecords, year: int) -> list[Unit]:
     return units
 
 
+def children_turning_two(records: PersonRecords, year: int) -> list[Unit]:
+    """The baduta cohort of the year: children whose second birthday falls in it (the age
+    limit of *imunisasi baduta lengkap*, DOMAIN.md §3.4), alive at the start of the year."""
+    second = birthday(records.birth, 2)
+    if second.year != year or not _alive_at(records, date(year, 1, 1)):
+        return []
+    return [Unit(YEAR)]
+
+
+def residents_60_plus(records: PersonRecords, year: int) -> list[Unit]:
+    """Lansia of the year: residents aged 60 or more by its end, alive at its start (SPM 7,
+    DOMAIN.md §1.3 and §3.1)."""
+    if not _alive_at(records, date(year, 1, 1)):
+        return []
+    return [Unit(YEAR)] if completed_years(records.birth, date(year, 12, 31)) >= 60 else []
+
+
 def residents_15_plus(records: PersonRecords, year: int) -> list[Unit]:
     """Residents aged 15 or more by the end of the year, alive at its start: the target of
     yearly hypertension screening "everyone ≥ 15 y" (DOMAIN.md §1.2; SPM 6 counts 15–59)."""
@@ -204,24 +222,64 @@ def kn1_in_window(records: PersonRecords, year: int, unit: Unit) -> int | None:
     return month_in_year(kn1.visited_at.date(), year)
 
 
-def idl_complete(records: PersonRecords, year: int, unit: Unit) -> int | None:
-    """Imunisasi dasar lengkap: every dose of the IDL set given validly before the first
-    birthday (``immunization.indicator_status("idl")``; set HB0, BCG, DPT-HB-Hib 1–3, OPV1–4,
-    IPV, MR1 in the schedule data; CLINICAL.md §2, DOMAIN.md §3.4), counted in the month the
-    set was completed (its last required dose)."""
+def kn_complete(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """KN lengkap: KN1, KN2 and KN3 each made in its own window (6–48 h, 3–7 d, 8–28 d;
+    ``postnatal.postnatal_complete``, DOMAIN.md §3.3 reading each visit in its window),
+    counted in the month of the visit that completed the series."""
+    born = datetime.combine(records.birth, time.min)
+    visits = sorted(d for d in records.newborn_visits if d >= records.birth)
+    if not visits:
+        return None
+    states = postnatal.postnatal_visits(
+        "KN",
+        delivered_at=born,
+        visits=[datetime.combine(d, _VISIT_TIME) for d in visits],
+        on=visits[-1],
+    )
+    if not postnatal.postnatal_complete(states):
+        return None
+    done = max(s.visited_at for s in states if s.visited_at is not None)
+    return month_in_year(done.date(), year)
+
+
+def _immunisation_set_complete(
+    indicator: str, records: PersonRecords, year: int, age_limit_years: int
+) -> int | None:
     doses = [immunization.GivenDose(code, on) for code, on in records.doses]
     status = immunization.indicator_status(
-        "idl",
+        indicator,
         sex=records.sex,
         birth=records.birth,
         doses=doses,
-        on=birthday(records.birth, 1),
+        on=birthday(records.birth, age_limit_years),
     )
     if status.code != "complete":
         return None
     required = set(cast(list[str], status.details["required"]))
     completed = max((d.given_on for d in doses if d.code in required), default=None)
     return month_in_year(completed, year)
+
+
+def baduta_complete(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Imunisasi baduta lengkap: DPT-HB-Hib 4 and MR2 given validly before the second
+    birthday (``immunization.indicator_status("baduta")``; CLINICAL.md §2, DOMAIN.md §3.4
+    [NC]), counted in the month the set was completed."""
+    return _immunisation_set_complete("baduta", records, year, 2)
+
+
+def elderly_screened_in_year(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Lansia screened: an elderly screening encounter (SKILAS and the elderly package) in
+    the year, counted in the month of the first (SPM 7 "screened", DOMAIN.md §3.1)."""
+    dates = [d for d in records.elderly_screened if d.year == year]
+    return min(dates).month if dates else None
+
+
+def idl_complete(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Imunisasi dasar lengkap: every dose of the IDL set given validly before the first
+    birthday (``immunization.indicator_status("idl")``; set HB0, BCG, DPT-HB-Hib 1–3, OPV1–4,
+    IPV, MR1 in the schedule data; CLINICAL.md §2, DOMAIN.md §3.4), counted in the month the
+    set was completed (its last required dose)."""
+    return _immunisation_set_complete("idl", records, year, 1)
 
 
 def weighed_in_month(records: PersonRecords, year: int, unit: Unit) -> int | None:
@@ -247,6 +305,8 @@ DENOMINATORS: dict[str, tuple[DenominatorRule, bool]] = {
     "born_in_year": (born_in_year, False),
     "balita_each_month": (balita_each_month, True),
     "residents_15_plus": (residents_15_plus, False),
+    "children_turning_two": (children_turning_two, False),
+    "residents_60_plus": (residents_60_plus, False),
 }
 
 NUMERATORS: dict[str, NumeratorRule] = {
@@ -258,4 +318,7 @@ NUMERATORS: dict[str, NumeratorRule] = {
     "idl_complete": idl_complete,
     "weighed_in_month": weighed_in_month,
     "ptm_screened_in_year": ptm_screened_in_year,
+    "kn_complete": kn_complete,
+    "baduta_complete": baduta_complete,
+    "elderly_screened_in_year": elderly_screened_in_year,
 }
