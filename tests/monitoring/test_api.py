@@ -60,6 +60,7 @@ def test_the_catalogue_in_the_readers_language(district, client_for):
         "k1_murni",
         "k4",
         "k6",
+        "persalinan_fasyankes",
         "kn1",
         "kn_lengkap",
         "idl",
@@ -68,14 +69,14 @@ def test_the_catalogue_in_the_readers_language(district, client_for):
         "ptm_15",
         "lansia_skrining",
     ]
-    ds = listed[8]
+    ds = listed[9]
     assert ds["name"] == "Balita ditimbang (D/S)"
     assert (ds["cluster"], ds["spm"], ds["period"], ds["target"]) == ("2", 4, "monthly", 80.0)
     assert ds["numerator"].startswith("Children of the denominator with an active weight")
     assert ds["denominator"].startswith("Residents (people.Person, not voided) aged 0-59")
     assert ds["source"] == "DOMAIN.md §2.3 SKDN (D/S participation [S10])"
     english = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").json()
-    assert english[8]["name"] == "Children under five weighed (D/S)"
+    assert english[9]["name"] == "Children under five weighed (D/S)"
 
 
 @pytest.mark.parametrize("persona", ["ppa", "norole"])

@@ -17,6 +17,7 @@ def test_the_repository_catalogue_loads_with_its_indicators():
         "k1_murni",
         "k4",
         "k6",
+        "persalinan_fasyankes",
         "kn1",
         "kn_lengkap",
         "idl",

@@ -102,6 +102,42 @@ def test_k1_k1_murni_k4_k6(district):
     assert by_age[(city, "10-19")] == (0, 0, None, None)
 
 
+def test_persalinan_fasyankes(district):
+    """Deliveries of 2026:
+    - siti (Ampel Timur): live birth 2026-03-02, delivery encounter at a facility with a
+      health worker → March;
+    - dewi (Cemara): live birth 2026-04-20 at home with a health worker → not served;
+    - nur (Ampel Barat): ongoing, EDD 2026-09-30: an expected delivery, not yet served;
+    - ani (Batu): miscarriage 2026-02-01: not a delivery; putri (Batu): EDD 2027-01-15:
+      next year's.
+    2026-02: 0/3 (line 16.7: below); 2026-06: 1/3 = 33.3 % (line 50: below). Kecamatan
+    Timur: 0/1.
+    """
+
+    def delivered(person, on, place, *, outcome="live_birth", edd=None):
+        p = Pregnancy.objects.create(person=person, edd=edd or on, outcome=outcome, outcome_date=on)
+        values = {"delivery_place": place, "attendant": "health_worker"}
+        encounter(person, on, district.pkm_barat_f, "delivery", pregnancy=p, values=values)
+
+    delivered(district.siti, date(2026, 3, 2), "facility")
+    delivered(district.dewi, date(2026, 4, 20), "home")
+    nur = resident(district, "Nur", "F", date(1998, 1, 1), district.rt_ampel_barat)
+    Pregnancy.objects.create(person=nur, edd=date(2026, 9, 30))
+    ani = resident(district, "Ani", "F", date(2000, 1, 1), district.rt_batu)
+    Pregnancy.objects.create(
+        person=ani, edd=date(2026, 8, 1), outcome="abortion", outcome_date=date(2026, 2, 1)
+    )
+    putri = resident(district, "Putri", "F", date(2001, 1, 1), district.rt_batu)
+    Pregnancy.objects.create(person=putri, edd=date(2027, 1, 15))
+    indicators_rebuild(today=TODAY)
+
+    city = district.city.code
+    assert values(district, "persalinan_fasyankes", 2)[city] == (0, 3, 0.0, "below_rising")
+    got = values(district, "persalinan_fasyankes", 6)
+    assert got[city] == (1, 3, 33.3, "below_rising")
+    assert got[district.kec_timur.code] == (0, 1, 0.0, "below_rising")
+
+
 def test_kn1_and_kn_lengkap(district):
     """Born in 2026: bayi A (F, Ampel Timur, 2026-03-10, neonatal visit the next day: 36 h,
     KN1 in March; then day 4 (108 h, KN2) and day 15 (372 h, KN3): KN lengkap in March),

@@ -23,6 +23,8 @@ from typing import Any, TypeVar, cast
 
 from django.db import connection, transaction
 from django.db.models import CharField, IntegerField, Model, Q, QuerySet, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from ilp.care.models import Encounter, ImmunizationRecord, Observation, ServicePackage
@@ -68,12 +70,19 @@ def load_records(
 
     text: CharField[str, str] = CharField()
     number: IntegerField[int, int] = IntegerField()
+    # A delivery's place and attendant ride in the text column as "place/attendant".
+    delivery = Concat(
+        Coalesce(KT("values__delivery_place"), Value(""), output_field=text),
+        Value("/", text),
+        Coalesce(KT("values__attendant"), Value(""), output_field=text),
+        output_field=text,
+    )
     encounters = of(
         Encounter.objects.active().filter(
-            Q(package__in=(ServicePackage.ANC, ServicePackage.NEWBORN))
+            Q(package__in=(ServicePackage.ANC, ServicePackage.NEWBORN, ServicePackage.DELIVERY))
             | Q(package__in=_SCREENING_PACKAGES, date__gte=since)
         )
-    ).values_list("person_id", "package", Value("", text), "date", "pregnancy_id")
+    ).values_list("person_id", "package", delivery, "date", "pregnancy_id")
     doses = of(ImmunizationRecord.objects.active().filter(valid=True)).values_list(
         "person_id", Value(_DOSE, text), "dose_code", "date", Value(None, number)
     )
@@ -85,6 +94,7 @@ def load_records(
         Value(None, number),
     )
     contacts: dict[int, list[date]] = defaultdict(list)
+    deliveries: dict[int, list[tuple[date, str, str]]] = defaultdict(list)
     # No ORDER BY inside a UNION (the models' default orderings would add one).
     parts = [q.order_by() for q in (encounters, doses, weighed)]
     for pid, kind, code, on, pregnancy_id in parts[0].union(*parts[1:], all=True):
@@ -94,6 +104,10 @@ def load_records(
         if kind == ServicePackage.ANC:
             if pregnancy_id is not None:
                 contacts[pregnancy_id].append(on)
+        elif kind == ServicePackage.DELIVERY:
+            if pregnancy_id is not None:
+                place, _, attendant = code.partition("/")
+                deliveries[pregnancy_id].append((on, place, attendant))
         elif kind == ServicePackage.NEWBORN:
             r.newborn_visits.append(on)
         elif kind == _DOSE:
@@ -114,12 +128,19 @@ def load_records(
     pregnancies = Pregnancy.objects.active().order_by("person_id", "edd", "pk")
     if not everyone:
         pregnancies = pregnancies.filter(person_id__in=women)
-    for pk, pid, lmp, edd, ended in pregnancies.values_list(
-        "pk", "person_id", "lmp", "edd", "outcome_date"
+    for pk, pid, lmp, edd, ended, outcome in pregnancies.values_list(
+        "pk", "person_id", "lmp", "edd", "outcome_date", "outcome"
     ):
         if pid in records:
             records[pid].pregnancies.append(
-                coverage.PregnancyRecord(lmp, edd, ended, tuple(sorted(contacts.get(pk, ()))))
+                coverage.PregnancyRecord(
+                    lmp,
+                    edd,
+                    ended,
+                    tuple(sorted(contacts.get(pk, ()))),
+                    outcome,
+                    tuple(sorted(deliveries.get(pk, ()))),
+                )
             )
     return records
 
@@ -190,7 +211,9 @@ def _apply(deltas: dict[Row, list[int]]) -> None:
     cell is inserted, an existing one incremented in place (two writers of one cell add up
     instead of overwriting each other). ``INSERT … ON CONFLICT … DO UPDATE`` is the same in
     PostgreSQL and SQLite (≥ 3.24)."""
-    changed = [(*cell, n, d) for cell, (n, d) in deltas.items() if (n, d) != (0, 0)]
+    # In cell order: two transactions touching the same cells lock them in the same order
+    # (no deadlock on PostgreSQL).
+    changed = [(*cell, n, d) for cell, (n, d) in sorted(deltas.items()) if (n, d) != (0, 0)]
     if not changed:
         return
     qn = connection.ops.quote_name

@@ -36,12 +36,17 @@ YEAR = 0  # the month of a unit that stands for the whole year
 
 @dataclass(frozen=True, slots=True)
 class PregnancyRecord:
-    """One pregnancy: its dating, its end, and the dates of its active ANC contacts."""
+    """One pregnancy: its dating, its end and outcome (``people.PregnancyOutcome`` codes),
+    the dates of its active ANC contacts, and its delivery encounters as (date, place,
+    attendant) with the delivery form's codes (place ``facility``/``home``, attendant
+    ``health_worker``/``other``)."""
 
     lmp: date | None
     edd: date
     outcome_date: date | None
     anc: tuple[date, ...] = ()
+    outcome: str = "ongoing"
+    deliveries: tuple[tuple[date, str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -102,6 +107,22 @@ def pregnancies_ending_in_year(records: PersonRecords, year: int) -> list[Unit]:
         Unit(YEAR, i)
         for i, p in enumerate(records.pregnancies)
         if (p.outcome_date or p.edd).year == year
+    ]
+
+
+_BIRTHS = ("live_birth", "stillbirth")
+
+
+def deliveries_in_year(records: PersonRecords, year: int) -> list[Unit]:
+    """Ibu bersalin of the year (SPM 2, DOMAIN.md §3.1 "all deliveries, 1 year"): each
+    pregnancy that ended in a birth (live or still) in the year, or is ongoing with its EDD
+    in the year (a delivery expected in it); miscarriages and ectopic pregnancies are not
+    deliveries."""
+    return [
+        Unit(YEAR, i)
+        for i, p in enumerate(records.pregnancies)
+        if (p.outcome in _BIRTHS and p.outcome_date and p.outcome_date.year == year)
+        or (p.outcome == "ongoing" and p.edd.year == year)
     ]
 
 
@@ -196,6 +217,18 @@ def anc_k6(records: PersonRecords, year: int, unit: Unit) -> int | None:
     """K6: at least six ANC contacts, counted in the month of the sixth (DOMAIN.md §3.2;
     the two doctor contacts K1 and K5 are not told apart in the records yet)."""
     return _nth_contact(records, year, unit, 6)
+
+
+def delivered_at_facility(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Persalinan di fasyankes: a delivery encounter of the pregnancy recording a health
+    facility as the place and a health worker as the attendant (SPM 2 "by health worker at
+    facility", DOMAIN.md §3.1; the delivery form's codes), counted in its month."""
+    pregnancy = records.pregnancies[unit.ref]
+    done = [on for on, place, by in pregnancy.deliveries if (place, by) == _AT_FACILITY]
+    return month_in_year(min(done), year) if done else None
+
+
+_AT_FACILITY = ("facility", "health_worker")
 
 
 # A visit recorded by date only is taken at noon, the birth at the start of its day: the
@@ -301,6 +334,7 @@ def ptm_screened_in_year(records: PersonRecords, year: int, unit: Unit) -> int |
 DENOMINATORS: dict[str, tuple[DenominatorRule, bool]] = {
     # name: (rule, whether its units are months)
     "pregnancies_ending_in_year": (pregnancies_ending_in_year, False),
+    "deliveries_in_year": (deliveries_in_year, False),
     "infants_turning_one": (infants_turning_one, False),
     "born_in_year": (born_in_year, False),
     "balita_each_month": (balita_each_month, True),
@@ -314,6 +348,7 @@ NUMERATORS: dict[str, NumeratorRule] = {
     "anc_k1_first_trimester": anc_k1_first_trimester,
     "anc_k4": anc_k4,
     "anc_k6": anc_k6,
+    "delivered_at_facility": delivered_at_facility,
     "kn1_in_window": kn1_in_window,
     "idl_complete": idl_complete,
     "weighed_in_month": weighed_in_month,
