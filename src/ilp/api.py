@@ -28,6 +28,7 @@ from ilp.care.api import encounters as encounters_router
 from ilp.care.api import person_care as person_care_router
 from ilp.core.errors import error_reference, server_error_body
 from ilp.core.exceptions import ApplicationError
+from ilp.monitoring.api import router as indicators_router
 from ilp.people.api import duplicate_suspected_body
 from ilp.people.api import families as families_router
 from ilp.people.api import persons as persons_router
@@ -97,6 +98,18 @@ Each correction carries the `version` the client read and a `reason` (`typo`,
 `note`); if the record changed since that version the answer is `409 edit_conflict` listing
 what changed, and nothing is saved. The old values stay in the record's history.
 
+**Indicators.** `GET /indicators` lists the indicator catalogue (code, name in the
+request's language, cluster, who counts in the numerator and the denominator, source).
+`GET /indicators/{code}/values?area=<area code>&period=YYYY-MM[&by=sex|age|disability]`
+gives the area's row and one per child area (a puskesmas code gives its working area and
+its desa/kelurahan): numerator, denominator, value (percent),
+the month's target line and the PWS status (`above_rising`, `above_falling`,
+`below_rising`, `below_falling`). Values are kept current as records are written. Readers
+who see aggregates only (camat, kepala desa) get every count below 5, and any count that
+would give one back by subtraction, as `null` with `"suppressed": true`. An unknown
+indicator or an area outside your working area answers `404`; a malformed period, one
+outside this year and the last, or a breakdown the indicator has not, `422`.
+
 **Language.** Messages are in Indonesian; send `Accept-Language: en` for English.
 
 **Identifiers.** Persons and families are addressed by their UUID, areas by their official
@@ -144,6 +157,7 @@ api.add_router("/persons", persons_router)
 api.add_router("/persons", person_care_router)
 api.add_router("/encounters", encounters_router)
 api.add_router("/families", families_router)
+api.add_router("/indicators", indicators_router)
 
 
 def _envelope(code: str, message: str, fields: dict | None = None) -> dict:

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ilp.accounts",
     "ilp.people",
     "ilp.care",
+    "ilp.monitoring",
     "ilp.demo",
 ]
 

@@ -27,6 +27,8 @@ def test_openapi_json_lists_every_path(db, client):
         "/api/v1/encounters",
         "/api/v1/persons/{person_uuid}/encounters",
         "/api/v1/persons/{person_uuid}/work-items",
+        "/api/v1/indicators",
+        "/api/v1/indicators/{code}/values",
     }
     assert set(schema["paths"]["/api/v1/persons"]) == {"get", "post"}
     assert set(schema["paths"]["/api/v1/persons/{person_uuid}"]) == {"get", "patch"}

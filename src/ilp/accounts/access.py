@@ -251,6 +251,27 @@ def aggregate_areas(user: User) -> QuerySet[Area]:
     return Area.objects.none()
 
 
+# Who reads indicator values (ilp.monitoring): staff for their working area, cross-sector
+# viewers for theirs with small counts suppressed; protection and data-protection roles none.
+INDICATOR_ROLES = PERSONAL_DATA_ROLES | {Role.CROSS_SECTOR}
+
+
+def can_view_indicators(user: Any) -> bool:
+    """Whether the user reads the indicator catalogue and values at all."""
+    return _active(user) and user.role in INDICATOR_ROLES
+
+
+def indicator_areas(user: User) -> QuerySet[Area]:
+    """Areas whose indicator values the user may read: their aggregate areas
+    (`aggregate_areas`), except a kader, who reads only the dusun/RW of their posyandu (the
+    residents they may see by name; a desa's figures would add other posyandu's)."""
+    if not can_view_indicators(user):
+        return Area.objects.none()
+    if user.role == Role.KADER:
+        return scope_hamlets(user)
+    return aggregate_areas(user)
+
+
 def area_in_scope(user: User, area: Area) -> bool:
     """Whether the user may register or see people living in `area` (a desa, dusun or RT)."""
     if area.level == AreaLevel.RT:

@@ -33,6 +33,7 @@ from ilp.core.corrections import Reason, record_change, record_void
 from ilp.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from ilp.core.models import CorrectionReason
 from ilp.people.duplicates import kk_existence, nik_existence
+from ilp.people.hooks import records_changed
 from ilp.people.models import Family, Person, Pregnancy, PregnancyOutcome, Relationship, Sex
 from ilp.people.names import name_key
 from ilp.people.services import (
@@ -69,6 +70,8 @@ FAMILY_FIELDS = ("kk_number", "address", "rt", "hamlet", "village")
 PREGNANCY_FIELDS = ("lmp", "edd", "gravida", "para", "abortus", "outcome", "outcome_date")
 # A change of these makes the person's work-list summary out of date.
 _SUMMARY_FIELDS = frozenset({"birth_date", "sex", "village", "hamlet"})
+# A change of these (and of the above) moves the person's indicator cells (ilp.monitoring).
+_INDICATOR_FIELDS = frozenset({"disability", "deceased_on"})
 _CARE_FACILITIES = (FacilityKind.POSYANDU, FacilityKind.PUSTU, FacilityKind.PUSKESMAS)
 
 
@@ -225,6 +228,8 @@ def person_correct(
                 Family.objects.filter(pk=person.family_id, head=None).update(head=person)
             if _SUMMARY_FIELDS & set(changed):
                 _after_person_change(person)
+            elif _INDICATOR_FIELDS & set(changed):
+                records_changed([person.pk])
             _audit(actor, "update", "person", person, person.pk, fields=changed, reason=reason.code)
     except IntegrityError as exc:
         # Another user registered the same NIK between the check and the write.
@@ -422,6 +427,7 @@ def pregnancy_correct(
             )
             if changed:
                 _audit(actor, "update", "pregnancy", pregnancy, person.pk, fields=changed)
+                records_changed([person.pk])
     except IntegrityError as exc:
         message = _("Ibu ini masih tercatat sedang hamil.")
         raise Conflict(message, fields={"outcome": [message]}) from exc
@@ -436,6 +442,7 @@ def pregnancy_void(*, actor: User, pregnancy: Pregnancy, version: int, reason: R
     with transaction.atomic():
         record_void(pregnancy, actor=actor, reason=reason, expected_version=version)
         _audit(actor, "update", "pregnancy", pregnancy, pregnancy.person_id, voided=True)
+        records_changed([pregnancy.person_id])
 
 
 # ---------------------------------------------------------------- moving between families

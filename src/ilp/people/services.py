@@ -39,6 +39,7 @@ from ilp.people.duplicates import (
     kk_existence,
     require_check_allowed,
 )
+from ilp.people.hooks import records_changed
 from ilp.people.identity import check_kk_number, check_nik, region_code_of
 from ilp.people.models import (
     Disability,
@@ -426,6 +427,7 @@ def _person_register(
                 # The family gains its head (no correction: the head was missing).
                 Family.objects.filter(pk=family.pk, head__isnull=True).update(head=person)
                 family.head = person
+            records_changed([person.pk])
             audit_record(
                 user=actor,
                 action="create",
@@ -574,6 +576,7 @@ def _family_register(
             # An UPDATE, not save(): setting the head completes the registration, it is no
             # change for the history to keep.
             Family.objects.filter(pk=family.pk).update(head=family.head)
+            records_changed([p.pk for p in people])
             AuditEvent.objects.bulk_create(
                 [
                     AuditEvent(
@@ -686,6 +689,7 @@ def pregnancy_register(
     try:
         with transaction.atomic():
             pregnancy.save()
+            records_changed([person.pk])
     except IntegrityError as exc:
         # Two users opened a pregnancy for the same woman at the same moment.
         raise Conflict(
@@ -726,7 +730,11 @@ def pregnancy_close(
     pregnancy.updated_by = actor
     pregnancy._history_user = actor  # the history keeps the ongoing state before this
     pregnancy.version += 1  # a correction form opened before this save is now out of date
-    pregnancy.save(update_fields=["outcome", "outcome_date", "version", "updated_by", "updated_at"])
+    with transaction.atomic():
+        pregnancy.save(
+            update_fields=["outcome", "outcome_date", "version", "updated_by", "updated_at"]
+        )
+        records_changed([pregnancy.person_id])
     audit_record(
         user=actor,
         action="update",

@@ -32,6 +32,7 @@ from ilp.care.models import (
 )
 from ilp.care.worklists import rules
 from ilp.core.bulk import analyze, columns_of, write_rows
+from ilp.people.hooks import records_changed
 from ilp.people.models import Person
 from ilp.standards.dates import years_before
 
@@ -185,6 +186,7 @@ def summaries_refresh(person_ids: Collection[int], *, today: date | None = None)
         )
         if windows:
             write_rows(DoseWindow._meta.db_table, columns_of(DoseWindow, _WINDOW), windows)
+        records_changed(person_ids)  # the indicator counts (ilp.monitoring), same transaction
 
 
 def summary_note_encounter(
@@ -206,6 +208,7 @@ def summary_note_encounter(
         if package == ServicePackage.ELDERLY:
             changes["last_lansia"] = _later("last_lansia", on)
     if not changes:
+        records_changed([person.pk])  # the indicator counts (ilp.monitoring)
         return
     updated = CareSummary.objects.filter(
         person_id=person.pk, birth_date=person.birth_date, sex=person.sex
@@ -217,6 +220,8 @@ def summary_note_encounter(
     )
     if not updated:
         summaries_refresh([person.pk])
+    else:
+        records_changed([person.pk])  # the indicator counts (ilp.monitoring)
 
 
 def _later(column: str, on: date) -> Greatest:

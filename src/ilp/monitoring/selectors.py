@@ -1,0 +1,299 @@
+"""Reading indicator values: the kept counts of an area and its child areas for one period,
+with the PWS status, scoped and suppressed per the reader (``ilp.accounts.access``).
+
+Values are sums of ``IndicatorCount`` over each area's subtree (its code prefix), one query
+per request; no clinical table is read. A cumulative-year value for month M is the numerator
+from January to M over the year's denominator; a monthly one is that month's. The PWS reading
+compares the value with the target line (the annual target × M/12 for a cumulative-year
+indicator, the target itself otherwise) and with the previous month's value (for January of
+a cumulative indicator the previous value is 0: the year starts over; a month without a
+previous value counts as rising), giving one of four statuses: ``above_rising``,
+``above_falling``, ``below_rising``, ``below_falling`` ("above" = at or above the line;
+"rising" = not lower than last month).
+
+Readers whose aggregates are suppressed (``aggregates_suppressed``) get every numerator and
+denominator of 1–4 hidden, and every count that would give one back by subtraction
+(``ilp.core.suppression``): a parent area = its children + the rest counted at the parent
+only; a total = its groups; served ⊆ targets. A hidden count hides the value and status too.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ilp.accounts.access import aggregates_suppressed, can_view_indicators, indicator_areas
+from ilp.accounts.models import User
+from ilp.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from ilp.core.suppression import Nesting, Relation, suppress
+from ilp.monitoring.catalogue import Indicator, load_catalogue
+from ilp.monitoring.models import IndicatorCount
+from ilp.monitoring.services import years_kept
+from ilp.people.models import Disability, Sex
+from ilp.places.models import Area, AreaLevel, Facility, FacilityKind
+
+Key = tuple[str, str | None]  # (area code, group)
+BY_FIELDS = {"sex": "sex", "age": "age_band", "disability": "disability"}
+STATUSES = ("above_rising", "above_falling", "below_rising", "below_falling")
+
+
+@dataclass
+class ValueRow:
+    place: Place
+    group: str | None
+    numerator: int | None
+    denominator: int | None
+    value: float | None
+    target: float
+    status: str | None
+    suppressed: bool
+
+
+def require_indicator_reader(user: User) -> None:
+    if not can_view_indicators(user):
+        raise PermissionDenied(_("Peran Anda tidak dapat membaca indikator."))
+
+
+def catalogue_for(user: User) -> list[Indicator]:
+    """The catalogue, for a user allowed to read indicators."""
+    require_indicator_reader(user)
+    return list(load_catalogue().values())
+
+
+def indicator_get(code: str) -> Indicator:
+    indicator = load_catalogue().get(code)
+    if indicator is None:
+        raise NotFound(_("Indikator %(code)s tidak ada dalam katalog.") % {"code": code})
+    return indicator
+
+
+def parse_period(text: str, today: date | None = None) -> tuple[int, int]:
+    """``YYYY-MM`` of a kept year, not after the current month (ValidationFailed otherwise)."""
+    today = today or timezone.localdate()
+    first, last = years_kept(today)
+
+    def bad(message: str) -> ValidationFailed:
+        return ValidationFailed(message, fields={"period": [message]})
+
+    parts = text.split("-")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+        raise bad(_("Periode harus berbentuk TTTT-BB, misalnya 2026-03."))
+    year, month = int(parts[0]), int(parts[1])
+    if not 1 <= month <= 12:
+        raise bad(_("Bulan harus 01 sampai 12."))
+    if not first <= year <= last:
+        raise bad(
+            _("Nilai indikator tersimpan untuk tahun %(first)s–%(last)s.")
+            % {"first": first, "last": last}
+        )
+    if (year, month) > (today.year, today.month):
+        raise bad(_("Periode belum berjalan."))
+    return year, month
+
+
+def _groups(indicator: Indicator, by: str) -> list[str]:
+    if by == "sex":
+        return [Sex.FEMALE.value, Sex.MALE.value]
+    if by == "disability":
+        return list(Disability.values)
+    return [b.label for b in indicator.age_bands] + [""]
+
+
+def _target_line(indicator: Indicator, month: int) -> float:
+    if indicator.period == "cumulative-year":
+        return round(indicator.target * month / 12, 1)
+    return indicator.target
+
+
+def _value(numerator: int, denominator: int) -> float | None:
+    return round(100 * numerator / denominator, 1) if denominator else None
+
+
+def _status(value: float | None, previous: float | None, line: float) -> str | None:
+    if value is None:
+        return None
+    position = "above" if value >= line else "below"
+    trend = "rising" if previous is None or value >= previous else "falling"
+    return f"{position}_{trend}"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A row's place: an area, or a puskesmas standing for its working area. `prefixes`:
+    the area codes whose subtrees it sums."""
+
+    code: str
+    name: str
+    level: int | None  # AreaLevel; None for a puskesmas
+    kind: str  # "area" | "puskesmas"
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def of_area(cls, area: Area) -> Place:
+        return cls(area.code, area.name, area.level, "area", (area.code,))
+
+    def holds(self, code: str) -> bool:
+        return any(code == p or code.startswith(f"{p}.") for p in self.prefixes)
+
+
+def _places(user: User, code: str) -> tuple[Place, list[Place]]:
+    """The place a code names, within the user's indicator areas, and its children: an
+    area's child areas (none below the dusun/RW, where counts are kept), or a puskesmas'
+    desa/kelurahan."""
+    allowed = indicator_areas(user)
+    area = allowed.filter(code=code).first()
+    if area is not None:
+        children = []
+        if area.level < AreaLevel.HAMLET:
+            children = [Place.of_area(c) for c in allowed.filter(parent=area).order_by("code")]
+        return Place.of_area(area), children
+    puskesmas = Facility.objects.filter(kind=FacilityKind.PUSKESMAS, code=code).first()
+    if puskesmas is not None:
+        served = list(puskesmas.service_areas.filter(level=AreaLevel.VILLAGE).order_by("code"))
+        # The whole working area, or nothing: a part would pass for the puskesmas' figure.
+        if served and allowed.filter(pk__in=[a.pk for a in served]).count() == len(served):
+            children = [Place.of_area(a) for a in served]
+            codes = tuple(a.code for a in served)
+            return Place(puskesmas.code, puskesmas.name, None, "puskesmas", codes), children
+    message = _("Wilayah %(code)s tidak ada atau di luar wilayah Anda.") % {"code": code}
+    raise NotFound(message)
+
+
+def indicator_values(
+    user: User,
+    indicator: Indicator,
+    *,
+    area_code: str,
+    year: int,
+    month: int,
+    by: str | None = None,
+) -> list[ValueRow]:
+    """Rows of the area (or puskesmas working area) and each child area the user may read
+    (per group when `by`)."""
+    require_indicator_reader(user)
+    top, children = _places(user, area_code)
+    if by is not None and by not in indicator.disaggregations:
+        message = _(
+            "Indikator ini tidak dirinci menurut %(by)s; pilih salah satu: %(choices)s."
+        ) % {
+            "by": by,
+            "choices": ", ".join(indicator.disaggregations),
+        }
+        raise ValidationFailed(message, fields={"by": [message]})
+    # current[(row place code, group)] = [numerator, denominator]; previous likewise
+    current, previous = _sums(indicator, top, children, year, month, by)
+    groups: list[str | None] = list(_groups(indicator, by)) if by else [None]
+    line = _target_line(indicator, month)
+    hidden: set[Hashable] = set()
+    if aggregates_suppressed(user):
+        hidden = _suppressed(current, top, children, groups)
+    rows = []
+    for place in (top, *children):
+        for g in groups:
+            n, d = current.get((place.code, g), (0, 0))
+            pn, pd = previous.get((place.code, g), (0, 0))
+            secret = ("n", place.code, g) in hidden or ("d", place.code, g) in hidden
+            value = None if secret else _value(n, d)
+            rows.append(
+                ValueRow(
+                    place=place,
+                    group=g,
+                    numerator=None if ("n", place.code, g) in hidden else n,
+                    denominator=None if ("d", place.code, g) in hidden else d,
+                    value=value,
+                    target=line,
+                    status=None if secret else _status(value, _value(pn, pd), line),
+                    suppressed=secret,
+                )
+            )
+    return rows
+
+
+def _sums(
+    indicator: Indicator,
+    top: Place,
+    children: list[Place],
+    year: int,
+    month: int,
+    by: str | None,
+) -> tuple[dict[Key, list[int]], dict[Key, list[int]]]:
+    """Numerator and denominator per (row place, group), this period and the previous one."""
+    if indicator.monthly:
+        prev_year, prev_month = (year, month - 1) if month > 1 else (year - 1, 12)
+        periods = Q(year=year, month=month) | Q(year=prev_year, month=prev_month)
+    else:
+        prev_year, prev_month = year, month - 1  # month 0: the year starts over
+        periods = Q(year=year, month__lte=month)
+    within = Q()
+    for prefix in top.prefixes:
+        within |= Q(area__code=prefix) | Q(area__code__startswith=f"{prefix}.")
+    dims = ["area__code", "year", "month"] + ([BY_FIELDS[by]] if by else [])
+    rows = (
+        IndicatorCount.objects.filter(periods, indicator=indicator.code)
+        .filter(within)
+        .values(*dims)
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by()
+    )
+    current: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+    previous: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        code = row["area__code"]
+        group = row[BY_FIELDS[by]] if by else None
+        targets = [top.code]
+        child = next((c.code for c in children if c.holds(code)), None)
+        if child is not None:
+            targets.append(child)
+        y, m, n, d = row["year"], row["month"], row["n"], row["d"]
+        for target in targets:
+            if indicator.monthly:
+                into = current if (y, m) == (year, month) else previous
+                into[(target, group)][0] += n
+                into[(target, group)][1] += d
+                continue
+            # Cumulative: numerators of months 1..M (this) and 1..M-1 (previous), the
+            # year's denominator (month 0) for both.
+            current[(target, group)][0] += n
+            current[(target, group)][1] += d
+            if m <= prev_month:
+                previous[(target, group)][0] += n
+                previous[(target, group)][1] += d
+    return current, previous
+
+
+def _suppressed(
+    current: dict[Key, list[int]], area: Place, children: list[Place], groups: list[str | None]
+) -> set[Hashable]:
+    """The keys ``(side, area code, group)`` to hide (see the module docstring)."""
+    values: dict[Hashable, int] = {}
+    relations: list[Relation] = []
+    nestings: list[Nesting] = []
+    codes = [area.code, *(c.code for c in children)]
+    with_total = groups != [None]
+    for side, i in (("n", 0), ("d", 1)):
+        for code in codes:
+            for g in groups:
+                values[(side, code, g)] = current.get((code, g), [0, 0])[i]
+            if with_total:
+                # The area's total is shown by the same request without `by`: its groups
+                # must not give a small one back by subtraction from it.
+                values[(side, code, None)] = sum(values[(side, code, g)] for g in groups)
+                relations.append(
+                    Relation((side, code, None), tuple((side, code, g) for g in groups))
+                )
+        if children:
+            for g in [*groups, None] if with_total else groups:
+                parts = [(side, c.code, g) for c in children]
+                rest = (side, "~rest", g)  # counted at the parent only (no dusun recorded)
+                values[rest] = values[(side, area.code, g)] - sum(values[p] for p in parts)
+                relations.append(Relation((side, area.code, g), (*parts, rest)))
+    for code in codes:
+        for g in [*groups, None] if with_total else groups:
+            nestings.append(Nesting(("d", code, g), ("n", code, g)))
+    return suppress(values, relations, nestings)

@@ -1,0 +1,316 @@
+"""Keeping the indicator counts current: per-person facts, their difference applied to the
+counts in the writing transaction, and the full rebuild.
+
+A write that changes a person's records (registration, pregnancy, encounter, dose, their
+correction or voiding) calls :func:`facts_refresh` through ``ilp.people.hooks`` or
+``PERSON_CHANGED``: the person's records are read (a few indexed queries), every catalogue
+indicator's rules (``ilp.standards.coverage``) give the cells the person falls in for the
+current and the previous year, and only the difference from the stored facts is added to
+``IndicatorCount``. :func:`indicators_rebuild` (``ilp indicators rebuild``) recomputes all
+facts and counts from the records; the tests prove both give the same counts.
+
+Age in a cell is taken on the last day of the month (monthly) or of the year; the area is
+the person's current dusun/RW (their desa when none is recorded), so a person who moves
+takes their counts with them, as the sasaran riil of their new address.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
+from datetime import date
+from typing import Any, TypeVar, cast
+
+from django.db import connection, transaction
+from django.db.models import CharField, IntegerField, Model, Q, QuerySet, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce, Concat
+from django.utils import timezone
+
+from ilp.care.models import Encounter, ImmunizationRecord, Observation, ServicePackage
+from ilp.core.bulk import analyze, columns_of, write_rows
+from ilp.monitoring.catalogue import Indicator, load_catalogue
+from ilp.monitoring.models import IndicatorCount, IndicatorFact, Side
+from ilp.people.models import Person, Pregnancy
+from ilp.standards import coverage
+from ilp.standards.dates import years_before
+from ilp.standards.lifestage import completed_months, completed_years
+from ilp.standards.pregnancy import AGE_RANGE
+
+# A fact: (indicator, year, month, area_id, sex, age_band, disability, side)
+Fact = tuple[str, int, int, int, str, str, str, str]
+Row = tuple[Any, ...]  # a values_list row
+M = TypeVar("M", bound=Model)
+_FACT = ("indicator", "year", "month", "area_id", "sex", "age_band", "disability", "side")
+_PERSON = ("id", "birth_date", "sex", "hamlet_id", "village_id", "disability", "deceased_on")
+_WEIGHT = "weight"  # ilp.care.worklists.rules.OBS_WEIGHT
+_SCREENING_PACKAGES = (ServicePackage.ADULT, ServicePackage.ELDERLY)
+
+
+def years_kept(today: date) -> tuple[int, int]:
+    """The years whose counts are kept: the previous and the current one."""
+    return (today.year - 1, today.year)
+
+
+def load_records(
+    persons: Iterable[Row], since: date, *, everyone: bool = False
+) -> dict[int, coverage.PersonRecords]:
+    """The coverage records of these person rows (``_PERSON`` columns), by id, in two
+    queries: pregnancies, and one UNION of the encounters, valid doses and weighings. With
+    `everyone` the record queries are not filtered by person (the rebuild). Weighings and
+    screenings before `since` are left out: no kept year reads them."""
+    records = {
+        pid: coverage.PersonRecords(birth=birth, sex=sex, deceased_on=deceased)
+        for pid, birth, sex, *_, deceased in persons
+    }
+    ids = list(records)
+
+    def of(qs: QuerySet[M]) -> QuerySet[M]:
+        return qs if everyone else qs.filter(person_id__in=ids)
+
+    text: CharField[str, str] = CharField()
+    number: IntegerField[int, int] = IntegerField()
+    # A delivery's place and attendant ride in the text column as "place/attendant".
+    delivery = Concat(
+        Coalesce(KT("values__delivery_place"), Value(""), output_field=text),
+        Value("/", text),
+        Coalesce(KT("values__attendant"), Value(""), output_field=text),
+        output_field=text,
+    )
+    encounters = of(
+        Encounter.objects.active().filter(
+            Q(package__in=(ServicePackage.ANC, ServicePackage.NEWBORN, ServicePackage.DELIVERY))
+            | Q(package__in=_SCREENING_PACKAGES, date__gte=since)
+        )
+    ).values_list("person_id", "package", delivery, "date", "pregnancy_id")
+    doses = of(ImmunizationRecord.objects.active().filter(valid=True)).values_list(
+        "person_id", Value(_DOSE, text), "dose_code", "date", Value(None, number)
+    )
+    weighed = of(Observation.objects.active().filter(code=_WEIGHT, date__gte=since)).values_list(
+        "person_id",
+        Value(_WEIGHED, output_field=text),
+        Value("", text),
+        "date",
+        Value(None, number),
+    )
+    contacts: dict[int, list[date]] = defaultdict(list)
+    deliveries: dict[int, list[tuple[date, str, str]]] = defaultdict(list)
+    # No ORDER BY inside a UNION (the models' default orderings would add one).
+    parts = [q.order_by() for q in (encounters, doses, weighed)]
+    for pid, kind, code, on, pregnancy_id in parts[0].union(*parts[1:], all=True):
+        r = records.get(pid)
+        if r is None:
+            continue
+        if kind == ServicePackage.ANC:
+            if pregnancy_id is not None:
+                contacts[pregnancy_id].append(on)
+        elif kind == ServicePackage.DELIVERY:
+            if pregnancy_id is not None:
+                place, _, attendant = code.partition("/")
+                deliveries[pregnancy_id].append((on, place, attendant))
+        elif kind == ServicePackage.NEWBORN:
+            r.newborn_visits.append(on)
+        elif kind == _DOSE:
+            r.doses.append((code, on))
+        elif kind == _WEIGHED:
+            r.weighed.append(on)
+        else:  # adult or elderly screening
+            r.screened.append(on)
+            if kind == ServicePackage.ELDERLY:
+                r.elderly_screened.append(on)
+    # A pregnancy is registered for women of 10 or more (``standards.pregnancy.AGE_RANGE``):
+    # a write for a child or a man reads no pregnancies (10 by the end of next year, a
+    # margin for an EDD after this year).
+    old_enough = years_before(date(since.year + 2, 12, 31), AGE_RANGE[0])
+    women = [pid for pid, r in records.items() if r.sex == "F" and r.birth <= old_enough]
+    if not everyone and not women:
+        return records
+    pregnancies = Pregnancy.objects.active().order_by("person_id", "edd", "pk")
+    if not everyone:
+        pregnancies = pregnancies.filter(person_id__in=women)
+    for pk, pid, lmp, edd, ended, outcome in pregnancies.values_list(
+        "pk", "person_id", "lmp", "edd", "outcome_date", "outcome"
+    ):
+        if pid in records:
+            records[pid].pregnancies.append(
+                coverage.PregnancyRecord(
+                    lmp,
+                    edd,
+                    ended,
+                    tuple(sorted(contacts.get(pk, ()))),
+                    outcome,
+                    tuple(sorted(deliveries.get(pk, ()))),
+                )
+            )
+    return records
+
+
+_DOSE, _WEIGHED = "~dose", "~weighed"  # not package codes
+
+
+def _age_band(indicator: Indicator, birth: date, on: date) -> str:
+    if not indicator.age_bands or birth > on:
+        return ""
+    age = (
+        completed_months(birth, on)
+        if indicator.age_unit == "months"
+        else completed_years(birth, on)
+    )
+    return next((b.label for b in indicator.age_bands if b.holds(age)), "")
+
+
+def person_facts(
+    records: coverage.PersonRecords,
+    *,
+    area_id: int,
+    disability: str,
+    years: Iterable[int],
+    indicators: Iterable[Indicator],
+) -> list[Fact]:
+    """Every cell of every indicator this person falls in, for the given years."""
+    facts: list[Fact] = []
+    for indicator in indicators:
+        denominator = coverage.DENOMINATORS[indicator.denominator.rule][0]
+        numerator = coverage.NUMERATORS[indicator.numerator.rule]
+        for year in years:
+            for unit in denominator(records, year):
+                on = coverage.last_day_of_month(year, unit.month)
+                band = _age_band(indicator, records.birth, on)
+                cell = (area_id, records.sex, band, disability)
+                facts.append((indicator.code, year, unit.month, *cell, Side.DENOMINATOR))
+                month = numerator(records, year, unit)
+                if month is not None:
+                    facts.append((indicator.code, year, month, *cell, Side.NUMERATOR))
+    return facts
+
+
+def _facts_of(
+    persons: Iterable[Row], records: dict[int, coverage.PersonRecords], today: date
+) -> Iterable[tuple[int, list[Fact]]]:
+    indicators = list(load_catalogue().values())
+    years = years_kept(today)
+    for pid, _birth, _sex, hamlet, village, disability, _deceased in persons:
+        if pid in records:
+            yield (
+                pid,
+                person_facts(
+                    records[pid],
+                    area_id=hamlet or village,
+                    disability=disability or "",
+                    years=years,
+                    indicators=indicators,
+                ),
+            )
+
+
+_CELL = ("indicator", "year", "month", "area_id", "sex", "age_band", "disability")
+
+
+def _apply(deltas: dict[Row, list[int]]) -> None:
+    """Add numerator/denominator deltas to their count cells in one statement: a missing
+    cell is inserted, an existing one incremented in place (two writers of one cell add up
+    instead of overwriting each other). ``INSERT … ON CONFLICT … DO UPDATE`` is the same in
+    PostgreSQL and SQLite (≥ 3.24)."""
+    # In cell order: two transactions touching the same cells lock them in the same order
+    # (no deadlock on PostgreSQL).
+    changed = [(*cell, n, d) for cell, (n, d) in sorted(deltas.items()) if (n, d) != (0, 0)]
+    if not changed:
+        return
+    qn = connection.ops.quote_name
+    table = qn(IndicatorCount._meta.db_table)
+    cells = [qn(c) for c in columns_of(IndicatorCount, _CELL)]
+    sides = [qn(c) for c in columns_of(IndicatorCount, ("numerator", "denominator"))]
+    row = "(" + ", ".join(["%s"] * (len(cells) + 2)) + ")"
+    sql = (
+        f"INSERT INTO {table} ({', '.join(cells + sides)}) "  # noqa: S608 - model columns
+        f"VALUES {', '.join([row] * len(changed))} "
+        f"ON CONFLICT ({', '.join(cells)}) DO UPDATE SET "
+        + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in sides)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [v for r in changed for v in r])
+
+
+def facts_refresh(person_ids: Collection[int], *, today: date | None = None) -> None:
+    """Recompute these persons' facts and add the difference to the counts (call it in the
+    transaction that changed their records; a hook of ``ilp.people.hooks``)."""
+    if not person_ids:
+        return
+    today = today or timezone.localdate()
+    since = date(years_kept(today)[0], 1, 1)
+    # No savepoint: it runs inside the write's transaction, whose failure undoes it too.
+    with transaction.atomic(savepoint=False):
+        # Lock the persons: two writes for one person at once would both compute the
+        # difference from the same old facts; the second waits and then sees the first's.
+        persons = list(
+            Person.objects.select_for_update()
+            .filter(pk__in=person_ids, voided_at__isnull=True)
+            .order_by("pk")
+            .values_list(*_PERSON)
+        )
+        new = dict(_facts_of(persons, load_records(persons, since), today))
+        old: dict[int, list[tuple[int, Fact]]] = defaultdict(list)
+        # Only the kept years: after New Year, the year that dropped out keeps the counts of
+        # its last rebuild instead of losing the persons written to since.
+        stored = IndicatorFact.objects.filter(person_id__in=person_ids, year__in=years_kept(today))
+        for pk, pid, *fact in stored.values_list("pk", "person_id", *_FACT):
+            old[pid].append((pk, cast(Fact, tuple(fact))))
+        deltas: dict[Row, list[int]] = defaultdict(lambda: [0, 0])
+        removed: list[int] = []
+        added: list[IndicatorFact] = []
+        for pid in set(person_ids):
+            after = Counter(new.get(pid, ()))
+            for pk, fact in old.get(pid, ()):
+                if after[fact] > 0:
+                    after[fact] -= 1  # kept as it is
+                else:
+                    removed.append(pk)
+                    deltas[fact[:7]][0 if fact[7] == Side.NUMERATOR else 1] -= 1
+            for fact, n in after.items():
+                if n <= 0:
+                    continue
+                deltas[fact[:7]][0 if fact[7] == Side.NUMERATOR else 1] += n
+                added.extend(
+                    IndicatorFact(person_id=pid, **dict(zip(_FACT, fact, strict=True)))
+                    for _ in range(n)
+                )
+        # Only the facts that changed are written: a weighing adds one fact and one count.
+        if removed:
+            IndicatorFact.objects.filter(pk__in=removed).delete()
+        if added:
+            IndicatorFact.objects.bulk_create(added)
+        _apply(deltas)
+
+
+def facts_refresh_person(person: Person) -> None:
+    """Hook of ``ilp.people.corrections.PERSON_CHANGED``: the corrected (or voided) person's
+    facts and counts."""
+    facts_refresh([person.pk])
+
+
+def indicators_rebuild(*, today: date | None = None) -> int:
+    """Recompute every fact and count from the records; returns how many facts were written."""
+    today = today or timezone.localdate()
+    since = date(years_kept(today)[0], 1, 1)
+    with transaction.atomic():
+        IndicatorCount.objects.all().delete()
+        qn = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {qn(IndicatorFact._meta.db_table)}")  # noqa: S608
+        persons = list(Person.objects.active().order_by("pk").values_list(*_PERSON))
+        counts: dict[Row, list[int]] = defaultdict(lambda: [0, 0])
+        rows = []
+        for pid, facts in _facts_of(persons, load_records(persons, since, everyone=True), today):
+            for fact in facts:
+                rows.append((pid, *fact))
+                counts[fact[:7]][0 if fact[7] == Side.NUMERATOR else 1] += 1
+        write_rows(
+            IndicatorFact._meta.db_table, columns_of(IndicatorFact, ("person_id", *_FACT)), rows
+        )
+        write_rows(
+            IndicatorCount._meta.db_table,
+            columns_of(IndicatorCount, (*_CELL, "numerator", "denominator")),
+            [(*cell, n, d) for cell, (n, d) in counts.items()],
+        )
+    analyze(IndicatorFact, IndicatorCount)
+    return len(rows)

@@ -1,0 +1,359 @@
+"""Coverage rules of the programme indicators: who is a target (denominator) of a year or a
+month, and in which month they are served (numerator). Pure functions over plain records.
+
+The indicator catalogue (``ilp/monitoring/catalogue.toml``) names these rules; the monitoring
+app loads a person's records, calls them and keeps the counts. Each rule reads one person:
+
+- a **denominator rule** ``(records, year) -> list[Unit]`` lists the person's target units in
+  the year: one per month for a monthly indicator (month 1–12), or one for the year (month 0)
+  for a cumulative or annual one; a pregnancy indicator has one unit per pregnancy (``ref``);
+- a **numerator rule** ``(records, year, unit) -> int | None`` is the month (1–12) in which
+  that unit is served, or None. For a cumulative indicator a unit served before the year
+  began (a K1 in November of a pregnancy due in March) counts from January. For a monthly
+  one the month is the unit's own month.
+
+Definitions and sources are in each function's docstring and, for the programme manager, in
+the catalogue. Clinical pieces come from the rules they belong to: trimesters
+(``ilp.standards.pregnancy``), KN windows (``ilp.standards.postnatal``), the IDL antigen set
+(``ilp.standards.immunization``), completed months and years (``ilp.standards.lifestage``).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import cast
+
+from ilp.standards import immunization, postnatal
+from ilp.standards.dates import birthday
+from ilp.standards.lifestage import completed_months, completed_years
+from ilp.standards.pregnancy import MAX_GA_DAYS, PREGNANCY_DAYS, trimester_of
+
+YEAR = 0  # the month of a unit that stands for the whole year
+
+
+@dataclass(frozen=True, slots=True)
+class PregnancyRecord:
+    """One pregnancy: its dating, its end and outcome (``people.PregnancyOutcome`` codes),
+    the dates of its active ANC contacts, and its delivery encounters as (date, place,
+    attendant) with the delivery form's codes (place ``facility``/``home``, attendant
+    ``health_worker``/``other``)."""
+
+    lmp: date | None
+    edd: date
+    outcome_date: date | None
+    anc: tuple[date, ...] = ()
+    outcome: str = "ongoing"
+    deliveries: tuple[tuple[date, str, str], ...] = ()
+
+
+@dataclass(slots=True)
+class PersonRecords:
+    """What the coverage rules read of one person (voided records left out by the caller)."""
+
+    birth: date
+    sex: str
+    deceased_on: date | None = None
+    pregnancies: list[PregnancyRecord] = field(default_factory=list)
+    newborn_visits: list[date] = field(default_factory=list)
+    doses: list[tuple[str, date]] = field(default_factory=list)  # valid doses only
+    weighed: list[date] = field(default_factory=list)
+    screened: list[date] = field(default_factory=list)  # adult/elderly screening encounters
+    elderly_screened: list[date] = field(default_factory=list)  # elderly screening only
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One target of a period: ``month`` 1–12 (monthly) or ``YEAR``; ``ref`` tells apart
+    several units of one person (a pregnancy's index)."""
+
+    month: int
+    ref: int = 0
+
+
+DenominatorRule = Callable[[PersonRecords, int], list[Unit]]
+NumeratorRule = Callable[[PersonRecords, int, Unit], int | None]
+
+
+def month_in_year(on: date | None, year: int) -> int | None:
+    """The month in which something done on ``on`` counts in ``year``'s cumulative figure:
+    its own month in that year, January when done before the year, None when after it."""
+    if on is None or on.year > year:
+        return None
+    return on.month if on.year == year else 1
+
+
+def _alive_at(records: PersonRecords, on: date) -> bool:
+    return records.deceased_on is None or records.deceased_on >= on
+
+
+def last_day_of_month(year: int, month: int) -> date:
+    """The last day of the month (of the year for ``month`` = ``YEAR``)."""
+    if month == YEAR:
+        return date(year, 12, 31)
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+# ---------------------------------------------------------------- denominators (sasaran riil)
+
+
+def pregnancies_ending_in_year(records: PersonRecords, year: int) -> list[Unit]:
+    """Ibu hamil of the year: each pregnancy that ends in the year (its outcome date, or its
+    EDD while ongoing). SPM 1 counts the pregnant women of one year (DOMAIN.md §3.1); taking
+    the year of the pregnancy's end gives each pregnancy exactly one year."""
+    return [
+        Unit(YEAR, i)
+        for i, p in enumerate(records.pregnancies)
+        if (p.outcome_date or p.edd).year == year
+    ]
+
+
+_BIRTHS = ("live_birth", "stillbirth")
+
+
+def deliveries_in_year(records: PersonRecords, year: int) -> list[Unit]:
+    """Ibu bersalin of the year (SPM 2, DOMAIN.md §3.1 "all deliveries, 1 year"): each
+    pregnancy that ended in a birth (live or still) in the year, or is ongoing with its EDD
+    in the year (a delivery expected in it); miscarriages and ectopic pregnancies are not
+    deliveries."""
+    return [
+        Unit(YEAR, i)
+        for i, p in enumerate(records.pregnancies)
+        if (p.outcome in _BIRTHS and p.outcome_date and p.outcome_date.year == year)
+        or (p.outcome == "ongoing" and p.edd.year == year)
+    ]
+
+
+def infants_turning_one(records: PersonRecords, year: int) -> list[Unit]:
+    """The IDL cohort of the year: children whose first birthday falls in it (the age limit
+    of *imunisasi dasar lengkap*, DOMAIN.md §3.4), alive at the start of the year."""
+    first = birthday(records.birth, 1)
+    if first.year != year or not _alive_at(records, date(year, 1, 1)):
+        return []
+    return [Unit(YEAR)]
+
+
+def born_in_year(records: PersonRecords, year: int) -> list[Unit]:
+    """Bayi baru lahir of the year: live births registered with a birth date in the year
+    (SPM 3's denominator, DOMAIN.md §3.1)."""
+    return [Unit(YEAR)] if records.birth.year == year else []
+
+
+def balita_each_month(records: PersonRecords, year: int) -> list[Unit]:
+    """S of SKDN for each month: children 0–59 completed months old on the month's last day,
+    born by then and alive at the month's start (DOMAIN.md §1.3 balita, §2.3 SKDN)."""
+    units = []
+    for month in range(1, 13):
+        end = last_day_of_month(year, month)
+        if records.birth > end or not _alive_at(records, date(year, month, 1)):
+            continue
+        if completed_months(records.birth, end) < 60:
+            units.append(Unit(month))
+    return units
+
+
+def children_turning_two(records: PersonRecords, year: int) -> list[Unit]:
+    """The baduta cohort of the year: children whose second birthday falls in it (the age
+    limit of *imunisasi baduta lengkap*, DOMAIN.md §3.4), alive at the start of the year."""
+    second = birthday(records.birth, 2)
+    if second.year != year or not _alive_at(records, date(year, 1, 1)):
+        return []
+    return [Unit(YEAR)]
+
+
+def residents_60_plus(records: PersonRecords, year: int) -> list[Unit]:
+    """Lansia of the year: residents aged 60 or more by its end, alive at its start (SPM 7,
+    DOMAIN.md §1.3 and §3.1)."""
+    if not _alive_at(records, date(year, 1, 1)):
+        return []
+    return [Unit(YEAR)] if completed_years(records.birth, date(year, 12, 31)) >= 60 else []
+
+
+def residents_15_plus(records: PersonRecords, year: int) -> list[Unit]:
+    """Residents aged 15 or more by the end of the year, alive at its start: the target of
+    yearly hypertension screening "everyone ≥ 15 y" (DOMAIN.md §1.2; SPM 6 counts 15–59)."""
+    if not _alive_at(records, date(year, 1, 1)):
+        return []
+    return [Unit(YEAR)] if completed_years(records.birth, date(year, 12, 31)) >= 15 else []
+
+
+# ---------------------------------------------------------------- numerators
+
+
+def _nth_contact(records: PersonRecords, year: int, unit: Unit, n: int) -> int | None:
+    contacts = sorted(records.pregnancies[unit.ref].anc)
+    if len(contacts) < n:
+        return None
+    return month_in_year(contacts[n - 1], year)
+
+
+def anc_k1(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """K1: the pregnancy's first ANC contact with a health worker (DOMAIN.md §3.2), in the
+    month of that contact."""
+    return _nth_contact(records, year, unit, 1)
+
+
+def anc_k1_first_trimester(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """K1 murni: the first ANC contact made in the first trimester (gestational age ≤ 12
+    weeks 0 days from the pregnancy's EDD, ``pregnancy.trimester_of``; DOMAIN.md §3.2)."""
+    pregnancy = records.pregnancies[unit.ref]
+    if not pregnancy.anc:
+        return None
+    first = min(pregnancy.anc)
+    ga_days = PREGNANCY_DAYS - (pregnancy.edd - first).days
+    if not 0 <= ga_days <= MAX_GA_DAYS or trimester_of(ga_days) != 1:
+        return None
+    return month_in_year(first, year)
+
+
+def anc_k4(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """K4: at least four ANC contacts, counted in the month of the fourth (DOMAIN.md §3.2)."""
+    return _nth_contact(records, year, unit, 4)
+
+
+def anc_k6(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """K6: at least six ANC contacts, counted in the month of the sixth (DOMAIN.md §3.2;
+    the two doctor contacts K1 and K5 are not told apart in the records yet)."""
+    return _nth_contact(records, year, unit, 6)
+
+
+def delivered_at_facility(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Persalinan di fasyankes: a delivery encounter of the pregnancy recording a health
+    facility as the place and a health worker as the attendant (SPM 2 "by health worker at
+    facility", DOMAIN.md §3.1; the delivery form's codes), counted in its month."""
+    pregnancy = records.pregnancies[unit.ref]
+    done = [on for on, place, by in pregnancy.deliveries if (place, by) == _AT_FACILITY]
+    return month_in_year(min(done), year) if done else None
+
+
+_AT_FACILITY = ("facility", "health_worker")
+
+
+# A visit recorded by date only is taken at noon, the birth at the start of its day: the
+# convention of the KN work list (``ilp.care.worklists.rules``), so both agree on KN1.
+_VISIT_TIME = time(12, 0)
+
+
+def kn1_in_window(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """KN1: a neonatal visit 6–48 hours after birth (``postnatal.postnatal_visits``; Permenkes
+    21/2021, DOMAIN.md §3.3), counted in the month of the visit."""
+    born = datetime.combine(records.birth, time.min)
+    visits = sorted(d for d in records.newborn_visits if d >= records.birth)
+    if not visits:
+        return None
+    states = postnatal.postnatal_visits(
+        "KN",
+        delivered_at=born,
+        visits=[datetime.combine(d, _VISIT_TIME) for d in visits],
+        on=visits[-1],
+    )
+    kn1 = next(s for s in states if s.code == "KN1")
+    if kn1.visited_at is None:
+        return None
+    return month_in_year(kn1.visited_at.date(), year)
+
+
+def kn_complete(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """KN lengkap: KN1, KN2 and KN3 each made in its own window (6–48 h, 3–7 d, 8–28 d;
+    ``postnatal.postnatal_complete``, DOMAIN.md §3.3 reading each visit in its window),
+    counted in the month of the visit that completed the series."""
+    born = datetime.combine(records.birth, time.min)
+    visits = sorted(d for d in records.newborn_visits if d >= records.birth)
+    if not visits:
+        return None
+    states = postnatal.postnatal_visits(
+        "KN",
+        delivered_at=born,
+        visits=[datetime.combine(d, _VISIT_TIME) for d in visits],
+        on=visits[-1],
+    )
+    if not postnatal.postnatal_complete(states):
+        return None
+    done = max(s.visited_at for s in states if s.visited_at is not None)
+    return month_in_year(done.date(), year)
+
+
+def _immunisation_set_complete(
+    indicator: str, records: PersonRecords, year: int, age_limit_years: int
+) -> int | None:
+    doses = [immunization.GivenDose(code, on) for code, on in records.doses]
+    status = immunization.indicator_status(
+        indicator,
+        sex=records.sex,
+        birth=records.birth,
+        doses=doses,
+        on=birthday(records.birth, age_limit_years),
+    )
+    if status.code != "complete":
+        return None
+    required = set(cast(list[str], status.details["required"]))
+    completed = max((d.given_on for d in doses if d.code in required), default=None)
+    return month_in_year(completed, year)
+
+
+def baduta_complete(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Imunisasi baduta lengkap: DPT-HB-Hib 4 and MR2 given validly before the second
+    birthday (``immunization.indicator_status("baduta")``; CLINICAL.md §2, DOMAIN.md §3.4
+    [NC]), counted in the month the set was completed."""
+    return _immunisation_set_complete("baduta", records, year, 2)
+
+
+def elderly_screened_in_year(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Lansia screened: an elderly screening encounter (SKILAS and the elderly package) in
+    the year, counted in the month of the first (SPM 7 "screened", DOMAIN.md §3.1)."""
+    dates = [d for d in records.elderly_screened if d.year == year]
+    return min(dates).month if dates else None
+
+
+def idl_complete(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Imunisasi dasar lengkap: every dose of the IDL set given validly before the first
+    birthday (``immunization.indicator_status("idl")``; set HB0, BCG, DPT-HB-Hib 1–3, OPV1–4,
+    IPV, MR1 in the schedule data; CLINICAL.md §2, DOMAIN.md §3.4), counted in the month the
+    set was completed (its last required dose)."""
+    return _immunisation_set_complete("idl", records, year, 1)
+
+
+def weighed_in_month(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """D of SKDN: weighed (a weight recorded) in the unit's month (DOMAIN.md §2.3)."""
+    for on in records.weighed:
+        if on.year == year and on.month == unit.month:
+            return unit.month
+    return None
+
+
+def ptm_screened_in_year(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Screened for PTM in the year: an adult (usia produktif) or elderly screening encounter
+    in it, the same reading as the work list's yearly screening (``CareSummary.last_ptm``),
+    counted in the month of the first one."""
+    dates: Sequence[date] = [d for d in records.screened if d.year == year]
+    return min(dates).month if dates else None
+
+
+DENOMINATORS: dict[str, tuple[DenominatorRule, bool]] = {
+    # name: (rule, whether its units are months)
+    "pregnancies_ending_in_year": (pregnancies_ending_in_year, False),
+    "deliveries_in_year": (deliveries_in_year, False),
+    "infants_turning_one": (infants_turning_one, False),
+    "born_in_year": (born_in_year, False),
+    "balita_each_month": (balita_each_month, True),
+    "residents_15_plus": (residents_15_plus, False),
+    "children_turning_two": (children_turning_two, False),
+    "residents_60_plus": (residents_60_plus, False),
+}
+
+NUMERATORS: dict[str, NumeratorRule] = {
+    "anc_k1": anc_k1,
+    "anc_k1_first_trimester": anc_k1_first_trimester,
+    "anc_k4": anc_k4,
+    "anc_k6": anc_k6,
+    "delivered_at_facility": delivered_at_facility,
+    "kn1_in_window": kn1_in_window,
+    "idl_complete": idl_complete,
+    "weighed_in_month": weighed_in_month,
+    "ptm_screened_in_year": ptm_screened_in_year,
+    "kn_complete": kn_complete,
+    "baduta_complete": baduta_complete,
+    "elderly_screened_in_year": elderly_screened_in_year,
+}
