@@ -16,10 +16,12 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 from ninja.security import django_auth
 
@@ -140,7 +142,27 @@ class _MalformedJson(Exception):
     pass
 
 
-api = NinjaAPI(
+class _ILPApi(NinjaAPI):
+    """NinjaAPI whose OpenAPI schema is built once per path and language: ninja rebuilds it
+    on every request to the public /api/v1/openapi.json (150–600 ms of CPU each), which
+    let anyone keep a server busy without logging in."""
+
+    _schemas: dict[tuple[Any, ...], OpenAPISchema]
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        key = (path_prefix, tuple(sorted((path_params or {}).items())), get_language())
+        cache: dict[tuple[Any, ...], OpenAPISchema] = self.__dict__.setdefault("_schemas", {})
+        schema = cache.get(key)
+        if schema is None:
+            schema = cache[key] = super().get_openapi_schema(
+                path_prefix=path_prefix, path_params=path_params
+            )
+        return schema
+
+
+api = _ILPApi(
     title="ILP API",
     version="1",
     description=DESCRIPTION,

@@ -51,3 +51,27 @@ def test_docs_page_uses_only_local_assets(db, client):
     assert '"validatorUrl": null' in html
     for asset in ["ninja/swagger-ui-bundle.js", "ninja/swagger-ui.css", "ninja/swagger-ui-init.js"]:
         assert finders.find(asset), asset
+
+
+def test_the_public_schema_is_built_once_per_language(db, client, monkeypatch, settings):
+    """ninja would rebuild it on every request (hundreds of ms of CPU for anyone, no login)."""
+    import ninja.main
+
+    from ilp.api import api
+
+    built = []
+    real = ninja.main.get_schema
+
+    def counting(**kwargs):
+        built.append(kwargs["path_prefix"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(ninja.main, "get_schema", counting)
+    monkeypatch.setattr(api, "_schemas", {}, raising=False)
+    first = client.get("/api/v1/openapi.json").content
+    assert client.get("/api/v1/openapi.json").content == first
+    assert len(built) == 1
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.get("/api/v1/openapi.json")
+    client.get("/api/v1/openapi.json")
+    assert len(built) == 2
