@@ -25,6 +25,13 @@ def test_the_repository_catalogue_loads_with_its_indicators():
         "ds",
         "ptm_15",
         "lansia_skrining",
+        "kf_lengkap",
+        "pendidikan_dasar_skrining",
+        "remaja_putri_ttd",
+        "srq20_skrining",
+        "srq20_positif",
+        "hipertensi_pelayanan",
+        "diabetes_pelayanan",
     ]
     ds = catalogue["ds"]
     assert (ds.cluster, ds.spm, ds.period, ds.direction, ds.target) == ("2", 4, "monthly", "up", 80)

@@ -27,12 +27,21 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
-from ilp.care.models import Encounter, ImmunizationRecord, Observation, ServicePackage
+from ilp.care.models import (
+    Encounter,
+    ImmunizationRecord,
+    Observation,
+    Screening,
+    ServicePackage,
+    Supply,
+    SupplyItem,
+)
 from ilp.core.bulk import analyze, columns_of, write_rows
 from ilp.monitoring.catalogue import Indicator, load_catalogue
 from ilp.monitoring.models import IndicatorCount, IndicatorFact, Side
 from ilp.people.models import Person, Pregnancy
 from ilp.standards import coverage
+from ilp.standards.blood_pressure import HYPERTENSIVE_CLASSES
 from ilp.standards.dates import years_before
 from ilp.standards.lifestage import completed_months, completed_years
 from ilp.standards.pregnancy import AGE_RANGE
@@ -79,8 +88,8 @@ def load_records(
     )
     encounters = of(
         Encounter.objects.active().filter(
-            Q(package__in=(ServicePackage.ANC, ServicePackage.NEWBORN, ServicePackage.DELIVERY))
-            | Q(package__in=_SCREENING_PACKAGES, date__gte=since)
+            Q(package__in=_PREGNANCY_PACKAGES)
+            | Q(package__in=(*_SCREENING_PACKAGES, ServicePackage.SCHOOL), date__gte=since)
         )
     ).values_list("person_id", "package", delivery, "date", "pregnancy_id")
     doses = of(ImmunizationRecord.objects.active().filter(valid=True)).values_list(
@@ -93,10 +102,37 @@ def load_records(
         "date",
         Value(None, number),
     )
+    # Screening results: the instrument and the package of its encounter ride in the kind
+    # column as "~s:instrument/package", the result class in the text column. Hypertension
+    # and diabetes findings are read from any year (a person found years ago is a target
+    # now), the other results only from `since`.
+    screenings = of(
+        Screening.objects.active()
+        .filter(encounter__voided_at__isnull=True, instrument__in=_INSTRUMENTS)
+        .filter(
+            Q(date__gte=since)
+            | Q(instrument=coverage.BP, result_code__in=HYPERTENSIVE_CLASSES)
+            | Q(instrument=coverage.DM, result_code__in=coverage.DIABETES_CLASSES)
+        )
+    ).values_list(
+        "person_id",
+        Concat(Value(_SCREENED), "instrument", Value("/"), "encounter__package", output_field=text),
+        "result_code",
+        "date",
+        Value(None, number),
+    )
+    iron = of(
+        Supply.objects.active().filter(
+            item=SupplyItem.IRON, encounter__package=ServicePackage.SCHOOL, date__gte=since
+        )
+    ).values_list(
+        "person_id", Value(_SCHOOL_IRON, text), Value("", text), "date", Value(None, number)
+    )
     contacts: dict[int, list[date]] = defaultdict(list)
     deliveries: dict[int, list[tuple[date, str, str]]] = defaultdict(list)
+    postpartum: dict[int, list[date]] = defaultdict(list)
     # No ORDER BY inside a UNION (the models' default orderings would add one).
-    parts = [q.order_by() for q in (encounters, doses, weighed)]
+    parts = [q.order_by() for q in (encounters, doses, weighed, screenings, iron)]
     for pid, kind, code, on, pregnancy_id in parts[0].union(*parts[1:], all=True):
         r = records.get(pid)
         if r is None:
@@ -108,8 +144,20 @@ def load_records(
             if pregnancy_id is not None:
                 place, _, attendant = code.partition("/")
                 deliveries[pregnancy_id].append((on, place, attendant))
+        elif kind == ServicePackage.POSTPARTUM:
+            if pregnancy_id is not None:
+                postpartum[pregnancy_id].append(on)
         elif kind == ServicePackage.NEWBORN:
             r.newborn_visits.append(on)
+        elif kind == ServicePackage.SCHOOL:
+            r.school_screened.append(on)
+        elif kind == _SCHOOL_IRON:
+            r.school_iron.append(on)
+        elif kind.startswith(_SCREENED):
+            instrument, _, package = kind[len(_SCREENED) :].partition("/")
+            if package in _SCREENING_PACKAGES:
+                instrument += coverage.PTM_SUFFIX
+            r.screenings.append((on, instrument, code))
         elif kind == _DOSE:
             r.doses.append((code, on))
         elif kind == _WEIGHED:
@@ -140,12 +188,20 @@ def load_records(
                     tuple(sorted(contacts.get(pk, ()))),
                     outcome,
                     tuple(sorted(deliveries.get(pk, ()))),
+                    tuple(sorted(postpartum.get(pk, ()))),
                 )
             )
     return records
 
 
-_DOSE, _WEIGHED = "~dose", "~weighed"  # not package codes
+_DOSE, _WEIGHED, _SCHOOL_IRON, _SCREENED = "~dose", "~weighed", "~ttd", "~s:"  # not packages
+_PREGNANCY_PACKAGES = (
+    ServicePackage.ANC,
+    ServicePackage.NEWBORN,
+    ServicePackage.DELIVERY,
+    ServicePackage.POSTPARTUM,
+)
+_INSTRUMENTS = (coverage.SRQ20, coverage.BP, coverage.DM)
 
 
 def _age_band(indicator: Indicator, birth: date, on: date) -> str:
