@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from ilp.care.models import Encounter, Screening, Supply
+from ilp.care.models import Encounter, Observation, Screening, Supply
 from ilp.monitoring.services import indicators_rebuild
 from ilp.people.models import Pregnancy
 from tests.care import encounter, resident
@@ -262,3 +262,98 @@ def test_diabetes_pelayanan(district):
     assert values(district, code, 6)[city] == (0, 1, 0.0, "below_falling")
     ampel = values(district, code, 5, area=district.kec_barat)[district.ampel.code]
     assert ampel == (1, 1, 100.0, "above_rising")
+
+
+def _weigh(person, on, kg, facility):
+    e = encounter(person, on, facility, "child")
+    Observation.objects.create(encounter=e, person=person, date=on, code="weight", value=kg)
+    return e
+
+
+def test_skdn_n_and_t(district):
+    """Monthly, among D (balita weighed in the month); KBM 200 g from 12 months:
+    - rina (F, Ampel Timur, born 2024-05-02, 23–25 months): 2026-04-05 10.0 kg (first: B),
+      05-05 10.3 (+300 g: N), 06-05 10.4 (+100 g: T);
+    - oki (M, Batu, born 2025-01-10, 15–17 months): 2026-05-10 9.0 (first: B), 06-10 9.35
+      and a re-weighing 06-20 9.25 (the month's last: +250 g since May: N);
+    - tono (M, Ampel Barat, born 2026-06-15): 06-20 3.2 kg (first: B);
+    - uli (F, Cemara, born 2020-01-01, over five in 2026): 2026-05-01, 06-01: not a balita.
+    A voided weighing of rina on 2026-06-25 (9.0 kg) does not count.
+    N/D: April 0/1; May 1/2 (rina) = 50 % (target 80: below, rising); June 1/3 (oki) =
+    33.3 % (below, falling). T/D: May 0/2; June 1/3 (rina) = 33.3 % (target 0: above,
+    rising). June N/D by age: 0-11 (tono) 0/1, 12-23 (oki) 1/1, 24-59 (rina) 0/1.
+    """
+    rina = district.rina
+    oki = resident(district, "Oki", "M", date(2025, 1, 10), district.rt_batu)
+    tono = resident(district, "Tono", "M", date(2026, 6, 15), district.rt_ampel_barat)
+    uli = resident(district, "Uli", "F", date(2020, 1, 1), district.rt_cemara)
+    pos = district.pos_ampel_timur_f
+    for on, kg in ((date(2026, 4, 5), 10.0), (date(2026, 5, 5), 10.3), (date(2026, 6, 5), 10.4)):
+        _weigh(rina, on, kg, pos)
+    voided = _weigh(rina, date(2026, 6, 25), 9.0, pos)
+    Encounter.objects.filter(pk=voided.pk).update(voided_at=timezone.now())
+    Observation.objects.filter(encounter=voided).update(voided_at=timezone.now())
+    for on, kg in ((date(2026, 5, 10), 9.0), (date(2026, 6, 10), 9.35), (date(2026, 6, 20), 9.25)):
+        _weigh(oki, on, kg, district.pos_batu_f)
+    _weigh(tono, date(2026, 6, 20), 3.2, pos)
+    _weigh(uli, date(2026, 5, 1), 15.0, pos)
+    _weigh(uli, date(2026, 6, 1), 15.1, pos)
+    indicators_rebuild(today=TODAY)
+
+    city = district.city.code
+    assert values(district, "skdn_nd", 4)[city] == (0, 1, 0.0, "below_rising")
+    assert values(district, "skdn_nd", 5)[city] == (1, 2, 50.0, "below_rising")
+    assert values(district, "skdn_nd", 6)[city] == (1, 3, 33.3, "below_falling")
+    assert values(district, "skdn_t", 5)[city] == (0, 2, 0.0, "above_rising")
+    assert values(district, "skdn_t", 6)[city] == (1, 3, 33.3, "above_rising")
+    by_age = values(district, "skdn_nd", 6, by="age")
+    assert by_age[(city, "0-11")] == (0, 1, 0.0, "below_rising")
+    assert by_age[(city, "12-23")] == (1, 1, 100.0, "above_rising")
+    assert by_age[(city, "24-59")] == (0, 1, 0.0, "below_falling")
+
+
+def test_nutrition_prevalence(district):
+    """Monthly, among balita with that index classified in the month (Permenkes 2/2020
+    classes stored with the measurement):
+    - rina (24 months): 2026-05-05 PB/U normal, BB/TB gizi kurang; 2026-05-25 BB/TB gizi
+      baik (the month's last); 2026-06-05 BB/U normal, TB/U pendek, BB/TB gizi baik;
+    - oki (born 2025-01-10): 2026-06-10 BB/U kurang, PB/U sangat pendek, BB/PB gizi buruk;
+    - tono (born 2026-06-15): 2026-06-20 BB/U normal only;
+    - uli (born 2021-01-01, 65 months): TB/U pendek at a school encounter: not a balita.
+    June: underweight 1/3 (oki) = 33.3 %; stunting 2/2 = 100 %; wasting (gizi kurang or
+    buruk) 1/2 = 50 %; gizi buruk 1/2. May: stunting 0/1, wasting 0/1 (the last class is
+    gizi baik), underweight 0/0. Statuses read value ≥ target as 'above' (14 % stunting,
+    7 % wasting, 0 for the others).
+    """
+    oki = resident(district, "Oki", "M", date(2025, 1, 10), district.rt_batu)
+    tono = resident(district, "Tono", "M", date(2026, 6, 15), district.rt_ampel_barat)
+    uli = resident(district, "Uli", "F", date(2021, 1, 1), district.rt_cemara)
+    pos = district.pos_ampel_timur_f
+
+    def classes(person, on, package="child", **found):
+        e = encounter(person, on, pos, package)
+        for index, code in found.items():
+            Screening.objects.create(
+                encounter=e, person=person, date=on, instrument=index, result_code=code
+            )
+
+    rina = district.rina
+    classes(rina, date(2026, 5, 5), lhfa="normal", wflh="gizi_kurang")
+    classes(rina, date(2026, 5, 25), wflh="gizi_baik")
+    classes(rina, date(2026, 6, 5), wfa="bb_normal", lhfa="pendek", wflh="gizi_baik")
+    classes(oki, date(2026, 6, 10), wfa="bb_kurang", lhfa="sangat_pendek", wflh="gizi_buruk")
+    classes(tono, date(2026, 6, 20), wfa="bb_normal")
+    classes(uli, date(2026, 6, 1), package="school", lhfa="pendek")
+    indicators_rebuild(today=TODAY)
+
+    city = district.city.code
+    assert values(district, "balita_underweight", 6)[city] == (1, 3, 33.3, "above_rising")
+    assert values(district, "balita_underweight", 5)[city] == (0, 0, None, None)
+    assert values(district, "balita_stunting", 6)[city] == (2, 2, 100.0, "above_rising")
+    assert values(district, "balita_stunting", 5)[city] == (0, 1, 0.0, "below_rising")
+    assert values(district, "balita_wasting", 6)[city] == (1, 2, 50.0, "above_rising")
+    assert values(district, "balita_wasting", 5)[city] == (0, 1, 0.0, "below_rising")
+    assert values(district, "balita_gizi_buruk", 6)[city] == (1, 2, 50.0, "above_rising")
+    by_sex = values(district, "balita_stunting", 6, by="sex")
+    assert by_sex[(city, "F")] == (1, 1, 100.0, "above_rising")
+    assert by_sex[(city, "M")] == (1, 1, 100.0, "above_rising")

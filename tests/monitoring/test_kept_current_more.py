@@ -13,7 +13,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ilp.care.services.corrections import encounter_void
+from ilp.care.services.corrections import encounter_correct, encounter_void
+from ilp.core.corrections import Reason
 from ilp.monitoring.services import indicators_rebuild
 from ilp.people.services import pregnancy_close, pregnancy_register
 from ilp.standards.dates import years_before
@@ -100,4 +101,36 @@ def test_postpartum_visits_complete_kf_lengkap(district):
             pregnancy=pregnancy,
         )
         assert desa_value(district, "kf_lengkap", today) == ((1, 1) if n == 4 else (0, 1))
+    assert_equals_rebuild()
+
+
+def test_a_weighing_and_its_correction_move_n_t_and_the_growth_classes(district):
+    """A child of 13 months in desa Ampel (rina, 2+ years, is the other balita): weighed
+    last month at 9.0 kg, and today at 9.5 kg (+500 g ≥ KBM 200 g: N): N/D this month 1/1,
+    T 0/1, and the child is measured for PB/U (stunting denominator 1). Correcting last
+    month's weight to 9.4 kg makes today's gain 100 g: T, so N/D 0/1 and T 1/1 at once."""
+    today = timezone.localdate()
+    last_month = today.replace(day=1) - timedelta(days=1)
+    child = resident(district, "Anak", "F", today - timedelta(days=400))
+    indicators_rebuild()
+    assert desa_value(district, "skdn_nd", today) == (0, 0)
+
+    first = record(
+        district, child, last_month, "child", {"weight": 9.0, "height": 74.0, "measured": "lying"}
+    )
+    record(district, child, today, "child", {"weight": 9.5, "height": 76.0, "measured": "lying"})
+    assert desa_value(district, "skdn_nd", today) == (1, 1)
+    assert desa_value(district, "skdn_t", today) == (0, 1)
+    assert desa_value(district, "balita_stunting", today)[1] == 1
+    first.refresh_from_db()
+    encounter_correct(
+        actor=district.bidan_ampel,
+        encounter=first,
+        changes={"weight": 9.4},
+        version=first.version,
+        reason=Reason("typo"),
+        confirm_unusual=True,
+    )
+    assert desa_value(district, "skdn_nd", today) == (0, 1)
+    assert desa_value(district, "skdn_t", today) == (1, 1)
     assert_equals_rebuild()

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, TypeVar, cast
 
 from django.db import connection, transaction
-from django.db.models import CharField, IntegerField, Model, Q, QuerySet, Value
+from django.db.models import CharField, F, IntegerField, Model, Q, QuerySet, Value
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Cast, Coalesce, Concat, Round
 from django.utils import timezone
 
 from ilp.care.models import (
@@ -36,6 +36,7 @@ from ilp.care.models import (
     Supply,
     SupplyItem,
 )
+from ilp.care.services.trend import weight_trend
 from ilp.core.bulk import analyze, columns_of, write_rows
 from ilp.monitoring.catalogue import Indicator, load_catalogue
 from ilp.monitoring.models import IndicatorCount, IndicatorFact, Side
@@ -95,13 +96,14 @@ def load_records(
     doses = of(ImmunizationRecord.objects.active().filter(valid=True)).values_list(
         "person_id", Value(_DOSE, text), "dose_code", "date", Value(None, number)
     )
-    weighed = of(Observation.objects.active().filter(code=_WEIGHT, date__gte=since)).values_list(
-        "person_id",
-        Value(_WEIGHED, output_field=text),
-        Value("", text),
-        "date",
-        Value(None, number),
-    )
+    # A weighing carries its weight in grams in the number column; two months before
+    # `since` are read too, the history of January's KMS trend (and of its 2T).
+    grams = Cast(Round(F("value") * 1000), number)
+    weighed = of(
+        Observation.objects.active().filter(
+            code=_WEIGHT, date__gte=since - timedelta(days=62), value__isnull=False
+        )
+    ).values_list("person_id", Value(_WEIGHED, output_field=text), Value("", text), "date", grams)
     # Screening results: the instrument and the package of its encounter ride in the kind
     # column as "~s:instrument/package", the result class in the text column. Hypertension
     # and diabetes findings are read from any year (a person found years ago is a target
@@ -131,6 +133,7 @@ def load_records(
     contacts: dict[int, list[date]] = defaultdict(list)
     deliveries: dict[int, list[tuple[date, str, str]]] = defaultdict(list)
     postpartum: dict[int, list[date]] = defaultdict(list)
+    weights: dict[int, list[tuple[date, float]]] = defaultdict(list)
     # No ORDER BY inside a UNION (the models' default orderings would add one).
     parts = [q.order_by() for q in (encounters, doses, weighed, screenings, iron)]
     for pid, kind, code, on, pregnancy_id in parts[0].union(*parts[1:], all=True):
@@ -162,10 +165,13 @@ def load_records(
             r.doses.append((code, on))
         elif kind == _WEIGHED:
             r.weighed.append(on)
+            weights[pid].append((on, pregnancy_id / 1000))
         else:  # adult or elderly screening
             r.screened.append(on)
             if kind == ServicePackage.ELDERLY:
                 r.elderly_screened.append(on)
+    for pid, weighings in weights.items():
+        records[pid].weight_trends = _month_trends(records[pid].birth, weighings)
     # A pregnancy is registered for women of 10 or more (``standards.pregnancy.AGE_RANGE``):
     # a write for a child or a man reads no pregnancies (10 by the end of next year, a
     # margin for an EDD after this year).
@@ -194,6 +200,18 @@ def load_records(
     return records
 
 
+def _month_trends(
+    birth: date, weighings: list[tuple[date, float]]
+) -> list[tuple[date, str | None]]:
+    """The KMS trend of each month's last weighing (``care.services.trend.weight_trend``, the
+    rule the child package shows), from the weighings as they are now (a corrected earlier
+    weight changes the later trend)."""
+    last: dict[tuple[int, int], tuple[date, float]] = {}
+    for on, kg in sorted(weighings):
+        last[(on.year, on.month)] = (on, kg)
+    return [(on, weight_trend(birth, on, kg, weighings).code) for on, kg in last.values()]
+
+
 _DOSE, _WEIGHED, _SCHOOL_IRON, _SCREENED = "~dose", "~weighed", "~ttd", "~s:"  # not packages
 _PREGNANCY_PACKAGES = (
     ServicePackage.ANC,
@@ -201,7 +219,14 @@ _PREGNANCY_PACKAGES = (
     ServicePackage.DELIVERY,
     ServicePackage.POSTPARTUM,
 )
-_INSTRUMENTS = (coverage.SRQ20, coverage.BP, coverage.DM)
+_INSTRUMENTS = (
+    coverage.SRQ20,
+    coverage.BP,
+    coverage.DM,
+    coverage.WFA,
+    coverage.LHFA,
+    coverage.WFLH,
+)
 
 
 def _age_band(indicator: Indicator, birth: date, on: date) -> str:

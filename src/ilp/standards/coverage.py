@@ -40,6 +40,15 @@ YEAR = 0  # the month of a unit that stands for the whole year
 SRQ20, BP, DM = "srq20", "bp", "dm"
 PTM_SUFFIX = "@ptm"
 BP_PTM, DM_PTM = BP + PTM_SUFFIX, DM + PTM_SUFFIX
+# Growth indices as stored (``care.Screening.instrument``) with their Permenkes 2/2020 class
+# (``ilp.standards.growth.categories``): BB/U, PB/U or TB/U, BB/PB or BB/TB.
+WFA, LHFA, WFLH = "wfa", "lhfa", "wflh"
+GROWTH_LOW: dict[str, frozenset[str]] = {
+    "underweight": frozenset({"bb_kurang", "bb_sangat_kurang"}),  # BB/U < −2
+    "stunting": frozenset({"pendek", "sangat_pendek"}),  # PB/U or TB/U < −2
+    "wasting": frozenset({"gizi_kurang", "gizi_buruk"}),  # BB/PB or BB/TB < −2
+    "severe_wasting": frozenset({"gizi_buruk"}),  # BB/PB or BB/TB < −3
+}
 SRQ20_POSITIVE = frozenset({"positive", "suicidal_ideation"})  # mental_health.score_srq20
 DIABETES_CLASSES = frozenset({"diabetes"})  # diabetes.classify_glucose_screening
 
@@ -78,6 +87,9 @@ class PersonRecords:
     # Stored screening results (``care.Screening``): (date, instrument, result class code)
     # for SRQ-20 (``srq20``), blood pressure (``bp``) and glucose (``dm``).
     screenings: list[tuple[date, str, str]] = field(default_factory=list)
+    # The KMS trend (N, T, B, O; None under one month) of the month's last weighing, as
+    # ``ilp.care.services.trend.weight_trend`` reads it (computed by the caller).
+    weight_trends: list[tuple[date, str | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +281,47 @@ def diabetes_found_each_month(records: PersonRecords, year: int) -> list[Unit]:
     package), alive at the month's start. SPM 9's official denominator is the *estimated*
     number of patients (DOMAIN.md §3.1, §3.5); this is the found count."""
     return _found_each_month(records, year, _first_finding(records, DM_PTM, DIABETES_CLASSES))
+
+
+def _balita_months(records: PersonRecords, year: int) -> set[int]:
+    return {u.month for u in balita_each_month(records, year)}
+
+
+def _months_with(dates: Sequence[date], year: int) -> set[int]:
+    return {d.month for d in dates if d.year == year}
+
+
+def weighed_balita_each_month(records: PersonRecords, year: int) -> list[Unit]:
+    """D of SKDN for each month: a balita of the month (``balita_each_month``) weighed in it;
+    the denominator of N/D and T/D (DOMAIN.md §2.3)."""
+    months = _balita_months(records, year) & _months_with(records.weighed, year)
+    return [Unit(m) for m in sorted(months)]
+
+
+def _classified(records: PersonRecords, index: str) -> list[tuple[date, str]]:
+    return sorted((on, code) for on, i, code in records.screenings if i == index)
+
+
+def _measured_each_month(records: PersonRecords, year: int, index: str) -> list[Unit]:
+    dates = [on for on, _ in _classified(records, index)]
+    months = _balita_months(records, year) & _months_with(dates, year)
+    return [Unit(m) for m in sorted(months)]
+
+
+def balita_wfa_each_month(records: PersonRecords, year: int) -> list[Unit]:
+    """Balita of the month with a weight-for-age (BB/U) class recorded in it."""
+    return _measured_each_month(records, year, WFA)
+
+
+def balita_lhfa_each_month(records: PersonRecords, year: int) -> list[Unit]:
+    """Balita of the month with a length/height-for-age (PB/U or TB/U) class recorded in it."""
+    return _measured_each_month(records, year, LHFA)
+
+
+def balita_wflh_each_month(records: PersonRecords, year: int) -> list[Unit]:
+    """Balita of the month with a weight-for-length/height (BB/PB or BB/TB) class recorded in
+    it."""
+    return _measured_each_month(records, year, WFLH)
 
 
 # ---------------------------------------------------------------- numerators
@@ -502,6 +555,62 @@ def glucose_checked_in_month(records: PersonRecords, year: int, unit: Unit) -> i
     return unit.month if any((d.year, d.month) == (year, unit.month) for d in checked) else None
 
 
+def _trend_of_month(records: PersonRecords, year: int, month: int) -> str | None:
+    trends = [
+        (on, code) for on, code in records.weight_trends if (on.year, on.month) == (year, month)
+    ]
+    return max(trends)[1] if trends else None
+
+
+def weight_gain_adequate(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """N of SKDN: the month's (last) weighing gained at least the KBM for the child's age
+    since the last weighing of the previous month (trend ``N``, ``ilp.care.services.trend``:
+    Permenkes 155/2010 KMS, DOMAIN.md §2.3). B (first weighing), O (not weighed last month)
+    and under one month are in D but never N."""
+    return unit.month if _trend_of_month(records, year, unit.month) == "N" else None
+
+
+def weight_not_gaining(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """T of SKDN: the month's (last) weighing gained less than the KBM, nothing, or lost
+    weight since the previous month's (trend ``T``, 2T included; DOMAIN.md §2.3)."""
+    return unit.month if _trend_of_month(records, year, unit.month) == "T" else None
+
+
+def _last_class_low(
+    records: PersonRecords, year: int, unit: Unit, index: str, low: str
+) -> int | None:
+    month = [
+        code
+        for on, code in _classified(records, index)
+        if (on.year, on.month) == (year, unit.month)
+    ]
+    return unit.month if month and month[-1] in GROWTH_LOW[low] else None
+
+
+def underweight_in_month(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Underweight: the month's last BB/U class is berat badan kurang or sangat kurang
+    (z < −2; Permenkes 2/2020, ``growth.categories``)."""
+    return _last_class_low(records, year, unit, WFA, "underweight")
+
+
+def stunted_in_month(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Stunting: the month's last PB/U or TB/U class is pendek or sangat pendek (z < −2;
+    Permenkes 2/2020)."""
+    return _last_class_low(records, year, unit, LHFA, "stunting")
+
+
+def wasted_in_month(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Wasting (gizi kurang or gizi buruk): the month's last BB/PB or BB/TB class is gizi
+    kurang or gizi buruk (z < −2; Permenkes 2/2020)."""
+    return _last_class_low(records, year, unit, WFLH, "wasting")
+
+
+def severely_wasted_in_month(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Gizi buruk: the month's last BB/PB or BB/TB class is gizi buruk (z < −3; Permenkes
+    2/2020). Oedema, which also makes gizi buruk clinically, is not read."""
+    return _last_class_low(records, year, unit, WFLH, "severe_wasting")
+
+
 DENOMINATORS: dict[str, tuple[DenominatorRule, bool]] = {
     # name: (rule, whether its units are months)
     "pregnancies_ending_in_year": (pregnancies_ending_in_year, False),
@@ -517,6 +626,10 @@ DENOMINATORS: dict[str, tuple[DenominatorRule, bool]] = {
     "srq20_screened_of_year": (srq20_screened_of_year, False),
     "hypertension_found_each_month": (hypertension_found_each_month, True),
     "diabetes_found_each_month": (diabetes_found_each_month, True),
+    "weighed_balita_each_month": (weighed_balita_each_month, True),
+    "balita_wfa_each_month": (balita_wfa_each_month, True),
+    "balita_lhfa_each_month": (balita_lhfa_each_month, True),
+    "balita_wflh_each_month": (balita_wflh_each_month, True),
 }
 
 NUMERATORS: dict[str, NumeratorRule] = {
@@ -539,4 +652,10 @@ NUMERATORS: dict[str, NumeratorRule] = {
     "srq20_positive_in_year": srq20_positive_in_year,
     "bp_checked_in_month": bp_checked_in_month,
     "glucose_checked_in_month": glucose_checked_in_month,
+    "weight_gain_adequate": weight_gain_adequate,
+    "weight_not_gaining": weight_not_gaining,
+    "underweight_in_month": underweight_in_month,
+    "stunted_in_month": stunted_in_month,
+    "wasted_in_month": wasted_in_month,
+    "severely_wasted_in_month": severely_wasted_in_month,
 }
