@@ -172,6 +172,10 @@ def born_in_year(records: PersonRecords, year: int) -> list[Unit]:
 def balita_each_month(records: PersonRecords, year: int) -> list[Unit]:
     """S of SKDN for each month: children 0–59 completed months old on the month's last day,
     born by then and alive at the month's start (DOMAIN.md §1.3 balita, §2.3 SKDN)."""
+    # Most residents are adults: 60 months or more at the end of January (age only grows)
+    # or born after the year means no month (every balita indicator asks, for everyone).
+    if records.birth.year > year or completed_months(records.birth, date(year, 1, 31)) >= 60:
+        return []
     units = []
     for month in range(1, 13):
         end = last_day_of_month(year, month)
@@ -294,7 +298,8 @@ def _months_with(dates: Sequence[date], year: int) -> set[int]:
 def weighed_balita_each_month(records: PersonRecords, year: int) -> list[Unit]:
     """D of SKDN for each month: a balita of the month (``balita_each_month``) weighed in it;
     the denominator of N/D and T/D (DOMAIN.md §2.3)."""
-    months = _balita_months(records, year) & _months_with(records.weighed, year)
+    months = _months_with(records.weighed, year)
+    months &= _balita_months(records, year) if months else months
     return [Unit(m) for m in sorted(months)]
 
 
@@ -303,8 +308,8 @@ def _classified(records: PersonRecords, index: str) -> list[tuple[date, str]]:
 
 
 def _measured_each_month(records: PersonRecords, year: int, index: str) -> list[Unit]:
-    dates = [on for on, _ in _classified(records, index)]
-    months = _balita_months(records, year) & _months_with(dates, year)
+    months = _months_with([on for on, _ in _classified(records, index)], year)
+    months &= _balita_months(records, year) if months else months
     return [Unit(m) for m in sorted(months)]
 
 
