@@ -15,7 +15,11 @@ app loads a person's records, calls them and keeps the counts. Each rule reads o
 Definitions and sources are in each function's docstring and, for the programme manager, in
 the catalogue. Clinical pieces come from the rules they belong to: trimesters
 (``ilp.standards.pregnancy``), KN windows (``ilp.standards.postnatal``), the IDL antigen set
-(``ilp.standards.immunization``), completed months and years (``ilp.standards.lifestage``).
+(``ilp.standards.immunization``), completed months and years (``ilp.standards.lifestage``),
+hypertensive blood pressure classes (``ilp.standards.blood_pressure``). Results computed when
+a service was recorded are read as stored: SRQ-20, blood pressure and glucose classes and
+the Permenkes 2/2020 growth classes (``care.Screening``); the KMS weight trend (N/T) is
+computed by the caller with the care app's rule (``ilp.care.services.trend``) and passed in.
 """
 
 from __future__ import annotations
