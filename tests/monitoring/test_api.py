@@ -68,6 +68,19 @@ def test_the_catalogue_in_the_readers_language(district, client_for):
         "ds",
         "ptm_15",
         "lansia_skrining",
+        "kf_lengkap",
+        "pendidikan_dasar_skrining",
+        "remaja_putri_ttd",
+        "srq20_skrining",
+        "srq20_positif",
+        "hipertensi_pelayanan",
+        "diabetes_pelayanan",
+        "skdn_nd",
+        "skdn_t",
+        "balita_underweight",
+        "balita_stunting",
+        "balita_wasting",
+        "balita_gizi_buruk",
     ]
     ds = listed[9]
     assert ds["name"] == "Balita ditimbang (D/S)"

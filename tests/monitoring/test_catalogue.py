@@ -25,6 +25,19 @@ def test_the_repository_catalogue_loads_with_its_indicators():
         "ds",
         "ptm_15",
         "lansia_skrining",
+        "kf_lengkap",
+        "pendidikan_dasar_skrining",
+        "remaja_putri_ttd",
+        "srq20_skrining",
+        "srq20_positif",
+        "hipertensi_pelayanan",
+        "diabetes_pelayanan",
+        "skdn_nd",
+        "skdn_t",
+        "balita_underweight",
+        "balita_stunting",
+        "balita_wasting",
+        "balita_gizi_buruk",
     ]
     ds = catalogue["ds"]
     assert (ds.cluster, ds.spm, ds.period, ds.direction, ds.target) == ("2", 4, "monthly", "up", 80)

@@ -261,8 +261,8 @@ def test_a_write_after_new_year_leaves_the_dropped_year_as_rebuilt(district):
     indicators_rebuild(today=date(2025, 6, 30))
     kept_2024 = {k: v for k, v in counts().items() if k[1] == 2024}
     budi_2024 = IndicatorFact.objects.filter(person=district.budi, year=2024).count()
-    assert budi_2024 == 1  # PTM 15+ target of 2024
+    assert budi_2024 == 2  # PTM 15+ and SRQ-20 screening target of 2024
     facts_refresh([district.budi.pk], today=date(2026, 1, 10))
     assert {k: v for k, v in counts().items() if k[1] == 2024} == kept_2024
-    assert IndicatorFact.objects.filter(person=district.budi, year=2024).count() == 1
-    assert IndicatorFact.objects.filter(person=district.budi, year=2026).count() == 1
+    assert IndicatorFact.objects.filter(person=district.budi, year=2024).count() == 2
+    assert IndicatorFact.objects.filter(person=district.budi, year=2026).count() == 2

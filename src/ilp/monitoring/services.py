@@ -18,21 +18,31 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, TypeVar, cast
 
 from django.db import connection, transaction
-from django.db.models import CharField, IntegerField, Model, Q, QuerySet, Value
+from django.db.models import CharField, F, IntegerField, Model, Q, QuerySet, Value
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Cast, Coalesce, Concat, Round
 from django.utils import timezone
 
-from ilp.care.models import Encounter, ImmunizationRecord, Observation, ServicePackage
+from ilp.care.models import (
+    Encounter,
+    ImmunizationRecord,
+    Observation,
+    Screening,
+    ServicePackage,
+    Supply,
+    SupplyItem,
+)
+from ilp.care.services.trend import weight_trend
 from ilp.core.bulk import analyze, columns_of, write_rows
 from ilp.monitoring.catalogue import Indicator, load_catalogue
 from ilp.monitoring.models import IndicatorCount, IndicatorFact, Side
 from ilp.people.models import Person, Pregnancy
 from ilp.standards import coverage
+from ilp.standards.blood_pressure import HYPERTENSIVE_CLASSES
 from ilp.standards.dates import years_before
 from ilp.standards.lifestage import completed_months, completed_years
 from ilp.standards.pregnancy import AGE_RANGE
@@ -79,24 +89,53 @@ def load_records(
     )
     encounters = of(
         Encounter.objects.active().filter(
-            Q(package__in=(ServicePackage.ANC, ServicePackage.NEWBORN, ServicePackage.DELIVERY))
-            | Q(package__in=_SCREENING_PACKAGES, date__gte=since)
+            Q(package__in=_PREGNANCY_PACKAGES)
+            | Q(package__in=(*_SCREENING_PACKAGES, ServicePackage.SCHOOL), date__gte=since)
         )
     ).values_list("person_id", "package", delivery, "date", "pregnancy_id")
     doses = of(ImmunizationRecord.objects.active().filter(valid=True)).values_list(
         "person_id", Value(_DOSE, text), "dose_code", "date", Value(None, number)
     )
-    weighed = of(Observation.objects.active().filter(code=_WEIGHT, date__gte=since)).values_list(
+    # A weighing carries its weight in grams in the number column; two months before
+    # `since` are read too, the history of January's KMS trend (and of its 2T).
+    grams = Cast(Round(F("value") * 1000), number)
+    weighed = of(
+        Observation.objects.active().filter(
+            code=_WEIGHT, date__gte=since - timedelta(days=62), value__isnull=False
+        )
+    ).values_list("person_id", Value(_WEIGHED, output_field=text), Value("", text), "date", grams)
+    # Screening results: the instrument and the package of its encounter ride in the kind
+    # column as "~s:instrument/package", the result class in the text column. Hypertension
+    # and diabetes findings are read from any year (a person found years ago is a target
+    # now), the other results only from `since`.
+    screenings = of(
+        Screening.objects.active()
+        .filter(encounter__voided_at__isnull=True, instrument__in=_INSTRUMENTS)
+        .filter(
+            Q(date__gte=since)
+            | Q(instrument=coverage.BP, result_code__in=HYPERTENSIVE_CLASSES)
+            | Q(instrument=coverage.DM, result_code__in=coverage.DIABETES_CLASSES)
+        )
+    ).values_list(
         "person_id",
-        Value(_WEIGHED, output_field=text),
-        Value("", text),
+        Concat(Value(_SCREENED), "instrument", Value("/"), "encounter__package", output_field=text),
+        "result_code",
         "date",
         Value(None, number),
     )
+    iron = of(
+        Supply.objects.active().filter(
+            item=SupplyItem.IRON, encounter__package=ServicePackage.SCHOOL, date__gte=since
+        )
+    ).values_list(
+        "person_id", Value(_SCHOOL_IRON, text), Value("", text), "date", Value(None, number)
+    )
     contacts: dict[int, list[date]] = defaultdict(list)
     deliveries: dict[int, list[tuple[date, str, str]]] = defaultdict(list)
+    postpartum: dict[int, list[date]] = defaultdict(list)
+    weights: dict[int, list[tuple[date, float]]] = defaultdict(list)
     # No ORDER BY inside a UNION (the models' default orderings would add one).
-    parts = [q.order_by() for q in (encounters, doses, weighed)]
+    parts = [q.order_by() for q in (encounters, doses, weighed, screenings, iron)]
     for pid, kind, code, on, pregnancy_id in parts[0].union(*parts[1:], all=True):
         r = records.get(pid)
         if r is None:
@@ -108,16 +147,31 @@ def load_records(
             if pregnancy_id is not None:
                 place, _, attendant = code.partition("/")
                 deliveries[pregnancy_id].append((on, place, attendant))
+        elif kind == ServicePackage.POSTPARTUM:
+            if pregnancy_id is not None:
+                postpartum[pregnancy_id].append(on)
         elif kind == ServicePackage.NEWBORN:
             r.newborn_visits.append(on)
+        elif kind == ServicePackage.SCHOOL:
+            r.school_screened.append(on)
+        elif kind == _SCHOOL_IRON:
+            r.school_iron.append(on)
+        elif kind.startswith(_SCREENED):
+            instrument, _, package = kind[len(_SCREENED) :].partition("/")
+            if package in _SCREENING_PACKAGES:
+                instrument += coverage.PTM_SUFFIX
+            r.screenings.append((on, instrument, code))
         elif kind == _DOSE:
             r.doses.append((code, on))
         elif kind == _WEIGHED:
             r.weighed.append(on)
+            weights[pid].append((on, pregnancy_id / 1000))
         else:  # adult or elderly screening
             r.screened.append(on)
             if kind == ServicePackage.ELDERLY:
                 r.elderly_screened.append(on)
+    for pid, weighings in weights.items():
+        records[pid].weight_trends = _month_trends(records[pid].birth, weighings)
     # A pregnancy is registered for women of 10 or more (``standards.pregnancy.AGE_RANGE``):
     # a write for a child or a man reads no pregnancies (10 by the end of next year, a
     # margin for an EDD after this year).
@@ -140,12 +194,39 @@ def load_records(
                     tuple(sorted(contacts.get(pk, ()))),
                     outcome,
                     tuple(sorted(deliveries.get(pk, ()))),
+                    tuple(sorted(postpartum.get(pk, ()))),
                 )
             )
     return records
 
 
-_DOSE, _WEIGHED = "~dose", "~weighed"  # not package codes
+def _month_trends(
+    birth: date, weighings: list[tuple[date, float]]
+) -> list[tuple[date, str | None]]:
+    """The KMS trend of each month's last weighing (``care.services.trend.weight_trend``, the
+    rule the child package shows), from the weighings as they are now (a corrected earlier
+    weight changes the later trend)."""
+    last: dict[tuple[int, int], tuple[date, float]] = {}
+    for on, kg in sorted(weighings):
+        last[(on.year, on.month)] = (on, kg)
+    return [(on, weight_trend(birth, on, kg, weighings).code) for on, kg in last.values()]
+
+
+_DOSE, _WEIGHED, _SCHOOL_IRON, _SCREENED = "~dose", "~weighed", "~ttd", "~s:"  # not packages
+_PREGNANCY_PACKAGES = (
+    ServicePackage.ANC,
+    ServicePackage.NEWBORN,
+    ServicePackage.DELIVERY,
+    ServicePackage.POSTPARTUM,
+)
+_INSTRUMENTS = (
+    coverage.SRQ20,
+    coverage.BP,
+    coverage.DM,
+    coverage.WFA,
+    coverage.LHFA,
+    coverage.WFLH,
+)
 
 
 def _age_band(indicator: Indicator, birth: date, on: date) -> str:

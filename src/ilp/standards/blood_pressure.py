@@ -52,6 +52,8 @@ _JNC7_CLASSES: tuple[tuple[str, str, float, float], ...] = (
     ("stage_2", "Hipertensi stadium 2", 160, 100),
 )
 _HYPERTENSIVE = {"grade_1", "grade_2", "grade_3", "stage_1", "stage_2"}
+# The class codes that are hypertension, of either scheme (for readers of stored results).
+HYPERTENSIVE_CLASSES: frozenset[str] = frozenset(_HYPERTENSIVE)
 
 _BP = {"systolic": "number", "diastolic": "number"}
 _BP_REASONS = {

@@ -15,7 +15,11 @@ app loads a person's records, calls them and keeps the counts. Each rule reads o
 Definitions and sources are in each function's docstring and, for the programme manager, in
 the catalogue. Clinical pieces come from the rules they belong to: trimesters
 (``ilp.standards.pregnancy``), KN windows (``ilp.standards.postnatal``), the IDL antigen set
-(``ilp.standards.immunization``), completed months and years (``ilp.standards.lifestage``).
+(``ilp.standards.immunization``), completed months and years (``ilp.standards.lifestage``),
+hypertensive blood pressure classes (``ilp.standards.blood_pressure``). Results computed when
+a service was recorded are read as stored: SRQ-20, blood pressure and glucose classes and
+the Permenkes 2/2020 growth classes (``care.Screening``); the KMS weight trend (N/T) is
+computed by the caller with the care app's rule (``ilp.care.services.trend``) and passed in.
 """
 
 from __future__ import annotations
@@ -27,11 +31,30 @@ from datetime import date, datetime, time
 from typing import cast
 
 from ilp.standards import immunization, postnatal
+from ilp.standards.blood_pressure import HYPERTENSIVE_CLASSES
 from ilp.standards.dates import birthday
 from ilp.standards.lifestage import completed_months, completed_years
 from ilp.standards.pregnancy import MAX_GA_DAYS, PREGNANCY_DAYS, trimester_of
 
 YEAR = 0  # the month of a unit that stands for the whole year
+
+# Screening instruments (``care.Screening.instrument``) and the result classes read here. A
+# result from a PTM screening encounter (adult or elderly package) carries the instrument
+# with ``PTM_SUFFIX`` (the finding that makes a person a hypertension or diabetes target).
+SRQ20, BP, DM = "srq20", "bp", "dm"
+PTM_SUFFIX = "@ptm"
+BP_PTM, DM_PTM = BP + PTM_SUFFIX, DM + PTM_SUFFIX
+# Growth indices as stored (``care.Screening.instrument``) with their Permenkes 2/2020 class
+# (``ilp.standards.growth.categories``): BB/U, PB/U or TB/U, BB/PB or BB/TB.
+WFA, LHFA, WFLH = "wfa", "lhfa", "wflh"
+GROWTH_LOW: dict[str, frozenset[str]] = {
+    "underweight": frozenset({"bb_kurang", "bb_sangat_kurang"}),  # BB/U < −2
+    "stunting": frozenset({"pendek", "sangat_pendek"}),  # PB/U or TB/U < −2
+    "wasting": frozenset({"gizi_kurang", "gizi_buruk"}),  # BB/PB or BB/TB < −2
+    "severe_wasting": frozenset({"gizi_buruk"}),  # BB/PB or BB/TB < −3
+}
+SRQ20_POSITIVE = frozenset({"positive", "suicidal_ideation"})  # mental_health.score_srq20
+DIABETES_CLASSES = frozenset({"diabetes"})  # diabetes.classify_glucose_screening
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +70,7 @@ class PregnancyRecord:
     anc: tuple[date, ...] = ()
     outcome: str = "ongoing"
     deliveries: tuple[tuple[date, str, str], ...] = ()
+    postpartum: tuple[date, ...] = ()  # active KF (package postpartum) encounters
 
 
 @dataclass(slots=True)
@@ -62,6 +86,14 @@ class PersonRecords:
     weighed: list[date] = field(default_factory=list)
     screened: list[date] = field(default_factory=list)  # adult/elderly screening encounters
     elderly_screened: list[date] = field(default_factory=list)  # elderly screening only
+    school_screened: list[date] = field(default_factory=list)  # school package encounters
+    school_iron: list[date] = field(default_factory=list)  # TTD given in the school package
+    # Stored screening results (``care.Screening``): (date, instrument, result class code)
+    # for SRQ-20 (``srq20``), blood pressure (``bp``) and glucose (``dm``).
+    screenings: list[tuple[date, str, str]] = field(default_factory=list)
+    # The KMS trend (N, T, B, O; None under one month) of the month's last weighing, as
+    # ``ilp.care.services.trend.weight_trend`` reads it (computed by the caller).
+    weight_trends: list[tuple[date, str | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +176,10 @@ def born_in_year(records: PersonRecords, year: int) -> list[Unit]:
 def balita_each_month(records: PersonRecords, year: int) -> list[Unit]:
     """S of SKDN for each month: children 0–59 completed months old on the month's last day,
     born by then and alive at the month's start (DOMAIN.md §1.3 balita, §2.3 SKDN)."""
+    # Most residents are adults: 60 months or more at the end of January (age only grows)
+    # or born after the year means no month (every balita indicator asks, for everyone).
+    if records.birth.year > year or completed_months(records.birth, date(year, 1, 31)) >= 60:
+        return []
     units = []
     for month in range(1, 13):
         end = last_day_of_month(year, month)
@@ -177,6 +213,124 @@ def residents_15_plus(records: PersonRecords, year: int) -> list[Unit]:
     if not _alive_at(records, date(year, 1, 1)):
         return []
     return [Unit(YEAR)] if completed_years(records.birth, date(year, 12, 31)) >= 15 else []
+
+
+def _aged_at_year_end(records: PersonRecords, year: int, low: int, high: int | None) -> bool:
+    if not _alive_at(records, date(year, 1, 1)):
+        return False
+    age = completed_years(records.birth, date(year, 12, 31))
+    return age >= low and (high is None or age <= high)
+
+
+# Usia pendidikan dasar: the nine years of compulsory basic education, SD and SMP, for
+# children aged 7 to 15 (PP 47/2008 tentang Wajib Belajar, Pasal 1 and 9: "usia 7 (tujuh)
+# sampai dengan 15 (lima belas) tahun"); SPM 5's denominator (DOMAIN.md §3.1).
+BASIC_EDUCATION_YEARS = (7, 15)
+# Remaja putri for TTD: girls 12–18 years (TTD remaja from 12 years, ``care.evaluation.ages.
+# TEEN_IRON``; the school/adolescent package ends at 18).
+TEEN_GIRL_YEARS = (12, 18)
+
+
+def basic_education_age(records: PersonRecords, year: int) -> list[Unit]:
+    """Anak usia pendidikan dasar of the year: aged 7–15 on 31 December, alive at its start
+    (SPM 5, DOMAIN.md §3.1; PP 47/2008 wajib belajar 7–15 years)."""
+    low, high = BASIC_EDUCATION_YEARS
+    return [Unit(YEAR)] if _aged_at_year_end(records, year, low, high) else []
+
+
+def girls_12_18(records: PersonRecords, year: int) -> list[Unit]:
+    """Remaja putri of the year: girls aged 12–18 on 31 December, alive at its start (the
+    target of weekly iron tablets, DOMAIN.md §2.6 Klaster 2 'girls taking TTD')."""
+    low, high = TEEN_GIRL_YEARS
+    if records.sex != "F":
+        return []
+    return [Unit(YEAR)] if _aged_at_year_end(records, year, low, high) else []
+
+
+def srq20_screened_of_year(records: PersonRecords, year: int) -> list[Unit]:
+    """Residents screened with SRQ-20 in the year (one unit, whatever the number of
+    screenings): the denominator of the share found positive."""
+    screened = _first_in_year(_screened(records, SRQ20, None), year)
+    return [Unit(YEAR)] if screened else []
+
+
+def _first_finding(records: PersonRecords, instrument: str, classes: frozenset[str]) -> date | None:
+    found = [on for on, i, code in records.screenings if i == instrument and code in classes]
+    return min(found) if found else None
+
+
+def _found_each_month(records: PersonRecords, year: int, found: date | None) -> list[Unit]:
+    if found is None:
+        return []
+    units = []
+    for month in range(1, 13):
+        end = last_day_of_month(year, month)
+        if found > end or not _alive_at(records, date(year, month, 1)):
+            continue
+        if completed_years(records.birth, end) >= 15:
+            units.append(Unit(month))
+    return units
+
+
+def hypertension_found_each_month(records: PersonRecords, year: int) -> list[Unit]:
+    """Penderita hipertensi (sasaran riil) for each month: residents 15 or older on the
+    month's last day with a hypertensive blood pressure finding (a stored ``bp`` result of
+    class grade 1–3 / stage 1–2, ``blood_pressure.HYPERTENSIVE_CLASSES``) on or before it,
+    from a PTM screening (adult or elderly package; a pregnancy's raised BP is not counted),
+    alive at the month's start. SPM 8's official denominator is the *estimated* number of
+    patients (DOMAIN.md §3.1, §3.5); this is the diagnosed (found) count."""
+    return _found_each_month(records, year, _first_finding(records, BP_PTM, HYPERTENSIVE_CLASSES))
+
+
+def diabetes_found_each_month(records: PersonRecords, year: int) -> list[Unit]:
+    """Penderita diabetes (sasaran riil) for each month: residents 15 or older on the
+    month's last day with a glucose screening of class ``diabetes`` (``diabetes.
+    classify_glucose_screening``) on or before it, from a PTM screening (adult or elderly
+    package), alive at the month's start. SPM 9's official denominator is the *estimated*
+    number of patients (DOMAIN.md §3.1, §3.5); this is the found count."""
+    return _found_each_month(records, year, _first_finding(records, DM_PTM, DIABETES_CLASSES))
+
+
+def _balita_months(records: PersonRecords, year: int) -> set[int]:
+    return {u.month for u in balita_each_month(records, year)}
+
+
+def _months_with(dates: Sequence[date], year: int) -> set[int]:
+    return {d.month for d in dates if d.year == year}
+
+
+def weighed_balita_each_month(records: PersonRecords, year: int) -> list[Unit]:
+    """D of SKDN for each month: a balita of the month (``balita_each_month``) weighed in it;
+    the denominator of N/D and T/D (DOMAIN.md §2.3)."""
+    months = _months_with(records.weighed, year)
+    months &= _balita_months(records, year) if months else months
+    return [Unit(m) for m in sorted(months)]
+
+
+def _classified(records: PersonRecords, index: str) -> list[tuple[date, str]]:
+    return sorted((on, code) for on, i, code in records.screenings if i == index)
+
+
+def _measured_each_month(records: PersonRecords, year: int, index: str) -> list[Unit]:
+    months = _months_with([on for on, _ in _classified(records, index)], year)
+    months &= _balita_months(records, year) if months else months
+    return [Unit(m) for m in sorted(months)]
+
+
+def balita_wfa_each_month(records: PersonRecords, year: int) -> list[Unit]:
+    """Balita of the month with a weight-for-age (BB/U) class recorded in it."""
+    return _measured_each_month(records, year, WFA)
+
+
+def balita_lhfa_each_month(records: PersonRecords, year: int) -> list[Unit]:
+    """Balita of the month with a length/height-for-age (PB/U or TB/U) class recorded in it."""
+    return _measured_each_month(records, year, LHFA)
+
+
+def balita_wflh_each_month(records: PersonRecords, year: int) -> list[Unit]:
+    """Balita of the month with a weight-for-length/height (BB/PB or BB/TB) class recorded in
+    it."""
+    return _measured_each_month(records, year, WFLH)
 
 
 # ---------------------------------------------------------------- numerators
@@ -331,6 +485,141 @@ def ptm_screened_in_year(records: PersonRecords, year: int, unit: Unit) -> int |
     return min(dates).month if dates else None
 
 
+def kf_complete(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """KF lengkap: KF1 (6 h–2 d), KF2 (3–7 d), KF3 (8–28 d) and KF4 (29–42 d) each made in
+    its own window after the birth (``postnatal.postnatal_complete``, DOMAIN.md §3.3, the
+    strict reading as for KN lengkap), counted in the month of the visit that completed the
+    series. The delivery is taken at the start of the outcome day, a visit at noon (as KN)."""
+    pregnancy = records.pregnancies[unit.ref]
+    if pregnancy.outcome not in _BIRTHS or pregnancy.outcome_date is None:
+        return None
+    visits = sorted(d for d in pregnancy.postpartum if d >= pregnancy.outcome_date)
+    if not visits:
+        return None
+    states = postnatal.postnatal_visits(
+        "KF",
+        delivered_at=datetime.combine(pregnancy.outcome_date, time.min),
+        visits=[datetime.combine(d, _VISIT_TIME) for d in visits],
+        on=visits[-1],
+    )
+    if not postnatal.postnatal_complete(states):
+        return None
+    done = max(s.visited_at for s in states if s.visited_at is not None)
+    return month_in_year(done.date(), year)
+
+
+def _first_in_year(dates: Sequence[date], year: int) -> int | None:
+    months = [d.month for d in dates if d.year == year]
+    return min(months) if months else None
+
+
+def school_screened_in_year(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Screened at basic-education age: a school/adolescent package encounter (growth,
+    anaemia, blood pressure, SRQ-20 from 15, smoking) in the year, counted in the month of
+    the first (SPM 5 "screened", DOMAIN.md §3.1)."""
+    return _first_in_year(records.school_screened, year)
+
+
+def school_iron_in_year(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Remaja putri given TTD: iron tablets recorded (``iron_tablets`` > 0, kept as a ``ttd``
+    supply) at a school/adolescent package encounter in the year, counted in the month of
+    the first."""
+    return _first_in_year(records.school_iron, year)
+
+
+def _screened(
+    records: PersonRecords, instrument: str, classes: frozenset[str] | None
+) -> list[date]:
+    return [
+        on
+        for on, i, code in records.screenings
+        if i in (instrument, f"{instrument}{PTM_SUFFIX}") and (classes is None or code in classes)
+    ]
+
+
+def srq20_screened_in_year(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Screened with SRQ-20 (20 items answered and scored, any package) in the year, counted
+    in the month of the first (CLINICAL.md §4.5; SRQ-20 from 15 years)."""
+    return _first_in_year(_screened(records, SRQ20, None), year)
+
+
+def srq20_positive_in_year(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """SRQ-20 positive: a screening in the year classed ``positive`` (≥ 6 'yes') or
+    ``suicidal_ideation`` (item 17 'yes'), counted in the month of the first
+    (``mental_health.score_srq20``, CLINICAL.md §4.5)."""
+    return _first_in_year(_screened(records, SRQ20, SRQ20_POSITIVE), year)
+
+
+def bp_checked_in_month(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """A blood pressure measured and classified (a stored ``bp`` result, any package) in the
+    unit's month: the monthly check of standard hypertension care (DOMAIN.md §3.1)."""
+    checked = _screened(records, BP, None)
+    return unit.month if any((d.year, d.month) == (year, unit.month) for d in checked) else None
+
+
+def glucose_checked_in_month(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """A blood glucose measured and classified (a stored ``dm`` result, any package) in the
+    unit's month: the monthly check read as standard diabetes care here (DOMAIN.md §3.1)."""
+    checked = _screened(records, DM, None)
+    return unit.month if any((d.year, d.month) == (year, unit.month) for d in checked) else None
+
+
+def _trend_of_month(records: PersonRecords, year: int, month: int) -> str | None:
+    trends = [
+        (on, code) for on, code in records.weight_trends if (on.year, on.month) == (year, month)
+    ]
+    return max(trends)[1] if trends else None
+
+
+def weight_gain_adequate(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """N of SKDN: the month's (last) weighing gained at least the KBM for the child's age
+    since the last weighing of the previous month (trend ``N``, ``ilp.care.services.trend``:
+    Permenkes 155/2010 KMS, DOMAIN.md §2.3). B (first weighing), O (not weighed last month)
+    and under one month are in D but never N."""
+    return unit.month if _trend_of_month(records, year, unit.month) == "N" else None
+
+
+def weight_not_gaining(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """T of SKDN: the month's (last) weighing gained less than the KBM, nothing, or lost
+    weight since the previous month's (trend ``T``, 2T included; DOMAIN.md §2.3)."""
+    return unit.month if _trend_of_month(records, year, unit.month) == "T" else None
+
+
+def _last_class_low(
+    records: PersonRecords, year: int, unit: Unit, index: str, low: str
+) -> int | None:
+    month = [
+        code
+        for on, code in _classified(records, index)
+        if (on.year, on.month) == (year, unit.month)
+    ]
+    return unit.month if month and month[-1] in GROWTH_LOW[low] else None
+
+
+def underweight_in_month(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Underweight: the month's last BB/U class is berat badan kurang or sangat kurang
+    (z < −2; Permenkes 2/2020, ``growth.categories``)."""
+    return _last_class_low(records, year, unit, WFA, "underweight")
+
+
+def stunted_in_month(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Stunting: the month's last PB/U or TB/U class is pendek or sangat pendek (z < −2;
+    Permenkes 2/2020)."""
+    return _last_class_low(records, year, unit, LHFA, "stunting")
+
+
+def wasted_in_month(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Wasting (gizi kurang or gizi buruk): the month's last BB/PB or BB/TB class is gizi
+    kurang or gizi buruk (z < −2; Permenkes 2/2020)."""
+    return _last_class_low(records, year, unit, WFLH, "wasting")
+
+
+def severely_wasted_in_month(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Gizi buruk: the month's last BB/PB or BB/TB class is gizi buruk (z < −3; Permenkes
+    2/2020). Oedema, which also makes gizi buruk clinically, is not read."""
+    return _last_class_low(records, year, unit, WFLH, "severe_wasting")
+
+
 DENOMINATORS: dict[str, tuple[DenominatorRule, bool]] = {
     # name: (rule, whether its units are months)
     "pregnancies_ending_in_year": (pregnancies_ending_in_year, False),
@@ -341,6 +630,15 @@ DENOMINATORS: dict[str, tuple[DenominatorRule, bool]] = {
     "residents_15_plus": (residents_15_plus, False),
     "children_turning_two": (children_turning_two, False),
     "residents_60_plus": (residents_60_plus, False),
+    "basic_education_age": (basic_education_age, False),
+    "girls_12_18": (girls_12_18, False),
+    "srq20_screened_of_year": (srq20_screened_of_year, False),
+    "hypertension_found_each_month": (hypertension_found_each_month, True),
+    "diabetes_found_each_month": (diabetes_found_each_month, True),
+    "weighed_balita_each_month": (weighed_balita_each_month, True),
+    "balita_wfa_each_month": (balita_wfa_each_month, True),
+    "balita_lhfa_each_month": (balita_lhfa_each_month, True),
+    "balita_wflh_each_month": (balita_wflh_each_month, True),
 }
 
 NUMERATORS: dict[str, NumeratorRule] = {
@@ -356,4 +654,17 @@ NUMERATORS: dict[str, NumeratorRule] = {
     "kn_complete": kn_complete,
     "baduta_complete": baduta_complete,
     "elderly_screened_in_year": elderly_screened_in_year,
+    "kf_complete": kf_complete,
+    "school_screened_in_year": school_screened_in_year,
+    "school_iron_in_year": school_iron_in_year,
+    "srq20_screened_in_year": srq20_screened_in_year,
+    "srq20_positive_in_year": srq20_positive_in_year,
+    "bp_checked_in_month": bp_checked_in_month,
+    "glucose_checked_in_month": glucose_checked_in_month,
+    "weight_gain_adequate": weight_gain_adequate,
+    "weight_not_gaining": weight_not_gaining,
+    "underweight_in_month": underweight_in_month,
+    "stunted_in_month": stunted_in_month,
+    "wasted_in_month": wasted_in_month,
+    "severely_wasted_in_month": severely_wasted_in_month,
 }
