@@ -53,6 +53,7 @@ class ValueRow:
     target: float
     status: str | None
     suppressed: bool
+    previous: float | None = None  # last month's value (None: none, or suppressed)
 
 
 def require_indicator_reader(user: User) -> None:
@@ -210,6 +211,7 @@ def indicator_values(
                     target=line,
                     status=None if secret else _status(value, _value(pn, pd), line),
                     suppressed=secret,
+                    previous=None if secret else _value(pn, pd),
                 )
             )
     return rows
