@@ -86,6 +86,14 @@ def test_kepala_puskesmas_reaches_the_children_missing_idl(phone, live_server, d
     assert phone.is_visible("svg.pws-trend")
     assert _fits(phone)
     _shot(phone, "pws_puskesmas")
+    # Printed: no menu, month form, buttons or person links; the table and trend stay.
+    phone.emulate_media(media="print")
+    assert not phone.is_visible("form.pws-period")
+    assert not phone.is_visible("header.topbar")
+    assert not phone.is_visible("a.pws-gap")
+    assert phone.is_visible("table.pws-table") and phone.is_visible("svg.pws-trend")
+    _shot(phone, "pws_print")
+    phone.emulate_media(media="screen")
     desa = {c: _value(phone, c) for c in (district.ampel.code, district.batu.code)}
     worst = min(desa, key=lambda c: desa[c])
     assert (worst, desa[worst]) == (district.batu.code, 30.0)

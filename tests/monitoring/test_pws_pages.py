@@ -105,9 +105,15 @@ def test_desa_page_links_each_dusun_to_its_posyandu_list(idl, client_for):
     text = response.content.decode()
     assert 'href="/layanan/kerja/POS-AT/?kind=imunisasi"' in text
     assert 'href="/layanan/kerja/POS-AB/?kind=imunisasi"' in text
-    assert f'href="/pws/idl/?area=P5271010101&amp;period={PERIOD}"' not in text
-    # Up: the kecamatan is outside a puskesmas' indicator areas, so no link up.
-    assert 'rel="up"' not in text
+    # Up: a puskesmas reads no kecamatan; up from its desa is its working area.
+    assert f'href="/pws/idl/?area=P5271010101&amp;period={PERIOD}" rel="up"' in text
+    # A dusun is the last level: no drill-down from its row.
+    assert f"?area={idl.ampel_timur.code}" not in text
+
+
+def test_district_reader_goes_up_to_the_kecamatan(idl, client_for):
+    text = page(client_for(idl.dinkes), idl.batu.code).content.decode()
+    assert f'href="/pws/idl/?area={idl.kec_barat.code}&amp;period={PERIOD}" rel="up"' in text
 
 
 def test_trend_has_twelve_months_ending_with_the_period(idl, client_for):
@@ -204,3 +210,15 @@ def test_home_pages_link_the_index(idl, client_for):
     for persona in ("dinkes", "tpcb", "pkm_barat", "camat_barat"):
         text = client_for(getattr(idl, persona)).get("/").content.decode()
         assert text.count('href="/pws/"') == 1, persona
+
+
+def test_the_page_in_english(idl, client_for):
+    client = client_for(idl.pkm_barat)
+    client.cookies["django_language"] = "en"
+    response = client.get("/pws/idl/", {"period": PERIOD})
+    text = response.content.decode()
+    assert "<h1>Complete basic immunisation (IDL)</h1>" in text
+    assert row(response, idl.batu.code) == (
+        "Batu 30.0% 3/10 0.0 Below target, rising See who is not yet served"
+    )
+    assert "This month's target line: 50.0% (annual target 100%)." in text

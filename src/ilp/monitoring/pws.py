@@ -237,6 +237,14 @@ def _up_and_across(user: User, table: PwsTable, area_code: str, period: str) -> 
         parent = area.parent
     if parent is not None and allowed.filter(pk=parent.pk).exists():
         table.parent_url = page_url(code, parent.code, period)
+    elif (
+        area is not None
+        and area.level == AreaLevel.VILLAGE
+        and user.role == Role.PUSKESMAS
+        and user.facility is not None
+    ):
+        # A puskesmas reads no kecamatan: up from one of its desa is its working area.
+        table.parent_url = page_url(code, user.facility.code, period)
     if area is not None and area.level == AreaLevel.DISTRICT:
         puskesmas = (
             Facility.objects.filter(
