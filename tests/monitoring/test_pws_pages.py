@@ -222,3 +222,12 @@ def test_the_page_in_english(idl, client_for):
         "Batu 30.0% 3/10 0.0 Below target, rising See who is not yet served"
     )
     assert "This month's target line: 50.0% (annual target 100%)." in text
+
+
+def test_person_links_name_catalogue_indicators_and_work_list_kinds():
+    from ilp.care.worklists import ITEM_KINDS
+    from ilp.monitoring.catalogue import load_catalogue
+    from ilp.monitoring.pws import ITEM_KIND_BY_INDICATOR
+
+    assert set(ITEM_KIND_BY_INDICATOR) <= set(load_catalogue())
+    assert set(ITEM_KIND_BY_INDICATOR.values()) <= set(ITEM_KINDS)
