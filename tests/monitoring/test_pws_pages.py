@@ -231,3 +231,32 @@ def test_person_links_name_catalogue_indicators_and_work_list_kinds():
 
     assert set(ITEM_KIND_BY_INDICATOR) <= set(load_catalogue())
     assert set(ITEM_KIND_BY_INDICATOR.values()) <= set(ITEM_KINDS)
+
+
+@pytest.mark.parametrize("persona", ["dinkes", "camat_barat", "pkm_barat"])
+def test_trend_agrees_with_the_monthly_values(idl, persona):
+    from ilp.monitoring.catalogue import load_catalogue
+    from ilp.monitoring.pws import previous_months
+    from ilp.monitoring.selectors import indicator_trend, indicator_values
+
+    user = getattr(idl, persona)
+    indicator = load_catalogue()["idl"]
+    area = idl.kec_barat.code if persona != "pkm_barat" else "P5271010101"
+    months = previous_months(YEAR, 6)
+    expected = []
+    for y, m in months:
+        first = indicator_values(user, indicator, area_code=area, year=y, month=m)[0]
+        expected.append((first.value, first.target))
+    assert indicator_trend(user, indicator, area_code=area, months=months) == expected
+    assert expected[-1] == (45.0, 50.0)  # June: 18/40 against the line at 50.0
+
+
+def test_queries_do_not_grow_with_the_trend(idl, client_for, django_assert_num_queries):
+    """The 12-month trend is one query for a reader without suppression (it was 12 × 3)."""
+    client = client_for(idl.dinkes)
+    client.get("/")  # the session and user are read once per request either way
+    with django_assert_num_queries(11):
+        assert page(client, idl.city.code).status_code == 200
+    client = client_for(idl.pkm_barat)
+    with django_assert_num_queries(17):  # + the work lists the person links point to
+        assert page(client, idl.batu.code).status_code == 200

@@ -269,11 +269,9 @@ def trend(
     user: User, indicator: Indicator, *, area_code: str, year: int, month: int
 ) -> list[tuple[tuple[int, int], float | None, float]]:
     """(month, the area's value or None, target line) over the last 12 months."""
-    points = []
-    for y, m in previous_months(year, month):
-        top = selectors.indicator_values(user, indicator, area_code=area_code, year=y, month=m)[0]
-        points.append(((y, m), top.value, top.target))
-    return points
+    months = previous_months(year, month)
+    values = selectors.indicator_trend(user, indicator, area_code=area_code, months=months)
+    return [(ym, value, target) for ym, (value, target) in zip(months, values, strict=True)]
 
 
 def trend_svg(points: list[tuple[tuple[int, int], float | None, float]], title: str) -> str:
