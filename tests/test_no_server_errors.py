@@ -53,6 +53,8 @@ GARBAGE = {
     "weight": "-1",
     "height": "abc",
     "birth_date": "1-1-1",
+    "period": "2026-13",
+    "area": "52.71" + "9" * 100,
 }
 # Dates far outside any plausible range, in every filter and in the URL (they used to reach
 # date arithmetic and answer 500).
@@ -61,6 +63,7 @@ HOSTILE_QUERIES = [
     GARBAGE,
     *({"on": day} for day in FAR_DATES),
     {"page": "999999999999999999999", "q": "%", "kinds": "imunisasi,zzz,", "status": "x"},
+    {"period": "0001-01", "area": "NOPE"},
 ]
 
 UNKNOWN = str(uuid.UUID(int=7))
@@ -133,6 +136,8 @@ def _values(d, r) -> dict[str, list[str]]:
         "package": [*ServicePackage.values, "zzz"],
         "register": [*REGISTERS, "zzz"],
         "indicator": [*CHARTS, "zzz"],
+        # a catalogue indicator of the PWS pages, another, unknown
+        "indicator_code": ["idl", "ds", "zzz", "0001-01"],
         "username": ["bidan_ampel", "dinkes", "nobody"],
     }
 

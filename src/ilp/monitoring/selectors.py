@@ -53,6 +53,7 @@ class ValueRow:
     target: float
     status: str | None
     suppressed: bool
+    previous: float | None = None  # last month's value (None: none, or suppressed)
 
 
 def require_indicator_reader(user: User) -> None:
@@ -210,6 +211,7 @@ def indicator_values(
                     target=line,
                     status=None if secret else _status(value, _value(pn, pd), line),
                     suppressed=secret,
+                    previous=None if secret else _value(pn, pd),
                 )
             )
     return rows
@@ -297,3 +299,40 @@ def _suppressed(
         for g in [*groups, None] if with_total else groups:
             nestings.append(Nesting(("d", code, g), ("n", code, g)))
     return suppress(values, relations, nestings)
+
+
+def indicator_trend(
+    user: User, indicator: Indicator, *, area_code: str, months: list[tuple[int, int]]
+) -> list[tuple[float | None, float]]:
+    """(value, target line) of the area (or puskesmas working area) in each of `months`, as
+    `indicator_values` gives its first row: one query for a reader whose aggregates are not
+    suppressed; month by month otherwise (whether the area's count is hidden depends on its
+    child areas' counts of that month)."""
+    require_indicator_reader(user)
+    top, _children = _places(user, area_code)
+    if aggregates_suppressed(user):
+        out = []
+        for y, m in months:
+            row = indicator_values(user, indicator, area_code=area_code, year=y, month=m)[0]
+            out.append((row.value, row.target))
+        return out
+    within = Q()
+    for prefix in top.prefixes:
+        within |= Q(area__code=prefix) | Q(area__code__startswith=f"{prefix}.")
+    sums: dict[tuple[int, int], tuple[int, int]] = {
+        (r["year"], r["month"]): (r["n"], r["d"])
+        for r in IndicatorCount.objects.filter(
+            within, indicator=indicator.code, year__in={y for y, _m in months}
+        )
+        .values("year", "month")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by()
+    }
+    out = []
+    for y, m in months:
+        # As `_sums`: a monthly indicator reads its month; a cumulative one months 0..M.
+        cells = [(y, m)] if indicator.monthly else [(y, k) for k in range(m + 1)]
+        n = sum(sums.get(c, (0, 0))[0] for c in cells)
+        d = sum(sums.get(c, (0, 0))[1] for c in cells)
+        out.append((_value(n, d), _target_line(indicator, m)))
+    return out

@@ -1,0 +1,120 @@
+"""PWS pages (Pemantauan Wilayah Setempat): the indicators by cluster, and one indicator for an
+area and month — a bar per child area against the month's target line, the change from last
+month, the status in words, the 12-month trend, an Excel download and a print layout.
+
+Every page's rule is ``can_view_indicators`` (``ilp.accounts.access``, the rule of the JSON
+API); the area is one the reader may read (``indicator_areas``), otherwise 404. A malformed
+area or period answers 400 with the reason; an unknown indicator or area answers 404.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import cast
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from ilp.accounts.access import can_view_indicators
+from ilp.accounts.models import User
+from ilp.accounts.views import role_required
+from ilp.core.exceptions import BadParameter, NotFound, ValidationFailed
+from ilp.monitoring import pws, selectors
+from ilp.monitoring.catalogue import CLUSTERS, Indicator
+from ilp.monitoring.services import years_kept
+
+MAX_AREA = 64
+
+
+def _request_values(request: HttpRequest, code: str) -> tuple[Indicator, str, int, int]:
+    """The indicator, area code and month the request names (defaults: the reader's own area,
+    the current month)."""
+    user = cast(User, request.user)
+    indicator = selectors.indicator_get(code)
+    area = request.GET.get("area", "").strip() or pws.default_area(user)
+    if len(area) > MAX_AREA or "\x00" in area:
+        raise BadParameter(_("Kode wilayah tidak dikenal."), fields={"area": ["too long"]})
+    if not area:
+        raise NotFound(_("Akun Anda belum terhubung dengan wilayah."))
+    today = timezone.localdate()
+    text = request.GET.get("period", "").strip() or f"{today.year:04d}-{today.month:02d}"
+    try:
+        year, month = selectors.parse_period(text[:16], today)
+    except ValidationFailed as exc:  # a bad query value: 400, with the reason
+        raise BadParameter(str(exc.message), fields={"period": [str(exc.message)]}) from exc
+    return indicator, area, year, month
+
+
+@require_GET
+@role_required(can_view_indicators)
+def pws_index(request: HttpRequest) -> HttpResponse:
+    """The catalogue's indicators by cluster, each linked to its PWS page."""
+    language = get_language() or "id"
+    by_cluster: dict[str, list[tuple[Indicator, str]]] = {c: [] for c in CLUSTERS}
+    for indicator in selectors.catalogue_for(cast(User, request.user)):
+        by_cluster[indicator.cluster].append((indicator, indicator.name(language)))
+    clusters = [(str(pws.CLUSTER_LABELS[c]), items) for c, items in by_cluster.items() if items]
+    return render(request, "monitoring/index.html", {"clusters": clusters})
+
+
+@require_GET
+@role_required(can_view_indicators)
+def pws_page(request: HttpRequest, indicator_code: str) -> HttpResponse:
+    user = cast(User, request.user)
+    indicator, area, year, month = _request_values(request, indicator_code)
+    table = pws.pws_table(user, indicator, area_code=area, year=year, month=month)
+    language = get_language() or "id"
+    name = indicator.name(language)
+    title = _("Tren %(indicator)s, %(area)s, 12 bulan terakhir") % {
+        "indicator": name,
+        "area": table.top.name,
+    }
+    points = pws.trend(user, indicator, area_code=area, year=year, month=month)
+    today = timezone.localdate()
+    first, _last = years_kept(today)
+    return render(
+        request,
+        "monitoring/pws.html",
+        {
+            "indicator": indicator,
+            "indicator_name": name,
+            "table": table,
+            "rows": [table.top, *table.children],
+            "trend_svg": pws.trend_svg(points, title),
+            "trend_title": title,
+            "trend": [(f"{y:04d}-{m:02d}", v, t) for (y, m), v, t in points],
+            "statuses": [
+                (s, pws.STATUS_LABELS[s], pws.STATUS_MEANINGS[s]) for s in selectors.STATUSES
+            ],
+            "excel_url": pws.page_url(indicator.code, area, table.period).replace(
+                "/?", "/excel/?", 1
+            ),
+            "period_min": f"{first:04d}-01",
+            "period_max": f"{today.year:04d}-{today.month:02d}",
+            "area": area,
+        },
+    )
+
+
+@require_GET
+@role_required(can_view_indicators)
+def pws_excel(request: HttpRequest, indicator_code: str) -> HttpResponse:
+    """The page's table as an Excel file (aggregates only: no person is named)."""
+    user = cast(User, request.user)
+    indicator, area, year, month = _request_values(request, indicator_code)
+    table = pws.pws_table(user, indicator, area_code=area, year=year, month=month)
+    buffer = io.BytesIO()
+    pws.write_pws_xlsx(table, buffer, get_language() or "id")
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in area)
+    filename = f"pws-{indicator.code}-{safe}-{table.period}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
