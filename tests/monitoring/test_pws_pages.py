@@ -260,3 +260,21 @@ def test_queries_do_not_grow_with_the_trend(idl, client_for, django_assert_num_q
     client = client_for(idl.pkm_barat)
     with django_assert_num_queries(17):  # + the work lists the person links point to
         assert page(client, idl.batu.code).status_code == 200
+
+
+def test_a_lower_is_better_indicator_reads_its_status_the_other_way():
+    """Stunting below its target line and falling is good; IDL there is bad. The status
+    stays literal (where the value is, where it moved); its meaning and colour follow the
+    indicator's direction."""
+    from ilp.monitoring import pws
+    from ilp.monitoring.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    stunting, idl = catalogue["balita_stunting"], catalogue["idl"]
+    assert stunting.direction == "down" and idl.direction == "up"
+    assert pws.status_tone(stunting, "below_falling") == "good"
+    assert pws.status_tone(idl, "below_falling") == "bad"
+    assert pws.status_tone(stunting, "above_rising") == "bad"
+    assert pws.status_meaning(stunting, "below_falling") == "Baik: pertahankan."
+    assert pws.status_meaning(idl, "below_falling") == "Jelek: perlu tindakan segera."
+    assert pws.status_tone(idl, None) == ""

@@ -43,6 +43,38 @@ STATUS_MEANINGS = {
     "below_rising": gettext_lazy("Kurang: capaian naik, perlu dipercepat."),
     "below_falling": gettext_lazy("Jelek: perlu tindakan segera."),
 }
+# What a status means depends on the indicator's direction: for a "lower is better"
+# indicator (stunting, SRQ-20 positive) being below the target line and falling is good.
+# A status stays literal (where the value is and where it moved); its meaning and its tone
+# (good, watch, slow, bad) are read through the mirror for those indicators.
+MIRROR = {
+    "above_rising": "below_falling",
+    "above_falling": "below_rising",
+    "below_rising": "above_falling",
+    "below_falling": "above_rising",
+}
+TONES = {
+    "above_rising": "good",
+    "above_falling": "watch",
+    "below_rising": "slow",
+    "below_falling": "bad",
+}
+
+
+def _as_if_higher_is_better(indicator: Indicator, status: str) -> str:
+    return MIRROR[status] if indicator.direction == "down" else status
+
+
+def status_tone(indicator: Indicator, status: str | None) -> str:
+    """'good', 'watch', 'slow' or 'bad' for a status of this indicator ('' for none)."""
+    return TONES[_as_if_higher_is_better(indicator, status)] if status else ""
+
+
+def status_meaning(indicator: Indicator, status: str) -> str:
+    """What the status asks of the team, for this indicator's direction."""
+    return str(STATUS_MEANINGS[_as_if_higher_is_better(indicator, status)])
+
+
 CLUSTER_LABELS = {
     "1": gettext_lazy("Klaster 1: Manajemen"),
     "2": gettext_lazy("Klaster 2: Ibu dan anak"),
@@ -80,6 +112,7 @@ class PwsRow:
     target: float
     status: str | None
     suppressed: bool
+    tone: str = ""  # good / watch / slow / bad, for the indicator's direction
     drill_url: str = ""
     gap_url: str = ""
     bar_svg: str = ""
@@ -201,6 +234,7 @@ def pws_table(
             target=v.target,
             status=v.status,
             suppressed=v.suppressed,
+            tone=status_tone(indicator, v.status),
             bar_svg=_bar(v.value, v.target),
         )
         if i > 0 and (v.place.level is None or v.place.level < AreaLevel.HAMLET):

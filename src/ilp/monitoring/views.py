@@ -88,7 +88,13 @@ def pws_page(request: HttpRequest, indicator_code: str) -> HttpResponse:
             "trend_title": title,
             "trend": [(f"{y:04d}-{m:02d}", v, t) for (y, m), v, t in points],
             "statuses": [
-                (s, pws.STATUS_LABELS[s], pws.STATUS_MEANINGS[s]) for s in selectors.STATUSES
+                (
+                    s,
+                    pws.status_tone(indicator, s),
+                    pws.STATUS_LABELS[s],
+                    pws.status_meaning(indicator, s),
+                )
+                for s in selectors.STATUSES
             ],
             "excel_url": pws.page_url(indicator.code, area, table.period).replace(
                 "/?", "/excel/?", 1
