@@ -302,8 +302,13 @@ def indicators_rebuild(*, today: date | None = None) -> int:
     with transaction.atomic():
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                # TRUNCATE: no per-row delete of millions of facts and no dead rows left.
+                # TRUNCATE: no per-row delete of millions of facts and no dead rows left. It
+                # refuses a table with pending deferred checks (facts written earlier in an
+                # enclosing transaction): run them first, then defer again (Django's foreign
+                # keys are all INITIALLY DEFERRED).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {facts_table}, {counts_table}")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             else:
                 cursor.execute(f"DELETE FROM {counts_table}")  # noqa: S608 - model tables
                 cursor.execute(f"DELETE FROM {facts_table}")  # noqa: S608
