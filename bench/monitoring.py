@@ -13,7 +13,8 @@ it) and the load average:
   (the first dashboard after connecting) and warm;
 - one indicator's values for a puskesmas working area (the PWS page's data);
 - freshness: a child's weighing recorded through the care service at the demo kader's
-  posyandu; D/S of the child's dusun and desa are read right after the service returns and
+  posyandu (or, once its children are weighed this month, another posyandu with the
+  puskesmas user); D/S of the child's dusun and desa are read right after the service returns and
   must show it (the counts change in the weighing's own transaction); the added cost per
   weighing is the time and queries of the kept-current hook (``facts_refresh``) inside it.
 
@@ -203,6 +204,7 @@ def freshness(args: argparse.Namespace) -> None:
     and the kept-current hook's share of the weighing."""
     from django.utils import timezone
 
+    from ilp.accounts.access import may_run_session
     from ilp.accounts.models import Role, User
     from ilp.care.models import Observation, PosyanduSession
     from ilp.care.services.sessions import session_record_weighing
@@ -210,6 +212,7 @@ def freshness(args: argparse.Namespace) -> None:
     from ilp.monitoring import selectors, services
     from ilp.people import hooks
     from ilp.people.models import Person
+    from ilp.places.models import Facility, FacilityKind
 
     kader = User.objects.filter(role=Role.KADER, facility__isnull=False).select_related("facility")
     kader = kader.first()
@@ -217,27 +220,41 @@ def freshness(args: argparse.Namespace) -> None:
     if kader is None:
         print("freshness: no kader login in the demo district")
         return
-    post = kader.facility
     on = timezone.localdate()
-    hamlets = list(post.service_areas.values_list("pk", flat=True))
     weighed = Observation.objects.filter(
         code="weight", date__year=on.year, date__month=on.month, voided_at__isnull=True
     ).values("person_id")
-    children = list(
-        Person.objects.filter(
-            hamlet_id__in=hamlets,
-            deceased_on__isnull=True,
-            voided_at__isnull=True,
-            birth_date__gt=on - timedelta(days=5 * 365),
-            birth_date__lte=on - timedelta(days=60),
+
+    def unweighed(post: Facility) -> list[Person]:
+        hamlets = list(post.service_areas.values_list("pk", flat=True))
+        return list(
+            Person.objects.filter(
+                hamlet_id__in=hamlets,
+                deceased_on__isnull=True,
+                voided_at__isnull=True,
+                birth_date__gt=on - timedelta(days=5 * 365),
+                birth_date__lte=on - timedelta(days=60),
+            )
+            .exclude(pk__in=weighed)
+            .select_related("hamlet", "village")
+            .order_by("pk")[: args.weighings]
         )
-        .exclude(pk__in=weighed)
-        .select_related("hamlet", "village")
-        .order_by("pk")[: args.weighings]
-    )
-    if not children:
-        print(f"freshness: every child of {post.name} is weighed this month already")
+
+    # The kader's posyandu; once its children are all weighed this month (earlier runs),
+    # another posyandu of the puskesmas user's area, with that user recording.
+    nurse = User.objects.filter(role=Role.PUSKESMAS).first()
+    candidates = [(kader, kader.facility)]
+    if nurse is not None:
+        candidates += [
+            (nurse, p)
+            for p in Facility.objects.filter(kind=FacilityKind.POSYANDU).order_by("code")
+            if may_run_session(nurse, p)
+        ]
+    found = next(((a, p, c) for a, p in candidates if (c := unweighed(p))), None)
+    if found is None:
+        print("freshness: no posyandu within reach has a child not weighed this month")
         return
+    actor, post, children = found
     session, _ = PosyanduSession.objects.get_or_create(posyandu=post, date=on)
     if session.closed_at is not None:
         session.closed_at = None
@@ -267,7 +284,7 @@ def freshness(args: argparse.Namespace) -> None:
             try:
                 with timed(weighing):
                     session_record_weighing(
-                        actor=kader,
+                        actor=actor,
                         session=session,
                         person=child,
                         weight_kg=round(3.5 + (on - child.birth_date).days / 200, 1),

@@ -331,7 +331,9 @@ def indicators_rebuild(*, today: date | None = None) -> int:
                 f"SELECT {cell}, "
                 f"SUM(CASE WHEN {side} = %s THEN 1 ELSE 0 END), "
                 f"SUM(CASE WHEN {side} = %s THEN 0 ELSE 1 END) "
-                f"FROM {facts_table} GROUP BY {cell}",
+                # In cell order: one indicator's rows for a year then lie together on disk,
+                # and a values read visits a few dozen pages instead of one per row.
+                f"FROM {facts_table} GROUP BY {cell} ORDER BY {cell}",
                 [Side.NUMERATOR, Side.NUMERATOR],
             )
     analyze(IndicatorFact, IndicatorCount)
