@@ -37,7 +37,7 @@ from ilp.care.models import (
     SupplyItem,
 )
 from ilp.care.services.trend import weight_trend
-from ilp.core.bulk import analyze, columns_of, write_rows
+from ilp.core.bulk import analyze, bulk_load, columns_of, write_rows
 from ilp.monitoring.catalogue import Indicator, load_catalogue
 from ilp.monitoring.models import IndicatorCount, IndicatorFact, Side
 from ilp.people.models import Person, Pregnancy
@@ -370,28 +370,52 @@ def facts_refresh_person(person: Person) -> None:
 
 
 def indicators_rebuild(*, today: date | None = None) -> int:
-    """Recompute every fact and count from the records; returns how many facts were written."""
+    """Recompute every fact and count from the records; returns how many facts were written.
+
+    The records are read in bulk (one query per kind for everyone, not per person), the
+    facts written with COPY on PostgreSQL (``ilp.core.bulk``), and the counts summed from the
+    facts by one GROUP BY in the database. On the 500,000-person demo district this takes
+    well under two minutes (bench/monitoring.py)."""
     today = today or timezone.localdate()
     since = date(years_kept(today)[0], 1, 1)
+    qn = connection.ops.quote_name
+    facts_table, counts_table = (qn(m._meta.db_table) for m in (IndicatorFact, IndicatorCount))
     with transaction.atomic():
-        IndicatorCount.objects.all().delete()
-        qn = connection.ops.quote_name
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {qn(IndicatorFact._meta.db_table)}")  # noqa: S608
+            if connection.vendor == "postgresql":
+                # TRUNCATE: no per-row delete of millions of facts and no dead rows left. It
+                # refuses a table with pending deferred checks (facts written earlier in an
+                # enclosing transaction): run them first, then defer again (Django's foreign
+                # keys are all INITIALLY DEFERRED).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(f"TRUNCATE {facts_table}, {counts_table}")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            else:
+                cursor.execute(f"DELETE FROM {counts_table}")  # noqa: S608 - model tables
+                cursor.execute(f"DELETE FROM {facts_table}")  # noqa: S608
         persons = list(Person.objects.active().order_by("pk").values_list(*_PERSON))
-        counts: dict[Row, list[int]] = defaultdict(lambda: [0, 0])
-        rows = []
-        for pid, facts in _facts_of(persons, load_records(persons, since, everyone=True), today):
-            for fact in facts:
-                rows.append((pid, *fact))
-                counts[fact[:7]][0 if fact[7] == Side.NUMERATOR else 1] += 1
-        write_rows(
-            IndicatorFact._meta.db_table, columns_of(IndicatorFact, ("person_id", *_FACT)), rows
-        )
-        write_rows(
-            IndicatorCount._meta.db_table,
-            columns_of(IndicatorCount, (*_CELL, "numerator", "denominator")),
-            [(*cell, n, d) for cell, (n, d) in counts.items()],
-        )
+        records = load_records(persons, since, everyone=True)
+        rows = ((pid, *fact) for pid, facts in _facts_of(persons, records, today) for fact in facts)
+        cell = ", ".join(qn(c) for c in columns_of(IndicatorCount, _CELL))
+        side = qn(columns_of(IndicatorFact, ("side",))[0])
+        sums = ", ".join(qn(c) for c in columns_of(IndicatorCount, ("numerator", "denominator")))
+        # bulk_load: the person index is built once after the COPY, and the foreign keys
+        # are checked by one anti-join each instead of a deferred trigger per row at commit
+        # (that took most of a minute for 2.6 million facts).
+        with bulk_load(IndicatorFact, IndicatorCount), connection.cursor() as cursor:
+            n = write_rows(
+                IndicatorFact._meta.db_table, columns_of(IndicatorFact, ("person_id", *_FACT)), rows
+            )
+            del persons, records
+            cursor.execute(
+                f"INSERT INTO {counts_table} ({cell}, {sums}) "  # noqa: S608 - model columns
+                f"SELECT {cell}, "
+                f"SUM(CASE WHEN {side} = %s THEN 1 ELSE 0 END), "
+                f"SUM(CASE WHEN {side} = %s THEN 0 ELSE 1 END) "
+                # In cell order: one indicator's rows for a year then lie together on disk,
+                # and a values read visits a few dozen pages instead of one per row.
+                f"FROM {facts_table} GROUP BY {cell} ORDER BY {cell}",
+                [Side.NUMERATOR, Side.NUMERATOR],
+            )
     analyze(IndicatorFact, IndicatorCount)
-    return len(rows)
+    return n
