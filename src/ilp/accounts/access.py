@@ -305,6 +305,14 @@ def recording_facilities_q(user: User) -> Q:
 
 def may_record_at(user: User, facility: Facility) -> bool:
     """Whether the user records care at `facility`."""
+    if not can_record(user):
+        return False
+    # Their own facility needs no query (a session row asks this three times per save).
+    if user.facility_id is not None and facility.pk == user.facility_id:
+        if user.role != Role.DINKES_ADMIN or user.area is None:
+            return True
+    if user.role == Role.KADER:
+        return False  # a kader records at her own posyandu only (recording_facilities_q)
     return Facility.objects.filter(recording_facilities_q(user), pk=facility.pk).exists()
 
 
