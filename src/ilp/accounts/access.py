@@ -299,7 +299,7 @@ def target_puskesmas(user: User) -> QuerySet[Facility]:
     if user.role == Role.DINKES_ADMIN and user.area is not None:
         code = user.area.code
         return found.filter(Q(area__code=code) | Q(area__code__startswith=f"{code}."))
-    return found.filter(pk=user.facility_id)
+    return found.filter(pk=user.facility_id or 0)
 
 
 def area_in_scope(user: User, area: Area) -> bool:

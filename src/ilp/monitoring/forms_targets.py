@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ilp.accounts.access import target_puskesmas
 from ilp.accounts.models import User
 from ilp.monitoring.catalogue import load_catalogue
+from ilp.places.models import Facility
 
 
 def _this_year() -> int:
@@ -24,7 +25,7 @@ class SasaranUploadForm(forms.Form):
 
 
 class PuskesmasTargetForm(forms.Form):
-    puskesmas = forms.ModelChoiceField(label=_("Puskesmas"), queryset=None)
+    puskesmas = forms.ModelChoiceField(label=_("Puskesmas"), queryset=Facility.objects.none())
     year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100, initial=_this_year)
     indicator = forms.ChoiceField(label=_("Indikator"))
     target = forms.DecimalField(
