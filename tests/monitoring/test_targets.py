@@ -6,6 +6,8 @@ what."""
 from __future__ import annotations
 
 import io
+import zipfile
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -32,6 +34,14 @@ def sheet(*rows, header=None) -> bytes:
         ws.append(list(row))
     out = io.BytesIO()
     book.save(out)
+    return out.getvalue()
+
+
+def broken_zip() -> bytes:
+    """A zip whose parts are not a workbook (malformed XML)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", "<broken")
     return out.getvalue()
 
 
@@ -89,6 +99,7 @@ def test_numbers_as_text_and_whole_floats_are_read(district):
     [
         ("empty", ["Berkas kosong."]),
         ("not_xlsx", ["Berkas bukan lembar kerja Excel (.xlsx)."]),
+        ("broken_zip", ["Berkas bukan lembar kerja Excel (.xlsx)."]),
         ("header_only", ["Berkas tidak berisi baris desa."]),
         ("blank_sheet", ["Berkas kosong."]),
         (
@@ -123,6 +134,9 @@ def test_numbers_as_text_and_whole_floats_are_read(district):
         ("text", ["Baris 2, kolom H (balita): bukan angka."]),
         ("blank_cell", ["Baris 2, kolom M (dm): kosong; isi 0 bila tidak ada sasaran."]),
         ("formula", ["Baris 2, kolom C (ibu_hamil): berisi rumus; isi angkanya saja."]),
+        ("no_code", ["Baris 4, kolom A (kode_desa): kode desa kosong."]),
+        ("date", ["Baris 2, kolom C (ibu_hamil): bukan angka."]),
+        ("true", ["Baris 2, kolom C (ibu_hamil): bukan angka."]),
         (
             "several",
             [
@@ -139,6 +153,7 @@ def test_a_bad_file_is_refused_with_row_and_column_and_nothing_saved(district, c
     data = {
         "empty": b"",
         "not_xlsx": b"kode_desa,nama_desa\n52.71.01.1001,Ampel\n",
+        "broken_zip": broken_zip(),
         "header_only": sheet(),
         "blank_sheet": sheet(header=[]),
         "missing_column": sheet(row(ampel, "Ampel"), header=COLUMNS[:-1]),
@@ -151,6 +166,10 @@ def test_a_bad_file_is_refused_with_row_and_column_and_nothing_saved(district, c
         "text": sheet(row(ampel, "Ampel", *zeros[:5], "banyak", *zeros[6:])),
         "blank_cell": sheet(row(ampel, "Ampel", *zeros[:10], None)),
         "formula": sheet(row(ampel, "Ampel", "=1+1", *zeros[1:])),
+        # A blank row 3 is skipped and row 4 keeps its number.
+        "no_code": sheet(row(ampel, "Ampel"), (None,), row(None, "?", *zeros)),
+        "date": sheet(row(ampel, "Ampel", date(2026, 1, 1), *zeros[1:])),
+        "true": sheet(row(ampel, "Ampel", True, *zeros[1:])),
         "several": sheet(
             row(ampel, "Ampel", -1, *zeros[1:]), row("", "?", *zeros[:5], "x", *zeros[6:])
         ),

@@ -20,7 +20,7 @@ catalogue's national target for the puskesmas and its desa (``effective_targets`
 from __future__ import annotations
 
 import io
-import zipfile
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from ilp.accounts.access import (
     can_set_puskesmas_targets,
@@ -115,7 +114,9 @@ def _count(value: Any) -> int | str:
             return _("bukan angka.")
         if not value.is_finite():
             return _("bukan angka.")
-    if not isinstance(value, int | float | Decimal):
+    if not isinstance(value, int | float | Decimal) or (
+        isinstance(value, float) and not math.isfinite(value)
+    ):
         return _("bukan angka.")
     if value < 0:
         return _("negatif; sasaran tidak boleh kurang dari 0.")
@@ -139,16 +140,20 @@ def parse_sasaran_sheet(data: bytes, district: Area) -> dict[str, dict[str, int]
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = book.worksheets[0]
         rows = list(sheet.iter_rows(max_row=MAX_ROWS + 2))
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError):
+    except Exception:  # noqa: BLE001
+        # Whatever a damaged or foreign file raises in the reader (bad zip, missing part,
+        # malformed XML: ParseError is a SyntaxError) means one thing to the uploader.
         message = _("Berkas bukan lembar kerja Excel (.xlsx).")
         raise _refuse([CellError(0, "", message)]) from None
-    rows = [r for r in rows if any(c.value not in (None, "") for c in r)]
+    # (row number, cells) of the rows with something in them; numbered here because a
+    # read-only sheet's empty cell carries no row number.
+    rows = [(n, r) for n, r in enumerate(rows, 1) if any(c.value not in (None, "") for c in r)]
     if not rows:
         raise _refuse([CellError(0, "", _("Berkas kosong."))])
     if len(rows) > MAX_ROWS + 1:
         raise _refuse([CellError(0, "", _("Berkas lebih dari %(n)s baris.") % {"n": MAX_ROWS})])
 
-    header = rows[0]
+    header_row, header = rows[0]
     positions: dict[str, int] = {}
     errors: list[CellError] = []
     for i, cell in enumerate(header):
@@ -158,10 +163,10 @@ def parse_sasaran_sheet(data: bytes, district: Area) -> dict[str, dict[str, int]
         letter = get_column_letter(i + 1)
         if name not in COLUMNS:
             message = _("kolom %(name)s tidak dikenal.") % {"name": name}
-            errors.append(CellError(header[0].row or 1, letter, message))
+            errors.append(CellError(header_row, letter, message))
         elif name in positions:
             message = _("kolom %(name)s ada dua kali.") % {"name": name}
-            errors.append(CellError(header[0].row or 1, letter, message))
+            errors.append(CellError(header_row, letter, message))
         else:
             positions[name] = i
     missing = [c for c in COLUMNS if c not in positions]
@@ -170,7 +175,7 @@ def parse_sasaran_sheet(data: bytes, district: Area) -> dict[str, dict[str, int]
             "names": ", ".join(missing),
             "expected": ", ".join(COLUMNS),
         }
-        errors.append(CellError(header[0].row or 1, "", message))
+        errors.append(CellError(header_row, "", message))
     if errors:
         raise _refuse(errors)
     if len(rows) == 1:
@@ -186,8 +191,7 @@ def parse_sasaran_sheet(data: bytes, district: Area) -> dict[str, dict[str, int]
 
     counts: dict[str, dict[str, int]] = {}
     seen: dict[str, int] = {}
-    for row in rows[1:]:
-        number = row[0].row or 0
+    for number, row in rows[1:]:
 
         def cell(column: str, row: tuple[Any, ...] = row) -> Any:
             i = positions[column]
