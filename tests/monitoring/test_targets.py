@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook
 
+from ilp.accounts.models import AuditEvent
 from ilp.core.exceptions import PermissionDenied, ValidationFailed
 from ilp.monitoring import targets
 from ilp.monitoring.models import ProjectedSasaran, PuskesmasTarget, SasaranUpload
@@ -296,6 +297,18 @@ def test_a_puskesmas_sets_its_own_target_only(district, client_for):
         district.pkm_barat_f,
         Decimal("45.5"),
         district.pkm_barat,
+    )
+    event = AuditEvent.objects.get(object_type="puskesmas_target")
+    assert (event.user, event.action, event.detail) == (
+        district.pkm_barat,
+        "create",
+        {
+            "facility": district.pkm_barat_f.code,
+            "year": 2026,
+            "indicator": "ptm_15",
+            "before": None,
+            "after": "45.5",
+        },
     )
     with pytest.raises(PermissionDenied):
         targets.set_puskesmas_target(

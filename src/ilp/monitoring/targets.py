@@ -39,7 +39,7 @@ from ilp.accounts.access import (
     target_puskesmas,
 )
 from ilp.accounts.audit import audit_record
-from ilp.accounts.models import User
+from ilp.accounts.models import AuditAction, User
 from ilp.core.exceptions import PermissionDenied, ValidationFailed
 from ilp.monitoring.catalogue import load_catalogue
 from ilp.monitoring.models import ProjectedSasaran, PuskesmasTarget, SasaranKind, SasaranUpload
@@ -267,7 +267,7 @@ def sasaran_upload(*, user: User, year: int, data: bytes, file_name: str = "") -
         )
         audit_record(
             user=user,
-            action="sasaran_upload",
+            action=AuditAction.CREATE,
             object_type="sasaran_upload",
             detail={
                 "year": year,
@@ -359,7 +359,13 @@ def set_puskesmas_target(
             )
         audit_record(
             user=user,
-            action="target_set",
+            action=(
+                AuditAction.DELETE
+                if target is None
+                else AuditAction.CREATE
+                if current is None
+                else AuditAction.UPDATE
+            ),
             object_type="puskesmas_target",
             detail={
                 "facility": facility.code,
