@@ -22,10 +22,11 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ from ilp.accounts.access import (
 )
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import AuditAction, User
-from ilp.core.exceptions import PermissionDenied, ValidationFailed
+from ilp.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from ilp.monitoring.catalogue import load_catalogue
 from ilp.monitoring.models import ProjectedSasaran, PuskesmasTarget, SasaranKind, SasaranUpload
 from ilp.places.models import Area, AreaLevel, Facility
@@ -245,6 +246,24 @@ def sasaran_upload(*, user: User, year: int, data: bytes, file_name: str = "") -
         Area.objects.filter(code__in=counts, level=AreaLevel.VILLAGE).values_list("code", "pk")
     )
     now = timezone.now()
+    try:
+        return _save_upload(user, district, year, file_name, counts, villages, now)
+    except IntegrityError:
+        # Two first uploads of a year at the same moment: the partial unique constraint
+        # lets one through; the other is told to look again rather than shown a 500.
+        message = _("Sasaran tahun ini baru saja diunggah orang lain; periksa lalu unggah lagi.")
+        raise Conflict(message) from None
+
+
+def _save_upload(
+    user: User,
+    district: Area,
+    year: int,
+    file_name: str,
+    counts: dict[str, dict[str, int]],
+    villages: dict[str, int],
+    now: datetime,
+) -> SasaranUpload:
     with transaction.atomic():
         # Lock the year's current upload so two simultaneous uploads do not both supersede it.
         previous = list(

@@ -20,7 +20,7 @@ from ilp.accounts.access import (
     target_puskesmas,
 )
 from ilp.accounts.models import User
-from ilp.core.exceptions import ValidationFailed
+from ilp.core.exceptions import ApplicationError
 from ilp.monitoring import targets
 from ilp.monitoring.catalogue import load_catalogue
 from ilp.monitoring.forms_targets import PuskesmasTargetForm, SasaranUploadForm
@@ -49,7 +49,7 @@ def sasaran_page(request: HttpRequest) -> HttpResponse:
                     data=data,
                     file_name=upload_file.name or "",
                 )
-            except ValidationFailed as exc:
+            except ApplicationError as exc:
                 form.add_error(None, str(exc.message))
                 errors = exc.fields.get("file", [])
                 status = 422
@@ -101,7 +101,7 @@ def puskesmas_targets_page(request: HttpRequest) -> HttpResponse:
                     indicator=data["indicator"],
                     target=data["target"],
                 )
-            except ValidationFailed as exc:
+            except ApplicationError as exc:
                 form.add_error(None, str(exc.message))
                 status = 422
             else:
