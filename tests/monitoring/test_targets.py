@@ -397,3 +397,27 @@ def test_values_carry_the_projected_denominator(district, client_for):
     desa = values(client, district.ampel.code)
     assert desa[district.ampel.code]["denominator_projected"] == 17
     assert desa[district.ampel_timur.code]["denominator_projected"] is None
+
+
+def test_value_projected_is_hidden_with_a_suppressed_numerator(district, client_for):
+    """Camat Barat reads PTM 15+: Batu's one screened resident is a count below 5, so its
+    numerator is hidden and so is the value over the projected denominator (numerator =
+    value × projected would give it back); the projected denominator itself is public."""
+    from tests.care import encounter
+
+    today = timezone.localdate()
+    encounter(district.wayan, today, district.pkm_barat_f, "adult", cluster="k3")
+    indicators_rebuild()
+    data = sheet(row(district.ampel.code, "Ampel"), row(district.batu.code, "Batu", *[12] * 11))
+    targets.sasaran_upload(user=district.dinkes, year=today.year, data=data)
+    batu = values(client_for(district.camat_barat), district.kec_barat.code)[district.batu.code]
+    assert (batu["numerator"], batu["suppressed"]) == (None, True)
+    assert (batu["denominator_projected"], batu["value_projected"]) == (24, None)
+    shown = values(client_for(district.dinkes), district.kec_barat.code)[district.batu.code]
+    assert (shown["numerator"], shown["value_projected"]) == (1, 4.2)
+    ampel = values(client_for(district.dinkes), district.ampel.code)[district.ampel.code]
+    assert (ampel["numerator"], ampel["denominator_projected"], ampel["value_projected"]) == (
+        0,
+        17,
+        0.0,
+    )
