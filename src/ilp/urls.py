@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("ilp.people.urls")),
     path("layanan/", include("ilp.care.urls")),
     path("pws/", include("ilp.monitoring.urls")),
+    path("monitoring/", include("ilp.monitoring.urls_targets")),
 ]
 
 # Error pages in the ILP layout (templates/403.html, 404.html); 400 and 500 show a message

@@ -272,6 +272,36 @@ def indicator_areas(user: User) -> QuerySet[Area]:
     return aggregate_areas(user)
 
 
+# Targets (``ilp.monitoring.targets``): the district's sasaran proyeksi are uploaded by its
+# dinkes administrator only (TPCB reads, it does not enter); a puskesmas' annual targets (its
+# SK target kinerja) are set by the dinkes administrator for any puskesmas of the district
+# and by the puskesmas' own staff for it. Every other role: no.
+TARGET_ROLES = frozenset({Role.DINKES_ADMIN, Role.PUSKESMAS})
+
+
+def can_upload_sasaran(user: Any) -> bool:
+    """Whether the user uploads the district's projected sasaran (dinkes administrator)."""
+    return _active(user) and user.role == Role.DINKES_ADMIN and user.area_id is not None
+
+
+def can_set_puskesmas_targets(user: Any) -> bool:
+    """Whether the user sets annual targets for some puskesmas (`target_puskesmas`)."""
+    if not _active(user) or user.role not in TARGET_ROLES:
+        return False
+    return user.area_id is not None if user.role == Role.DINKES_ADMIN else bool(user.facility_id)
+
+
+def target_puskesmas(user: User) -> QuerySet[Facility]:
+    """The puskesmas whose annual targets the user sets."""
+    if not can_set_puskesmas_targets(user):
+        return Facility.objects.none()
+    found = Facility.objects.filter(kind=FacilityKind.PUSKESMAS)
+    if user.role == Role.DINKES_ADMIN and user.area is not None:
+        code = user.area.code
+        return found.filter(Q(area__code=code) | Q(area__code__startswith=f"{code}."))
+    return found.filter(pk=user.facility_id or 0)
+
+
 def area_in_scope(user: User, area: Area) -> bool:
     """Whether the user may register or see people living in `area` (a desa, dusun or RT)."""
     if area.level == AreaLevel.RT:

@@ -29,6 +29,8 @@ from ilp.accounts.access import (
     any_user,
     can_register,
     can_review_access,
+    can_set_puskesmas_targets,
+    can_upload_sasaran,
     can_view_personal_data,
     client_ip,
     public,
@@ -202,6 +204,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_search": can_view_personal_data(user),
         "can_register": can_register(user),
         "can_review_access": can_review_access(user),
+        "can_upload_sasaran": can_upload_sasaran(user),
+        "can_set_targets": can_set_puskesmas_targets(user),
     }
     role = user.role
     if role == Role.KADER:

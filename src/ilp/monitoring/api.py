@@ -57,9 +57,21 @@ class ValueOut(Schema):
     period: str
     group: str | None = Field(description="The breakdown's value when `by` is given")
     numerator: int | None
-    denominator: int | None
+    denominator: int | None = Field(description="Sasaran riil: residents in the registry")
     value: float | None = Field(description="Percent; null with no target or suppressed")
-    target: float = Field(description="Target line of the month, percent")
+    denominator_projected: int | None = Field(
+        description="Sasaran proyeksi: the Dinkes' uploaded yearly target population of the "
+        "area's desa; null below the desa, for a breakdown group, or with no upload"
+    )
+    value_projected: float | None = Field(
+        description="Percent of the numerator over the projected denominator; null as above "
+        "or when the numerator is suppressed"
+    )
+    target: float = Field(
+        description="Target line of the month, percent: the annual target (the puskesmas' own "
+        "for the year when set for this area, else the national one) × month/12 for a "
+        "cumulative-year indicator, the annual target itself otherwise"
+    )
     status: str | None = Field(description=" | ".join(selectors.STATUSES))
     suppressed: bool
 
@@ -110,6 +122,8 @@ def indicator_values(request: HttpRequest, code: str, filters: Query[ValuesIn]) 
             numerator=r.numerator,
             denominator=r.denominator,
             value=r.value,
+            denominator_projected=r.denominator_projected,
+            value_projected=r.value_projected,
             target=r.target,
             status=r.status,
             suppressed=r.suppressed,

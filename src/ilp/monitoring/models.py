@@ -12,7 +12,9 @@ an area's subtree (its code prefix) at read time, never scanning clinical tables
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Side(models.TextChoices):
@@ -70,3 +72,100 @@ class IndicatorCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.year}-{self.month:02d} area {self.area_id}"
+
+
+# ---------------------------------------------------------------- targets: sasaran proyeksi and
+# the puskesmas' annual targets (``ilp.monitoring.targets``)
+
+
+class SasaranKind(models.TextChoices):
+    """The kinds of projected sasaran a Dinkes receives per desa per year (Pusdatin's
+    estimates), each matching the catalogue denominators it stands beside
+    (``ilp.monitoring.targets.KINDS_OF_DENOMINATOR``)."""
+
+    PREGNANT = "ibu_hamil", _("Ibu hamil")
+    DELIVERING = "ibu_bersalin", _("Ibu bersalin")
+    LIVE_BIRTHS = "lahir_hidup", _("Bayi baru lahir (lahir hidup)")
+    INFANTS = "bayi", _("Bayi (surviving infant)")
+    BADUTA = "baduta", _("Baduta")
+    BALITA = "balita", _("Balita")
+    SCHOOL_AGE = "usia_pendidikan_dasar", _("Usia pendidikan dasar")
+    PRODUCTIVE = "usia_produktif", _("Usia produktif (15-59 tahun)")
+    ELDERLY = "lansia", _("Usia lanjut (60+ tahun)")
+    HYPERTENSION = "hipertensi", _("Estimasi penderita hipertensi")
+    DIABETES = "dm", _("Estimasi penderita DM")
+
+
+class SasaranUpload(models.Model):
+    """One uploaded sheet of a district's projected sasaran for a year. A new upload for the
+    same district and year supersedes the previous one as a whole (``superseded_at``); no
+    upload or its rows is ever deleted, so the earlier values stay as history."""
+
+    district = models.ForeignKey("places.Area", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    file_name = models.CharField(max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "year"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="sasaran_upload_current",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"sasaran {self.year} area {self.district_id} ({self.uploaded_at:%Y-%m-%d})"
+
+
+class ProjectedSasaran(models.Model):
+    """One desa's projected sasaran of one kind in an upload (its year)."""
+
+    upload = models.ForeignKey(SasaranUpload, on_delete=models.PROTECT, related_name="rows")
+    area = models.ForeignKey("places.Area", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=32, choices=SasaranKind.choices)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["upload", "area", "kind"], name="projected_sasaran_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} area {self.area_id}: {self.count}"
+
+
+class PuskesmasTarget(models.Model):
+    """A puskesmas' annual target for an indicator and year (its SK target kinerja), percent;
+    it replaces the catalogue's national target for the puskesmas and its desa. Who set it
+    and when is kept here and, with the previous value, in the audit log."""
+
+    facility = models.ForeignKey("places.Facility", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    indicator = models.CharField(max_length=32)
+    target = models.DecimalField(max_digits=4, decimal_places=1)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "year", "indicator"], name="puskesmas_target_cell"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target__gte=0, target__lte=100),
+                name="puskesmas_target_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year} facility {self.facility_id}: {self.target}"

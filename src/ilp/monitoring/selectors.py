@@ -11,6 +11,15 @@ previous value counts as rising), giving one of four statuses: ``above_rising``,
 ``above_falling``, ``below_rising``, ``below_falling`` ("above" = at or above the line;
 "rising" = not lower than last month).
 
+The annual target is the catalogue's national one unless the puskesmas set its own for the
+year (``PuskesmasTarget``, its SK target kinerja): then it holds for the puskesmas' working
+area and its desa and dusun; a kecamatan or the district keeps the national target. Beside
+the registry's denominator (sasaran riil) each row of a desa or larger area carries the
+projected one (sasaran proyeksi: the year's current upload, summed over the area's desa, for
+the kinds ``ilp.monitoring.targets.KINDS_OF_DENOMINATOR`` maps the indicator's denominator
+to) and the value over it; ``None`` where no sheet covers the area, below the desa, for a
+breakdown group, or when the indicator's denominator has no projected kind.
+
 Readers whose aggregates are suppressed (``aggregates_suppressed``) get every numerator and
 denominator of 1–4 hidden, and every count that would give one back by subtraction
 (``ilp.core.suppression``): a parent area = its children + the rest counted at the parent
@@ -33,8 +42,9 @@ from ilp.accounts.models import User
 from ilp.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from ilp.core.suppression import Nesting, Relation, suppress
 from ilp.monitoring.catalogue import Indicator, load_catalogue
-from ilp.monitoring.models import IndicatorCount
+from ilp.monitoring.models import IndicatorCount, ProjectedSasaran, PuskesmasTarget
 from ilp.monitoring.services import years_kept
+from ilp.monitoring.targets import KINDS_OF_DENOMINATOR, projected_q
 from ilp.people.models import Disability, Sex
 from ilp.places.models import Area, AreaLevel, Facility, FacilityKind
 
@@ -54,6 +64,8 @@ class ValueRow:
     status: str | None
     suppressed: bool
     previous: float | None = None  # last month's value (None: none, or suppressed)
+    denominator_projected: int | None = None
+    value_projected: float | None = None
 
 
 def require_indicator_reader(user: User) -> None:
@@ -106,10 +118,12 @@ def _groups(indicator: Indicator, by: str) -> list[str]:
     return [b.label for b in indicator.age_bands] + [""]
 
 
-def _target_line(indicator: Indicator, month: int) -> float:
+def _target_line(indicator: Indicator, month: int, annual: float | None = None) -> float:
+    """The month's target line from the annual target (the national one by default)."""
+    annual = indicator.target if annual is None else annual
     if indicator.period == "cumulative-year":
-        return round(indicator.target * month / 12, 1)
-    return indicator.target
+        return round(annual * month / 12, 1)
+    return annual
 
 
 def _value(numerator: int, denominator: int) -> float | None:
@@ -190,7 +204,8 @@ def indicator_values(
     # current[(row place code, group)] = [numerator, denominator]; previous likewise
     current, previous = _sums(indicator, top, children, year, month, by)
     groups: list[str | None] = list(_groups(indicator, by)) if by else [None]
-    line = _target_line(indicator, month)
+    annual = _annual_targets(indicator, top, children, year)
+    projected = _projected(indicator, top, children, year)
     hidden: set[Hashable] = set()
     if aggregates_suppressed(user):
         hidden = _suppressed(current, top, children, groups)
@@ -201,6 +216,9 @@ def indicator_values(
             pn, pd = previous.get((place.code, g), (0, 0))
             secret = ("n", place.code, g) in hidden or ("d", place.code, g) in hidden
             value = None if secret else _value(n, d)
+            line = _target_line(indicator, month, annual.get(place.code))
+            dp = projected.get(place.code) if g is None else None
+            n_hidden = ("n", place.code, g) in hidden
             rows.append(
                 ValueRow(
                     place=place,
@@ -212,9 +230,77 @@ def indicator_values(
                     status=None if secret else _status(value, _value(pn, pd), line),
                     suppressed=secret,
                     previous=None if secret else _value(pn, pd),
+                    denominator_projected=dp,
+                    value_projected=None if n_hidden or dp is None else _value(n, dp),
                 )
             )
     return rows
+
+
+def _desa_code(code: str) -> str:
+    """The desa/kelurahan code of an area at or below the desa (area codes nest by dots:
+    province.regency.district.village[.hamlet[.rt]])."""
+    return ".".join(code.split(".")[:4])
+
+
+def _annual_targets(
+    indicator: Indicator, top: Place, children: list[Place], year: int
+) -> dict[str, float]:
+    """Annual targets set by puskesmas for the rows that fall in their working area, by row
+    code (rows without an entry take the national target). One query when no puskesmas has
+    set one for the indicator and year, two otherwise."""
+    own = dict(
+        PuskesmasTarget.objects.filter(indicator=indicator.code, year=year).values_list(
+            "facility__code", "target"
+        )
+    )
+    if not own:
+        return {}
+    result: dict[str, float] = {}
+    places = (top, *children)
+    for place in places:
+        if place.kind == "puskesmas" and place.code in own:
+            result[place.code] = float(own[place.code])
+    desa = {
+        _desa_code(p.code)
+        for p in places
+        if p.kind == "area" and (p.level or 0) >= AreaLevel.VILLAGE
+    }
+    if desa:
+        served = Facility.service_areas.through.objects.filter(
+            facility__code__in=own, facility__kind=FacilityKind.PUSKESMAS, area__code__in=desa
+        ).values_list("area__code", "facility__code")
+        by_desa = dict(served)
+        for place in places:
+            if place.kind == "area" and (place.level or 0) >= AreaLevel.VILLAGE:
+                facility = by_desa.get(_desa_code(place.code))
+                if facility is not None:
+                    result[place.code] = float(own[facility])
+    return result
+
+
+def _projected(
+    indicator: Indicator, top: Place, children: list[Place], year: int
+) -> dict[str, int]:
+    """Projected denominators by row code, for rows at or above the desa that the year's
+    current sheet covers (none when the denominator has no projected kind)."""
+    kinds = KINDS_OF_DENOMINATOR.get(indicator.denominator.rule)
+    if not kinds:
+        return {}
+    rows = (
+        ProjectedSasaran.objects.filter(projected_q(year, top.prefixes), kind__in=kinds)
+        .values("area__code")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    result: dict[str, int] = {}
+    for row in rows:
+        code, total = row["area__code"], row["total"]
+        for place in (top, *children):
+            below_desa = place.kind == "area" and (place.level or 0) > AreaLevel.VILLAGE
+            if not below_desa and place.holds(code):
+                result[place.code] = result.get(place.code, 0) + total
+    return result
 
 
 def _sums(
