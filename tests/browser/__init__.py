@@ -46,3 +46,21 @@ def shot(page, name: str) -> None:
     folder = os.environ.get("ILP_SCREENSHOT_DIR")
     if folder:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def fits(page) -> bool:
+    """Whether the page is no wider than the viewport (no sideways scroll on a phone)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def login(page, live_server, user) -> None:
+    """Log `user` in through the login page (password set to the personas' one)."""
+    from tests.conftest import PASSWORD
+
+    user.set_password(PASSWORD)
+    user.save()
+    page.goto(live_server.url + "/masuk/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(live_server.url + "/")

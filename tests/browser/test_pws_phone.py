@@ -14,10 +14,9 @@ import pytest
 from django.utils import timezone
 
 from ilp.monitoring.models import IndicatorCount
-from tests.browser import chromium_page
+from tests.browser import chromium_page, fits, login
 from tests.browser import shot as _shot
 from tests.care import resident
-from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,20 +28,6 @@ def phone(transactional_db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with chromium_page(390, 844) as page:
         yield page
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def _login(page, live_server, user):
-    user.set_password(PASSWORD)
-    user.save()
-    page.goto(live_server.url + "/masuk/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(live_server.url + "/")
 
 
 def _idl_this_year(d) -> None:
@@ -78,13 +63,13 @@ def test_kepala_puskesmas_reaches_the_children_missing_idl(phone, live_server, d
     resident(
         district, "Bayi Kenanga", "F", timezone.localdate() - timedelta(days=75), district.rt_batu
     )
-    _login(phone, live_server, district.pkm_barat)
+    login(phone, live_server, district.pkm_barat)
     phone.click("a:has-text('PWS: capaian indikator')")
     phone.click("a:has-text('Imunisasi dasar lengkap (IDL)')")
     phone.wait_for_selector("h1:has-text('Imunisasi dasar lengkap (IDL)')")
     assert phone.is_visible(f'[id="pws-{district.batu.code}"] svg.pws-bar')
     assert phone.is_visible("svg.pws-trend")
-    assert _fits(phone)
+    assert fits(phone)
     _shot(phone, "pws_puskesmas")
     # Printed: no menu, month form, buttons or person links; the table and trend stay.
     phone.emulate_media(media="print")
@@ -101,7 +86,7 @@ def test_kepala_puskesmas_reaches_the_children_missing_idl(phone, live_server, d
     phone.click(f'[id="pws-{worst}"] th a')
     phone.wait_for_selector(f'[id="pws-{district.batu_atas.code}"]')
     assert "Batu" in phone.inner_text("p.lead")
-    assert _fits(phone)
+    assert fits(phone)
     _shot(phone, "pws_desa")
     phone.click(f'[id="pws-{district.batu_atas.code}"] a.pws-gap')
     phone.wait_for_load_state()

@@ -14,9 +14,8 @@ from django.utils import timezone
 
 from ilp.care.models import Task, TaskStatus
 from ilp.care.services import session_close, session_open
-from tests.browser import chromium_page
+from tests.browser import chromium_page, fits, login
 from tests.browser import shot as _shot
-from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,28 +30,14 @@ def phone(transactional_db, settings):
         yield page
 
 
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def _login(page, live_server, user):
-    user.set_password(PASSWORD)
-    user.save()
-    page.goto(live_server.url + "/masuk/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(live_server.url + "/")
-
-
 def test_district_index_tree_fits_a_phone(phone, live_server, district):
-    _login(phone, live_server, district.dinkes)
+    login(phone, live_server, district.dinkes)
     phone.goto(live_server.url + "/layanan/kerja/")
     phone.click("summary:has-text('Kecamatan Barat')")
     phone.click("summary:has-text('Puskesmas Barat')")
     phone.click("summary:has-text('Pustu Ampel')")
     assert phone.is_visible("text=Ampel Timur, Ampel")
-    assert _fits(phone)
+    assert fits(phone)
     _shot(phone, "worklist_index_tree")
 
 
@@ -63,11 +48,11 @@ def test_home_visit_task_closed_from_the_phone(phone, live_server, district):
         actor=kader, session=session_open(actor=kader, posyandu=district.pos_ampel_timur_f, on=day)
     )
     task = Task.objects.get(person=district.rina)
-    _login(phone, live_server, kader)
+    login(phone, live_server, kader)
     phone.goto(live_server.url + "/layanan/kerja/POS-AT/tugas/")
     row = phone.locator(f"#tugas-{task.uuid}")
     assert "Terlambat" in row.inner_text()
-    assert _fits(phone)
+    assert fits(phone)
     _shot(phone, "tasks_open")
     row.locator("a:has-text('Catat kunjungan rumah')").click()
     phone.wait_for_selector("h1")
@@ -81,7 +66,7 @@ def test_home_visit_task_closed_from_the_phone(phone, live_server, district):
     phone.goto(live_server.url + "/layanan/kerja/POS-AT/tugas/")
     assert "Tidak ada tugas terbuka." in phone.inner_text("#terbuka")
     assert "Layanan yang dibutuhkan sudah dicatat" in phone.inner_text("#ditutup")
-    assert _fits(phone)
+    assert fits(phone)
     _shot(phone, "tasks_closed")
 
 
@@ -94,10 +79,10 @@ def test_puskesmas_list_grouped_fits_a_phone(phone, live_server, district):
     resident(
         district, "Anak Batu", "M", timezone.localdate() - timedelta(days=300), district.rt_batu
     )
-    _login(phone, live_server, district.pkm_barat)
+    login(phone, live_server, district.pkm_barat)
     phone.goto(live_server.url + "/layanan/kerja/P5271010101/?kind=timbang")
     text = phone.inner_text("table.worklist")
     assert "Desa Ampel · Posyandu Melati" in text and "Desa Batu · Posyandu Kenanga" in text
     assert "Jl. Melati 3, RT 001 · 081234567890" in text
-    assert _fits(phone)
+    assert fits(phone)
     _shot(phone, "puskesmas_list_grouped")

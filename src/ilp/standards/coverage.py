@@ -390,19 +390,25 @@ _AT_FACILITY = ("facility", "health_worker")
 _VISIT_TIME = time(12, 0)
 
 
-def kn1_in_window(records: PersonRecords, year: int, unit: Unit) -> int | None:
-    """KN1: a neonatal visit 6–48 hours after birth (``postnatal.postnatal_visits``; Permenkes
-    21/2021, DOMAIN.md §3.3), counted in the month of the visit."""
-    born = datetime.combine(records.birth, time.min)
+def _kn_states(records: PersonRecords) -> list[postnatal.VisitState] | None:
+    """The KN windows of a newborn with their visits (None: never visited)."""
     visits = sorted(d for d in records.newborn_visits if d >= records.birth)
     if not visits:
         return None
-    states = postnatal.postnatal_visits(
+    return postnatal.postnatal_visits(
         "KN",
-        delivered_at=born,
+        delivered_at=datetime.combine(records.birth, time.min),
         visits=[datetime.combine(d, _VISIT_TIME) for d in visits],
         on=visits[-1],
     )
+
+
+def kn1_in_window(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """KN1: a neonatal visit 6–48 hours after birth (``postnatal.postnatal_visits``; Permenkes
+    21/2021, DOMAIN.md §3.3), counted in the month of the visit."""
+    states = _kn_states(records)
+    if states is None:
+        return None
     kn1 = next(s for s in states if s.code == "KN1")
     if kn1.visited_at is None:
         return None
@@ -413,16 +419,9 @@ def kn_complete(records: PersonRecords, year: int, unit: Unit) -> int | None:
     """KN lengkap: KN1, KN2 and KN3 each made in its own window (6–48 h, 3–7 d, 8–28 d;
     ``postnatal.postnatal_complete``, DOMAIN.md §3.3 reading each visit in its window),
     counted in the month of the visit that completed the series."""
-    born = datetime.combine(records.birth, time.min)
-    visits = sorted(d for d in records.newborn_visits if d >= records.birth)
-    if not visits:
+    states = _kn_states(records)
+    if states is None:
         return None
-    states = postnatal.postnatal_visits(
-        "KN",
-        delivered_at=born,
-        visits=[datetime.combine(d, _VISIT_TIME) for d in visits],
-        on=visits[-1],
-    )
     if not postnatal.postnatal_complete(states):
         return None
     done = max(s.visited_at for s in states if s.visited_at is not None)
