@@ -264,6 +264,21 @@ def test_every_error_of_the_file_is_reported_and_a_good_feature_is_not_saved(dis
     assert message == "Berkas tidak diimpor: 2 kesalahan."
 
 
+def test_an_unknown_user_and_a_file_not_in_utf8_are_refused(district, tmp_path, monkeypatch):
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    with pytest.raises(CommandError, match=r"^Pengguna siapa tidak ada di ILP\.$"):
+        run(tmp_path, collection(feature("52.71.01.1001")), "--user", "siapa")
+    path = tmp_path / "latin1.geojson"
+    path.write_bytes('{"type": "FeatureCollection", "name": "Désa"}'.encode("latin-1"))
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("boundaries", "import", str(path), stderr=err)
+    assert err.getvalue().splitlines() == [
+        "Berkas bukan teks UTF-8; simpan ulang GeoJSON dengan pengodean UTF-8."
+    ]
+    assert BoundaryImport.objects.count() == 0
+
+
 def test_a_missing_file_is_refused(district, tmp_path, monkeypatch):
     monkeypatch.delenv("LANGUAGE", raising=False)
     with pytest.raises(CommandError, match=r"^Berkas nope\.geojson tidak dapat dibuka\.$"):

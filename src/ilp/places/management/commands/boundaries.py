@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ilp.accounts.models import User
 from ilp.core.exceptions import ValidationFailed
 from ilp.places.boundaries import DEFAULT_CODE_PROPERTY
 from ilp.places.services import DEFAULT_TOLERANCE, boundaries_import, no_file_error
@@ -73,6 +74,9 @@ class Command(BaseCommand):
         tolerance = options["tolerance"]
         if not 0 <= tolerance <= 0.01:
             raise CommandError(_("--tolerance harus antara 0 dan 0,01 derajat."))
+        user = options["user"]
+        if user and not User.objects.filter(username=user).exists():
+            raise CommandError(_("Pengguna %(name)s tidak ada di ILP.") % {"name": user})
         try:
             text = path.read_bytes()
         except OSError as exc:
@@ -82,7 +86,7 @@ class Command(BaseCommand):
                 text=text,
                 file_name=path.name,
                 code_property=options["code_property"],
-                imported_by=options["user"] or f"{getpass.getuser()} (sistem)",
+                imported_by=user or f"{getpass.getuser()} (sistem)",
                 tolerance=tolerance,
             )
         except ValidationFailed as exc:
