@@ -328,3 +328,17 @@ def test_simplify_drops_points_within_the_tolerance_and_keeps_a_tiny_desa():
     # A desa smaller than the tolerance keeps its outline rather than vanishing.
     tiny = square(1, 1, side=0.0001)
     assert geometry.point_count(geometry.simplify(tiny, 0.0002)) == 5
+
+
+def test_the_admin_lists_the_imports_read_only(district, tmp_path, client):
+    from ilp.accounts.models import User
+
+    run(tmp_path, collection(feature("52.71.01.1001")), "--user", "dinkes")
+    client.force_login(User.objects.create_superuser("root", password="pw", area=district.city))
+    response = client.get("/admin/places/boundaryimport/")
+    assert response.status_code == 200
+    assert "desa.geojson" in response.content.decode()
+    record = BoundaryImport.objects.get()
+    assert client.get("/admin/places/boundaryimport/add/").status_code == 403
+    assert client.post(f"/admin/places/boundaryimport/{record.pk}/delete/").status_code == 403
+    assert BoundaryImport.objects.count() == 1

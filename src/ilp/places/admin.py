@@ -30,7 +30,7 @@ class FacilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(BoundaryImport)
-class BoundaryImportAdmin(admin.ModelAdmin):
+class BoundaryImportAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # as the others: not subscriptable at run time
     """The record of each boundary import (read only: imports are made by the command)."""
 
     list_display = ["created_at", "file_name", "imported_by", "feature_count", "replaced_count"]
