@@ -290,3 +290,23 @@ def test_one_read_of_all_desa_equals_the_kecamatan_pages(idl):
         tuple(getattr(r, k) for k in keys) for r in by_kecamatan
     ]
     assert [r.code for r in once] == [idl.ampel.code, idl.batu.code, idl.cemara.code]
+
+
+def test_the_partial_renders_from_the_rows_and_the_indicator_alone(district):
+    from django.template.loader import render_to_string
+
+    indicator = load_catalogue()["idl"]
+    rows = [
+        row(district.ampel.code, "Ampel", "good", value=60.0, status="above_rising"),
+        row(district.cemara.code, "Cemara", suppressed=True),
+    ]
+    html = render_to_string("monitoring/_map.html", {"map_rows": rows, "indicator": indicator})
+    assert "Peta petak desa/kelurahan per kecamatan" in html
+    # No drill-down link given: the tiles are drawn, titled, but link nowhere.
+    assert "<g><title>Ampel: 60,0% · Di atas target, naik</title>" in html
+    assert "<g><title>Cemara: disamarkan</title>" in html
+    assert f'fill="{GREEN}"' in html and f'fill="{GREY}"' in html
+    assert (
+        render_to_string("monitoring/_map.html", {"map_rows": [], "indicator": indicator}).strip()
+        == ""
+    )
