@@ -60,7 +60,7 @@ def test_ilp_demo_imports_them_through_the_import_command():
     record = BoundaryImport.objects.get()
     assert (record.file_name, record.imported_by, record.feature_count) == (
         "batas-desa-SINTETIS-demo.geojson",
-        "ilp demo",
+        "dinkes",
         50,
     )
     assert "50 desa/kelurahan mendapat batas wilayah" in out.getvalue()

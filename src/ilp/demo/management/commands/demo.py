@@ -73,9 +73,9 @@ class Command(BaseCommand):
         if has_data():
             if if_empty:
                 self.stdout.write("Data already exists; nothing generated (--if-empty).")
+                logins = ensure_demo_logins() if district_exists() else []
                 if district_exists() and not AreaBoundary.objects.exists():
                     self._import_boundaries(seed)
-                logins = ensure_demo_logins() if district_exists() else []
                 self._print_logins(logins)
                 return
             if not reset:
@@ -113,7 +113,8 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory() as folder:
             path = write_demo_boundaries(Path(folder), region_code=CITY_CODE, seed=seed)
             if path is not None:
-                call_command("boundaries", "import", str(path), user="ilp demo", stdout=self.stdout)
+                # On behalf of the demo's Dinkes admin login (made before this runs).
+                call_command("boundaries", "import", str(path), user="dinkes", stdout=self.stdout)
 
     def _progress(self, message: str) -> None:
         self.stdout.write(f"  {message}")
