@@ -157,15 +157,18 @@ class Place:
         return any(code == p or code.startswith(f"{p}.") for p in self.prefixes)
 
 
-def _places(user: User, code: str) -> tuple[Place, list[Place]]:
+def _places(user: User, code: str, desa: bool = False) -> tuple[Place, list[Place]]:
     """The place a code names, within the user's indicator areas, and its children: an
     area's child areas (none below the dusun/RW, where counts are kept), or a puskesmas'
-    desa/kelurahan."""
+    desa/kelurahan; with `desa`, every desa/kelurahan of an area above them."""
     allowed = indicator_areas(user)
     area = allowed.filter(code=code).first()
     if area is not None:
         children = []
-        if area.level < AreaLevel.HAMLET:
+        if desa and area.level < AreaLevel.DISTRICT:
+            below = allowed.filter(level=AreaLevel.VILLAGE, code__startswith=f"{area.code}.")
+            children = [Place.of_area(c) for c in below.order_by("code")]
+        elif area.level < AreaLevel.HAMLET:
             children = [Place.of_area(c) for c in allowed.filter(parent=area).order_by("code")]
         return Place.of_area(area), children
     puskesmas = Facility.objects.filter(kind=FacilityKind.PUSKESMAS, code=code).first()
@@ -188,11 +191,13 @@ def indicator_values(
     year: int,
     month: int,
     by: str | None = None,
+    desa: bool = False,
 ) -> list[ValueRow]:
     """Rows of the area (or puskesmas working area) and each child area the user may read
-    (per group when `by`)."""
+    (per group when `by`); with `desa`, of a kabupaten/kota and each of its desa (the desa
+    map, ``ilp.monitoring.maps``)."""
     require_indicator_reader(user)
-    top, children = _places(user, area_code)
+    top, children = _places(user, area_code, desa)
     if by is not None and by not in indicator.disaggregations:
         message = _(
             "Indikator ini tidak dirinci menurut %(by)s; pilih salah satu: %(choices)s."

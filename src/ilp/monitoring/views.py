@@ -23,7 +23,7 @@ from ilp.accounts.access import can_view_indicators
 from ilp.accounts.models import User
 from ilp.accounts.views import role_required
 from ilp.core.exceptions import BadParameter, NotFound, ValidationFailed
-from ilp.monitoring import pws, selectors
+from ilp.monitoring import maps, pws, selectors
 from ilp.monitoring.catalogue import CLUSTERS, Indicator
 from ilp.monitoring.services import years_kept
 
@@ -84,6 +84,7 @@ def pws_page(request: HttpRequest, indicator_code: str) -> HttpResponse:
             "indicator_name": name,
             "table": table,
             "rows": [table.top, *table.children],
+            "map_rows": maps.desa_rows(user, table),
             "trend_svg": pws.trend_svg(points, title),
             "trend_title": title,
             "trend": [(f"{y:04d}-{m:02d}", v, t) for (y, m), v, t in points],

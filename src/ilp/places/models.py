@@ -98,3 +98,56 @@ class Facility(BaseModel):
         if self.name.casefold().startswith((kind.casefold() + " ", self.kind.casefold() + " ")):
             return self.name
         return f"{kind} {self.name}"
+
+
+class BoundaryImport(BaseModel):
+    """One import of desa/kelurahan boundaries (``ilp boundaries import``): kept for good, so
+    a replaced import still says who loaded what, when and from which file."""
+
+    file_name = models.CharField(_("nama berkas"), max_length=255)
+    code_property = models.CharField(_("properti kode"), max_length=64)
+    imported_by = models.CharField(
+        _("diimpor oleh"),
+        max_length=150,
+        help_text=_(
+            "Pengguna ILP yang disebut pada perintah, atau akun sistem yang menjalankannya."
+        ),
+    )
+    feature_count = models.PositiveIntegerField(_("jumlah desa"))
+    replaced_count = models.PositiveIntegerField(
+        _("batas lama yang diganti"), help_text=_("Desa yang sudah punya batas sebelum impor ini.")
+    )
+    points_before = models.PositiveIntegerField(_("titik dalam berkas"))
+    points_after = models.PositiveIntegerField(_("titik setelah penyederhanaan"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("impor batas wilayah")
+        verbose_name_plural = _("impor batas wilayah")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.feature_count})"
+
+
+class AreaBoundary(models.Model):
+    """The simplified outline of one desa/kelurahan: a GeoJSON Polygon or MultiPolygon
+    geometry in lon/lat (WGS84), from the latest import that named the desa. Kept apart from
+    `Area` so the many reads of areas never carry the coordinates."""
+
+    area = models.OneToOneField(
+        Area, on_delete=models.CASCADE, related_name="boundary", verbose_name=_("wilayah")
+    )
+    geometry = models.JSONField(_("geometri"))
+    source = models.ForeignKey(
+        BoundaryImport,
+        on_delete=models.PROTECT,
+        related_name="boundaries",
+        verbose_name=_("impor"),
+    )
+
+    class Meta:
+        verbose_name = _("batas wilayah")
+        verbose_name_plural = _("batas wilayah")
+
+    def __str__(self) -> str:
+        return str(self.area)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from ilp.demo.boundaries import write_demo_boundaries
 from ilp.demo.generate import (
     DEFAULT_POPULATION,
     DEFAULT_SEED,
@@ -16,8 +20,10 @@ from ilp.demo.generate import (
     has_data,
     wipe_demo_data,
 )
+from ilp.demo.geography import CITY_CODE
 from ilp.demo.history import HistorySummary, generate_service_history
 from ilp.demo.logins import DEMO_PASSWORD, DemoLogin, ensure_demo_logins
+from ilp.places.models import AreaBoundary
 
 
 class Command(BaseCommand):
@@ -68,6 +74,8 @@ class Command(BaseCommand):
             if if_empty:
                 self.stdout.write("Data already exists; nothing generated (--if-empty).")
                 logins = ensure_demo_logins() if district_exists() else []
+                if district_exists() and not AreaBoundary.objects.exists():
+                    self._import_boundaries(seed)
                 self._print_logins(logins)
                 return
             if not reset:
@@ -95,7 +103,18 @@ class Command(BaseCommand):
                 progress=self._progress if options["verbosity"] > 1 else None,
             )
             self._print_history(history)
+        self._import_boundaries(seed)
         self._print_logins(summary.logins)
+
+    def _import_boundaries(self, seed: int) -> None:
+        """Synthetic desa outlines, written to a file and loaded by `ilp boundaries import`
+        like a Dinkes' own file, so the PWS pages draw the desa map with outlines."""
+        self.stdout.write("Importing synthetic desa boundaries (made up, not official ones)")
+        with tempfile.TemporaryDirectory() as folder:
+            path = write_demo_boundaries(Path(folder), region_code=CITY_CODE, seed=seed)
+            if path is not None:
+                # On behalf of the demo's Dinkes admin login (made before this runs).
+                call_command("boundaries", "import", str(path), user="dinkes", stdout=self.stdout)
 
     def _progress(self, message: str) -> None:
         self.stdout.write(f"  {message}")
