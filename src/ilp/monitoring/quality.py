@@ -161,6 +161,7 @@ PERSON_RECORDS = frozenset(
 )
 RECORD_LIMIT = 500
 GROWTH_CODES = ("weight", "height", "measured")
+Served = tuple[int, str, int, int | None]  # (area id, code, level, parent id)
 
 
 def require_quality_reader(user: User) -> None:
@@ -209,18 +210,18 @@ def default_place(user: User) -> str:
     return _district_code(user) or ""
 
 
-def _facilities_under(prefix: str) -> tuple[dict[int, dict[str, Any]], dict[int, list]]:
+def _facilities_under(prefix: str) -> tuple[dict[int, dict[str, Any]], dict[int, list[Served]]]:
     """Active puskesmas, pustu and posyandu located within the area `prefix`, and what each
     serves [(area id, code, level, parent id)]."""
-    rows = {
-        r["id"]: r
+    rows: dict[int, dict[str, Any]] = {
+        r["id"]: dict(r)
         for r in Facility.objects.filter(
             Q(area__code=prefix) | Q(area__code__startswith=f"{prefix}."),
             kind__in=[FacilityKind.PUSKESMAS, FacilityKind.PUSTU, FacilityKind.POSYANDU],
             is_active=True,
         ).values("id", "code", "name", "kind", "parent_id")
     }
-    served: dict[int, list] = defaultdict(list)
+    served: dict[int, list[Served]] = defaultdict(list)
     for fid, aid, code, level, parent in Facility.service_areas.through.objects.filter(
         facility_id__in=list(rows)
     ).values_list("facility_id", "area_id", "area__code", "area__level", "area__parent_id"):
@@ -244,7 +245,7 @@ def _puskesmas_of(rows: dict[int, dict[str, Any]]) -> dict[int, int]:
 
 
 def _puskesmas_unit(
-    fid: int, rows: dict[int, dict[str, Any]], served: dict[int, list], up: dict[int, int]
+    fid: int, rows: dict[int, dict[str, Any]], served: dict[int, list[Served]], up: dict[int, int]
 ) -> Unit:
     f = rows[fid]
     unit = Unit(f["code"], f["name"], "puskesmas")
@@ -260,11 +261,13 @@ def _puskesmas_unit(
     return unit
 
 
-def _posyandu_unit(fid: int, rows: dict[int, dict[str, Any]], served: dict[int, list]) -> Unit:
+def _posyandu_unit(
+    fid: int, rows: dict[int, dict[str, Any]], served: dict[int, list[Served]]
+) -> Unit:
     f = rows[fid]
     unit = Unit(f["code"], f["name"], "posyandu", facilities={fid}, posyandu={fid})
     for aid, code, level, parent in served[fid]:
-        if level == AreaLevel.HAMLET:
+        if level == AreaLevel.HAMLET and parent is not None:  # a dusun always has its desa
             unit.hamlets.add(aid)
             unit.villages.add(parent)
             unit.area_codes.add(code)
@@ -366,7 +369,7 @@ class Weighing:
     encounter: int
     facility: int
     person: int
-    date: date
+    day: date
     sex: str
     birth_date: date
     flagged: bool = False
@@ -412,7 +415,7 @@ def _weighings(facilities: set[int], first: date, last: date) -> list[Weighing]:
             w.measured = text
     weighings = [w for w in by_encounter.values() if w.weight is not None]
     if weighings:
-        ages = np.array([(w.date - w.birth_date).days for w in weighings], dtype=float)
+        ages = np.array([(w.day - w.birth_date).days for w in weighings], dtype=float)
         scores = growth.score(
             np.array([w.sex for w in weighings]),
             ages,
@@ -896,11 +899,11 @@ def quality_records(
             "BB/TB",
             _("Dikonfirmasi"),
         ]
-        for w in sorted(shown, key=lambda w: (w.date, w.encounter))[:RECORD_LIMIT]:
+        for w in sorted(shown, key=lambda w: (w.day, w.encounter))[:RECORD_LIMIT]:
             out.rows.append(
                 [
                     _person_cell(persons[w.person]),
-                    _date(w.date),
+                    _date(w.day),
                     "–" if w.weight is None else number_format(w.weight, 1),
                     "–" if w.height is None else number_format(w.height, 1),
                     *(
@@ -985,18 +988,18 @@ def quality_records(
             person_ids.append(r["id"])
         out.total, out.hidden = len(rows), total - len(rows)
     elif measure == "duplicates":
-        pairs = duplicate_pairs(unit.villages)
+        candidates = duplicate_pairs(unit.villages)
         if unit.kind == "posyandu":
-            pairs = [(a, b) for a, b in pairs if a["hamlet_id"] in unit.hamlets]
+            candidates = [(a, b) for a, b in candidates if a["hamlet_id"] in unit.hamlets]
         found = {
             p["id"]: p
             for p in Person.objects.filter(
-                scope, pk__in=[p["id"] for pair in pairs for p in pair]
+                scope, pk__in=[p["id"] for pair in candidates for p in pair]
             ).values("id", "uuid", "full_name")
         }
-        shown = [(a, b) for a, b in pairs if a["id"] in found and b["id"] in found]
+        shown_pairs = [(a, b) for a, b in candidates if a["id"] in found and b["id"] in found]
         out.columns = [_("Nama"), _("Nama (mirip)"), _("Tanggal lahir"), _("Kemiripan nama")]
-        for a, b in shown[:RECORD_LIMIT]:
+        for a, b in shown_pairs[:RECORD_LIMIT]:
             out.rows.append(
                 [
                     _person_cell(found[a["id"]]),
@@ -1006,7 +1009,7 @@ def quality_records(
                 ]
             )
             person_ids += [a["id"], b["id"]]
-        out.total, out.hidden = len(shown), len(pairs) - len(shown)
+        out.total, out.hidden = len(shown_pairs), len(candidates) - len(shown_pairs)
     else:
         out.aggregate = True
         _aggregate_records(out, unit, year, month)
