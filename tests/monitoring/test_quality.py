@@ -30,6 +30,7 @@ from openpyxl import load_workbook
 
 from ilp.accounts.models import AuditEvent
 from ilp.care.models import Encounter, Observation, PosyanduSession
+from ilp.core.exceptions import NotFound
 from ilp.monitoring import quality
 from ilp.monitoring.models import IndicatorCount
 from ilp.people.models import Person
@@ -398,3 +399,29 @@ def test_voided_and_deceased_are_not_counted(month):
     card = quality.scorecard(month.pkm_barat, area_code=BARAT, year=YEAR, month=6)
     assert values(card.top)["duplicates"] == 0.0
     assert values(card.top)["no_nik"] == round(100 * 1 / 6, 1)  # Rina of 6 living
+
+
+def test_records_outside_the_readers_scope_are_counted_not_listed(month):
+    # Dewi lives in Cemara (Puskesmas Timur) and was seen at Melati, entered 30 days late.
+    _encounter(month.dewi, month.pos_ampel_timur_f, date(YEAR, 6, 10), _at(7, 10), "adult")
+    records = quality.quality_records(
+        month.pkm_barat, "on_time", place="POS-AT", year=YEAR, month=6
+    )
+    assert [r[0][0] for r in records.rows] == ["Citra Dewi"]
+    assert (records.total, records.hidden) == (1, 1)
+    assert AuditEvent.objects.get(object_type="data_quality").person_ids == [month.citra.pk]
+    # The dinkes sees both.
+    records = quality.quality_records(month.dinkes, "on_time", place="POS-AT", year=YEAR, month=6)
+    assert [r[0][0] for r in records.rows] == ["Citra Dewi", "Dewi Kartika"]
+
+
+def test_a_pustu_or_unknown_place_has_no_records(month):
+    for place in ("PUSTU-AMPEL", "NOPE", "RS-UJI"):
+        with pytest.raises(NotFound):
+            quality.quality_records(month.dinkes, "no_nik", place=place, year=YEAR, month=6)
+
+
+def test_each_measure_of_a_row_links_its_records(month, client_for):
+    html = client_for(month.pkm_barat).get("/pws/mutu-data/", {"period": PERIOD}).content.decode()
+    assert f'href="/pws/mutu-data/catatan/implausible/?place=POS-AT&amp;period={PERIOD}"' in html
+    assert 'href="/layanan/kerja/POS-BA/?kind=timbang"' in html

@@ -585,6 +585,7 @@ class Measure:
     d: int | None = None
     status: str | None = None
     median_days: float | None = None  # on_time only
+    url: str = ""  # the records behind it (rows of a puskesmas or posyandu)
 
     @property
     def label(self) -> str:
@@ -722,14 +723,26 @@ def scorecard(user: User, *, area_code: str, year: int, month: int) -> Scorecard
     tallies = _tally(units, top, year, month)
     period = f"{year:04d}-{month:02d}"
     rows = []
-    for u in units:
+    for u in (top, *units):
         row = ScoreRow(u.code, u.name, u.kind, measures_of(tallies[u.code]))
-        if u.kind == "puskesmas":
+        if u.kind == "puskesmas" and u is not top:
             row.drill_url = page_url(u.code, period)
+        if u.kind != "area":
+            for m in row.cells:
+                m.url = measure_url(m.code, u.kind, u.code, period)
         rows.append(row)
-    return Scorecard(
-        ScoreRow(top.code, top.name, top.kind, measures_of(tallies[top.code])), rows, year, month
-    )
+    return Scorecard(rows[0], rows[1:], year, month)
+
+
+def measure_url(code: str, kind: str, place: str, period: str) -> str:
+    """Where a measure of a puskesmas or posyandu row leads: a posyandu's D/S to its work
+    list of children not yet weighed; a puskesmas' D/S and sessions to its posyandu rows;
+    everything else to the records behind the measure."""
+    if code == "weighed" and kind == "posyandu":
+        return f"{reverse('care:worklist', args=[place])}?kind=timbang"
+    if code in ("weighed", "sessions") and kind == "puskesmas":
+        return page_url(place, period)
+    return records_url(code, place, period)
 
 
 # ---------------------------------------------------------------- problems
@@ -771,12 +784,7 @@ def problems_of(card: Scorecard, limit: int = 10) -> list[Problem]:
         for m in row.cells:
             if m.status not in (dq.WARN, dq.PROBLEM) or m.value is None:
                 continue
-            if m.code == "weighed" and row.kind == "posyandu":
-                url = f"{reverse('care:worklist', args=[row.code])}?kind=timbang"
-            elif m.code in ("weighed", "sessions") and row.kind == "puskesmas":
-                url = page_url(row.code, card.period)
-            else:
-                url = records_url(m.code, row.code, card.period)
+            url = m.url or measure_url(m.code, row.kind, row.code, card.period)
             found.append(
                 Problem(
                     code=m.code,
@@ -824,28 +832,25 @@ class Records:
 
 
 def _place_unit(user: User, place: str) -> Unit:
-    """A puskesmas or posyandu the reader's scorecards show."""
+    """A puskesmas or posyandu the reader's scorecards show (a puskesmas: itself and its
+    posyandu; district roles: every puskesmas and posyandu of the district)."""
     require_quality_reader(user)
     if user.role == Role.PUSKESMAS:
         top, children = units_for(user, user.facility.code if user.facility else "")
-    else:
-        top, children = units_for(user, _district_code(user) or "")
-        for unit in children:
+        for unit in (top, *children):
             if unit.code == place:
                 return unit
-        puskesmas = [u for u in children if u.kind == "puskesmas"]
-        for p in puskesmas:
-            _p, posyandu = units_for(user, p.code)
-            for unit in posyandu:
-                if unit.code == place:
-                    return unit
         raise _not_found(place)
-    if place == top.code:
-        return top
-    for unit in children:
-        if unit.code == place:
-            return unit
-    raise _not_found(place)
+    rows, served = _facilities_under(_district_code(user) or "")
+    up = _puskesmas_of(rows)
+    found = next((fid for fid, f in rows.items() if f["code"] == place), None)
+    if found is None or found not in up:  # not in the district, or under no puskesmas
+        raise _not_found(place)
+    if rows[found]["kind"] == FacilityKind.PUSKESMAS:
+        return _puskesmas_unit(found, rows, served, up)
+    if rows[found]["kind"] == FacilityKind.POSYANDU:
+        return _posyandu_unit(found, rows, served)
+    raise _not_found(place)  # a pustu has no row of its own
 
 
 def _person_cell(p: dict[str, Any]) -> tuple[str, str]:
