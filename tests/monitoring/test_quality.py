@@ -425,3 +425,15 @@ def test_each_measure_of_a_row_links_its_records(month, client_for):
     html = client_for(month.pkm_barat).get("/pws/mutu-data/", {"period": PERIOD}).content.decode()
     assert f'href="/pws/mutu-data/catatan/implausible/?place=POS-AT&amp;period={PERIOD}"' in html
     assert 'href="/layanan/kerja/POS-BA/?kind=timbang"' in html
+
+
+def test_records_page_says_what_it_lists_in_both_languages(month, client_for):
+    client = client_for(month.tpcb)
+    params = {"place": BARAT, "period": PERIOD}
+    text = text_of(client.get("/pws/mutu-data/catatan/on_time/", params))
+    assert "Kunjungan yang dicatat lebih dari 7 hari setelah layanan" in text
+    assert "Citra Dewi" in text and "1 catatan." in text
+    client.cookies["django_language"] = "en"
+    text = text_of(client.get("/pws/mutu-data/catatan/on_time/", params))
+    assert "Visits entered more than 7 days after the service" in text
+    assert "1 record." in text

@@ -147,6 +147,18 @@ PROBLEM_TEXTS = {
     "no_nik": gettext_lazy("%(place)s: %(value)s penduduk tanpa NIK (%(n)s orang)"),
     "duplicates": gettext_lazy("%(place)s: %(n)s pasangan calon data ganda menunggu diperiksa"),
 }
+# The heading of the records behind a measure (what the list holds), where it differs.
+RECORDS_TITLES = {
+    "on_time": gettext_lazy("Kunjungan yang dicatat lebih dari 7 hari setelah layanan"),
+    "implausible": gettext_lazy("Penimbangan balita dengan z-skor tidak masuk akal"),
+    "confirmed_unusual": gettext_lazy("Penimbangan dengan nilai tidak biasa yang dikonfirmasi"),
+    "first_day": gettext_lazy("Penduduk dengan tanggal lahir pada tanggal 1"),
+    "duplicates": gettext_lazy("Pasangan calon data ganda"),
+    "sessions": gettext_lazy("Sesi posyandu bulan ini"),
+    "digits_weight": gettext_lazy("Angka desimal berat badan"),
+    "digits_height": gettext_lazy("Angka desimal tinggi/panjang badan"),
+    "whipple": gettext_lazy("Umur penduduk 23–62 tahun menurut angka terakhir"),
+}
 STATUS_LABELS = {
     dq.OK: gettext_lazy("Baik"),
     dq.WARN: gettext_lazy("Perhatian"),
@@ -534,7 +546,6 @@ JOIN (
     GROUP BY village_id, birth_date HAVING COUNT(*) > 1
 ) g ON g.village_id = p.village_id AND g.birth_date = p.birth_date
 WHERE p.voided_at IS NULL
-ORDER BY p.village_id, p.birth_date, p.id
 """
 
 
@@ -554,7 +565,8 @@ def duplicate_pairs(villages: Iterable[int]) -> list[tuple[dict[str, Any], dict[
     for r in _rows(sql, columns):
         groups[(r["village_id"], r["birth_date"])].append(r)
     pairs = []
-    for members in groups.values():
+    for key in sorted(groups):  # desa, then day; within a day by registration (id)
+        members = sorted(groups[key], key=lambda r: r["id"])
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 if fuzz.token_sort_ratio(a["name_key"], b["name_key"]) >= NAME_SIMILARITY:

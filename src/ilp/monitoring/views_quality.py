@@ -149,7 +149,7 @@ def records_page(request: HttpRequest, measure: str) -> HttpResponse:
                 ]
                 for row in records.rows
             ],
-            "label": str(quality.MEASURE_LABELS[measure]),
+            "label": str(quality.RECORDS_TITLES.get(measure, quality.MEASURE_LABELS[measure])),
             "help": str(quality.MEASURE_HELP[measure]),
             "back_url": quality.page_url(
                 records.place.code
