@@ -220,6 +220,10 @@ def test_problem_label_in_both_languages(month):
     assert kenanga.label == "Posyandu Kenanga: 1 pasangan calon data ganda menunggu diperiksa"
     with translation.override("en"):
         assert kenanga.label == "Posyandu Kenanga: 1 pair of duplicate candidates awaiting review"
+    mawar = next(p for p in found if p.place_code == "POS-AB" and p.code == "sessions")
+    assert mawar.label == "Posyandu Mawar: tidak ada sesi posyandu bulan ini"
+    with translation.override("en"):
+        assert mawar.label == "Posyandu Mawar: no posyandu session this month"
     melati_ds = next(p for p in found if p.place_code == "POS-AT" and p.code == "weighed")
     # A posyandu's D/S opens its work list of children not yet weighed.
     assert melati_ds.url == "/layanan/kerja/POS-AT/?kind=timbang"

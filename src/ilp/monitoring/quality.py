@@ -124,6 +124,7 @@ MEASURE_HELP = {
 # The problem's sentence, rendered in the reader's language when shown (never stored).
 PROBLEM_TEXTS = {
     "sessions": gettext_lazy("%(place)s: hanya %(value)s posyandu yang buka (%(n)s dari %(d)s)"),
+    "sessions_missed": gettext_lazy("%(place)s: tidak ada sesi posyandu bulan ini"),
     "weighed": gettext_lazy("%(place)s: D/S %(value)s (%(n)s dari %(d)s balita)"),
     "on_time": gettext_lazy(
         "%(place)s: %(value)s kunjungan dicatat tepat waktu (%(n)s terlambat > 7 hari)"
@@ -777,6 +778,8 @@ class Problem:
     @property
     def label(self) -> str:
         params = dict(self.params)
+        if self.code == "sessions" and params.get("d") == 1:  # one posyandu: it did not meet
+            return str(PROBLEM_TEXTS["sessions_missed"]) % params
         if self.code in PERCENT_MEASURES:
             params["value"] = f"{number_format(self.value, 1)}%"
         elif self.code != "duplicates":
