@@ -9,21 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import chromium_page, fits, login, shot
+from tests.browser import fits, login, shot
+from tests.browser.test_pws_phone import phone  # noqa: F401  (the PWS pages' phone fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def phone(transactional_db, settings):
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with chromium_page(390, 844) as page:
-        yield page
-
-
-def test_puskesmas_follows_a_problem_to_the_persons(district, live_server, phone):
+def test_puskesmas_follows_a_problem_to_the_persons(district, live_server, phone):  # noqa: F811
     page = phone
     login(page, live_server, district.pkm_barat)
     page.goto(live_server.url + "/pws/")
