@@ -441,3 +441,11 @@ def test_records_page_says_what_it_lists_in_both_languages(month, client_for):
     text = text_of(client.get("/pws/mutu-data/catatan/on_time/", params))
     assert "Visits entered more than 7 days after the service" in text
     assert "1 record." in text
+
+
+def test_a_same_day_birth_with_another_name_is_no_candidate(month):
+    # Born the same day in Batu as both Wayans, a different name: still one pair.
+    _person("Ketut Ayu Lestari", "F", date(2001, 9, 30), month.rt_batu)
+    pairs = quality.duplicate_pairs([month.batu.pk, month.ampel.pk])
+    assert [(a["id"], b["id"]) for a, b in pairs] == [(month.wayan.pk, month.wayan2.pk)]
+    assert pairs[0][0]["birth_date"] == date(2001, 9, 30)

@@ -561,29 +561,31 @@ def duplicate_pairs(villages: Iterable[int]) -> list[tuple[dict[str, Any], dict[
         return []
     # Integers only, joined into the statement: a parameter per desa would be the same.
     sql = _SAME_DAY_SQL.format(ids=", ".join(str(i) for i in ids))
-    columns = ("id", "name_key", "birth_date", "village_id", "hamlet_id")
-    groups: dict[tuple[int, date], list[dict[str, Any]]] = defaultdict(list)
-    for r in _rows(sql, columns):
-        groups[(r["village_id"], r["birth_date"])].append(r)
-    pairs = []
-    for key in sorted(groups):  # desa, then day; within a day by registration (id)
-        members = sorted(groups[key], key=lambda r: r["id"])
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                if fuzz.token_sort_ratio(a["name_key"], b["name_key"]) >= NAME_SIMILARITY:
-                    pairs.append((a, b))
-    return pairs
-
-
-def _rows(sql: str, columns: tuple[str, ...]) -> list[dict[str, Any]]:
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        out = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
-    for r in out:  # SQLite gives dates and UUIDs back as text
-        if isinstance(r["birth_date"], str):
-            r["birth_date"] = date.fromisoformat(r["birth_date"])
+        fetched = cursor.fetchall()
+    # Grouped as plain tuples (id, name key, birth date, desa, dusun): a district has some
+    # 10^5 persons sharing a birthday in their desa; dicts are made for the pairs only.
+    groups: dict[tuple[int, Any], list[tuple[Any, ...]]] = defaultdict(list)
+    for r in fetched:
+        groups[(r[3], r[2])].append(r)
+    columns = ("id", "name_key", "birth_date", "village_id", "hamlet_id")
+    pairs = []
+    for key in sorted(groups):  # desa, then day; within a day by registration (id)
+        members = sorted(groups[key])
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if fuzz.token_sort_ratio(a[1], b[1], score_cutoff=NAME_SIMILARITY):
+                    pairs.append((_person_row(columns, a), _person_row(columns, b)))
+    return pairs
+
+
+def _person_row(columns: tuple[str, ...], row: tuple[Any, ...]) -> dict[str, Any]:
+    out = dict(zip(columns, row, strict=True))
+    if isinstance(out["birth_date"], str):  # SQLite gives dates back as text
+        out["birth_date"] = date.fromisoformat(out["birth_date"])
     return out
 
 
