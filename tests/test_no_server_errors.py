@@ -55,6 +55,7 @@ GARBAGE = {
     "birth_date": "1-1-1",
     "period": "2026-13",
     "area": "52.71" + "9" * 100,
+    "place": "POS-AT\x00" + "x" * 100,
 }
 # Dates far outside any plausible range, in every filter and in the URL (they used to reach
 # date arithmetic and answer 500).
@@ -138,6 +139,8 @@ def _values(d, r) -> dict[str, list[str]]:
         "indicator": [*CHARTS, "zzz"],
         # a catalogue indicator of the PWS pages, another, unknown
         "indicator_code": ["idl", "ds", "zzz", "0001-01"],
+        # data-quality measures: persons, weighings, an aggregate one, unknown
+        "measure": ["no_nik", "implausible", "whipple", "zzz"],
         "username": ["bidan_ampel", "dinkes", "nobody"],
     }
 

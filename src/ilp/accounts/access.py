@@ -272,6 +272,20 @@ def indicator_areas(user: User) -> QuerySet[Area]:
     return aggregate_areas(user)
 
 
+# Data quality (``ilp.monitoring.quality``): the scorecard and the records behind its problems
+# are read by the dinkes administrator and TPCB for the district and by a puskesmas for its own
+# working area (every one of them also reads the persons there). Cross-sector viewers do not:
+# the measures count records of single posyandu, and the records are personal data.
+QUALITY_ROLES = frozenset({Role.DINKES_ADMIN, Role.TPCB, Role.PUSKESMAS})
+
+
+def can_view_data_quality(user: Any) -> bool:
+    """Whether the user reads the data-quality scorecard (and its records, in scope)."""
+    if not _active(user) or user.role not in QUALITY_ROLES:
+        return False
+    return bool(user.facility_id) if user.role == Role.PUSKESMAS else user.area_id is not None
+
+
 # Targets (``ilp.monitoring.targets``): the district's sasaran proyeksi are uploaded by its
 # dinkes administrator only (TPCB reads, it does not enter); a puskesmas' annual targets (its
 # SK target kinerja) are set by the dinkes administrator for any puskesmas of the district

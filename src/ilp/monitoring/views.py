@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from ilp.accounts.access import can_view_indicators
+from ilp.accounts.access import can_view_data_quality, can_view_indicators
 from ilp.accounts.models import User
 from ilp.accounts.views import role_required
 from ilp.core.exceptions import BadParameter, NotFound, ValidationFailed
@@ -58,7 +58,11 @@ def pws_index(request: HttpRequest) -> HttpResponse:
     for indicator in selectors.catalogue_for(cast(User, request.user)):
         by_cluster[indicator.cluster].append((indicator, indicator.name(language)))
     clusters = [(str(pws.CLUSTER_LABELS[c]), items) for c, items in by_cluster.items() if items]
-    return render(request, "monitoring/index.html", {"clusters": clusters})
+    return render(
+        request,
+        "monitoring/index.html",
+        {"clusters": clusters, "data_quality": can_view_data_quality(request.user)},
+    )
 
 
 @require_GET
