@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -72,6 +73,33 @@ class IndicatorCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.year}-{self.month:02d} area {self.area_id}"
+
+
+class IndicatorPending(models.Model):
+    """A person whose facts wait to be recomputed: written in the transaction that changed
+    their records (one cheap INSERT, committed with the write, so a process that dies before
+    the refresh loses nothing), deleted by the refresh that recomputes them
+    (``ilp.monitoring.refresh``). Rows are only ever inserted by writers, never updated: two
+    writes for one person add two rows and never wait for each other."""
+
+    id = models.BigAutoField(primary_key=True)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    marked_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self) -> str:
+        return f"person {self.person_id} pending since {self.marked_at}"
+
+
+class IndicatorYear(models.Model):
+    """A year whose facts were computed for every person (by ``indicators_rebuild`` or the
+    New Year fill of ``ilp indicators sweep``). A year of the kept ones without a row here has
+    facts only for the persons written to since it began (``ilp.monitoring.refresh``)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    filled_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.year} filled at {self.filled_at}"
 
 
 # ---------------------------------------------------------------- targets: sasaran proyeksi and
