@@ -187,9 +187,17 @@ def test_excel_holds_the_table_with_numbers_and_hidden_counts_as_text(idl, clien
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
-    assert rows[0][:4] == ("Wilayah", "Kode", "Pembilang", "Penyebut")
+    assert rows[0][:7] == (
+        "Wilayah",
+        "Kode",
+        "Pembilang",
+        "Penyebut: sasaran riil",
+        "Capaian (%): sasaran riil",
+        "Penyebut: sasaran proyeksi",
+        "Capaian (%): sasaran proyeksi",
+    )
     batu = next(r for r in rows if r[1] == idl.batu.code)
-    assert batu[2:6] == ("<5", 10, None, 50.0)
+    assert batu[2:8] == ("<5", 10, None, None, None, 50.0)
     dinkes = client_for(idl.dinkes).get(
         "/pws/idl/excel/", {"period": PERIOD, "area": "P5271010101"}
     )
@@ -200,6 +208,8 @@ def test_excel_holds_the_table_with_numbers_and_hidden_counts_as_text(idl, clien
         18,
         40,
         45.0,
+        None,  # no sasaran proyeksi uploaded
+        None,
         50.0,
         10.0,
         "Di bawah target, naik",
