@@ -258,7 +258,12 @@ def test_trend_agrees_with_the_monthly_values(idl, persona):
         first = indicator_values(user, indicator, area_code=area, year=y, month=m)[0]
         expected.append((first.value, first.target))
     assert indicator_trend(user, indicator, area_code=area, months=months) == expected
-    assert expected[-1] == (45.0, 50.0)  # June: 18/40 against the line at 50.0
+    if persona == "camat_barat":
+        # June rose by 4 since May (Ampel Timur): hidden from the camat, May 14/40 shown
+        # (tests/monitoring/test_suppression_months.py).
+        assert expected[-2:] == [(35.0, 41.7), (None, 50.0)]
+    else:
+        assert expected[-1] == (45.0, 50.0)  # June: 18/40 against the line at 50.0
 
 
 def test_queries_do_not_grow_with_the_trend(idl, client_for, django_assert_num_queries):
