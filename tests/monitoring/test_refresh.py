@@ -218,3 +218,30 @@ def test_a_refresh_waiting_behind_the_fill_does_not_count_twice(district):
     )
     assert mine == again
     assert ("ds", 1, "n") in mine
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_refresh_after_a_response_does_not_wait_for_a_years_fill(district):
+    """A year's fill holds the facts table (another connection, as the sweep would): the
+    request's refresh returns at once and leaves its mark; once the fill is done the sweep
+    answers it. PostgreSQL only (SQLite has no table locks to wait for)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's table lock")
+    today = timezone.localdate()
+    child = resident(district, "Anak", "F", today - timedelta(days=400))
+    indicators_rebuild()
+    fill = connection.get_new_connection(connection.get_connection_params())
+    try:
+        fill.autocommit = False
+        with fill.cursor() as cursor:
+            cursor.execute("LOCK TABLE monitoring_indicatorfact IN SHARE ROW EXCLUSIVE MODE")
+        refresh.request_begins()
+        weigh(district, child, today)
+        refresh.refresh_after_response()
+        assert IndicatorPending.objects.filter(person=child).count() == 1
+        assert ds(district, today) == (0, 2)
+    finally:
+        fill.rollback()
+        fill.close()
+    assert pending_refresh() == 1
+    assert ds(district, today) == (1, 2)

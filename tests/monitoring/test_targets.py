@@ -449,11 +449,12 @@ def test_the_pws_page_shows_sasaran_proyeksi_beside_sasaran_riil(district, clien
     params = {"area": district.kec_barat.code, "period": period}
     response = client.get("/pws/ptm_15/", params)
     assert response.status_code == 200
-    assert page_row(response, district.ampel.code).startswith(
-        "Ampel 0,0% sasaran riil 0/3 sasaran proyeksi 0,0% (0/17)"
+    assert page_row(response, district.ampel.code) == (
+        "Ampel 0,0% 0/3 0,0 Di bawah target, naik "
+        "sasaran riil 0/3 · sasaran proyeksi 0,0% (0/17) Lihat yang belum dilayani"
     )
     assert page_row(response, district.batu.code).startswith(
-        "Batu 0,0% sasaran riil 0/1 sasaran proyeksi – (0/0)"
+        "Batu 0,0% 0/1 0,0 Di bawah target, naik sasaran riil 0/1 · sasaran proyeksi – (0/0)"
     )
     assert "Sasaran proyeksi: sasaran tahunan resmi" in response.content.decode()
     excel = client.get("/pws/ptm_15/excel/", params)
@@ -486,10 +487,12 @@ def test_the_pws_page_hides_the_value_over_sasaran_proyeksi_with_its_numerator(
     params = {"area": district.kec_barat.code, "period": today.strftime("%Y-%m")}
     camat = client_for(district.camat_barat)
     text = page_row(camat.get("/pws/ptm_15/", params), district.batu.code)
-    assert text.startswith("Batu disamarkan sasaran riil <5 / <5 sasaran proyeksi <5 ( <5 /24)")
+    assert (
+        text == "Batu disamarkan <5 / <5 – – sasaran riil <5 / <5 · sasaran proyeksi <5 ( <5 /24)"
+    )
     sheet_rows = load_workbook(io.BytesIO(camat.get("/pws/ptm_15/excel/", params).content))
     code = district.batu.code
     batu = next(r for r in sheet_rows.active.iter_rows(values_only=True) if r[1] == code)
     assert batu[2:7] == ("<5", "<5", None, 24, None)
     dinkes = page_row(client_for(district.dinkes).get("/pws/ptm_15/", params), district.batu.code)
-    assert dinkes.startswith("Batu 100,0% sasaran riil 1/1 sasaran proyeksi 4,2% (1/24)")
+    assert "sasaran riil 1/1 · sasaran proyeksi 4,2% (1/24)" in dinkes

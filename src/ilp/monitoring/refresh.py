@@ -22,6 +22,10 @@ failed refresh leaves its marks for the sweep, and a mark written while a refres
 (after it read the records) stays for the next one. Readers only read the counts, which
 each refresh changes in one transaction; until the refresh a write is simply not counted yet.
 
+While a year's fill runs (minutes on a large district, ``indicators_fill_year``) the refresh
+after a response does not wait for it: it leaves its marks to the sweep, which runs after the
+fill, so no server thread is held.
+
 Tests run the pending refresh explicitly (:func:`pending_refresh`) where they call services
 directly; through the test client the request's refresh runs as under gunicorn.
 """
@@ -39,7 +43,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from ilp.monitoring.models import IndicatorPending, IndicatorYear
-from ilp.monitoring.services import facts_refresh, indicators_fill_year, years_kept
+from ilp.monitoring.services import (
+    FillUnderWay,
+    facts_refresh,
+    indicators_fill_year,
+    years_kept,
+)
 from ilp.people.models import Person
 
 logger = logging.getLogger(__name__)
@@ -81,17 +90,24 @@ def refresh_after_response(**_kwargs: Any) -> None:
     if not marked:
         return
     try:
-        pending_refresh(person_ids=marked)
+        pending_refresh(person_ids=marked, wait=False)
+    except FillUnderWay:
+        logger.info("a year's fill is under way: %d persons left to the sweep", len(marked))
     except Exception:  # noqa: BLE001 - after the response nothing may escape; the sweep retries
         logger.exception("indicator refresh after the response failed; the sweep will retry")
 
 
 def pending_refresh(
-    *, person_ids: Collection[int] | None = None, limit: int = BATCH, today: date | None = None
+    *,
+    person_ids: Collection[int] | None = None,
+    limit: int = BATCH,
+    today: date | None = None,
+    wait: bool = True,
 ) -> int:
     """Claim up to `limit` pending marks (of these persons only, when given) and refresh their
     persons in one transaction; returns how many persons were refreshed. Marks another
-    refresher holds are skipped (it answers them)."""
+    refresher holds are skipped (it answers them). With `wait` False, a year's fill in
+    progress raises ``FillUnderWay`` and the marks stay (the sweep answers them after it)."""
     with transaction.atomic():
         pending = IndicatorPending.objects.order_by("pk")
         if person_ids is not None:
@@ -103,7 +119,7 @@ def pending_refresh(
             return 0
         IndicatorPending.objects.filter(pk__in=[pk for pk, _pid in claimed]).delete()
         persons = {pid for _pk, pid in claimed}
-        facts_refresh(persons, today=today)
+        facts_refresh(persons, today=today, wait=wait)
     return len(persons)
 
 

@@ -24,7 +24,7 @@ from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 from typing import Any, TypeVar, cast
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import CharField, F, IntegerField, Model, Q, QuerySet, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Concat, Round
@@ -321,17 +321,25 @@ def _apply(deltas: dict[Row, list[int]]) -> None:
         cursor.execute(sql, [v for r in changed for v in r])
 
 
-def facts_refresh(person_ids: Collection[int], *, today: date | None = None) -> None:
+class FillUnderWay(Exception):
+    """A year's fill holds the facts table: a refresh that may not wait leaves its marks."""
+
+
+def facts_refresh(
+    person_ids: Collection[int], *, today: date | None = None, wait: bool = True
+) -> None:
     """Recompute these persons' facts and add the difference to the counts (called by
     ``ilp.monitoring.refresh`` for the persons marked pending, in the transaction that
-    claims their marks)."""
+    claims their marks). With `wait` False it raises :class:`FillUnderWay` instead of
+    waiting for a year's fill in progress (a server thread after its response must not
+    wait minutes)."""
     if not person_ids:
         return
     today = today or timezone.localdate()
     since = date(years_kept(today)[0], 1, 1)
     # No savepoint: the caller's transaction (the claim of the marks) is undone with it.
     with transaction.atomic(savepoint=False):
-        _lock_facts("ROW EXCLUSIVE")
+        _lock_facts("ROW EXCLUSIVE", wait=wait)
         # Lock the persons: two writes for one person at once would both compute the
         # difference from the same old facts; the second waits and then sees the first's.
         persons = list(
@@ -374,16 +382,20 @@ def facts_refresh(person_ids: Collection[int], *, today: date | None = None) -> 
         _apply(deltas)
 
 
-def _lock_facts(mode: str) -> None:
+def _lock_facts(mode: str, *, wait: bool = True) -> None:
     """Take the facts table lock that orders refreshes and a year's fill on PostgreSQL: a
     refresh (ROW EXCLUSIVE, before it reads the stored facts) waits for a fill in progress
     (SHARE ROW EXCLUSIVE), and the fill for the refreshes under way, so no refresh adds a
     difference computed from facts the fill replaced. Readers (ACCESS SHARE) never wait.
     SQLite serialises all writers anyway."""
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(IndicatorFact._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {table} IN {mode} MODE")
+    if connection.vendor != "postgresql":
+        return
+    table = connection.ops.quote_name(IndicatorFact._meta.db_table)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN {mode} MODE{'' if wait else ' NOWAIT'}")
+    except OperationalError as exc:  # only NOWAIT fails this way (lock_not_available)
+        raise FillUnderWay(str(exc)) from exc
 
 
 def _years_filled(years: Iterable[int]) -> None:
