@@ -5,9 +5,11 @@ indicator, year and month (0 = the year, for a cumulative or annual denominator)
 they live in (their dusun/RW, or their desa when no dusun is recorded), sex, age band,
 disability, and whether the row is a numerator or a denominator entry. ``IndicatorCount``
 holds the sum of the facts per cell (numerator and denominator side by side). When a
-person's records change the services recompute that person's facts and add the difference
-to the counts in the same transaction (``ilp.monitoring.services``); readers sum counts over
-an area's subtree (its code prefix) at read time, never scanning clinical tables.
+person's records change the write marks them (``IndicatorPending``, in its transaction), and
+the refresh after the response or the sweep recomputes their facts and adds the difference to
+the counts (``ilp.monitoring.refresh``, ``ilp.monitoring.services``); ``IndicatorYear`` says
+which years were computed for everyone. Readers sum counts over an area's subtree (its code
+prefix) at read time, never scanning clinical tables.
 """
 
 from __future__ import annotations
