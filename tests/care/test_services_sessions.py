@@ -153,11 +153,11 @@ def test_weighing_uses_few_queries_and_keeps_the_summary_current(district, child
     later = counts(next_month, 0.3)
     # Three queries more than a plain encounter: the session-runner check
     # (ilp.accounts.access), whether the child belongs to the session (resident or visitor),
-    # and the person's open tasks the weighing may satisfy (ilp.care.services.tasks). Five
-    # keep the indicator counts (ilp.monitoring.services.facts_refresh): the person locked,
-    # their records (one UNION), their facts, the new fact, the count cells' upsert.
-    assert max(first) <= 28
-    assert max(later) <= 23
+    # and the person's open tasks the weighing may satisfy (ilp.care.services.tasks). One
+    # marks the person for the indicator counts (ilp.monitoring.refresh.facts_mark); the
+    # five queries of their refresh run after the response, outside the write.
+    # SQLite counts one more for a child's first record than PostgreSQL.
+    assert (max(first), max(later)) == (22 if connection.vendor == "sqlite" else 21, 15)
     for person, _ in weighed:
         summary = CareSummary.objects.get(person=person)
         assert (summary.last_weighed, summary.basis) == (ON + timedelta(days=31),) * 2
@@ -342,8 +342,8 @@ def test_an_adult_row_uses_few_queries(district):
             person=district.budi,
             values={"weight": "70", "sbp": "128", "dbp": "82", "smoking": False},
         )
-    # Five of them keep the indicator counts (ilp.monitoring.services.facts_refresh).
-    assert len(ctx.captured_queries) <= 29
+    # One of them marks budi for the indicator counts (ilp.monitoring.refresh.facts_mark).
+    assert len(ctx.captured_queries) == 21
 
 
 # ---------------------------------------------------------------- issue 9: a session's people

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 
-from ilp.core.suppression import Nesting, Relation, suppress
+from ilp.core.suppression import Nesting, Relation, Table, suppress, suppress_series
 
 
 def _row(name: str, male: int, female: int) -> tuple[dict, Relation]:
@@ -153,3 +153,32 @@ def test_no_small_count_is_recoverable_in_random_two_by_two_tables():
         hidden = suppress(values, relations)
         assert all(k in hidden for k, v in values.items() if 0 < v < 5)
         assert not _determined(values, hidden, relations), values
+
+
+def test_a_series_hides_a_month_that_rose_by_less_than_five_since_last_shown():
+    """One count to date over six months: 0, 7, 9, 12, 12, 12. February rose by 7 (shown),
+    March by 2 (hidden), April by 5 since February, its last shown month (shown), May by 0
+    (shown), June by 0 (shown)."""
+    months = [0, 7, 9, 12, 12, 12]
+    hidden = suppress_series([Table({"c": v}) for v in months], cumulative={"c"})
+    assert [("c" in h) for h in hidden] == [False, False, True, False, False, False]
+
+
+def test_a_series_keeps_a_count_hidden_until_it_rises_by_five():
+    """20 shown, then 21 (hidden), 21 again: a zero rise after a hidden month would pin it
+    (counts to date never fall), so it stays hidden; 25 is 5 above the last shown 20."""
+    hidden = suppress_series([Table({"c": v}) for v in (20, 21, 21, 24, 25)], cumulative={"c"})
+    assert [("c" in h) for h in hidden] == [False, True, True, True, False]
+
+
+def test_a_series_protects_a_months_rise_through_its_relation():
+    """total = a + b. Month 1: a 10, b 10, total 20. Month 2: a 13 (rise 3: hidden), b 15
+    (rise 5), total 28 (rise 8): with a hidden, total − b would give a back, so b is hidden
+    too (the smaller non-zero part). Month 3, unchanged: a still 3 above its last shown 10,
+    b unchanged after a hidden month: both stay hidden; the total is shown."""
+
+    def month(a: int, b: int) -> Table:
+        return Table({"t": a + b, "a": a, "b": b}, [Relation("t", ("a", "b"))])
+
+    hidden = suppress_series([month(10, 10), month(13, 15), month(13, 15)], {"t", "a", "b"})
+    assert hidden == [set(), {"a", "b"}, {"a", "b"}]

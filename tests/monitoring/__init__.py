@@ -7,6 +7,18 @@ from datetime import date
 from ilp.standards.dates import add_months
 
 
+def refresh_pending() -> int:
+    """Run the refresh a request runs after its response (``ilp.monitoring.refresh``) for
+    every person the services marked: tests that call services directly, outside a request,
+    call it before reading counts. Returns how many persons were refreshed."""
+    from ilp.monitoring.refresh import pending_refresh
+
+    total = 0
+    while n := pending_refresh():
+        total += n
+    return total
+
+
 def idl_doses(birth: date, mr1: date | None) -> list[tuple[str, date]]:
     """The classic IDL set on schedule (HB0 at birth … DPT-HB-Hib 3, OPV4, IPV1 at 4 months),
     MR1 on `mr1` (left out when None)."""

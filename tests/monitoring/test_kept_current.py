@@ -29,6 +29,7 @@ from ilp.people.corrections import person_correct, person_void
 from ilp.people.models import Person
 from ilp.people.services import pregnancy_close, pregnancy_register
 from tests.care import resident
+from tests.monitoring import refresh_pending
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,8 @@ WRONG = Reason("wrong_person")
 
 
 def counts() -> dict[tuple, tuple[int, int]]:
-    """Every non-empty count cell."""
+    """Every non-empty count cell (after the pending refresh the services' writes ask for)."""
+    refresh_pending()
     return {
         (c.indicator, c.year, c.month, c.area_id, c.sex, c.age_band, c.disability): (
             c.numerator,
@@ -63,6 +65,7 @@ def assert_equals_rebuild() -> None:
 
 
 def desa_value(district, code, on):
+    refresh_pending()
     rows = indicator_values(
         district.dinkes,
         load_catalogue()[code],
@@ -216,6 +219,7 @@ def test_person_corrections_move_their_cells(district):
     ptm = load_catalogue()["ptm_15"]
 
     def targets(area, by=None):
+        refresh_pending()
         rows = indicator_values(
             district.dinkes, ptm, area_code=area.code, year=today.year, month=today.month, by=by
         )

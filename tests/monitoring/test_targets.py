@@ -433,3 +433,66 @@ def test_home_pages_lead_to_the_target_pages(district, client_for):
     assert targets in puskesmas and sasaran not in puskesmas
     tpcb = client_for(district.tpcb).get("/").content.decode()
     assert sasaran not in tpcb and targets not in tpcb
+
+
+def test_the_pws_page_shows_sasaran_proyeksi_beside_sasaran_riil(district, client_for):
+    """PTM 15+ for kecamatan Barat this month, nobody screened: Ampel's sasaran riil 3 (budi,
+    siti, ahmad), sasaran proyeksi 17 (8 + 9); Batu's riil 1 (wayan), proyeksi 0 + 0 = 0
+    (no value over 0). The dinkes reads both; the Excel has them as numbers."""
+    from tests.monitoring.test_pws_pages import row as page_row
+
+    indicators_rebuild()
+    today = timezone.localdate()
+    targets.sasaran_upload(user=district.dinkes, year=today.year, data=good(district))
+    client = client_for(district.dinkes)
+    period = today.strftime("%Y-%m")
+    params = {"area": district.kec_barat.code, "period": period}
+    response = client.get("/pws/ptm_15/", params)
+    assert response.status_code == 200
+    assert page_row(response, district.ampel.code) == (
+        "Ampel 0,0% 0/3 0,0 Di bawah target, naik "
+        "sasaran riil 0/3 · sasaran proyeksi 0,0% (0/17) Lihat yang belum dilayani"
+    )
+    assert page_row(response, district.batu.code).startswith(
+        "Batu 0,0% 0/1 0,0 Di bawah target, naik sasaran riil 0/1 · sasaran proyeksi – (0/0)"
+    )
+    assert "Sasaran proyeksi: sasaran tahunan resmi" in response.content.decode()
+    excel = client.get("/pws/ptm_15/excel/", params)
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(io.BytesIO(excel.content)).active.iter_rows(values_only=True))
+    by_code = {r[1]: r for r in rows[3:]}
+    assert by_code[district.kec_barat.code][2:7] == (0, 4, 0.0, 17, 0.0)
+    assert by_code[district.ampel.code][2:7] == (0, 3, 0.0, 17, 0.0)
+    assert by_code[district.batu.code][2:7] == (0, 1, 0.0, 0, None)
+
+
+def test_the_pws_page_hides_the_value_over_sasaran_proyeksi_with_its_numerator(
+    district, client_for
+):
+    """Camat Barat, PTM 15+: Batu's one screened resident (wayan), of one 15+ resident, are
+    counts below 5. The page shows Batu's sasaran proyeksi 24 (public: an estimate, no one's
+    record) but neither the numerator nor the value over it; the Excel likewise ("<5", 24,
+    no value). The dinkes reads 1/24 = 4.2 %."""
+    from openpyxl import load_workbook
+
+    from tests.care import encounter
+    from tests.monitoring.test_pws_pages import row as page_row
+
+    today = timezone.localdate()
+    encounter(district.wayan, today, district.pkm_barat_f, "adult", cluster="k3")
+    indicators_rebuild()
+    data = sheet(row(district.ampel.code, "Ampel"), row(district.batu.code, "Batu", *[12] * 11))
+    targets.sasaran_upload(user=district.dinkes, year=today.year, data=data)
+    params = {"area": district.kec_barat.code, "period": today.strftime("%Y-%m")}
+    camat = client_for(district.camat_barat)
+    text = page_row(camat.get("/pws/ptm_15/", params), district.batu.code)
+    assert (
+        text == "Batu disamarkan <5 / <5 – – sasaran riil <5 / <5 · sasaran proyeksi <5 ( <5 /24)"
+    )
+    sheet_rows = load_workbook(io.BytesIO(camat.get("/pws/ptm_15/excel/", params).content))
+    code = district.batu.code
+    batu = next(r for r in sheet_rows.active.iter_rows(values_only=True) if r[1] == code)
+    assert batu[2:7] == ("<5", "<5", None, 24, None)
+    dinkes = page_row(client_for(district.dinkes).get("/pws/ptm_15/", params), district.batu.code)
+    assert "sasaran riil 1/1 · sasaran proyeksi 4,2% (1/24)" in dinkes

@@ -72,7 +72,11 @@ class ValueOut(Schema):
         "for the year when set for this area, else the national one) × month/12 for a "
         "cumulative-year indicator, the annual target itself otherwise"
     )
-    status: str | None = Field(description=" | ".join(selectors.STATUSES))
+    status: str | None = Field(
+        description=" | ".join(selectors.STATUSES)
+        + "; null with no value, or when this or last month's counts are suppressed for the "
+        "reader (rising/falling would tell the direction of a hidden change)"
+    )
     suppressed: bool
 
 

@@ -1,5 +1,7 @@
-"""App configuration: registers the kept-current counts as a hook of the people and care
-writes (``ilp.people.hooks.RECORDS_CHANGED``, ``ilp.people.corrections.PERSON_CHANGED``)."""
+"""App configuration: the kept-current counts hook into the people and care writes
+(``ilp.people.hooks.RECORDS_CHANGED``, ``ilp.people.corrections.PERSON_CHANGED``: the write
+marks its persons pending) and into the request cycle (the marked persons are refreshed after
+the response is sent); see ``ilp.monitoring.refresh``."""
 
 from __future__ import annotations
 
@@ -12,11 +14,22 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Monitoring"
 
     def ready(self) -> None:
-        from ilp.monitoring.services import facts_refresh, facts_refresh_person
+        from django.core.signals import request_finished, request_started
+
+        from ilp.monitoring.refresh import (
+            facts_mark,
+            facts_mark_person,
+            refresh_after_response,
+            request_begins,
+        )
         from ilp.people.corrections import PERSON_CHANGED
         from ilp.people.hooks import RECORDS_CHANGED
 
-        if facts_refresh not in RECORDS_CHANGED:
-            RECORDS_CHANGED.append(facts_refresh)
-        if facts_refresh_person not in PERSON_CHANGED:
-            PERSON_CHANGED.append(facts_refresh_person)
+        if facts_mark not in RECORDS_CHANGED:
+            RECORDS_CHANGED.append(facts_mark)
+        if facts_mark_person not in PERSON_CHANGED:
+            PERSON_CHANGED.append(facts_mark_person)
+        request_started.connect(request_begins, dispatch_uid="ilp.monitoring.request_begins")
+        request_finished.connect(
+            refresh_after_response, dispatch_uid="ilp.monitoring.refresh_after_response"
+        )

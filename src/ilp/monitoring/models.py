@@ -5,15 +5,18 @@ indicator, year and month (0 = the year, for a cumulative or annual denominator)
 they live in (their dusun/RW, or their desa when no dusun is recorded), sex, age band,
 disability, and whether the row is a numerator or a denominator entry. ``IndicatorCount``
 holds the sum of the facts per cell (numerator and denominator side by side). When a
-person's records change the services recompute that person's facts and add the difference
-to the counts in the same transaction (``ilp.monitoring.services``); readers sum counts over
-an area's subtree (its code prefix) at read time, never scanning clinical tables.
+person's records change the write marks them (``IndicatorPending``, in its transaction), and
+the refresh after the response or the sweep recomputes their facts and adds the difference to
+the counts (``ilp.monitoring.refresh``, ``ilp.monitoring.services``); ``IndicatorYear`` says
+which years were computed for everyone. Readers sum counts over an area's subtree (its code
+prefix) at read time, never scanning clinical tables.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -72,6 +75,33 @@ class IndicatorCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.year}-{self.month:02d} area {self.area_id}"
+
+
+class IndicatorPending(models.Model):
+    """A person whose facts wait to be recomputed: written in the transaction that changed
+    their records (one cheap INSERT, committed with the write, so a process that dies before
+    the refresh loses nothing), deleted by the refresh that recomputes them
+    (``ilp.monitoring.refresh``). Rows are only ever inserted by writers, never updated: two
+    writes for one person add two rows and never wait for each other."""
+
+    id = models.BigAutoField(primary_key=True)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    marked_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self) -> str:
+        return f"person {self.person_id} pending since {self.marked_at}"
+
+
+class IndicatorYear(models.Model):
+    """A year whose facts were computed for every person (by ``indicators_rebuild`` or the
+    New Year fill of ``ilp indicators sweep``). A year of the kept ones without a row here has
+    facts only for the persons written to since it began (``ilp.monitoring.refresh``)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    filled_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.year} filled at {self.filled_at}"
 
 
 # ---------------------------------------------------------------- targets: sasaran proyeksi and

@@ -112,6 +112,11 @@ class PwsRow:
     target: float
     status: str | None
     suppressed: bool
+    # Sasaran proyeksi (the Dinkes' uploaded yearly targets) and the value over it, beside the
+    # registry's sasaran riil (``denominator``); None where no sheet covers the row, or (the
+    # value) when the numerator is hidden from the reader.
+    denominator_projected: int | None = None
+    value_projected: float | None = None
     tone: str = ""  # good / watch / slow / bad, for the indicator's direction
     drill_url: str = ""
     gap_url: str = ""
@@ -137,6 +142,7 @@ class PwsTable:
     children: list[PwsRow]
     suppressed_reader: bool
     parent_url: str = ""
+    has_projected: bool = False  # any row carries a sasaran proyeksi
     puskesmas_links: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -234,6 +240,8 @@ def pws_table(
             target=v.target,
             status=v.status,
             suppressed=v.suppressed,
+            denominator_projected=v.denominator_projected,
+            value_projected=v.value_projected,
             tone=status_tone(indicator, v.status),
             bar_svg=_bar(v.value, v.target),
         )
@@ -252,6 +260,7 @@ def pws_table(
         top=rows[0],
         children=rows[1:],
         suppressed_reader=aggregates_suppressed(user),
+        has_projected=any(r.denominator_projected is not None for r in rows),
     )
     _up_and_across(user, table, area_code, period)
     return table
@@ -388,8 +397,10 @@ def write_pws_xlsx(table: PwsTable, out: IO[bytes], language: str) -> None:
         _("Wilayah"),
         _("Kode"),
         _("Pembilang"),
-        _("Penyebut"),
-        _("Capaian (%)"),
+        _("Penyebut: sasaran riil"),
+        _("Capaian (%): sasaran riil"),
+        _("Penyebut: sasaran proyeksi"),
+        _("Capaian (%): sasaran proyeksi"),
         _("Target bulan ini (%)"),
         _("Perubahan dari bulan lalu (poin)"),
         _("Status"),
@@ -403,13 +414,16 @@ def write_pws_xlsx(table: PwsTable, out: IO[bytes], language: str) -> None:
             SUPPRESSED if row.numerator is None else row.numerator,
             SUPPRESSED if row.denominator is None else row.denominator,
             row.value,
+            row.denominator_projected,
+            row.value_projected,
             row.target,
             row.change,
             row.status_label,
         ]
         for c, v in enumerate(cells, start=1):
             write_cell(ws, r, c, v)
-    for letter, width in zip("ABCDEFGH", (28, 18, 11, 11, 12, 14, 16, 26), strict=True):
+    widths = (28, 18, 11, 14, 14, 14, 14, 14, 16, 26)
+    for letter, width in zip("ABCDEFGHIJ", widths, strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A4"
     wb.save(out)

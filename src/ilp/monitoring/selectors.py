@@ -24,14 +24,22 @@ Readers whose aggregates are suppressed (``aggregates_suppressed``) get every nu
 denominator of 1–4 hidden, and every count that would give one back by subtraction
 (``ilp.core.suppression``): a parent area = its children + the rest counted at the parent
 only; a total = its groups; served ⊆ targets. A hidden count hides the value and status too.
+For a cumulative-year indicator the months of the year are protected together
+(``ilp.core.suppression.suppress_series``): a count is also hidden when it rose by 1–4 since
+the month it was last shown, so no month's increase can be had by subtracting two months'
+pages, trend points, Excel sheets or API answers. The previous month's value (and with it the
+change and the PWS status, whose rising/falling is that comparison) is shown only when the
+previous month's counts were shown to the reader too: otherwise the direction of a hidden
+small change would show.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -40,7 +48,7 @@ from django.utils.translation import gettext as _
 from ilp.accounts.access import aggregates_suppressed, can_view_indicators, indicator_areas
 from ilp.accounts.models import User
 from ilp.core.exceptions import NotFound, PermissionDenied, ValidationFailed
-from ilp.core.suppression import Nesting, Relation, suppress
+from ilp.core.suppression import Nesting, Relation, Table, suppress, suppress_series
 from ilp.monitoring.catalogue import Indicator, load_catalogue
 from ilp.monitoring.models import IndicatorCount, ProjectedSasaran, PuskesmasTarget
 from ilp.monitoring.services import years_kept
@@ -207,20 +215,22 @@ def indicator_values(
         }
         raise ValidationFailed(message, fields={"by": [message]})
     # current[(row place code, group)] = [numerator, denominator]; previous likewise
-    current, previous = _sums(indicator, top, children, year, month, by)
-    groups: list[str | None] = list(_groups(indicator, by)) if by else [None]
+    current, previous, hidden, hidden_before = _counts_as_shown(
+        user, indicator, top, children, year, month, by
+    )
+    groups = _row_groups(indicator, by)
     annual = _annual_targets(indicator, top, children, year)
     projected = _projected(indicator, top, children, year)
-    hidden: set[Hashable] = set()
-    if aggregates_suppressed(user):
-        hidden = _suppressed(current, top, children, groups)
     rows = []
     for place in (top, *children):
         for g in groups:
             n, d = current.get((place.code, g), (0, 0))
             pn, pd = previous.get((place.code, g), (0, 0))
-            secret = ("n", place.code, g) in hidden or ("d", place.code, g) in hidden
+            secret = _any_hidden(hidden, place.code, g)
+            # Last month's value only where last month's counts were shown as well.
+            was_secret = _any_hidden(hidden_before, place.code, g)
             value = None if secret else _value(n, d)
+            before = None if secret or was_secret else _value(pn, pd)
             line = _target_line(indicator, month, annual.get(place.code))
             dp = projected.get(place.code) if g is None else None
             n_hidden = ("n", place.code, g) in hidden
@@ -228,18 +238,178 @@ def indicator_values(
                 ValueRow(
                     place=place,
                     group=g,
-                    numerator=None if ("n", place.code, g) in hidden else n,
+                    numerator=None if n_hidden else n,
                     denominator=None if ("d", place.code, g) in hidden else d,
                     value=value,
                     target=line,
-                    status=None if secret else _status(value, _value(pn, pd), line),
+                    status=None if secret or was_secret else _status(value, before, line),
                     suppressed=secret,
-                    previous=None if secret else _value(pn, pd),
+                    previous=before,
                     denominator_projected=dp,
                     value_projected=None if n_hidden or dp is None else _value(n, dp),
                 )
             )
     return rows
+
+
+def _any_hidden(hidden: set[Hashable], code: str, group: str | None) -> bool:
+    return ("n", code, group) in hidden or ("d", code, group) in hidden
+
+
+def _row_groups(indicator: Indicator, by: str | None) -> list[str | None]:
+    return list(_groups(indicator, by)) if by else [None]
+
+
+def _counts_as_shown(
+    user: User,
+    indicator: Indicator,
+    top: Place,
+    children: list[Place],
+    year: int,
+    month: int,
+    by: str | None,
+) -> tuple[dict[Key, list[int]], dict[Key, list[int]], set[Hashable], set[Hashable]]:
+    """This month's and last month's counts per (row place, group), and the keys
+    ``(side, place code, group)`` hidden from the reader in each (none for a reader whose
+    aggregates are not suppressed). One query."""
+    groups = _row_groups(indicator, by)
+    by_period = _period_sums(indicator, top, children, _periods(indicator, year, month), by)
+    previous_period = (year, month - 1) if month > 1 else (year - 1, 12)
+    if indicator.monthly:
+        current, previous = by_period[(year, month)], by_period[previous_period]
+    else:
+        to_date = _to_date(by_period, year, month)  # months 0 … M
+        current, previous = to_date[month], to_date[month - 1]
+    if not aggregates_suppressed(user):
+        return current, previous, set(), set()
+    tree = _reader_tree(user, top)
+    if indicator.monthly:
+        sums = _tree_sums(indicator, tree, _periods(indicator, year, month), by)
+        hidden = _tree_hidden(tree, sums[(year, month)], groups)
+        return current, previous, hidden, _tree_hidden(tree, sums[previous_period], groups)
+    sums = _tree_sums(indicator, tree, Q(year=year, month__lte=month), by)
+    series = _tree_series(tree, _to_date(sums, year, month), groups)
+    # January's previous value is 0 (the year starts over): nothing of it to hide.
+    return current, previous, series[month - 1], series[month - 2] if month > 1 else set()
+
+
+@dataclass
+class _Tree:
+    """Every place a suppressed reader can open a page for, protected as one table so that a
+    count hidden as a complement on one page is not shown on another (a desa hidden on its
+    kecamatan's page but shown at the top of its own would give back the small count it
+    hid): node code → the area codes it sums; an area's child nodes; a puskesmas' desa."""
+
+    nodes: dict[str, tuple[str, ...]]
+    children: dict[str, list[str]]
+    puskesmas: dict[str, list[str]]
+    roots: list[str]
+
+
+def _reader_tree(user: User, top: Place) -> _Tree:
+    """The reader's indicator areas down to the dusun/RW (where counts are kept), and the
+    puskesmas working areas made only of their desa (two queries)."""
+    rows = list(
+        indicator_areas(user)
+        .filter(level__lte=AreaLevel.HAMLET)
+        .values_list("code", "parent__code", "level")
+    )
+    codes = {code for code, _parent, _level in rows}
+    children: dict[str, list[str]] = defaultdict(list)
+    for code, parent, _level in sorted(rows):
+        if parent in codes:
+            children[parent].append(code)
+    nodes: dict[str, tuple[str, ...]] = {code: (code,) for code in codes}
+    desa = [code for code, _parent, level in rows if level == AreaLevel.VILLAGE]
+    puskesmas: dict[str, list[str]] = {}
+    facilities = (
+        Facility.objects.filter(kind=FacilityKind.PUSKESMAS, service_areas__code__in=desa)
+        .distinct()
+        .prefetch_related("service_areas")
+    )
+    for facility in facilities:
+        served = sorted(
+            a.code for a in facility.service_areas.all() if a.level == AreaLevel.VILLAGE
+        )
+        if served and set(served) <= codes:
+            puskesmas[facility.code] = served
+            nodes[facility.code] = tuple(served)
+    if top.code not in nodes:  # cannot happen: the page's place is the reader's
+        nodes[top.code] = top.prefixes
+    roots = sorted(code for code, parent, _level in rows if parent not in codes)
+    return _Tree(nodes, children, puskesmas, roots)
+
+
+def _tree_sums(
+    indicator: Indicator, tree: _Tree, periods: Q, by: str | None
+) -> dict[tuple[int, int], dict[Key, list[int]]]:
+    """Numerator and denominator per period and (node, group) of the reader's tree (one
+    query over the roots' subtrees)."""
+    rows = _count_rows(indicator, tree.roots, periods, by)
+    of_desa: dict[str, list[str]] = defaultdict(list)
+    for code, served in tree.puskesmas.items():
+        for desa in served:
+            of_desa[desa].append(code)
+    out: dict[tuple[int, int], dict[Key, list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0, 0])
+    )
+    for row in rows:
+        parts = row["area__code"].split(".")
+        ancestors = [".".join(parts[: i + 1]) for i in range(len(parts))]
+        targets = [a for a in ancestors if a in tree.nodes]
+        targets += of_desa.get(_desa_code(row["area__code"]), [])
+        group = row[BY_FIELDS[by]] if by else None
+        cells = out[(row["year"], row["month"])]
+        for target in targets:
+            cells[(target, group)][0] += row["n"]
+            cells[(target, group)][1] += row["d"]
+    return out
+
+
+def _tree_table(tree: _Tree, cells: dict[Key, list[int]], groups: list[str | None]) -> Table:
+    """The tree's table: every node's counts, each area = its child areas + the rest counted
+    at it only, each puskesmas = its desa, each total = its groups, served ⊆ targets."""
+    values: dict[Hashable, int] = {}
+    relations: list[Relation] = []
+    with_total = groups != [None]
+    every = [*groups, None] if with_total else groups
+    for side, i in (("n", 0), ("d", 1)):
+        for node in tree.nodes:
+            for g in groups:
+                values[(side, node, g)] = cells.get((node, g), [0, 0])[i]
+            if with_total:
+                values[(side, node, None)] = sum(values[(side, node, g)] for g in groups)
+                relations.append(
+                    Relation((side, node, None), tuple((side, node, g) for g in groups))
+                )
+        for node, kids in tree.children.items():
+            for g in every:
+                parts = [(side, k, g) for k in kids]
+                rest = (side, f"~rest {node}", g)
+                values[rest] = values[(side, node, g)] - sum(values[p] for p in parts)
+                relations.append(Relation((side, node, g), (*parts, rest)))
+        for node, served in tree.puskesmas.items():
+            for g in every:
+                relations.append(Relation((side, node, g), tuple((side, d, g) for d in served)))
+    nestings = [Nesting(("d", node, g), ("n", node, g)) for node in tree.nodes for g in every]
+    return Table(values, relations, nestings)
+
+
+def _tree_hidden(
+    tree: _Tree, cells: dict[Key, list[int]], groups: list[str | None]
+) -> set[Hashable]:
+    table = _tree_table(tree, cells, groups)
+    return suppress(table.values, table.relations, table.nestings)
+
+
+def _tree_series(
+    tree: _Tree, to_date: list[dict[Key, list[int]]], groups: list[str | None]
+) -> list[set[Hashable]]:
+    """A cumulative indicator's keys to hide in months 1 … M, from the tree's counts to date
+    of months 0 … M: the months protected together (``suppress_series``)."""
+    tables = [_tree_table(tree, cells, groups) for cells in to_date[1:]]
+    keys = set().union(*(t.values for t in tables)) if tables else set()
+    return suppress_series(tables, cumulative=keys)
 
 
 def _desa_code(code: str) -> str:
@@ -308,34 +478,24 @@ def _projected(
     return result
 
 
-def _sums(
-    indicator: Indicator,
-    top: Place,
-    children: list[Place],
-    year: int,
-    month: int,
-    by: str | None,
-) -> tuple[dict[Key, list[int]], dict[Key, list[int]]]:
-    """Numerator and denominator per (row place, group), this period and the previous one."""
+def _periods(indicator: Indicator, year: int, month: int) -> Q:
+    """The counts a month's values read: a monthly indicator's month and the one before; a
+    cumulative one's months 0 (the year's denominators) to M."""
     if indicator.monthly:
         prev_year, prev_month = (year, month - 1) if month > 1 else (year - 1, 12)
-        periods = Q(year=year, month=month) | Q(year=prev_year, month=prev_month)
-    else:
-        prev_year, prev_month = year, month - 1  # month 0: the year starts over
-        periods = Q(year=year, month__lte=month)
-    within = Q()
-    for prefix in top.prefixes:
-        within |= Q(area__code=prefix) | Q(area__code__startswith=f"{prefix}.")
-    dims = ["area__code", "year", "month"] + ([BY_FIELDS[by]] if by else [])
-    rows = (
-        IndicatorCount.objects.filter(periods, indicator=indicator.code)
-        .filter(within)
-        .values(*dims)
-        .annotate(n=Sum("numerator"), d=Sum("denominator"))
-        .order_by()
+        return Q(year=year, month=month) | Q(year=prev_year, month=prev_month)
+    return Q(year=year, month__lte=month)
+
+
+def _period_sums(
+    indicator: Indicator, top: Place, children: list[Place], periods: Q, by: str | None
+) -> dict[tuple[int, int], dict[Key, list[int]]]:
+    """Numerator and denominator per period (year, month) and (row place, group): one query
+    summing the counts of the row places' subtrees."""
+    rows = _count_rows(indicator, top.prefixes, periods, by)
+    out: dict[tuple[int, int], dict[Key, list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0, 0])
     )
-    current: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
-    previous: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:
         code = row["area__code"]
         group = row[BY_FIELDS[by]] if by else None
@@ -343,53 +503,47 @@ def _sums(
         child = next((c.code for c in children if c.holds(code)), None)
         if child is not None:
             targets.append(child)
-        y, m, n, d = row["year"], row["month"], row["n"], row["d"]
+        cells = out[(row["year"], row["month"])]
         for target in targets:
-            if indicator.monthly:
-                into = current if (y, m) == (year, month) else previous
-                into[(target, group)][0] += n
-                into[(target, group)][1] += d
-                continue
-            # Cumulative: numerators of months 1..M (this) and 1..M-1 (previous), the
-            # year's denominator (month 0) for both.
-            current[(target, group)][0] += n
-            current[(target, group)][1] += d
-            if m <= prev_month:
-                previous[(target, group)][0] += n
-                previous[(target, group)][1] += d
-    return current, previous
+            cells[(target, group)][0] += row["n"]
+            cells[(target, group)][1] += row["d"]
+    return out
 
 
-def _suppressed(
-    current: dict[Key, list[int]], area: Place, children: list[Place], groups: list[str | None]
-) -> set[Hashable]:
-    """The keys ``(side, area code, group)`` to hide (see the module docstring)."""
-    values: dict[Hashable, int] = {}
-    relations: list[Relation] = []
-    nestings: list[Nesting] = []
-    codes = [area.code, *(c.code for c in children)]
-    with_total = groups != [None]
-    for side, i in (("n", 0), ("d", 1)):
-        for code in codes:
-            for g in groups:
-                values[(side, code, g)] = current.get((code, g), [0, 0])[i]
-            if with_total:
-                # The area's total is shown by the same request without `by`: its groups
-                # must not give a small one back by subtraction from it.
-                values[(side, code, None)] = sum(values[(side, code, g)] for g in groups)
-                relations.append(
-                    Relation((side, code, None), tuple((side, code, g) for g in groups))
-                )
-        if children:
-            for g in [*groups, None] if with_total else groups:
-                parts = [(side, c.code, g) for c in children]
-                rest = (side, "~rest", g)  # counted at the parent only (no dusun recorded)
-                values[rest] = values[(side, area.code, g)] - sum(values[p] for p in parts)
-                relations.append(Relation((side, area.code, g), (*parts, rest)))
-    for code in codes:
-        for g in [*groups, None] if with_total else groups:
-            nestings.append(Nesting(("d", code, g), ("n", code, g)))
-    return suppress(values, relations, nestings)
+def _count_rows(
+    indicator: Indicator, prefixes: Iterable[str], periods: Q, by: str | None
+) -> Iterable[dict[str, Any]]:
+    """The indicator's counts in the periods, summed per area code, period (and group)
+    within the subtrees of `prefixes`."""
+    within = Q()
+    for prefix in prefixes:
+        within |= Q(area__code=prefix) | Q(area__code__startswith=f"{prefix}.")
+    dims = ["area__code", "year", "month"] + ([BY_FIELDS[by]] if by else [])
+    rows: Iterable[dict[str, Any]] = (
+        IndicatorCount.objects.filter(periods, indicator=indicator.code)
+        .filter(within)
+        .values(*dims)
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by()
+    )
+    return rows
+
+
+def _to_date(
+    by_period: dict[tuple[int, int], dict[Key, list[int]]], year: int, month: int
+) -> list[dict[Key, list[int]]]:
+    """A cumulative indicator's counts to date for months 0 … `month` of the year: the
+    numerators of months 1..m and the year's denominators (month 0)."""
+    out: list[dict[Key, list[int]]] = []
+    running: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+    for m in range(month + 1):
+        for key, (n, d) in by_period.get((year, m), {}).items():
+            running[key][0] += n
+            running[key][1] += d
+        snapshot: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+        snapshot.update({key: list(nd) for key, nd in running.items()})
+        out.append(snapshot)
+    return out
 
 
 def indicator_trend(
@@ -397,16 +551,13 @@ def indicator_trend(
 ) -> list[tuple[float | None, float]]:
     """(value, target line) of the area (or puskesmas working area) in each of `months`, as
     `indicator_values` gives its first row: one query for a reader whose aggregates are not
-    suppressed; month by month otherwise (whether the area's count is hidden depends on its
-    child areas' counts of that month)."""
+    suppressed; otherwise one per year, with the suppression of each month's page (whether
+    the area's count is hidden depends on its child areas' counts and, for a cumulative
+    indicator, on the year's earlier months)."""
     require_indicator_reader(user)
-    top, _children = _places(user, area_code)
+    top, children = _places(user, area_code)
     if aggregates_suppressed(user):
-        out = []
-        for y, m in months:
-            row = indicator_values(user, indicator, area_code=area_code, year=y, month=m)[0]
-            out.append((row.value, row.target))
-        return out
+        return _trend_suppressed(user, indicator, top, children, months)
     within = Q()
     for prefix in top.prefixes:
         within |= Q(area__code=prefix) | Q(area__code__startswith=f"{prefix}.")
@@ -427,3 +578,41 @@ def indicator_trend(
         d = sum(sums.get(c, (0, 0))[1] for c in cells)
         out.append((_value(n, d), _target_line(indicator, m)))
     return out
+
+
+def _trend_suppressed(
+    user: User,
+    indicator: Indicator,
+    top: Place,
+    children: list[Place],
+    months: list[tuple[int, int]],
+) -> list[tuple[float | None, float]]:
+    """`indicator_trend` for a reader whose aggregates are suppressed: each month's value as
+    that month's page shows it (None where its counts are hidden)."""
+    groups: list[str | None] = [None]
+    tree = _reader_tree(user, top)
+    shown: dict[tuple[int, int], float | None] = {}
+    annual: dict[int, float | None] = {}
+    for year in sorted({y for y, _m in months}):
+        wanted = [m for y, m in months if y == year]
+        annual[year] = _annual_targets(indicator, top, children, year).get(top.code)
+        if indicator.monthly:
+            sums = _tree_sums(indicator, tree, Q(year=year, month__in=wanted), None)
+            for m in wanted:
+                cells = sums[(year, m)]
+                shown[(year, m)] = _shown_value(cells, _tree_hidden(tree, cells, groups), top)
+            continue
+        last = max(wanted)
+        sums = _tree_sums(indicator, tree, Q(year=year, month__lte=last), None)
+        to_date = _to_date(sums, year, last)
+        series = _tree_series(tree, to_date, groups)
+        for m in wanted:
+            shown[(year, m)] = _shown_value(to_date[m], series[m - 1], top)
+    return [(shown[(y, m)], _target_line(indicator, m, annual[y])) for y, m in months]
+
+
+def _shown_value(cells: dict[Key, list[int]], hidden: set[Hashable], top: Place) -> float | None:
+    if _any_hidden(hidden, top.code, None):
+        return None
+    n, d = cells.get((top.code, None), (0, 0))
+    return _value(n, d)

@@ -1,13 +1,16 @@
 """Keeping the indicator counts current: per-person facts, their difference applied to the
-counts in the writing transaction, and the full rebuild.
+counts, the full rebuild and the fill of a new year.
 
 A write that changes a person's records (registration, pregnancy, encounter, dose, their
-correction or voiding) calls :func:`facts_refresh` through ``ilp.people.hooks`` or
-``PERSON_CHANGED``: the person's records are read (a few indexed queries), every catalogue
-indicator's rules (``ilp.standards.coverage``) give the cells the person falls in for the
-current and the previous year, and only the difference from the stored facts is added to
-``IndicatorCount``. :func:`indicators_rebuild` (``ilp indicators rebuild``) recomputes all
-facts and counts from the records; the tests prove both give the same counts.
+correction or voiding) marks the person pending in its own transaction
+(``ilp.monitoring.refresh``); after the response is sent, or in the next pass of
+``ilp indicators sweep``, :func:`facts_refresh` recomputes them: the person's records are
+read (a few indexed queries), every catalogue indicator's rules (``ilp.standards.coverage``)
+give the cells the person falls in for the current and the previous year, and only the
+difference from the stored facts is added to ``IndicatorCount``. :func:`indicators_rebuild`
+(``ilp indicators rebuild``) recomputes all facts and counts from the records, and
+:func:`indicators_fill_year` one year's for everyone (a new year); the tests prove they give
+the same counts as the kept-current ones.
 
 Age in a cell is taken on the last day of the month (monthly) or of the year; the area is
 the person's current dusun/RW (their desa when none is recorded), so a person who moves
@@ -21,7 +24,7 @@ from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 from typing import Any, TypeVar, cast
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import CharField, F, IntegerField, Model, Q, QuerySet, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Concat, Round
@@ -39,7 +42,13 @@ from ilp.care.models import (
 from ilp.care.services.trend import weight_trend
 from ilp.core.bulk import analyze, bulk_load, columns_of, write_rows
 from ilp.monitoring.catalogue import Indicator, load_catalogue
-from ilp.monitoring.models import IndicatorCount, IndicatorFact, Side
+from ilp.monitoring.models import (
+    IndicatorCount,
+    IndicatorFact,
+    IndicatorPending,
+    IndicatorYear,
+    Side,
+)
 from ilp.people.models import Person, Pregnancy
 from ilp.standards import coverage
 from ilp.standards.blood_pressure import HYPERTENSIVE_CLASSES
@@ -266,10 +275,10 @@ def person_facts(
 
 
 def _facts_of(
-    persons: Iterable[Row], records: dict[int, coverage.PersonRecords], today: date
+    persons: Iterable[Row], records: dict[int, coverage.PersonRecords], years: Iterable[int]
 ) -> Iterable[tuple[int, list[Fact]]]:
     indicators = list(load_catalogue().values())
-    years = years_kept(today)
+    years = tuple(years)
     for pid, _birth, _sex, hamlet, village, disability, _deceased in persons:
         if pid in records:
             yield (
@@ -312,15 +321,25 @@ def _apply(deltas: dict[Row, list[int]]) -> None:
         cursor.execute(sql, [v for r in changed for v in r])
 
 
-def facts_refresh(person_ids: Collection[int], *, today: date | None = None) -> None:
-    """Recompute these persons' facts and add the difference to the counts (call it in the
-    transaction that changed their records; a hook of ``ilp.people.hooks``)."""
+class FillUnderWay(Exception):
+    """A year's fill holds the facts table: a refresh that may not wait leaves its marks."""
+
+
+def facts_refresh(
+    person_ids: Collection[int], *, today: date | None = None, wait: bool = True
+) -> None:
+    """Recompute these persons' facts and add the difference to the counts (called by
+    ``ilp.monitoring.refresh`` for the persons marked pending, in the transaction that
+    claims their marks). With `wait` False it raises :class:`FillUnderWay` instead of
+    waiting for a year's fill in progress (a server thread after its response must not
+    wait minutes)."""
     if not person_ids:
         return
     today = today or timezone.localdate()
     since = date(years_kept(today)[0], 1, 1)
-    # No savepoint: it runs inside the write's transaction, whose failure undoes it too.
+    # No savepoint: the caller's transaction (the claim of the marks) is undone with it.
     with transaction.atomic(savepoint=False):
+        _lock_facts("ROW EXCLUSIVE", wait=wait)
         # Lock the persons: two writes for one person at once would both compute the
         # difference from the same old facts; the second waits and then sees the first's.
         persons = list(
@@ -329,7 +348,7 @@ def facts_refresh(person_ids: Collection[int], *, today: date | None = None) -> 
             .order_by("pk")
             .values_list(*_PERSON)
         )
-        new = dict(_facts_of(persons, load_records(persons, since), today))
+        new = dict(_facts_of(persons, load_records(persons, since), years_kept(today)))
         old: dict[int, list[tuple[int, Fact]]] = defaultdict(list)
         # Only the kept years: after New Year, the year that dropped out keeps the counts of
         # its last rebuild instead of losing the persons written to since.
@@ -363,10 +382,45 @@ def facts_refresh(person_ids: Collection[int], *, today: date | None = None) -> 
         _apply(deltas)
 
 
-def facts_refresh_person(person: Person) -> None:
-    """Hook of ``ilp.people.corrections.PERSON_CHANGED``: the corrected (or voided) person's
-    facts and counts."""
-    facts_refresh([person.pk])
+def _lock_facts(mode: str, *, wait: bool = True) -> None:
+    """Take the facts table lock that orders refreshes and a year's fill on PostgreSQL: a
+    refresh (ROW EXCLUSIVE, before it reads the stored facts) waits for a fill in progress
+    (SHARE ROW EXCLUSIVE), and the fill for the refreshes under way, so no refresh adds a
+    difference computed from facts the fill replaced. Readers (ACCESS SHARE) never wait.
+    SQLite serialises all writers anyway."""
+    if connection.vendor != "postgresql":
+        return
+    table = connection.ops.quote_name(IndicatorFact._meta.db_table)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN {mode} MODE{'' if wait else ' NOWAIT'}")
+    except OperationalError as exc:  # only NOWAIT fails this way (lock_not_available)
+        raise FillUnderWay(str(exc)) from exc
+
+
+def _years_filled(years: Iterable[int]) -> None:
+    now = timezone.now()
+    for year in years:
+        IndicatorYear.objects.update_or_create(year=year, defaults={"filled_at": now})
+
+
+def _counts_sql(where: str = "") -> str:
+    """INSERT the counts summed from the facts (those matching `where`), in cell order: one
+    indicator's rows for a year then lie together on disk, and a values read visits a few
+    dozen pages instead of one per row. Parameters: the numerator side twice, then
+    `where`'s."""
+    qn = connection.ops.quote_name
+    facts_table, counts_table = (qn(m._meta.db_table) for m in (IndicatorFact, IndicatorCount))
+    cell = ", ".join(qn(c) for c in columns_of(IndicatorCount, _CELL))
+    side = qn(columns_of(IndicatorFact, ("side",))[0])
+    sums = ", ".join(qn(c) for c in columns_of(IndicatorCount, ("numerator", "denominator")))
+    return (
+        f"INSERT INTO {counts_table} ({cell}, {sums}) "  # noqa: S608 - model columns
+        f"SELECT {cell}, "
+        f"SUM(CASE WHEN {side} = %s THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {side} = %s THEN 0 ELSE 1 END) "
+        f"FROM {facts_table} {where} GROUP BY {cell} ORDER BY {cell}"
+    )
 
 
 def indicators_rebuild(*, today: date | None = None) -> int:
@@ -375,12 +429,16 @@ def indicators_rebuild(*, today: date | None = None) -> int:
     The records are read in bulk (one query per kind for everyone, not per person), the
     facts written with COPY on PostgreSQL (``ilp.core.bulk``), and the counts summed from the
     facts by one GROUP BY in the database. On the 500,000-person demo district this takes
-    well under two minutes (bench/monitoring.py)."""
+    well under two minutes (bench/monitoring.py). Both kept years are then filled
+    (``IndicatorYear``), and the pending marks written before it are answered."""
     today = today or timezone.localdate()
     since = date(years_kept(today)[0], 1, 1)
     qn = connection.ops.quote_name
     facts_table, counts_table = (qn(m._meta.db_table) for m in (IndicatorFact, IndicatorCount))
     with transaction.atomic():
+        # The marks committed before this point are answered by this rebuild (it reads the
+        # records after it); a write committed later leaves a mark of its own.
+        IndicatorPending.objects.all().delete()
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # TRUNCATE: no per-row delete of millions of facts and no dead rows left. It
@@ -395,10 +453,11 @@ def indicators_rebuild(*, today: date | None = None) -> int:
                 cursor.execute(f"DELETE FROM {facts_table}")  # noqa: S608
         persons = list(Person.objects.active().order_by("pk").values_list(*_PERSON))
         records = load_records(persons, since, everyone=True)
-        rows = ((pid, *fact) for pid, facts in _facts_of(persons, records, today) for fact in facts)
-        cell = ", ".join(qn(c) for c in columns_of(IndicatorCount, _CELL))
-        side = qn(columns_of(IndicatorFact, ("side",))[0])
-        sums = ", ".join(qn(c) for c in columns_of(IndicatorCount, ("numerator", "denominator")))
+        rows = (
+            (pid, *fact)
+            for pid, facts in _facts_of(persons, records, years_kept(today))
+            for fact in facts
+        )
         # bulk_load: the person index is built once after the COPY, and the foreign keys
         # are checked by one anti-join each instead of a deferred trigger per row at commit
         # (that took most of a minute for 2.6 million facts).
@@ -407,15 +466,43 @@ def indicators_rebuild(*, today: date | None = None) -> int:
                 IndicatorFact._meta.db_table, columns_of(IndicatorFact, ("person_id", *_FACT)), rows
             )
             del persons, records
+            cursor.execute(_counts_sql(), [Side.NUMERATOR, Side.NUMERATOR])
+        IndicatorYear.objects.all().delete()
+        _years_filled(years_kept(today))
+    analyze(IndicatorFact, IndicatorCount)
+    return n
+
+
+def indicators_fill_year(year: int, *, today: date | None = None) -> int:
+    """Recompute one kept year's facts and counts for everyone; returns how many facts were
+    written. For a new year: until it runs, a person not written to since 1 January has no
+    facts in it (a refresh computes both kept years of the persons it refreshes, the fill
+    everyone's).
+
+    Unlike :func:`indicators_rebuild` it blocks no reader: the year's rows are replaced in
+    one transaction (readers see the old ones until it commits). Refreshes wait for it
+    through the facts table lock (:func:`_lock_facts`); writes meanwhile only mark persons
+    pending, and the refreshes after it recompute them against the filled facts."""
+    today = today or timezone.localdate()
+    since = date(years_kept(today)[0], 1, 1)
+    year_column = connection.ops.quote_name(columns_of(IndicatorFact, ("year",))[0])
+    with transaction.atomic():
+        _lock_facts("SHARE ROW EXCLUSIVE")
+        IndicatorFact.objects.filter(year=year).delete()
+        IndicatorCount.objects.filter(year=year).delete()
+        persons = list(Person.objects.active().order_by("pk").values_list(*_PERSON))
+        records = load_records(persons, since, everyone=True)
+        rows = (
+            (pid, *fact) for pid, facts in _facts_of(persons, records, [year]) for fact in facts
+        )
+        n = write_rows(
+            IndicatorFact._meta.db_table, columns_of(IndicatorFact, ("person_id", *_FACT)), rows
+        )
+        del persons, records
+        with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {counts_table} ({cell}, {sums}) "  # noqa: S608 - model columns
-                f"SELECT {cell}, "
-                f"SUM(CASE WHEN {side} = %s THEN 1 ELSE 0 END), "
-                f"SUM(CASE WHEN {side} = %s THEN 0 ELSE 1 END) "
-                # In cell order: one indicator's rows for a year then lie together on disk,
-                # and a values read visits a few dozen pages instead of one per row.
-                f"FROM {facts_table} GROUP BY {cell} ORDER BY {cell}",
-                [Side.NUMERATOR, Side.NUMERATOR],
+                _counts_sql(f"WHERE {year_column} = %s"), [Side.NUMERATOR, Side.NUMERATOR, year]
             )
+        _years_filled([year])
     analyze(IndicatorFact, IndicatorCount)
     return n

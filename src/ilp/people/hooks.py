@@ -1,8 +1,9 @@
 """Hooks run when a person's records change, in the transaction that changed them.
 
 ``RECORDS_CHANGED`` holds functions taking the ids of the persons whose registration,
-pregnancies or care records were just written; apps above people (monitoring's kept-current
-indicator counts) register there in their ``AppConfig.ready``, so people and care call them
+pregnancies or care records were just written; apps above people (monitoring, which marks
+the persons for its indicator counts to be refreshed after the response) register there in
+their ``AppConfig.ready``, so people and care call them
 without importing upward. Corrections of a person themself go through
 ``ilp.people.corrections.PERSON_CHANGED``.
 """

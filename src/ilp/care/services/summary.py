@@ -186,7 +186,7 @@ def summaries_refresh(person_ids: Collection[int], *, today: date | None = None)
         )
         if windows:
             write_rows(DoseWindow._meta.db_table, columns_of(DoseWindow, _WINDOW), windows)
-        records_changed(person_ids)  # the indicator counts (ilp.monitoring), same transaction
+        records_changed(person_ids)  # marks them for the indicator counts (ilp.monitoring)
 
 
 def summary_note_encounter(
