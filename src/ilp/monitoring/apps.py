@@ -1,5 +1,6 @@
 """App configuration: registers the kept-current counts as a hook of the people and care
-writes (``ilp.people.hooks.RECORDS_CHANGED``, ``ilp.people.corrections.PERSON_CHANGED``)."""
+writes (``ilp.people.hooks.RECORDS_CHANGED``, ``ilp.people.corrections.PERSON_CHANGED``), and
+what needs attention as a section of the home pages (``ilp.accounts.home.HOME_SECTIONS``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Monitoring"
 
     def ready(self) -> None:
+        from ilp.accounts.home import HOME_SECTIONS
+        from ilp.monitoring.attention import home_section
         from ilp.monitoring.services import facts_refresh, facts_refresh_person
         from ilp.people.corrections import PERSON_CHANGED
         from ilp.people.hooks import RECORDS_CHANGED
@@ -20,3 +23,5 @@ class MonitoringConfig(AppConfig):
             RECORDS_CHANGED.append(facts_refresh)
         if facts_refresh_person not in PERSON_CHANGED:
             PERSON_CHANGED.append(facts_refresh_person)
+        if home_section not in HOME_SECTIONS:
+            HOME_SECTIONS.append(home_section)
