@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from ilp.accounts.access import aggregates_suppressed
 from ilp.accounts.models import User
@@ -104,6 +106,40 @@ def summary(user: User, *, area_code: str, year: int, month: int, language: str)
     )
 
 
+# The sheet's columns: header and width (characters).
+COLUMNS = (
+    (gettext_lazy("Indikator"), 36),
+    (gettext_lazy("Kode indikator"), 16),
+    (gettext_lazy("Wilayah"), 28),
+    (gettext_lazy("Kode"), 18),
+    (gettext_lazy("Pembilang"), 11),
+    (gettext_lazy("Penyebut"), 11),
+    (gettext_lazy("Capaian (%)"), 12),
+    (gettext_lazy("Target bulan ini (%)"), 14),
+    (gettext_lazy("Perubahan dari bulan lalu (poin)"), 16),
+    (gettext_lazy("Status"), 26),
+)
+
+
+def _cells(card: Card, row: selectors.ValueRow) -> list[object]:
+    change = None
+    if row.value is not None and row.previous is not None:
+        change = round(row.value - row.previous, 1)
+    hidden = pws.SUPPRESSED
+    return [
+        card.name,
+        card.indicator.code,
+        row.place.name,
+        row.place.code,
+        hidden if row.numerator is None else row.numerator,
+        hidden if row.denominator is None else row.denominator,
+        row.value,
+        row.target,
+        change,
+        str(pws.STATUS_LABELS[row.status]) if row.status else "",
+    ]
+
+
 def write_summary_xlsx(page: Summary, out: IO[bytes]) -> None:
     """Every indicator's rows (the area, then its child areas) as one sheet: counts and
     percentages as numbers, a hidden count as the text "<5", names as text."""
@@ -112,42 +148,12 @@ def write_summary_xlsx(page: Summary, out: IO[bytes]) -> None:
     ws.title = _("Ringkasan")[:31]
     title = f"{_('Ringkasan PWS')} · {page.area_name} · {page.period}"
     write_cell(ws, 1, 1, title).font = Font(bold=True, size=12)
-    headers = [
-        _("Indikator"),
-        _("Kode indikator"),
-        _("Wilayah"),
-        _("Kode"),
-        _("Pembilang"),
-        _("Penyebut"),
-        _("Capaian (%)"),
-        _("Target bulan ini (%)"),
-        _("Perubahan dari bulan lalu (poin)"),
-        _("Status"),
-    ]
-    for c, h in enumerate(headers, start=1):
-        write_cell(ws, 3, c, h).font = Font(bold=True)
-    r = 4
-    for card in page.cards:
-        for row in (card.row, *card.children):
-            change = None
-            if row.value is not None and row.previous is not None:
-                change = round(row.value - row.previous, 1)
-            cells = [
-                card.name,
-                card.indicator.code,
-                row.place.name,
-                row.place.code,
-                pws.SUPPRESSED if row.numerator is None else row.numerator,
-                pws.SUPPRESSED if row.denominator is None else row.denominator,
-                row.value,
-                row.target,
-                change,
-                str(pws.STATUS_LABELS[row.status]) if row.status else "",
-            ]
-            for c, v in enumerate(cells, start=1):
-                write_cell(ws, r, c, v)
-            r += 1
-    for letter, width in zip("ABCDEFGHIJ", (36, 16, 28, 18, 11, 11, 12, 14, 16, 26), strict=True):
-        ws.column_dimensions[letter].width = width
+    for c, (header, width) in enumerate(COLUMNS, start=1):
+        write_cell(ws, 3, c, str(header)).font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(c)].width = width
+    rows = [(card, row) for card in page.cards for row in (card.row, *card.children)]
+    for r, (card, row) in enumerate(rows, start=4):
+        for c, value in enumerate(_cells(card, row), start=1):
+            write_cell(ws, r, c, value)
     ws.freeze_panes = "A4"
     wb.save(out)

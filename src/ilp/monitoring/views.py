@@ -126,14 +126,23 @@ def pws_excel(request: HttpRequest, indicator_code: str) -> HttpResponse:
     return _xlsx_response(buffer, f"pws-{indicator.code}-{area}-{table.period}.xlsx")
 
 
+def _summary(request: HttpRequest) -> tuple[str, dashboard.Summary]:
+    area, year, month = _request_area_period(request)
+    page = dashboard.summary(
+        cast(User, request.user),
+        area_code=area,
+        year=year,
+        month=month,
+        language=get_language() or "id",
+    )
+    return area, page
+
+
 @require_GET
 @role_required(can_view_indicators)
 def pws_summary(request: HttpRequest) -> HttpResponse:
     """Every indicator for an area and month, by cluster (``ilp.monitoring.dashboard``)."""
-    user = cast(User, request.user)
-    area, year, month = _request_area_period(request)
-    language = get_language() or "id"
-    page = dashboard.summary(user, area_code=area, year=year, month=month, language=language)
+    area, page = _summary(request)
     today = timezone.localdate()
     first, _last = years_kept(today)
     query = urlencode({"area": area, "period": page.period})
@@ -154,10 +163,7 @@ def pws_summary(request: HttpRequest) -> HttpResponse:
 @role_required(can_view_indicators)
 def pws_summary_excel(request: HttpRequest) -> HttpResponse:
     """The summary's rows as an Excel file (aggregates only: no person is named)."""
-    user = cast(User, request.user)
-    area, year, month = _request_area_period(request)
-    language = get_language() or "id"
-    page = dashboard.summary(user, area_code=area, year=year, month=month, language=language)
+    area, page = _summary(request)
     buffer = io.BytesIO()
     dashboard.write_summary_xlsx(page, buffer)
     return _xlsx_response(buffer, f"ringkasan-pws-{area}-{page.period}.xlsx")
