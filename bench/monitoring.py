@@ -12,7 +12,8 @@ it) and the load average:
   and its child areas, the counts in one grouped query) of the kabupaten, whose rows are the
   kecamatan, and of each kecamatan, whose rows are its desa, as the dinkes user; cold (the
   first dashboard after connecting) and warm; beside it, for comparison, the same rows
-  through the per-indicator selector the API uses (``indicator_values``, 25 × 12 calls);
+  through the per-indicator selector the API uses (``indicator_values``, 25 × (1 + number
+  of kecamatan) calls), and the data of the kabupaten's summary page alone (one overview);
 - one indicator's values for a puskesmas working area (the PWS page's data);
 - freshness: a child's weighing recorded through the care service at the demo kader's
   posyandu (or, once its children are weighed this month, another posyandu with the
@@ -56,9 +57,10 @@ class timed:
         self.ms = ms
 
     def __enter__(self) -> timed:
-        from django.db import connection
+        from django.db import connection, reset_queries
         from django.test.utils import CaptureQueriesContext
 
+        reset_queries()  # a full query log (9,000) would count as no queries
         self.ctx = CaptureQueriesContext(connection)
         self.ctx.__enter__()
         self.t = (time.perf_counter(), time.process_time())
@@ -184,7 +186,17 @@ def dashboard(args: argparse.Namespace) -> None:
                 )
         return rows
 
-    for label, one in (("", overview), (" per indicator (old)", per_indicator)):
+    def summary_page() -> int:
+        # The summary page of the kabupaten: one overview (its rows are the kecamatan).
+        year, month = selectors.parse_period(period)
+        rows = selectors.indicator_overview(user, area_code=regency.code, year=year, month=month)
+        return sum(len(r) for r in rows.values())
+
+    for label, one in (
+        ("", overview),
+        (", kabupaten summary page only", summary_page),
+        (" per indicator (old)", per_indicator),
+    ):
         cold, warm = Ms(), Ms()
         rows = 0
         for _ in range(args.repeat):
