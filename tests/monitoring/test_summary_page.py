@@ -66,6 +66,9 @@ def test_the_district_summary_has_every_indicator_with_its_figures(ds, client_fo
     # An indicator without counts: no value, no status, no worst area.
     assert card(response, "idl").endswith("Belum ada nilai")
     assert "Klaster 3: Usia dewasa dan lanjut usia" in html
+    # One level down: each kecamatan's summary.
+    assert f'<a href="{URL}?area={ds.kec_barat.code}&amp;period={PERIOD}">Barat</a>' in html
+    assert f'<a href="{URL}?area={ds.kec_timur.code}&amp;period={PERIOD}">Timur</a>' in html
 
 
 def test_the_puskesmas_opens_on_its_working_area_in_english(ds, client_for):

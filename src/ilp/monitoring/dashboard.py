@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import IO
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -72,6 +74,16 @@ class Summary:
     @property
     def cards(self) -> list[Card]:
         return [card for _label, cards in self.clusters for card in cards]
+
+    @property
+    def child_links(self) -> list[tuple[str, str]]:
+        """(name, summary URL) of each child area: the summary one level down."""
+        first = self.cards[0]
+        url = reverse("monitoring:summary")
+        return [
+            (r.place.name, f"{url}?{urlencode({'area': r.place.code, 'period': self.period})}")
+            for r in first.children
+        ]
 
 
 def summary(user: User, *, area_code: str, year: int, month: int, language: str) -> Summary:
