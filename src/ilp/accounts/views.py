@@ -39,6 +39,7 @@ from ilp.accounts.access import (
     scope_villages,
 )
 from ilp.accounts.forms import LoginForm, SecondFactorForm
+from ilp.accounts.home import home_sections
 from ilp.accounts.models import Role, User
 from ilp.accounts.second_factor import code_matches, has_second_factor, needs_second_factor
 from ilp.accounts.selectors import (
@@ -216,12 +217,14 @@ def home(request: HttpRequest) -> HttpResponse:
         context["villages"] = population_by_area(user, AreaLevel.VILLAGE)
         context["hamlet_count"] = scope_hamlets(user).count()
         context["total"] = sum(c.total for c in context["villages"])
+        context.update(home_sections(user))
         template = "accounts/home_facility.html"
     elif role in DISTRICT_ROLES:
         context["districts"] = population_by_area(user, AreaLevel.DISTRICT)
         context["puskesmas"] = population_by_puskesmas(user)
         context["total"] = sum(c.total for c in context["districts"])
         context["village_count"] = scope_villages(user).count()
+        context.update(home_sections(user))
         template = "accounts/home_district.html"
     elif role == Role.PROTECTION:
         template = "accounts/home_protection.html"

@@ -1,7 +1,8 @@
 """App configuration: the kept-current counts hook into the people and care writes
 (``ilp.people.hooks.RECORDS_CHANGED``, ``ilp.people.corrections.PERSON_CHANGED``: the write
 marks its persons pending) and into the request cycle (the marked persons are refreshed after
-the response is sent); see ``ilp.monitoring.refresh``."""
+the response is sent; see ``ilp.monitoring.refresh``); what needs attention is a section of
+the home pages (``ilp.accounts.home.HOME_SECTIONS``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished, request_started
 
+        from ilp.accounts.home import HOME_SECTIONS
+        from ilp.monitoring.attention import home_section
         from ilp.monitoring.refresh import (
             facts_mark,
             facts_mark_person,
@@ -33,3 +36,5 @@ class MonitoringConfig(AppConfig):
         request_finished.connect(
             refresh_after_response, dispatch_uid="ilp.monitoring.refresh_after_response"
         )
+        if home_section not in HOME_SECTIONS:
+            HOME_SECTIONS.append(home_section)

@@ -36,12 +36,13 @@ small change would show.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Case, CharField, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -221,6 +222,35 @@ def indicator_values(
     groups = _row_groups(indicator, by)
     annual = _annual_targets(indicator, top, children, year)
     projected = _projected(indicator, top, children, year)
+    return _value_rows(
+        indicator,
+        (top, children),
+        (current, previous),
+        groups,
+        annual=annual,
+        projected=projected,
+        month=month,
+        hidden=(hidden, hidden_before),
+    )
+
+
+def _value_rows(
+    indicator: Indicator,
+    places: tuple[Place, list[Place]],
+    sums: tuple[dict[Key, list[int]], dict[Key, list[int]]],
+    groups: list[str | None],
+    *,
+    annual: dict[str, float],
+    projected: dict[str, int],
+    month: int,
+    hidden: tuple[set[Hashable], set[Hashable]] = (set(), set()),
+) -> list[ValueRow]:
+    """The rows of the top place and its children from their sums (this period, the
+    previous one), targets, projected denominators and the keys hidden from the reader in
+    this period and the previous one (``_counts_as_shown``); pure (no query)."""
+    top, children = places
+    current, previous = sums
+    hidden, hidden_before = hidden
     rows = []
     for place in (top, *children):
         for g in groups:
@@ -272,7 +302,6 @@ def _counts_as_shown(
     """This month's and last month's counts per (row place, group), and the keys
     ``(side, place code, group)`` hidden from the reader in each (none for a reader whose
     aggregates are not suppressed). One query."""
-    groups = _row_groups(indicator, by)
     by_period = _period_sums(indicator, top, children, _periods(indicator, year, month), by)
     previous_period = (year, month - 1) if month > 1 else (year - 1, 12)
     if indicator.monthly:
@@ -282,15 +311,28 @@ def _counts_as_shown(
         current, previous = to_date[month], to_date[month - 1]
     if not aggregates_suppressed(user):
         return current, previous, set(), set()
-    tree = _reader_tree(user, top)
+    hidden, hidden_before = _hidden_as_shown(indicator, _reader_tree(user, top), year, month, by)
+    return current, previous, hidden, hidden_before
+
+
+def _hidden_as_shown(
+    indicator: Indicator, tree: _Tree, year: int, month: int, by: str | None
+) -> tuple[set[Hashable], set[Hashable]]:
+    """The keys ``(side, place code, group)`` hidden from a suppressed reader this month and
+    last month, the reader's areas protected as one table (``_Tree``) and a cumulative
+    indicator's months together (one query)."""
+    groups = _row_groups(indicator, by)
     if indicator.monthly:
+        previous_period = (year, month - 1) if month > 1 else (year - 1, 12)
         sums = _tree_sums(indicator, tree, _periods(indicator, year, month), by)
-        hidden = _tree_hidden(tree, sums[(year, month)], groups)
-        return current, previous, hidden, _tree_hidden(tree, sums[previous_period], groups)
+        return (
+            _tree_hidden(tree, sums[(year, month)], groups),
+            _tree_hidden(tree, sums[previous_period], groups),
+        )
     sums = _tree_sums(indicator, tree, Q(year=year, month__lte=month), by)
     series = _tree_series(tree, _to_date(sums, year, month), groups)
     # January's previous value is 0 (the year starts over): nothing of it to hide.
-    return current, previous, series[month - 1], series[month - 2] if month > 1 else set()
+    return series[month - 1], series[month - 2] if month > 1 else set()
 
 
 @dataclass
@@ -412,6 +454,129 @@ def _tree_series(
     return suppress_series(tables, cumulative=keys)
 
 
+def indicator_overview(
+    user: User, *, area_code: str, year: int, month: int
+) -> dict[str, list[ValueRow]]:
+    """Every catalogue indicator's rows for the area (or puskesmas working area) and each
+    child area the user may read, by indicator code in catalogue order: the rows
+    `indicator_values` gives for each indicator, read together — the counts of all
+    indicators in one grouped query (summed per child area by the database), the puskesmas'
+    own targets in one (two when some are set) and the projected denominators in one; for a
+    suppressed reader, two queries for the reader's areas and one per indicator for what
+    they hide."""
+    require_indicator_reader(user)
+    top, children = _places(user, area_code)
+    indicators = list(load_catalogue().values())
+    sums = _overview_sums(indicators, top, children, year, month)
+    places = (top, *children)
+    own: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for facility, code, target in PuskesmasTarget.objects.filter(
+        year=year, indicator__in=[i.code for i in indicators]
+    ).values_list("facility__code", "indicator", "target"):
+        own[code][facility] = target
+    served = _served_desa({f for by in own.values() for f in by}, places) if own else []
+    projected = _overview_projected(indicators, top, year)
+    # A suppressed reader's hidden cells come from the table of all the reader's areas (one
+    # query per indicator), as on the indicator's own pages.
+    tree = _reader_tree(user, top) if aggregates_suppressed(user) else None
+    empty: tuple[dict[Key, list[int]], dict[Key, list[int]]] = ({}, {})
+    result = {}
+    for indicator in indicators:
+        kinds = KINDS_OF_DENOMINATOR.get(indicator.denominator.rule, ())
+        totals = [(code, t) for (code, kind), t in projected.items() if kind in kinds]
+        result[indicator.code] = _value_rows(
+            indicator,
+            (top, children),
+            sums.get(indicator.code, empty),
+            [None],
+            annual=(
+                _targets_by_row(own[indicator.code], served, places)
+                if indicator.code in own
+                else {}
+            ),
+            projected=_projected_by_row(totals, places),
+            month=month,
+            hidden=(
+                _hidden_as_shown(indicator, tree, year, month, None)
+                if tree is not None
+                else (set(), set())
+            ),
+        )
+    return result
+
+
+def _overview_sums(
+    indicators: list[Indicator], top: Place, children: list[Place], year: int, month: int
+) -> dict[str, tuple[dict[Key, list[int]], dict[Key, list[int]]]]:
+    """Per indicator code, the (current, previous) sums `_sums` gives without a breakdown:
+    one query over the counts of all `indicators`, grouped by indicator, month and the child
+    place holding the count's area (the first child that holds it, as `_sums`; '' for an
+    area counted at the top only)."""
+    prev_year, prev_month = (year, month - 1) if month > 1 else (year - 1, 12)
+    monthly = [i.code for i in indicators if i.monthly]
+    cumulative = [i.code for i in indicators if not i.monthly]
+    periods = Q(
+        Q(year=year, month=month) | Q(year=prev_year, month=prev_month), indicator__in=monthly
+    ) | Q(indicator__in=cumulative, year=year, month__lte=month)
+    child = Case(
+        *(When(_subtree_q(c.prefixes), then=Value(c.code)) for c in children),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    rows = (
+        IndicatorCount.objects.filter(periods, _subtree_q(top.prefixes))
+        .annotate(child=child)
+        .values_list("indicator", "year", "month", "child")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by()
+    )
+    out: dict[str, tuple[dict[Key, list[int]], dict[Key, list[int]]]] = {}
+    for code, y, m, child_code, n, d in rows:
+        current, previous = out.setdefault(
+            code, (defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0]))
+        )
+        is_monthly = code in monthly
+        for place in (top.code, child_code) if child_code else (top.code,):
+            key = (place, None)
+            if is_monthly:
+                into = current if (y, m) == (year, month) else previous
+                into[key][0] += n
+                into[key][1] += d
+                continue
+            current[key][0] += n
+            current[key][1] += d
+            if m <= month - 1:  # months 0..M-1: last month's cumulative value
+                previous[key][0] += n
+                previous[key][1] += d
+    return out
+
+
+def _overview_projected(
+    indicators: list[Indicator], top: Place, year: int
+) -> dict[tuple[str, str], int]:
+    """The year's current projected sasaran within the top place, per (area code, kind), for
+    every kind some indicator's denominator stands beside: one query."""
+    kinds = {k for i in indicators for k in KINDS_OF_DENOMINATOR.get(i.denominator.rule, ())}
+    if not kinds:
+        return {}
+    rows = (
+        ProjectedSasaran.objects.filter(projected_q(year, top.prefixes), kind__in=kinds)
+        .values_list("area__code", "kind")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    return {(code, kind): total for code, kind, total in rows}
+
+
+def _subtree_q(prefixes: tuple[str, ...]) -> Q:
+    """Counts whose area lies within any of the areas `prefixes` names (the area itself or
+    below it: codes nest by dots)."""
+    within = Q()
+    for prefix in prefixes:
+        within |= Q(area__code=prefix) | Q(area__code__startswith=f"{prefix}.")
+    return within
+
+
 def _desa_code(code: str) -> str:
     """The desa/kelurahan code of an area at or below the desa (area codes nest by dots:
     province.regency.district.village[.hamlet[.rt]])."""
@@ -431,26 +596,44 @@ def _annual_targets(
     )
     if not own:
         return {}
-    result: dict[str, float] = {}
     places = (top, *children)
-    for place in places:
-        if place.kind == "puskesmas" and place.code in own:
-            result[place.code] = float(own[place.code])
+    return _targets_by_row(own, _served_desa(set(own), places), places)
+
+
+def _served_desa(facilities: set[str], places: Sequence[Place]) -> list[tuple[str, str]]:
+    """(desa code, puskesmas code) for the desa of the rows (at or below the desa) that the
+    puskesmas among `facilities` serve; no query when no row is at or below the desa."""
     desa = {
         _desa_code(p.code)
         for p in places
         if p.kind == "area" and (p.level or 0) >= AreaLevel.VILLAGE
     }
-    if desa:
-        served = Facility.service_areas.through.objects.filter(
-            facility__code__in=own, facility__kind=FacilityKind.PUSKESMAS, area__code__in=desa
+    if not desa:
+        return []
+    return list(
+        Facility.service_areas.through.objects.filter(
+            facility__code__in=facilities,
+            facility__kind=FacilityKind.PUSKESMAS,
+            area__code__in=desa,
         ).values_list("area__code", "facility__code")
-        by_desa = dict(served)
-        for place in places:
-            if place.kind == "area" and (place.level or 0) >= AreaLevel.VILLAGE:
-                facility = by_desa.get(_desa_code(place.code))
-                if facility is not None:
-                    result[place.code] = float(own[facility])
+    )
+
+
+def _targets_by_row(
+    own: dict[str, Decimal], served: list[tuple[str, str]], places: Sequence[Place]
+) -> dict[str, float]:
+    """The puskesmas' own annual targets (`own`, by puskesmas code) by row code: a puskesmas
+    row its own, a row at or below the desa that of the puskesmas serving its desa."""
+    result: dict[str, float] = {}
+    for place in places:
+        if place.kind == "puskesmas" and place.code in own:
+            result[place.code] = float(own[place.code])
+    by_desa = {desa: f for desa, f in served if f in own}
+    for place in places:
+        if place.kind == "area" and (place.level or 0) >= AreaLevel.VILLAGE:
+            facility = by_desa.get(_desa_code(place.code))
+            if facility is not None:
+                result[place.code] = float(own[facility])
     return result
 
 
@@ -464,14 +647,18 @@ def _projected(
         return {}
     rows = (
         ProjectedSasaran.objects.filter(projected_q(year, top.prefixes), kind__in=kinds)
-        .values("area__code")
+        .values_list("area__code")
         .annotate(total=Sum("count"))
         .order_by()
     )
+    return _projected_by_row(list(rows), (top, *children))
+
+
+def _projected_by_row(totals: list[tuple[str, int]], places: Sequence[Place]) -> dict[str, int]:
+    """Sum (area code, projected count) pairs into the rows at or above the desa holding them."""
     result: dict[str, int] = {}
-    for row in rows:
-        code, total = row["area__code"], row["total"]
-        for place in (top, *children):
+    for code, total in totals:
+        for place in places:
             below_desa = place.kind == "area" and (place.level or 0) > AreaLevel.VILLAGE
             if not below_desa and place.holds(code):
                 result[place.code] = result.get(place.code, 0) + total

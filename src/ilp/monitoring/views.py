@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import io
 from typing import cast
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,7 +25,7 @@ from ilp.accounts.access import can_view_data_quality, can_view_indicators
 from ilp.accounts.models import User
 from ilp.accounts.views import role_required
 from ilp.core.exceptions import BadParameter, NotFound, ValidationFailed
-from ilp.monitoring import maps, pws, selectors
+from ilp.monitoring import dashboard, maps, pws, selectors
 from ilp.monitoring.catalogue import CLUSTERS, Indicator
 from ilp.monitoring.services import years_kept
 
@@ -33,8 +35,14 @@ MAX_AREA = 64
 def _request_values(request: HttpRequest, code: str) -> tuple[Indicator, str, int, int]:
     """The indicator, area code and month the request names (defaults: the reader's own area,
     the current month)."""
-    user = cast(User, request.user)
     indicator = selectors.indicator_get(code)
+    return (indicator, *_request_area_period(request))
+
+
+def _request_area_period(request: HttpRequest) -> tuple[str, int, int]:
+    """The area code and month the request names (defaults: the reader's own area, the
+    current month)."""
+    user = cast(User, request.user)
     area = request.GET.get("area", "").strip() or pws.default_area(user)
     if len(area) > MAX_AREA or "\x00" in area:
         raise BadParameter(_("Kode wilayah tidak dikenal."), fields={"area": ["too long"]})
@@ -46,7 +54,7 @@ def _request_values(request: HttpRequest, code: str) -> tuple[Indicator, str, in
         year, month = selectors.parse_period(text[:16], today)
     except ValidationFailed as exc:  # a bad query value: 400, with the reason
         raise BadParameter(str(exc.message), fields={"period": [str(exc.message)]}) from exc
-    return indicator, area, year, month
+    return area, year, month
 
 
 @require_GET
@@ -120,12 +128,58 @@ def pws_excel(request: HttpRequest, indicator_code: str) -> HttpResponse:
     table = pws.pws_table(user, indicator, area_code=area, year=year, month=month)
     buffer = io.BytesIO()
     pws.write_pws_xlsx(table, buffer, get_language() or "id")
+    return _xlsx_response(buffer, f"pws-{indicator.code}-{area}-{table.period}.xlsx")
+
+
+def _summary(request: HttpRequest) -> tuple[str, dashboard.Summary]:
+    area, year, month = _request_area_period(request)
+    page = dashboard.summary(
+        cast(User, request.user),
+        area_code=area,
+        year=year,
+        month=month,
+        language=get_language() or "id",
+    )
+    return area, page
+
+
+@require_GET
+@role_required(can_view_indicators)
+def pws_summary(request: HttpRequest) -> HttpResponse:
+    """Every indicator for an area and month, by cluster (``ilp.monitoring.dashboard``)."""
+    area, page = _summary(request)
+    today = timezone.localdate()
+    first, _last = years_kept(today)
+    query = urlencode({"area": area, "period": page.period})
+    return render(
+        request,
+        "monitoring/summary.html",
+        {
+            "page": page,
+            "area": area,
+            "excel_url": f"{reverse('monitoring:summary_excel')}?{query}",
+            "period_min": f"{first:04d}-01",
+            "period_max": f"{today.year:04d}-{today.month:02d}",
+        },
+    )
+
+
+@require_GET
+@role_required(can_view_indicators)
+def pws_summary_excel(request: HttpRequest) -> HttpResponse:
+    """The summary's rows as an Excel file (aggregates only: no person is named)."""
+    area, page = _summary(request)
+    buffer = io.BytesIO()
+    dashboard.write_summary_xlsx(page, buffer)
+    return _xlsx_response(buffer, f"ringkasan-pws-{area}-{page.period}.xlsx")
+
+
+def _xlsx_response(buffer: io.BytesIO, filename: str) -> HttpResponse:
     response = HttpResponse(
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    safe = "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in area)
-    filename = f"pws-{indicator.code}-{safe}-{table.period}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in filename)
+    response["Content-Disposition"] = f'attachment; filename="{safe}"'
     response["Cache-Control"] = "private, no-store"
     return response
