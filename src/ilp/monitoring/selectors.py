@@ -230,7 +230,7 @@ def indicator_values(
         annual=annual,
         projected=projected,
         month=month,
-        hidden=(hidden, hidden_before),
+        hidden_sets=(hidden, hidden_before),
     )
 
 
@@ -243,14 +243,14 @@ def _value_rows(
     annual: dict[str, float],
     projected: dict[str, int],
     month: int,
-    hidden: tuple[set[Hashable], set[Hashable]] = (set(), set()),
+    hidden_sets: tuple[set[Hashable], set[Hashable]] = (set(), set()),
 ) -> list[ValueRow]:
     """The rows of the top place and its children from their sums (this period, the
     previous one), targets, projected denominators and the keys hidden from the reader in
     this period and the previous one (``_counts_as_shown``); pure (no query)."""
     top, children = places
     current, previous = sums
-    hidden, hidden_before = hidden
+    hidden, hidden_before = hidden_sets
     rows = []
     for place in (top, *children):
         for g in groups:
@@ -496,7 +496,7 @@ def indicator_overview(
             ),
             projected=_projected_by_row(totals, places),
             month=month,
-            hidden=(
+            hidden_sets=(
                 _hidden_as_shown(indicator, tree, year, month, None)
                 if tree is not None
                 else (set(), set())
