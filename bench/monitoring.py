@@ -187,6 +187,14 @@ def dashboard(args: argparse.Namespace) -> None:
                 )
         return rows
 
+    def every_desa() -> int:
+        # The kabupaten/kota and every one of its desa in one overview (``desa=True``).
+        year, month = selectors.parse_period(period)
+        rows = selectors.indicator_overview(
+            user, area_code=regency.code, year=year, month=month, desa=True
+        )
+        return sum(len(r) for r in rows.values())
+
     def summary_page() -> int:
         # The summary page of the kabupaten: one overview (its rows are the kecamatan).
         year, month = selectors.parse_period(period)
@@ -194,7 +202,8 @@ def dashboard(args: argparse.Namespace) -> None:
         return sum(len(r) for r in rows.values())
 
     for label, one in (
-        ("", overview),
+        (", every desa in one overview", every_desa),
+        (", kabupaten + each kecamatan (7 overviews)", overview),
         (", kabupaten summary page only", summary_page),
         (" per indicator (old)", per_indicator),
     ):

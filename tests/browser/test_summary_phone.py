@@ -76,7 +76,7 @@ def test_puskesmas_home_leads_to_the_desa_below_target(phone, live_server, distr
 def test_dinkes_home_and_summary_fit_the_phone(phone, live_server, district):
     _ds_last_month(district)
     login(phone, live_server, district.dinkes)
-    assert "Barat: Balita ditimbang (D/S)" in phone.inner_text("#attention-gaps")
+    assert "Ampel: Balita ditimbang (D/S)" in phone.inner_text("#attention-gaps")
     assert fits(phone)
     _shot(phone, "home_dinkes_attention")
     phone.click("a:has-text('Ringkasan semua indikator')")

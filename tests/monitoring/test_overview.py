@@ -57,14 +57,18 @@ def demo():
     return puskesmas
 
 
-def _same_as_indicator_values(user: User, area_code: str, year: int, month: int) -> int:
+def _same_as_indicator_values(
+    user: User, area_code: str, year: int, month: int, desa: bool = False
+) -> int:
     """Assert the overview equals `indicator_values` for every indicator; the rows compared."""
-    overview = indicator_overview(user, area_code=area_code, year=year, month=month)
+    overview = indicator_overview(user, area_code=area_code, year=year, month=month, desa=desa)
     catalogue = load_catalogue()
     assert list(overview) == list(catalogue)
     compared = 0
     for code, indicator in catalogue.items():
-        expected = indicator_values(user, indicator, area_code=area_code, year=year, month=month)
+        expected = indicator_values(
+            user, indicator, area_code=area_code, year=year, month=month, desa=desa
+        )
         assert overview[code] == expected, code
         compared += len(expected)
     return compared
@@ -91,6 +95,8 @@ def test_overview_equals_indicator_values_for_every_indicator(demo):
     for year, month in _months():
         for code in areas:
             rows += _same_as_indicator_values(dinkes, code, year, month)
+        # The district dashboard: the city and every desa at once.
+        rows += _same_as_indicator_values(dinkes, city.code, year, month, desa=True)
     nurse = User.objects.filter(role=Role.PUSKESMAS, facility=demo).first()
     year, month = _months()[0]
     rows += _same_as_indicator_values(nurse, demo.code, year, month)
@@ -114,6 +120,8 @@ def test_overview_equals_indicator_values_for_a_suppressed_reader(demo):
     for reader in (camat, kades):
         for y, m in _months():
             _same_as_indicator_values(reader, reader.area.code, y, m)
+    for y, m in _months():
+        _same_as_indicator_values(camat, camat.area.code, y, m, desa=True)
     overview = indicator_overview(camat, area_code=camat.area.code, year=year, month=month)
     hidden = [r for rows in overview.values() for r in rows if r.suppressed]
     assert hidden  # the small desa of a 400-person district hide some counts

@@ -3,8 +3,9 @@ roles (``home_attention``: their own area, last complete month), read from the a
 overview (``selectors.indicator_overview``) of the area for a month and the month before it,
 never indicator by indicator.
 
-- **Gaps**: for each indicator, the child area (kecamatan of a district, desa of a puskesmas'
-  working area, dusun of a pustu's desa) furthest on the wrong side of its target line; the
+- **Gaps**: for each indicator, the child area (any desa of a district — the issue asks for
+  "the desa furthest below target" — desa of a kecamatan or of a puskesmas' working area,
+  dusun of a pustu's desa) furthest on the wrong side of its target line; the
   indicators whose worst child is furthest from the line come first.
 - **Changes since last month**: child areas whose status turned "bad" this month (below the
   line and falling for a higher-is-better indicator; the mirror for a lower-is-better one,
@@ -128,12 +129,15 @@ def attention(
 ) -> Attention:
     """The gaps and changes of the area's child areas in the month (two overview reads: this
     month and the month before, for last month's status)."""
-    now = selectors.indicator_overview(user, area_code=area_code, year=year, month=month)
+    # desa=True: a kabupaten/kota's rows are its desa, not its kecamatan (other areas keep
+    # their child areas).
+    now = selectors.indicator_overview(user, area_code=area_code, year=year, month=month, desa=True)
     before = selectors.indicator_overview(
         user,
         area_code=area_code,
         year=previous_month(year, month)[0],
         month=previous_month(year, month)[1],
+        desa=True,
     )
     catalogue = load_catalogue()
     period = f"{year:04d}-{month:02d}"

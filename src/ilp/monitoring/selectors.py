@@ -42,7 +42,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, CharField, Q, Sum, Value, When
+from django.db.models import Case, CharField, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -455,17 +456,18 @@ def _tree_series(
 
 
 def indicator_overview(
-    user: User, *, area_code: str, year: int, month: int
+    user: User, *, area_code: str, year: int, month: int, desa: bool = False
 ) -> dict[str, list[ValueRow]]:
     """Every catalogue indicator's rows for the area (or puskesmas working area) and each
     child area the user may read, by indicator code in catalogue order: the rows
     `indicator_values` gives for each indicator, read together — the counts of all
     indicators in one grouped query (summed per child area by the database), the puskesmas'
-    own targets in one (two when some are set) and the projected denominators in one; for a
+    own targets in one (two when some are set) and the projected denominators in one; with
+    `desa`, of a kabupaten/kota and each of its desa (the district dashboard); for a
     suppressed reader, two queries for the reader's areas and one per indicator for what
     they hide."""
     require_indicator_reader(user)
-    top, children = _places(user, area_code)
+    top, children = _places(user, area_code, desa)
     indicators = list(load_catalogue().values())
     sums = _overview_sums(indicators, top, children, year, month)
     places = (top, *children)
@@ -518,11 +520,27 @@ def _overview_sums(
     periods = Q(
         Q(year=year, month=month) | Q(year=prev_year, month=prev_month), indicator__in=monthly
     ) | Q(indicator__in=cumulative, year=year, month__lte=month)
-    child = Case(
-        *(When(_subtree_q(c.prefixes), then=Value(c.code)) for c in children),
-        default=Value(""),
-        output_field=CharField(),
-    )
+    child: Case | Coalesce
+    if children and all(c.level == AreaLevel.VILLAGE for c in children):
+        # Children are desa (a kecamatan, a puskesmas, a district's every desa): a count lies
+        # at a dusun/RW (its parent is the desa) or at the desa itself. Reading the desa off
+        # the area is one join, where a CASE tests every child's subtree on every row.
+        codes = {c.code for c in children}
+        child = Coalesce(
+            Case(
+                When(area__level=AreaLevel.HAMLET, then=F("area__parent__code")),
+                When(area__level=AreaLevel.VILLAGE, then=F("area__code")),
+                output_field=CharField(),
+            ),
+            Value(""),
+        )
+    else:
+        codes = None
+        child = Case(
+            *(When(_subtree_q(c.prefixes), then=Value(c.code)) for c in children),
+            default=Value(""),
+            output_field=CharField(),
+        )
     rows = (
         IndicatorCount.objects.filter(periods, _subtree_q(top.prefixes))
         .annotate(child=child)
@@ -532,6 +550,8 @@ def _overview_sums(
     )
     out: dict[str, tuple[dict[Key, list[int]], dict[Key, list[int]]]] = {}
     for code, y, m, child_code, n, d in rows:
+        if codes is not None and child_code not in codes:
+            child_code = ""  # a desa the reader has no row for: counted at the top only
         current, previous = out.setdefault(
             code, (defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0]))
         )
