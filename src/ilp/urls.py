@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("ilp.accounts.urls")),
     path("", include("ilp.people.urls")),
     path("layanan/", include("ilp.care.urls")),
+    path("pws/", include("ilp.monitoring.urls_packs")),  # before the PWS pages' <indicator>/
     path("pws/", include("ilp.monitoring.urls")),
     path("monitoring/", include("ilp.monitoring.urls_targets")),
 ]
