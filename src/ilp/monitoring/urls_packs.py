@@ -11,8 +11,8 @@ from ilp.monitoring import views_packs
 app_name = "packs"
 
 urlpatterns = [
-    path("lokmin/<str:puskesmas_code>/", views_packs.lokmin_page, name="lokmin"),
-    path("lokmin/<str:puskesmas_code>/pdf/", views_packs.lokmin_pdf, name="lokmin_pdf"),
+    path("lokmin/<str:code>/", views_packs.lokmin_page, name="lokmin"),
+    path("lokmin/<str:code>/pdf/", views_packs.lokmin_pdf, name="lokmin_pdf"),
     path("lintas-sektor/", views_packs.cross_sector_page, name="cross_sector"),
     path(
         "lintas-sektor/tribulan/",

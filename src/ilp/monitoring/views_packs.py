@@ -133,16 +133,16 @@ def _lokmin(request: HttpRequest, puskesmas_code: str, *, as_pdf: bool) -> HttpR
 
 @require_GET
 @role_required(can_view_lokmin_pack)
-def lokmin_page(request: HttpRequest, puskesmas_code: str) -> HttpResponse:
+def lokmin_page(request: HttpRequest, code: str) -> HttpResponse:
     """The month's lokmin pack of a puskesmas as a printable page."""
-    return _lokmin(request, puskesmas_code, as_pdf=False)
+    return _lokmin(request, code, as_pdf=False)
 
 
 @require_GET
 @role_required(can_view_lokmin_pack)
-def lokmin_pdf(request: HttpRequest, puskesmas_code: str) -> HttpResponse:
+def lokmin_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The same pack as a PDF download."""
-    return _lokmin(request, puskesmas_code, as_pdf=True)
+    return _lokmin(request, code, as_pdf=True)
 
 
 # ---------------------------------------------------------------- the cross-sector view
@@ -208,6 +208,7 @@ def _quarter(request: HttpRequest, *, as_pdf: bool) -> HttpResponse:
         "views": views,
         "table": table,
         "months": [_month_label(year, m) for m in months],
+        "month_heads": [formats.date_format(date(year, m, 1), "M Y") for m in months],
         "for_pdf": as_pdf,
         "generated_at": timezone.localtime(),
         "statuses": _statuses(),
