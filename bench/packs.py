@@ -127,6 +127,7 @@ def main() -> None:
                     "views": views,
                     "table": table,
                     "months": [str(m) for m in months],
+                    "month_heads": [str(m) for m in months],
                     "for_pdf": True,
                     "statuses": [],
                 },

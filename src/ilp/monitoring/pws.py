@@ -329,8 +329,9 @@ def trend_svg(
 ) -> str:
     """The trend as an SVG line chart scaled to its container (readable at 390 px): the
     value line with dots and numbers, the target line dashed, months on the x axis.
-    `tooltips`: each dot's month and value on hover (a printed pack has no hover, and
-    WeasyPrint spends more time on the dots' titles than on the rest of the chart)."""
+    `tooltips`: each dot's month and value on hover, and every month labelled; without them
+    (a printed pack has no hover) every other month is labelled: WeasyPrint lays out SVG text
+    letter by letter and spends more time on the titles and labels than on the lines."""
     w, h, left, right, top, bottom = 360, 200, 30, 8, 12, 28
     values = [v for _m, v, _t in points if v is not None] + [t for _m, _v, t in points]
     high = max([100.0, *values]) if values else 100.0
@@ -374,10 +375,11 @@ def trend_svg(
             f'<polyline points="{" ".join(s)}" fill="none" stroke="#0b5394" stroke-width="2.5"/>'
         )
     for i, ((yy, mm), v, _t) in enumerate(points):
-        parts.append(
-            f'<text x="{x(i):.1f}" y="{h - 12}" font-size="11" text-anchor="middle" '
-            f'fill="#333">{mm:02d}</text>'
-        )
+        if tooltips or i % 2 == (len(points) - 1) % 2:  # printed: every other month, the last
+            parts.append(
+                f'<text x="{x(i):.1f}" y="{h - 12}" font-size="11" text-anchor="middle" '
+                f'fill="#333">{mm:02d}</text>'
+            )
         if mm == 1 or i == 0:
             parts.append(
                 f'<text x="{x(i):.1f}" y="{h - 1}" font-size="10" text-anchor="middle" '
