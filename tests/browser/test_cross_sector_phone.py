@@ -12,19 +12,13 @@ import pytest
 from django.utils import timezone
 
 from ilp.monitoring.models import IndicatorCount
-from tests.browser import chromium_page, fits, login
+from tests.browser import fits, login, test_pws_phone
 from tests.browser import shot as _shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def phone(transactional_db, settings):
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with chromium_page(390, 844) as page:
-        yield page
+phone = test_pws_phone.phone  # the same 390x844 Chromium page
 
 
 def _stunting_this_month(d) -> None:
