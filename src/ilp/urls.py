@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("ilp.people.urls")),
     path("layanan/", include("ilp.care.urls")),
     path("pws/mutu-data/", include("ilp.monitoring.urls_quality")),
+    path("pws/", include("ilp.monitoring.urls_packs")),  # before the PWS pages' <indicator>/
     path("pws/", include("ilp.monitoring.urls")),
     path("monitoring/", include("ilp.monitoring.urls_targets")),
 ]

@@ -286,6 +286,25 @@ def can_view_data_quality(user: Any) -> bool:
     return bool(user.facility_id) if user.role == Role.PUSKESMAS else user.area_id is not None
 
 
+# Printable packs (``ilp.monitoring.lokmin``, ``ilp.monitoring.crosssector``). The monthly lokmin
+# pack of a puskesmas is read by its own staff and the district roles (which puskesmas: its
+# working area within `indicator_areas`); the cross-sector view and its quarterly pack by the
+# camat and kepala desa for their own area, and by the district roles for any kecamatan or desa
+# (to prepare the meeting). Pustu, kader and the other roles read neither.
+LOKMIN_PACK_ROLES = DISTRICT_ROLES | {Role.PUSKESMAS}
+CROSS_SECTOR_VIEW_ROLES = DISTRICT_ROLES | {Role.CROSS_SECTOR}
+
+
+def can_view_lokmin_pack(user: Any) -> bool:
+    """Whether the user reads monthly lokmin packs at all (which puskesmas: by area scope)."""
+    return _active(user) and user.role in LOKMIN_PACK_ROLES
+
+
+def can_view_cross_sector(user: Any) -> bool:
+    """Whether the user reads the cross-sector indicator view and its quarterly pack."""
+    return _active(user) and user.role in CROSS_SECTOR_VIEW_ROLES
+
+
 # Targets (``ilp.monitoring.targets``): the district's sasaran proyeksi are uploaded by its
 # dinkes administrator only (TPCB reads, it does not enter); a puskesmas' annual targets (its
 # SK target kinerja) are set by the dinkes administrator for any puskesmas of the district

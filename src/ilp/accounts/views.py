@@ -229,6 +229,11 @@ def home(request: HttpRequest) -> HttpResponse:
     elif role == Role.PROTECTION:
         template = "accounts/home_protection.html"
     elif role == Role.CROSS_SECTOR:
+        # The area's indicators beside its kecamatan and district lead the page (monitoring
+        # builds on accounts, hence the import here rather than at the top).
+        from ilp.monitoring.crosssector import home_context
+
+        context.update(home_context(user))
         level = AreaLevel.VILLAGE
         if user.area is not None and user.area.level >= AreaLevel.VILLAGE:
             level = AreaLevel.HAMLET

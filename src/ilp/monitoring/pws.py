@@ -166,19 +166,25 @@ def page_url(indicator: str, area: str, period: str) -> str:
     return f"{reverse('monitoring:pws', args=[indicator])}?{query}"
 
 
-def _bar(value: float | None, target: float) -> str:
+def target_bar_svg(value: float | None, target: float, *, print_line: bool = False) -> str:
     """A bar of the value (0–100 %) with the target line across it; the figures are written
-    beside it in the page, so the drawing needs no text."""
+    beside it in the page, so the drawing needs no text. `print_line`: a hairline that scales
+    with the bar (PDF renderers such as WeasyPrint ignore non-scaling strokes, and the 2-unit
+    line would print as a block)."""
     width = 0.0 if value is None else max(0.0, min(value, 100.0))
     line = max(0.0, min(target, 100.0))
     colour = "#1b7f3b" if value is not None and value >= target else "#b3261e"
+    stroke = (
+        'stroke-width="0.8"'
+        if print_line
+        else 'stroke-width="2" vector-effect="non-scaling-stroke"'
+    )
     return (
         '<svg class="pws-bar" viewBox="0 0 100 10" preserveAspectRatio="none" '
         'aria-hidden="true" focusable="false">'
         '<rect x="0" y="0" width="100" height="10" fill="#eceff1"/>'
         f'<rect x="0" y="1" width="{width:.1f}" height="8" fill="{colour}"/>'
-        f'<line x1="{line:.1f}" y1="0" x2="{line:.1f}" y2="10" stroke="#111" '
-        'stroke-width="2" vector-effect="non-scaling-stroke"/>'
+        f'<line x1="{line:.1f}" y1="0" x2="{line:.1f}" y2="10" stroke="#111" {stroke}/>'
         "</svg>"
     )
 
@@ -217,6 +223,26 @@ def _gap_facilities(user: User, rows: Sequence[selectors.ValueRow]) -> dict[str,
     return found
 
 
+def pws_row(indicator: Indicator, v: selectors.ValueRow) -> PwsRow:
+    """One value row as the page shows it (status tone, bar), without links."""
+    return PwsRow(
+        code=v.place.code,
+        name=v.place.name,
+        level=v.place.level,
+        numerator=v.numerator,
+        denominator=v.denominator,
+        value=v.value,
+        previous=v.previous,
+        target=v.target,
+        status=v.status,
+        suppressed=v.suppressed,
+        tone=status_tone(indicator, v.status),
+        bar_svg=target_bar_svg(v.value, v.target),
+        denominator_projected=v.denominator_projected,
+        value_projected=v.value_projected,
+    )
+
+
 def pws_table(
     user: User, indicator: Indicator, *, area_code: str, year: int, month: int
 ) -> PwsTable:
@@ -229,22 +255,7 @@ def pws_table(
     gaps = _gap_facilities(user, values) if kind else {}
     rows = []
     for i, v in enumerate(values):
-        row = PwsRow(
-            code=v.place.code,
-            name=v.place.name,
-            level=v.place.level,
-            numerator=v.numerator,
-            denominator=v.denominator,
-            value=v.value,
-            previous=v.previous,
-            target=v.target,
-            status=v.status,
-            suppressed=v.suppressed,
-            denominator_projected=v.denominator_projected,
-            value_projected=v.value_projected,
-            tone=status_tone(indicator, v.status),
-            bar_svg=_bar(v.value, v.target),
-        )
+        row = pws_row(indicator, v)
         if i > 0 and (v.place.level is None or v.place.level < AreaLevel.HAMLET):
             row.drill_url = page_url(indicator.code, v.place.code, period)
         facility = gaps.get(v.place.code)
@@ -317,9 +328,14 @@ def trend(
     return [(ym, value, target) for ym, (value, target) in zip(months, values, strict=True)]
 
 
-def trend_svg(points: list[tuple[tuple[int, int], float | None, float]], title: str) -> str:
+def trend_svg(
+    points: list[tuple[tuple[int, int], float | None, float]], title: str, *, tooltips: bool = True
+) -> str:
     """The trend as an SVG line chart scaled to its container (readable at 390 px): the
-    value line with dots and numbers, the target line dashed, months on the x axis."""
+    value line with dots and numbers, the target line dashed, months on the x axis.
+    `tooltips`: each dot's month and value on hover, and every month labelled; without them
+    (a printed pack has no hover) every other month is labelled: WeasyPrint lays out SVG text
+    letter by letter and spends more time on the titles and labels than on the lines."""
     w, h, left, right, top, bottom = 360, 200, 30, 8, 12, 28
     values = [v for _m, v, _t in points if v is not None] + [t for _m, _v, t in points]
     high = max([100.0, *values]) if values else 100.0
@@ -363,19 +379,22 @@ def trend_svg(points: list[tuple[tuple[int, int], float | None, float]], title: 
             f'<polyline points="{" ".join(s)}" fill="none" stroke="#0b5394" stroke-width="2.5"/>'
         )
     for i, ((yy, mm), v, _t) in enumerate(points):
-        parts.append(
-            f'<text x="{x(i):.1f}" y="{h - 12}" font-size="11" text-anchor="middle" '
-            f'fill="#333">{mm:02d}</text>'
-        )
+        if tooltips or i % 2 == (len(points) - 1) % 2:  # printed: every other month, the last
+            parts.append(
+                f'<text x="{x(i):.1f}" y="{h - 12}" font-size="11" text-anchor="middle" '
+                f'fill="#333">{mm:02d}</text>'
+            )
         if mm == 1 or i == 0:
             parts.append(
                 f'<text x="{x(i):.1f}" y="{h - 1}" font-size="10" text-anchor="middle" '
                 f'fill="#333">{yy}</text>'
             )
         if v is not None:
+            tip = (
+                f"<title>{yy}-{mm:02d}: {escape(number_format(v, 1))}%</title>" if tooltips else ""
+            )
             parts.append(
-                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="#0b5394">'
-                f"<title>{yy}-{mm:02d}: {escape(number_format(v, 1))}%</title></circle>"
+                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="#0b5394">{tip}</circle>'
             )
     parts.append("</svg>")
     return "".join(parts)
