@@ -224,3 +224,25 @@ def test_drawing_a_pdf_opens_no_connection(monkeypatch):
     data = pdf.html_to_pdf(html)
     assert data.startswith(b"%PDF-")
     assert b"/Title (Uji)" in pdf_objects(data)
+
+
+def test_the_pack_ends_with_the_months_data_quality(idl, client_for):
+    """The puskesmas' data quality of the month (issue 10 §3: "its indicators, PWS charts and
+    data quality"): the ranked problems and the working area's measures, as the Mutu data page
+    gives them (``quality.scorecard``)."""
+    from ilp.monitoring import quality
+
+    response = client_for(idl.pkm_barat).get(URL, {"period": PERIOD})
+    html = response.content.decode()
+    section = html[html.index('id="pack-mutu-data"') :]
+    section = text_of(section[: section.index('class="pack-note pack-end"')])
+    card = quality.scorecard(idl.pkm_barat, area_code="P5271010101", year=YEAR, month=6)
+    assert (
+        f"Mutu data bulan ini untuk wilayah kerja puskesmas dan {len(card.rows)} posyandunya"
+        in section
+    )
+    assert "Masalah mutu data" in section
+    for measure in card.top.cells:
+        assert f"{measure.label} {measure.text}" in section
+    for problem in quality.problems_of(card):
+        assert problem.label in section

@@ -2,7 +2,9 @@
 puskesmas' working area, by cluster, with its value over the sasaran riil and (where a sheet
 was uploaded) the sasaran proyeksi, the month's target line, the PWS status in words and the
 change from last month; then per indicator the desa bars against the target line and the
-12-month trend. One HTML page that prints on A4 and is drawn to PDF by ``ilp.monitoring.pdf``.
+12-month trend; then the month's data quality of its posyandu (``ilp.monitoring.quality``: the
+ranked problems and the working area's measures), for a reader of data quality. One HTML page
+that prints on A4 and is drawn to PDF by ``ilp.monitoring.pdf``.
 
 Values, scope and suppression are those of the PWS pages (``ilp.monitoring.pws`` over
 ``ilp.monitoring.selectors``): who may read the pack is ``can_view_lokmin_pack`` (the
@@ -18,10 +20,10 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ilp.accounts.access import can_view_lokmin_pack
+from ilp.accounts.access import can_view_data_quality, can_view_lokmin_pack
 from ilp.accounts.models import User
 from ilp.core.exceptions import NotFound, PermissionDenied
-from ilp.monitoring import pws, selectors
+from ilp.monitoring import pws, quality, selectors
 from ilp.monitoring.catalogue import CLUSTERS, Indicator
 from ilp.places.models import Area, Facility, FacilityKind
 
@@ -49,6 +51,10 @@ class LokminPack:
     month: int
     generated_at: datetime
     clusters: list[PackCluster]
+    # The month's data quality of the puskesmas and its posyandu; None for a reader who does
+    # not read data quality.
+    data_quality: quality.Scorecard | None = None
+    dq_problems: list[quality.Problem] | None = None
 
     @property
     def period(self) -> str:
@@ -77,11 +83,10 @@ def lokmin_pack(
     """The pack's content for the month (NotFound when the reader may not read the
     puskesmas' working area)."""
     by_cluster: dict[str, list[PackIndicator]] = {c: [] for c in CLUSTERS}
+    # Every indicator's rows in one read (the rows ``indicator_values`` gives one by one).
+    overview = selectors.indicator_overview(user, area_code=puskesmas.code, year=year, month=month)
     for indicator in selectors.catalogue_for(user):
-        values = selectors.indicator_values(
-            user, indicator, area_code=puskesmas.code, year=year, month=month
-        )
-        rows = [pws.pws_row(indicator, v) for v in values]
+        rows = [pws.pws_row(indicator, v) for v in overview[indicator.code]]
         for row in rows:
             row.bar_svg = pws.target_bar_svg(row.value, row.target, print_line=True)
         name = indicator.name(language)
@@ -105,7 +110,13 @@ def lokmin_pack(
         .order_by("code")
         .values_list("name", flat=True)
     )
+    card = problems = None
+    if can_view_data_quality(user):
+        card = quality.scorecard(user, area_code=puskesmas.code, year=year, month=month)
+        problems = quality.problems_of(card)
     return LokminPack(
+        data_quality=card,
+        dq_problems=problems,
         puskesmas=puskesmas,
         kecamatan=list(kecamatan),
         year=year,
