@@ -449,3 +449,32 @@ def test_a_same_day_birth_with_another_name_is_no_candidate(month):
     pairs = quality.duplicate_pairs([month.batu.pk, month.ampel.pk])
     assert [(a["id"], b["id"]) for a, b in pairs] == [(month.wayan.pk, month.wayan2.pk)]
     assert pairs[0][0]["birth_date"] == date(2001, 9, 30)
+
+
+def test_the_home_page_loads_the_worst_problems_of_last_month(month, client_for, monkeypatch):
+    """The puskesmas home leads to its data-quality problems of the last complete month
+    (loaded by htmx after the page): in July, June's five worst, as the scorecard ranks them."""
+    year = int(PERIOD[:4])
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: date(year, 7, 15))
+    client = client_for(month.pkm_barat)
+    home = client.get("/").content.decode()
+    assert 'hx-get="/pws/mutu-data/beranda/"' in home
+    assert 'href="/pws/mutu-data/"' in home  # without script: the scorecard
+    text = text_of(client.get("/pws/mutu-data/beranda/"))
+    assert text.startswith(f"Masalah mutu data, bulan {PERIOD}")
+    card = quality.scorecard(
+        month.pkm_barat, area_code=month.pkm_barat.facility.code, year=year, month=6
+    )
+    worst = quality.problems_of(card, 5)
+    assert len(worst) == 5
+    assert text.index(worst[0].label) < text.index(worst[4].label)
+    assert all(p.label in text for p in worst)
+    assert quality.problems_of(card, 6)[5].label not in text
+    assert text.endswith("Kartu mutu data lengkap")
+
+
+@pytest.mark.parametrize("persona", ["camat_barat", "kader_ampel_timur", "bidan_ampel", "ppa"])
+def test_the_home_problems_are_refused_to_other_roles(month, client_for, persona):
+    client = client_for(getattr(month, persona))
+    assert "/pws/mutu-data/beranda/" not in client.get("/").content.decode()
+    assert client.get("/pws/mutu-data/beranda/").status_code == 403

@@ -20,6 +20,7 @@ for a suppressed reader) are never ranked.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -27,10 +28,10 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 
-from ilp.accounts.access import can_view_indicators
+from ilp.accounts.access import can_view_data_quality, can_view_indicators
 from ilp.accounts.models import User
 from ilp.core.exceptions import NotFound
-from ilp.monitoring import pws, selectors
+from ilp.monitoring import pws, quality, selectors
 from ilp.monitoring.catalogue import Indicator, load_catalogue
 
 GAPS = 5
@@ -215,8 +216,15 @@ def home_attention(user: User) -> Attention | None:
         return None
 
 
-def home_section(user: User) -> dict[str, Attention]:
+def home_section(user: User) -> dict[str, Any]:
     """The home pages' context (``ilp.accounts.home.HOME_SECTIONS``): ``attention`` when the
-    user's area has one."""
+    user's area has one; for a reader of data quality, where its worst problems load from
+    (``views_quality.home_problems``, after the page) and the scorecard they come from."""
+    context: dict[str, Any] = {}
     found = home_attention(user)
-    return {"attention": found} if found is not None else {}
+    if found is not None:
+        context["attention"] = found
+    if can_view_data_quality(user) and quality.default_place(user):
+        context["dq_problems_url"] = reverse("quality:home_problems")
+        context["dq_scorecard_url"] = reverse("quality:scorecard")
+    return context

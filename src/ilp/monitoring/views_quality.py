@@ -58,6 +58,34 @@ def _card(request: HttpRequest) -> quality.Scorecard:
 
 @require_GET
 @role_required(can_view_data_quality)
+def home_problems(request: HttpRequest) -> HttpResponse:
+    """The home page's five worst data-quality problems of the reader's own place in the last
+    complete month (the month the lokmin reviews). Loaded by htmx after the home page, since
+    the scorecard reads the month's records; without script the home page links the
+    scorecard instead."""
+    user = cast(User, request.user)
+    place = quality.default_place(user)
+    if not place:
+        raise NotFound(_("Akun Anda belum terhubung dengan wilayah."))
+    today = timezone.localdate()
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    card = quality.scorecard(user, area_code=place, year=year, month=month)
+    return render(
+        request,
+        "monitoring/quality/_home_problems.html",
+        {
+            "problems": quality.problems_of(card, HOME_PROBLEMS),
+            "problems_title": _("Masalah mutu data, bulan %(period)s") % {"period": card.period},
+            "scorecard_url": quality.page_url(place, card.period),
+        },
+    )
+
+
+HOME_PROBLEMS = 5
+
+
+@require_GET
+@role_required(can_view_data_quality)
 def scorecard_page(request: HttpRequest) -> HttpResponse:
     card = _card(request)
     today = timezone.localdate()
