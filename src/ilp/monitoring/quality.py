@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractDay, ExtractYear, TruncDate
+from django.db.models.functions import ExtractYear, TruncDate
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -60,6 +60,7 @@ from ilp.accounts.models import Role, User
 from ilp.care.models import Encounter, Observation, PosyanduSession
 from ilp.core.exceptions import NotFound, PermissionDenied
 from ilp.monitoring.models import IndicatorCount
+from ilp.monitoring.residents import village_residents
 from ilp.people.duplicates import NAME_SIMILARITY
 from ilp.people.models import Person
 from ilp.places.models import Area, AreaLevel, Facility, FacilityKind
@@ -409,8 +410,8 @@ def _weighings(facilities: set[int], first: date, last: date) -> list[Weighing]:
         "encounter__facility_id",
         "person_id",
         "encounter__date",
-        "person__sex",
-        "person__birth_date",
+        "encounter__person__sex",
+        "encounter__person__birth_date",
         "code",
         "value",
         "value_text",
@@ -506,35 +507,34 @@ def _tally(units: list[Unit], top: Unit, year: int, month: int) -> dict[str, Tal
                 t.weight_digits[dq.terminal_digit(w.weight)] += 1
             if w.height is not None:
                 t.height_digits[dq.terminal_digit(w.height)] += 1
-    # residents: age heaping and NIK (state now; ages at the end of the month read)
-    residents = Person.objects.active().filter(top.residents_q(), deceased_on__isnull=True)
-    # Grouped by dusun/RW only when a row is a posyandu (ten times more groups than desa).
-    by_hamlet = any(u.kind == "posyandu" for u in units)
-    keys = ["village_id", "hamlet_id"] if by_hamlet else ["village_id"]
-    for row in (
-        residents.annotate(born=ExtractYear("birth_date"), day=ExtractDay("birth_date"))
-        .values(*keys, "born")
-        .annotate(
-            n=Count("id"),
-            day_one=Count("id", filter=Q(day=1)),
-            no_nik=Count("id", filter=Q(nik__isnull=True)),
-        )
-        .order_by()
-    ):
-        # Age reached in the read year (the year's birthdays passed or not: Whipple reads
-        # single years, and a one-year offset moves every age alike).
-        age = year - row["born"]
-        for u in everyone:
-            if u.holds_resident(row["village_id"], row.get("hamlet_id")):
-                t = tallies[u.code]
-                t.ages[age] += row["n"]
-                t.residents += row["n"]
-                t.first_day += row["day_one"]
-                t.no_nik += row["no_nik"]
-    for a, _b in duplicate_pairs(top.villages):
-        for u in everyone:
-            if u.holds_resident(a["village_id"], a["hamlet_id"]):
-                tallies[u.code].duplicates += 1
+    # residents: age heaping, NIK and duplicate candidates (state now; ages at the end of
+    # the month read), from the kept per-desa counts (``ilp.monitoring.residents``). The
+    # dusun/RW counts are read only when a row is a posyandu (ten times more rows).
+    by_hamlet = any(u.kind == "posyandu" for u in everyone)
+    in_village: dict[int, list[Tally]] = defaultdict(list)
+    in_hamlet: dict[int, list[Tally]] = defaultdict(list)
+    for u in everyone:
+        for place in u.hamlets if u.kind == "posyandu" else u.villages:
+            (in_hamlet if u.kind == "posyandu" else in_village)[place].append(tallies[u.code])
+    for village, counts in village_residents(top.villages, by_hamlet=by_hamlet).items():
+        holders = in_village.get(village, [])
+        for born, n, day_one, no_nik in counts.by_year:
+            # Age reached in the read year (the year's birthdays passed or not: Whipple
+            # reads single years, and a one-year offset moves every age alike).
+            for t in holders:
+                t.ages[year - born] += n
+                t.residents += n
+                t.first_day += day_one
+                t.no_nik += no_nik
+        for hamlet, n in counts.pairs:
+            for t in (*holders, *in_hamlet.get(hamlet, [])):
+                t.duplicates += n
+        for hamlet, born, n, day_one, no_nik in counts.by_hamlet if in_hamlet else []:
+            for t in in_hamlet.get(hamlet, []):
+                t.ages[year - born] += n
+                t.residents += n
+                t.first_day += day_one
+                t.no_nik += no_nik
     return tallies
 
 
@@ -572,13 +572,22 @@ def duplicate_pairs(villages: Iterable[int]) -> list[tuple[dict[str, Any], dict[
     for r in fetched:
         groups[(r[3], r[2])].append(r)
     columns = ("id", "name_key", "birth_date", "village_id", "hamlet_id")
+    return [(_person_row(columns, a), _person_row(columns, b)) for a, b in pairs_in(groups)]
+
+
+def pairs_in(
+    groups: dict[tuple[int, Any], list[tuple[Any, ...]]],
+) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+    """The duplicate candidates among persons grouped by (desa, birth date), each a tuple
+    (id, name key, birth date, desa, dusun): the pairs of a group whose name keys have a
+    token-sort ratio ≥ ``NAME_SIMILARITY``, by desa, day, then registration (id)."""
     pairs = []
-    for key in sorted(groups):  # desa, then day; within a day by registration (id)
+    for key in sorted(k for k, members in groups.items() if len(members) > 1):
         members = sorted(groups[key])
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 if fuzz.token_sort_ratio(a[1], b[1], score_cutoff=NAME_SIMILARITY):
-                    pairs.append((_person_row(columns, a), _person_row(columns, b)))
+                    pairs.append((a, b))
     return pairs
 
 
