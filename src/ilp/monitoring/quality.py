@@ -39,6 +39,7 @@ until one of the two is voided as a duplicate.
 from __future__ import annotations
 
 import calendar
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -394,9 +395,14 @@ class Weighing:
     z: dict[str, float] = field(default_factory=dict)
 
 
-def _weighings(facilities: set[int], first: date, last: date) -> list[Weighing]:
+def _weighings(
+    facilities: set[int], first: date, last: date, *, with_z: bool = True
+) -> list[Weighing]:
     """The month's child-package encounters at `facilities` with their weight, height and
-    position, each judged against WHO's implausible z-score limits."""
+    position, each judged against WHO's implausible z-score limits (`with_z`: keep the
+    z-scores too, for a page that shows them)."""
+    # The person's sex and birth date through the encounter: one lookup per encounter, not
+    # per observation (the observations are two or three per weighing).
     obs = Observation.objects.active().filter(
         code__in=GROWTH_CODES,
         encounter__package="child",
@@ -439,12 +445,17 @@ def _weighings(facilities: set[int], first: date, last: date) -> list[Weighing]:
             ),
             measured=np.array([w.measured or None for w in weighings], dtype=object),
         )
-        for i, w in enumerate(weighings):
+        implausible = np.zeros(len(weighings), dtype=bool)
+        for index, (low, high) in dq.IMPLAUSIBLE_Z.items():  # dq.implausible_z, per array
+            z = np.asarray(scores.z[index], dtype=float)
+            implausible |= (z < low) | (z > high)  # a missing z (NaN) compares False
+        for i in np.flatnonzero(implausible):
+            weighings[i].implausible = True
+        if with_z:
             for index in dq.IMPLAUSIBLE_Z:
-                z = float(scores.z[index][i])
-                if not np.isnan(z):
-                    w.z[index] = z
-                    w.implausible = w.implausible or dq.implausible_z(index, z)
+                for i, z in enumerate(scores.z[index].tolist()):
+                    if not math.isnan(z):
+                        weighings[i].z[index] = z
     return weighings
 
 
@@ -498,15 +509,25 @@ def _tally(units: list[Unit], top: Unit, year: int, month: int) -> dict[str, Tal
         for t in by_facility[fid]:
             t.lags[lag] += n
     # weighings: plausibility and digits
-    for w in _weighings(top.facilities, first, last):
-        for t in by_facility[w.facility]:
-            t.weighings += 1
-            t.implausible += w.implausible
-            t.confirmed += w.flagged
-            if w.weight is not None:
-                t.weight_digits[dq.terminal_digit(w.weight)] += 1
-            if w.height is not None:
-                t.height_digits[dq.terminal_digit(w.height)] += 1
+    # Summed per facility first (a few hundred), then into the rows holding each facility.
+    per_facility: dict[int, Tally] = defaultdict(Tally)
+    for w in _weighings(top.facilities, first, last, with_z=False):
+        f = per_facility[w.facility]
+        f.weighings += 1
+        f.implausible += w.implausible
+        f.confirmed += w.flagged
+        if w.weight is not None:
+            f.weight_digits[dq.terminal_digit(w.weight)] += 1
+        if w.height is not None:
+            f.height_digits[dq.terminal_digit(w.height)] += 1
+    for fid, f in per_facility.items():
+        for t in by_facility[fid]:
+            t.weighings += f.weighings
+            t.implausible += f.implausible
+            t.confirmed += f.confirmed
+            for digit in range(10):
+                t.weight_digits[digit] += f.weight_digits[digit]
+                t.height_digits[digit] += f.height_digits[digit]
     # residents: age heaping, NIK and duplicate candidates (state now; ages at the end of
     # the month read), from the kept per-desa counts (``ilp.monitoring.residents``). The
     # dusun/RW counts are read only when a row is a posyandu (ten times more rows).
