@@ -210,7 +210,8 @@ class VillageResidents(models.Model):
     counts, also a bulk ``UPDATE``; ``computed`` is the version the counts were made at.
     ``by_year``: [[birth year, living, born on a 1st, without NIK], …]; ``by_hamlet``: the
     same with the dusun/RW first; ``pairs``: [[dusun/RW of the first, duplicate pairs], …].
-    A desa without a row has had no person since the triggers were installed.
+    A desa without a row is counted on its first read. Loads that switch triggers off
+    (``ilp.core.bulk.bulk_load``) are followed by ``residents_rebuild``.
     """
 
     village_id = models.BigIntegerField(primary_key=True)  # places.Area; no key: see triggers

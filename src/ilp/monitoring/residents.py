@@ -37,37 +37,43 @@ class Residents:
 
 
 def village_residents(villages: Iterable[int], *, by_hamlet: bool) -> dict[int, Residents]:
-    """The counts of these desa (a desa without persons is absent): one query when all are
-    current, three when some must be recomputed. `by_hamlet`: read the dusun/RW counts too
-    (a scorecard of posyandu rows), else only the desa's."""
+    """The counts of these desa: one query when all are current, three when some must be
+    recounted (out of date, or without a row yet: a desa loaded with triggers switched off,
+    or without persons). `by_hamlet`: read the dusun/RW counts too (a scorecard of posyandu
+    rows), else only the desa's."""
     ids = sorted(set(villages))
     if not ids:
         return {}
     columns = ["village_id", "version", "computed", "by_year", "pairs"]
     if by_hamlet:
         columns.append("by_hamlet")
-    rows = list(VillageResidents.objects.filter(village_id__in=ids).values(*columns))
     out: dict[int, Residents] = {}
-    stale = {}
-    for r in rows:
+    stale = dict.fromkeys(ids, 0)  # desa → the version its recount will be stored at
+    for r in VillageResidents.objects.filter(village_id__in=ids).values(*columns):
         if r["computed"] == r["version"]:
             out[r["village_id"]] = Residents(r["by_year"], r.get("by_hamlet") or [], r["pairs"])
+            del stale[r["village_id"]]
         else:
             stale[r["village_id"]] = r["version"]
     if stale:
         fresh = count_residents(stale)
-        VillageResidents.objects.bulk_update(
+        # One upsert: a row's version is never written here (the triggers own it), so a
+        # write since the read leaves the row behind and the next read recounts it.
+        VillageResidents.objects.bulk_create(
             [
                 VillageResidents(
                     village_id=v,
-                    computed=version,  # the version read: a write since then reads again
+                    version=version,
+                    computed=version,
                     by_year=fresh[v].by_year,
                     by_hamlet=fresh[v].by_hamlet,
                     pairs=fresh[v].pairs,
                 )
                 for v, version in stale.items()
             ],
-            ["computed", "by_year", "by_hamlet", "pairs"],
+            update_conflicts=True,
+            unique_fields=["village_id"],
+            update_fields=["computed", "by_year", "by_hamlet", "pairs"],
         )
         out.update(fresh)
     return out
@@ -138,11 +144,11 @@ def _hamlet_order(item: tuple[tuple[Any, int], list[int]]) -> tuple[bool, int, i
 def residents_rebuild() -> int:
     """Recompute every desa's counts now (``ilp quality rebuild``): after a restore, or a
     load that ran with the triggers disabled. Returns the number of desa."""
-    villages = set(Person.objects.values_list("village_id", flat=True).order_by().distinct())
-    VillageResidents.objects.bulk_create(
-        [VillageResidents(village_id=v, version=1) for v in villages], ignore_conflicts=True
+    villages = sorted(
+        set(Person.objects.values_list("village_id", flat=True).order_by().distinct())
+        | set(VillageResidents.objects.values_list("village_id", flat=True))
     )
     VillageResidents.objects.update(computed=-1)
     for start in range(0, len(villages), 20):  # a few desa at a time: bounded memory
-        village_residents(sorted(villages)[start : start + 20], by_hamlet=False)
+        village_residents(villages[start : start + 20], by_hamlet=False)
     return len(villages)
