@@ -22,7 +22,9 @@ rule of ``ilp.standards.data_quality``:
 "Facilities of the row": a posyandu's own encounters; a puskesmas' own, its pustu's and their
 posyandu's. "Residents": the living, not voided persons of the posyandu's dusun/RW or the
 puskesmas' desa (state on the day read; the month does not change them). D/S comes from the
-kept indicator counts (indicator ``ds``); the other measures read the month's records.
+kept indicator counts (indicator ``ds``); the resident measures from the per-desa counts kept
+by ``ilp.monitoring.residents`` (recounted on the read after a person of the desa changed);
+the other measures read the month's records.
 
 Who reads: ``can_view_data_quality`` (dinkes administrator and TPCB for the district, a
 puskesmas for its own working area). Cross-sector viewers (camat, kepala desa) get neither the
