@@ -105,9 +105,9 @@ def count_residents(villages: Iterable[int]) -> dict[int, Residents]:
     living: Counter[tuple[int, Any, int, bool, bool]] = Counter()
     groups: dict[tuple[int, Any], list[tuple[Any, ...]]] = defaultdict(list)
     with connection.cursor() as cursor:
-        year, day = _YEAR_DAY[connection.vendor]
+        year_sql, day_sql = _YEAR_DAY[connection.vendor]
         cursor.execute(
-            _PERSONS_SQL.format(year=year, day=day, ids=", ".join(str(int(v)) for v in ids))
+            _PERSONS_SQL.format(year=year_sql, day=day_sql, ids=", ".join(str(int(v)) for v in ids))
         )
         fetched = cursor.fetchall()
     for pid, key, born, village, hamlet, year, day_one, no_nik, alive in fetched:
