@@ -451,13 +451,13 @@ def _weighings(
         for index, (low, high) in dq.IMPLAUSIBLE_Z.items():  # dq.implausible_z, per array
             z = np.asarray(scores.z[index], dtype=float)
             implausible |= (z < low) | (z > high)  # a missing z (NaN) compares False
-        for i in np.flatnonzero(implausible):
+        for i in np.flatnonzero(implausible).tolist():
             weighings[i].implausible = True
         if with_z:
             for index in dq.IMPLAUSIBLE_Z:
-                for i, z in enumerate(scores.z[index].tolist()):
-                    if not math.isnan(z):
-                        weighings[i].z[index] = z
+                for k, score in enumerate(scores.z[index].tolist()):
+                    if not math.isnan(score):
+                        weighings[k].z[index] = score
     return weighings
 
 
