@@ -93,7 +93,7 @@ def _remove(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("monitoring", "0002_targets"),
+        ("monitoring", "0003_pending_and_years"),
         ("people", "0007_person_name_trigram_index"),
     ]
 
