@@ -199,3 +199,27 @@ class PuskesmasTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.year} facility {self.facility_id}: {self.target}"
+
+
+class VillageResidents(models.Model):
+    """The data-quality scorecard's resident counts of one desa, recomputed when read after
+    its persons changed (``ilp.monitoring.residents``).
+
+    ``version`` is raised by database triggers on ``people_person`` (insert, delete, and an
+    update of a column the counts read) for the person's old and new desa, so every write
+    counts, also a bulk ``UPDATE``; ``computed`` is the version the counts were made at.
+    ``by_year``: [[birth year, living, born on a 1st, without NIK], …]; ``by_hamlet``: the
+    same with the dusun/RW first; ``pairs``: [[dusun/RW of the first, duplicate pairs], …].
+    A desa without a row is counted on its first read. Loads that switch triggers off
+    (``ilp.core.bulk.bulk_load``) are followed by ``residents_rebuild``.
+    """
+
+    village_id = models.BigIntegerField(primary_key=True)  # places.Area; no key: see triggers
+    version = models.BigIntegerField(default=0)
+    computed = models.BigIntegerField(default=-1)
+    by_year = models.JSONField(default=list)
+    by_hamlet = models.JSONField(default=list)
+    pairs = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"desa {self.village_id} v{self.version}/{self.computed}"

@@ -22,7 +22,9 @@ rule of ``ilp.standards.data_quality``:
 "Facilities of the row": a posyandu's own encounters; a puskesmas' own, its pustu's and their
 posyandu's. "Residents": the living, not voided persons of the posyandu's dusun/RW or the
 puskesmas' desa (state on the day read; the month does not change them). D/S comes from the
-kept indicator counts (indicator ``ds``); the other measures read the month's records.
+kept indicator counts (indicator ``ds``); the resident measures from the per-desa counts kept
+by ``ilp.monitoring.residents`` (recounted on the read after a person of the desa changed);
+the other measures read the month's records.
 
 Who reads: ``can_view_data_quality`` (dinkes administrator and TPCB for the district, a
 puskesmas for its own working area). Cross-sector viewers (camat, kepala desa) get neither the
@@ -39,6 +41,7 @@ until one of the two is voided as a duplicate.
 from __future__ import annotations
 
 import calendar
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,7 +50,7 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractDay, ExtractYear, TruncDate
+from django.db.models.functions import ExtractYear, TruncDate
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -60,6 +63,7 @@ from ilp.accounts.models import Role, User
 from ilp.care.models import Encounter, Observation, PosyanduSession
 from ilp.core.exceptions import NotFound, PermissionDenied
 from ilp.monitoring.models import IndicatorCount
+from ilp.monitoring.residents import village_residents
 from ilp.people.duplicates import NAME_SIMILARITY
 from ilp.people.models import Person
 from ilp.places.models import Area, AreaLevel, Facility, FacilityKind
@@ -393,9 +397,14 @@ class Weighing:
     z: dict[str, float] = field(default_factory=dict)
 
 
-def _weighings(facilities: set[int], first: date, last: date) -> list[Weighing]:
+def _weighings(
+    facilities: set[int], first: date, last: date, *, with_z: bool = True
+) -> list[Weighing]:
     """The month's child-package encounters at `facilities` with their weight, height and
-    position, each judged against WHO's implausible z-score limits."""
+    position, each judged against WHO's implausible z-score limits (`with_z`: keep the
+    z-scores too, for a page that shows them)."""
+    # The person's sex and birth date through the encounter: one lookup per encounter, not
+    # per observation (the observations are two or three per weighing).
     obs = Observation.objects.active().filter(
         code__in=GROWTH_CODES,
         encounter__package="child",
@@ -409,8 +418,8 @@ def _weighings(facilities: set[int], first: date, last: date) -> list[Weighing]:
         "encounter__facility_id",
         "person_id",
         "encounter__date",
-        "person__sex",
-        "person__birth_date",
+        "encounter__person__sex",
+        "encounter__person__birth_date",
         "code",
         "value",
         "value_text",
@@ -438,12 +447,17 @@ def _weighings(facilities: set[int], first: date, last: date) -> list[Weighing]:
             ),
             measured=np.array([w.measured or None for w in weighings], dtype=object),
         )
-        for i, w in enumerate(weighings):
+        implausible = np.zeros(len(weighings), dtype=bool)
+        for index, (low, high) in dq.IMPLAUSIBLE_Z.items():  # dq.implausible_z, per array
+            z = np.asarray(scores.z[index], dtype=float)
+            implausible |= (z < low) | (z > high)  # a missing z (NaN) compares False
+        for i in np.flatnonzero(implausible).tolist():
+            weighings[i].implausible = True
+        if with_z:
             for index in dq.IMPLAUSIBLE_Z:
-                z = float(scores.z[index][i])
-                if not np.isnan(z):
-                    w.z[index] = z
-                    w.implausible = w.implausible or dq.implausible_z(index, z)
+                for k, score in enumerate(scores.z[index].tolist()):
+                    if not math.isnan(score):
+                        weighings[k].z[index] = score
     return weighings
 
 
@@ -497,44 +511,53 @@ def _tally(units: list[Unit], top: Unit, year: int, month: int) -> dict[str, Tal
         for t in by_facility[fid]:
             t.lags[lag] += n
     # weighings: plausibility and digits
-    for w in _weighings(top.facilities, first, last):
-        for t in by_facility[w.facility]:
-            t.weighings += 1
-            t.implausible += w.implausible
-            t.confirmed += w.flagged
-            if w.weight is not None:
-                t.weight_digits[dq.terminal_digit(w.weight)] += 1
-            if w.height is not None:
-                t.height_digits[dq.terminal_digit(w.height)] += 1
-    # residents: age heaping and NIK (state now; ages at the end of the month read)
-    residents = Person.objects.active().filter(top.residents_q(), deceased_on__isnull=True)
-    # Grouped by dusun/RW only when a row is a posyandu (ten times more groups than desa).
-    by_hamlet = any(u.kind == "posyandu" for u in units)
-    keys = ["village_id", "hamlet_id"] if by_hamlet else ["village_id"]
-    for row in (
-        residents.annotate(born=ExtractYear("birth_date"), day=ExtractDay("birth_date"))
-        .values(*keys, "born")
-        .annotate(
-            n=Count("id"),
-            day_one=Count("id", filter=Q(day=1)),
-            no_nik=Count("id", filter=Q(nik__isnull=True)),
-        )
-        .order_by()
-    ):
-        # Age reached in the read year (the year's birthdays passed or not: Whipple reads
-        # single years, and a one-year offset moves every age alike).
-        age = year - row["born"]
-        for u in everyone:
-            if u.holds_resident(row["village_id"], row.get("hamlet_id")):
-                t = tallies[u.code]
-                t.ages[age] += row["n"]
-                t.residents += row["n"]
-                t.first_day += row["day_one"]
-                t.no_nik += row["no_nik"]
-    for a, _b in duplicate_pairs(top.villages):
-        for u in everyone:
-            if u.holds_resident(a["village_id"], a["hamlet_id"]):
-                tallies[u.code].duplicates += 1
+    # Summed per facility first (a few hundred), then into the rows holding each facility.
+    per_facility: dict[int, Tally] = defaultdict(Tally)
+    for w in _weighings(top.facilities, first, last, with_z=False):
+        f = per_facility[w.facility]
+        f.weighings += 1
+        f.implausible += w.implausible
+        f.confirmed += w.flagged
+        if w.weight is not None:
+            f.weight_digits[dq.terminal_digit(w.weight)] += 1
+        if w.height is not None:
+            f.height_digits[dq.terminal_digit(w.height)] += 1
+    for fid, f in per_facility.items():
+        for t in by_facility[fid]:
+            t.weighings += f.weighings
+            t.implausible += f.implausible
+            t.confirmed += f.confirmed
+            for digit in range(10):
+                t.weight_digits[digit] += f.weight_digits[digit]
+                t.height_digits[digit] += f.height_digits[digit]
+    # residents: age heaping, NIK and duplicate candidates (state now; ages at the end of
+    # the month read), from the kept per-desa counts (``ilp.monitoring.residents``). The
+    # dusun/RW counts are read only when a row is a posyandu (ten times more rows).
+    by_hamlet = any(u.kind == "posyandu" for u in everyone)
+    in_village: dict[int, list[Tally]] = defaultdict(list)
+    in_hamlet: dict[int, list[Tally]] = defaultdict(list)
+    for u in everyone:
+        for place in u.hamlets if u.kind == "posyandu" else u.villages:
+            (in_hamlet if u.kind == "posyandu" else in_village)[place].append(tallies[u.code])
+    for village, counts in village_residents(top.villages, by_hamlet=by_hamlet).items():
+        holders = in_village.get(village, [])
+        for born, n, day_one, no_nik in counts.by_year:
+            # Age reached in the read year (the year's birthdays passed or not: Whipple
+            # reads single years, and a one-year offset moves every age alike).
+            for t in holders:
+                t.ages[year - born] += n
+                t.residents += n
+                t.first_day += day_one
+                t.no_nik += no_nik
+        for hamlet, n in counts.pairs:
+            for t in (*holders, *in_hamlet.get(hamlet, [])):
+                t.duplicates += n
+        for hamlet, born, n, day_one, no_nik in counts.by_hamlet if in_hamlet else []:
+            for t in in_hamlet.get(hamlet, []):
+                t.ages[year - born] += n
+                t.residents += n
+                t.first_day += day_one
+                t.no_nik += no_nik
     return tallies
 
 
@@ -572,13 +595,22 @@ def duplicate_pairs(villages: Iterable[int]) -> list[tuple[dict[str, Any], dict[
     for r in fetched:
         groups[(r[3], r[2])].append(r)
     columns = ("id", "name_key", "birth_date", "village_id", "hamlet_id")
+    return [(_person_row(columns, a), _person_row(columns, b)) for a, b in pairs_in(groups)]
+
+
+def pairs_in(
+    groups: dict[tuple[int, Any], list[tuple[Any, ...]]],
+) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+    """The duplicate candidates among persons grouped by (desa, birth date), each a tuple
+    (id, name key, birth date, desa, dusun): the pairs of a group whose name keys have a
+    token-sort ratio ≥ ``NAME_SIMILARITY``, by desa, day, then registration (id)."""
     pairs = []
-    for key in sorted(groups):  # desa, then day; within a day by registration (id)
+    for key in sorted(k for k, members in groups.items() if len(members) > 1):
         members = sorted(groups[key])
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 if fuzz.token_sort_ratio(a[1], b[1], score_cutoff=NAME_SIMILARITY):
-                    pairs.append((_person_row(columns, a), _person_row(columns, b)))
+                    pairs.append((a, b))
     return pairs
 
 
