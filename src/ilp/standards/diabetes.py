@@ -23,6 +23,10 @@ Sources:
   which is GDPT, PERKENI's prediabetes: ``prediabetes``. A "DM" reading is ``diabetes``: a
   positive screen to be confirmed, not a diagnosis. The juknis ILP's reading (GDS 140–199 =
   prediabetes, DOMAIN.md §1.2) is not PERKENI's and ignores the sample type, so it is not used.
+- Glycaemic control targets ("sasaran pengendalian"), ``glucose_in_control``: fasting 80 to
+  < 130 mg/dL, 2-hour post-prandial < 180 mg/dL, as recalled from PERKENI **[confirm]**: they
+  are not in the project's sources (CLINICAL.md §4.2 holds only the diagnostic and screening
+  tables). Read by the monitoring indicator ``diabetes_terkendali``.
 
 Glucose in mg/dL. Values between the printed integers (125.5) fall on the lower side of the
 next bound: the bounds are applied as ``≥ 126``, ``≥ 100`` and so on.
