@@ -313,7 +313,9 @@ def weighed(db):
     generate_district(population=1200, seed=5, today=TODAY)
     generate_service_history(start=TODAY - timedelta(days=540), end=TODAY, seed=5)
     rows = (
+        # The children's measurements (adults are weighed at their yearly screening too).
         Observation.objects.filter(code__in=("weight", "height"))
+        .exclude(encounter__package__in=("adult", "elderly"))
         .order_by("person_id", "date", "code")
         .values_list(
             "person_id",

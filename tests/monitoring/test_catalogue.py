@@ -32,6 +32,9 @@ def test_the_repository_catalogue_loads_with_its_indicators():
         "srq20_positif",
         "hipertensi_pelayanan",
         "diabetes_pelayanan",
+        "hipertensi_terkendali",
+        "diabetes_terkendali",
+        "obesitas",
         "skdn_nd",
         "skdn_t",
         "balita_underweight",
@@ -46,6 +49,23 @@ def test_the_repository_catalogue_loads_with_its_indicators():
     assert ds.denominator.kind == "sasaran riil"
     assert catalogue["ptm_15"].name("en") == "NCD screening, aged 15 and over"
     assert catalogue["ptm_15"].name("id") == "Skrining PTM usia 15 tahun ke atas"
+    obesity = catalogue["obesitas"]
+    assert (obesity.cluster, obesity.period, obesity.direction) == ("3", "cumulative-year", "down")
+    assert [b.label for b in obesity.age_bands] == ["18-39", "40-59", "60+"]
+    assert (obesity.numerator.rule, obesity.denominator.rule) == (
+        "obese_last_in_year",
+        "adults_bmi_measured_of_year",
+    )
+    for code, rule in (
+        ("hipertensi_terkendali", "bp_controlled_in_month"),
+        ("diabetes_terkendali", "glucose_controlled_in_month"),
+    ):
+        controlled = catalogue[code]
+        assert (controlled.period, controlled.direction, controlled.numerator.rule) == (
+            "monthly",
+            "up",
+            rule,
+        )
 
 
 def _first_indicator_changed(old: str, new: str) -> str:

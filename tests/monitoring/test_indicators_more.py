@@ -33,6 +33,21 @@ def screened(person, on, facility, package, instrument, result_code, **kw):
     return e
 
 
+def anc_finding(district, instrument, result_code):
+    """siti pregnant (EDD 2026-09-01), a result at an ANC contact at the pustu on 2026-03-01:
+    a pregnancy's finding, not a PTM one."""
+    pregnancy = Pregnancy.objects.create(person=district.siti, edd=date(2026, 9, 1))
+    screened(
+        district.siti,
+        date(2026, 3, 1),
+        district.pustu_ampel_f,
+        "anc",
+        instrument,
+        result_code,
+        pregnancy=pregnancy,
+    )
+
+
 def void(e):
     Encounter.objects.filter(pk=e.pk).update(voided_at=timezone.now())
     Screening.objects.filter(encounter=e).update(voided_at=timezone.now())
@@ -198,16 +213,7 @@ def test_hipertensi_pelayanan(district):
     screened(district.budi, date(2026, 6, 3), pkm, "adult", "bp", "grade_1", **kw)
     screened(district.ahmad, date(2026, 2, 10), pkm, "elderly", "bp", "grade_1", **kw)
     screened(district.ahmad, date(2026, 4, 5), pkm, "elderly", "bp", "normal", **kw)
-    pregnancy = Pregnancy.objects.create(person=district.siti, edd=date(2026, 9, 1))
-    screened(
-        district.siti,
-        date(2026, 3, 1),
-        district.pustu_ampel_f,
-        "anc",
-        "bp",
-        "grade_1",
-        pregnancy=pregnancy,
-    )
+    anc_finding(district, "bp", "grade_1")
     screened(district.wayan, date(2026, 1, 10), pkm, "adult", "bp", "high_normal", **kw)
     indicators_rebuild(today=TODAY)
 
@@ -240,16 +246,7 @@ def test_diabetes_pelayanan(district):
     kw = {"cluster": "k3", "place_kind": "puskesmas"}
     screened(district.budi, date(2026, 3, 1), pkm, "adult", "dm", "diabetes", **kw)
     screened(district.budi, date(2026, 5, 2), pkm, "adult", "dm", "prediabetes", **kw)
-    pregnancy = Pregnancy.objects.create(person=district.siti, edd=date(2026, 9, 1))
-    screened(
-        district.siti,
-        date(2026, 3, 1),
-        district.pustu_ampel_f,
-        "anc",
-        "dm",
-        "diabetes",
-        pregnancy=pregnancy,
-    )
+    anc_finding(district, "dm", "diabetes")
     screened(district.ahmad, date(2026, 3, 1), pkm, "elderly", "dm", "prediabetes", **kw)
     indicators_rebuild(today=TODAY)
 
@@ -357,3 +354,133 @@ def test_nutrition_prevalence(district):
     by_sex = values(district, "balita_stunting", 6, by="sex")
     assert by_sex[(city, "F")] == (1, 1, 100.0, "above_rising")
     assert by_sex[(city, "M")] == (1, 1, 100.0, "above_rising")
+
+
+def _measured(person, on, facility, package, **values):
+    """An encounter of `package` with measured values as observations (code=value)."""
+    e = encounter(person, on, facility, package, cluster="k3", place_kind="puskesmas")
+    for code, value in values.items():
+        Observation.objects.create(encounter=e, person=person, date=on, code=code, value=value)
+    return e
+
+
+def test_hipertensi_terkendali(district):
+    """Monthly, over the found patients as hipertensi_pelayanan; controlled = the month's
+    last BP below 140/90 (a class under grade 1 / stage 1):
+    - budi: grade 2 at an adult screening 2025-06-01 → a target from June 2025; normal on
+      2026-03-05 (controlled in March); grade 1 on 2026-05-02 then high normal on
+      2026-05-20 (the last: controlled in May);
+    - ahmad: grade 1 at an elderly screening 2026-02-10 → a target from February (not
+      controlled that month); normal 2026-04-05 (controlled in April); grade 1 2026-05-03.
+    Not a target: wayan (normal at an adult screening, never found).
+    2026-01: 0/1; 02: 0/2; 03: 1/2 = 50 %; 04: 1/2; 05: 1/2; 06: 0/2. 2025-06: 0/1.
+    Target 0 (none in the sources): every value is at or above the line. By age in May:
+    40-59 (budi) 1/1, 60+ (ahmad) 0/1.
+    """
+    pkm = district.pkm_barat_f
+    kw = {"cluster": "k3", "place_kind": "puskesmas"}
+    screened(district.budi, date(2025, 6, 1), pkm, "adult", "bp", "grade_2", **kw)
+    screened(district.budi, date(2026, 3, 5), pkm, "adult", "bp", "normal", **kw)
+    screened(district.budi, date(2026, 5, 2), pkm, "adult", "bp", "grade_1", **kw)
+    screened(district.budi, date(2026, 5, 20), pkm, "adult", "bp", "high_normal", **kw)
+    screened(district.ahmad, date(2026, 2, 10), pkm, "elderly", "bp", "grade_1", **kw)
+    screened(district.ahmad, date(2026, 4, 5), pkm, "elderly", "bp", "normal", **kw)
+    screened(district.ahmad, date(2026, 5, 3), pkm, "elderly", "bp", "grade_1", **kw)
+    screened(district.wayan, date(2026, 3, 1), pkm, "adult", "bp", "normal", **kw)
+    indicators_rebuild(today=TODAY)
+
+    city = district.city.code
+    code = "hipertensi_terkendali"
+    got = {m: values(district, code, m)[city][:3] for m in range(1, 7)}
+    assert got == {
+        1: (0, 1, 0.0),
+        2: (0, 2, 0.0),
+        3: (1, 2, 50.0),
+        4: (1, 2, 50.0),
+        5: (1, 2, 50.0),
+        6: (0, 2, 0.0),
+    }
+    assert values(district, code, 3)[city][3] == "above_rising"
+    assert values(district, code, 6)[city][3] == "above_falling"
+    assert values(district, code, 6, year=2025)[city][:3] == (0, 1, 0.0)
+    by_age = values(district, code, 5, by="age")
+    assert by_age[(city, "40-59")][:3] == (1, 1, 100.0)
+    assert by_age[(city, "60+")][:3] == (0, 1, 0.0)
+
+
+def test_diabetes_terkendali(district):
+    """Monthly, over the found patients as diabetes_pelayanan; controlled = the month's
+    last glucose meets PERKENI's target (fasting 80 to < 130, random < 180 mg/dL, [confirm]):
+    - budi: class diabetes at an adult screening 2026-03-01 with random 250 (a target from
+      March, not controlled); fasting 120 on 2026-04-10 (controlled); fasting 135 on
+      2026-05-02 (not); random 150 on 2026-06-01 then random 190 on 2026-06-25 (the last:
+      not).
+    Not targets: siti (diabetes class at an ANC contact; random 150 in April), ahmad
+    (prediabetes; fasting 100 in April).
+    2026-02: 0/0; 03: 0/1; 04: 1/1 = 100 %; 05: 0/1; 06: 0/1.
+    """
+    pkm = district.pkm_barat_f
+    kw = {"cluster": "k3", "place_kind": "puskesmas"}
+    e = screened(district.budi, date(2026, 3, 1), pkm, "adult", "dm", "diabetes", **kw)
+    Observation.objects.create(
+        encounter=e, person=district.budi, date=e.date, code="glucose_random", value=250
+    )
+    _measured(district.budi, date(2026, 4, 10), pkm, "adult", glucose_fasting=120)
+    _measured(district.budi, date(2026, 5, 2), pkm, "adult", glucose_fasting=135)
+    _measured(district.budi, date(2026, 6, 1), pkm, "adult", glucose_random=150)
+    _measured(district.budi, date(2026, 6, 25), pkm, "adult", glucose_random=190)
+    anc_finding(district, "dm", "diabetes")
+    _measured(district.siti, date(2026, 4, 1), pkm, "adult", glucose_random=150)
+    screened(district.ahmad, date(2026, 3, 1), pkm, "elderly", "dm", "prediabetes", **kw)
+    _measured(district.ahmad, date(2026, 4, 1), pkm, "elderly", glucose_fasting=100)
+    indicators_rebuild(today=TODAY)
+
+    city = district.city.code
+    code = "diabetes_terkendali"
+    got = {m: values(district, code, m)[city][:3] for m in range(2, 7)}
+    assert got == {
+        2: (0, 0, None),
+        3: (0, 1, 0.0),
+        4: (1, 1, 100.0),
+        5: (0, 1, 0.0),
+        6: (0, 1, 0.0),
+    }
+
+
+def test_obesitas(district):
+    """Cumulative to the month over the adults (18+) with a BMI measured in the year;
+    obese = the year's last BMI >= 27.0 (SKI 2023 class):
+    - budi (M, 41 in 2026): 28.4 on 2026-02-03 → obese, counted in February;
+    - siti (F, 36): 27.5 on 2026-01-15, then 24.0 on 2026-04-20 → the last is not obese;
+    - ahmad (M, 66): exactly 27.0 on 2026-05-05 (elderly package) → obese, May;
+    - wayan (M): 30.0 on 2025-08-01 → 2025 only;
+    - dewi (F): 29.0 on 2026-03-01, the encounter voided → nothing;
+    - rina (F, 2 y): a BMI of 16.0 at a child visit → not an adult BMI.
+    Denominator 2026: budi, siti, ahmad = 3. January 0/3 (siti's January 27.5 is not her
+    last); February 1/3 = 33.3 %; May and June 2/3 = 66.7 %. 2025-12: wayan 1/1. By sex in
+    June: M 2/2, F 0/1; by age: 18-39 (siti) 0/1, 40-59 (budi) 1/1, 60+ (ahmad) 1/1.
+    """
+    pkm = district.pkm_barat_f
+    _measured(district.budi, date(2026, 2, 3), pkm, "adult", weight=80, height=168, bmi=28.4)
+    _measured(district.siti, date(2026, 1, 15), pkm, "adult", bmi=27.5)
+    _measured(district.siti, date(2026, 4, 20), pkm, "adult", bmi=24.0)
+    _measured(district.ahmad, date(2026, 5, 5), pkm, "elderly", bmi=27.0)
+    _measured(district.wayan, date(2025, 8, 1), pkm, "adult", bmi=30.0)
+    e = _measured(district.dewi, date(2026, 3, 1), district.pkm_timur_f, "adult", bmi=29.0)
+    void(e)
+    Observation.objects.filter(encounter=e).update(voided_at=timezone.now())
+    _measured(district.rina, date(2026, 3, 1), district.pustu_ampel_f, "child", bmi=16.0)
+    indicators_rebuild(today=TODAY)
+
+    city = district.city.code
+    code = "obesitas"
+    got = {m: values(district, code, m)[city][:3] for m in (1, 2, 5, 6)}
+    assert got == {1: (0, 3, 0.0), 2: (1, 3, 33.3), 5: (2, 3, 66.7), 6: (2, 3, 66.7)}
+    assert values(district, code, 12, year=2025)[city][:3] == (1, 1, 100.0)
+    by_sex = values(district, code, 6, by="sex")
+    assert by_sex[(city, "M")][:3] == (2, 2, 100.0)
+    assert by_sex[(city, "F")][:3] == (0, 1, 0.0)
+    by_age = values(district, code, 6, by="age")
+    assert by_age[(city, "18-39")][:3] == (0, 1, 0.0)
+    assert by_age[(city, "40-59")][:3] == (1, 1, 100.0)
+    assert by_age[(city, "60+")][:3] == (1, 1, 100.0)

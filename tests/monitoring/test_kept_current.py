@@ -135,12 +135,15 @@ def last_weight(person: Person) -> float:
 def test_kept_counts_equal_a_rebuild_after_writes_on_the_demo_district():
     """A generated district with a year of services; counts rebuilt; then writes through the
     services (weighings recorded, one corrected, one voided; a dose voided, another's lot corrected;
-    an ANC contact voided; a person voided): the kept counts equal a full recomputation."""
+    an ANC contact voided; an adult screening with blood pressure, BMI and glucose recorded
+    and corrected; a person voided): the kept counts equal a full recomputation. The demo
+    gives the obesity and control indicators values of their own."""
     today = timezone.localdate()
     generate_district(population=400, seed=7, today=today)
     generate_service_history(start=today - timedelta(days=365), end=today, seed=7)
     indicators_rebuild()
-    assert IndicatorCount.objects.filter(indicator="ds", numerator__gt=0).exists()
+    for code in ("ds", "obesitas", "hipertensi_terkendali", "diabetes_terkendali"):
+        assert IndicatorCount.objects.filter(indicator=code, numerator__gt=0).exists(), code
     rebuilt = counts()
 
     staff = User.objects.filter(role=Role.PUSKESMAS, facility__isnull=False).order_by("pk")[0]
@@ -189,6 +192,26 @@ def test_kept_counts_equal_a_rebuild_after_writes_on_the_demo_district():
     anc = Encounter.objects.active().filter(package="anc", person__in=in_area).first()
     if anc is not None:
         encounter_void(actor=staff, encounter=anc, version=anc.version, reason=WRONG)
+    # An adult screening (blood pressure, weight and height, fasting glucose), corrected.
+    adult = in_area.filter(birth_date__lt=today - timedelta(days=30 * 365)).order_by("pk")[0]
+    screening = encounter_record(
+        actor=staff,
+        person=adult,
+        on=today,
+        package="adult",
+        place_kind="puskesmas",
+        facility=staff.facility,
+        values={"sbp": 150, "dbp": 95, "weight": 85.0, "height": 165.0, "glucose_fasting": 210},
+        confirm_unusual=True,
+    ).encounter
+    encounter_correct(
+        actor=staff,
+        encounter=screening,
+        changes={"weight": 62.0, "sbp": 128, "dbp": 82, "glucose_fasting": 110},
+        version=screening.version,
+        reason=Reason("typo"),
+        confirm_unusual=True,
+    )
     assert counts() != rebuilt  # the writes moved counts
     assert_equals_rebuild()
 

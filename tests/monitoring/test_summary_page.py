@@ -55,7 +55,7 @@ def test_the_district_summary_has_every_indicator_with_its_figures(ds, client_fo
     response = client_for(ds.dinkes).get(URL, {"area": ds.city.code, "period": PERIOD})
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count('class="sum-card sum-tone-') == len(load_catalogue()) == 25
+    assert html.count('class="sum-card sum-tone-') == len(load_catalogue()) == 28
     assert card(response, "ds") == (
         "Balita ditimbang (D/S) 65,0% 13/20 Target bulan ini 80,0% · perubahan -5,0 poin "
         "Di bawah target, turun Terjauh dari target: Barat 65,0% (15,0 poin dari target)"
@@ -93,7 +93,7 @@ def test_excel_holds_every_indicator_and_area(ds, client_for):
     )
     ws = load_workbook(io.BytesIO(response.content)).active
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
-    assert len(rows) == 25 * 3  # the city, Barat, Timur per indicator
+    assert len(rows) == 28 * 3  # the city, Barat, Timur per indicator
     ds_rows = [r for r in rows if r[1] == "ds"]
     assert ds_rows == [
         [

@@ -86,3 +86,71 @@ def test_hypertension_targets_are_ptm_findings_of_residents_15_and_over():
     # The finding visit is itself a check.
     assert coverage.bp_checked_in_month(adult, 2026, Unit(10)) == 10
     assert coverage.bp_checked_in_month(adult, 2026, Unit(11)) is None
+
+
+def test_obesity_reads_the_last_adult_bmi_of_the_year():
+    """Born 1990-06-15. BMIs: 2025-11-02 31.0 (last year), 2026-02-10 27.0 (exactly the
+    obese edge: SKI 2023 half-open classes), 2026-07-01 26.99 → the last is not obese.
+    Before July the last is February's 27.0: obese, counted in February. A 17-year-old's
+    BMI (born 2009-03-01, measured 2026-02-01 at 16) is not an adult BMI: no unit."""
+    measures = [
+        (date(2025, 11, 2), coverage.BMI, 31.0),
+        (date(2026, 2, 10), coverage.BMI, 27.0),
+        (date(2026, 7, 1), coverage.BMI, 26.99),
+        (date(2026, 8, 1), coverage.GLUCOSE_RANDOM, 300.0),  # not a BMI
+    ]
+    adult = PersonRecords(birth=date(1990, 6, 15), sex="F", measures=measures)
+    assert coverage.adults_bmi_measured_of_year(adult, 2026) == [Unit(coverage.YEAR)]
+    assert coverage.obese_last_in_year(adult, 2026, Unit(coverage.YEAR)) is None
+    assert coverage.obese_last_in_year(adult, 2025, Unit(coverage.YEAR)) == 11
+    adult.measures = measures[:2]
+    assert coverage.obese_last_in_year(adult, 2026, Unit(coverage.YEAR)) == 2
+    adult.measures = [(date(2026, 2, 10), coverage.BMI, 26.99)]
+    assert coverage.obese_last_in_year(adult, 2026, Unit(coverage.YEAR)) is None
+    young = PersonRecords(
+        birth=date(2009, 3, 1), sex="M", measures=[(date(2026, 2, 1), coverage.BMI, 30.0)]
+    )
+    assert coverage.adults_bmi_measured_of_year(young, 2026) == []
+    assert coverage.adults_bmi_measured_of_year(adult, 2024) == []
+
+
+def test_bp_control_reads_the_months_last_reading():
+    """March 2026: grade 1 on the 2nd, high normal on the 20th → the last (< 140/90) is
+    controlled; April: normal on the 3rd, grade 2 on the 28th → not; May: two readings on
+    the 9th, normal and stage 1 (JNC 7) → not (all of the last day must be below); June:
+    prehypertension (JNC 7, < 140/90) → controlled; July: nothing measured → not."""
+    screenings = [
+        (date(2026, 3, 2), coverage.BP_PTM, "grade_1"),
+        (date(2026, 3, 20), coverage.BP, "high_normal"),
+        (date(2026, 4, 3), coverage.BP, "normal"),
+        (date(2026, 4, 28), coverage.BP_PTM, "grade_2"),
+        (date(2026, 5, 9), coverage.BP, "normal"),
+        (date(2026, 5, 9), coverage.BP, "stage_1"),
+        (date(2026, 6, 1), coverage.BP, "prehypertension"),
+        (date(2026, 7, 1), coverage.DM, "normal"),
+    ]
+    r = PersonRecords(birth=date(1970, 1, 1), sex="M", screenings=screenings)
+    got = {m: coverage.bp_controlled_in_month(r, 2026, Unit(m)) for m in range(3, 8)}
+    assert got == {3: 3, 4: None, 5: None, 6: 6, 7: None}
+
+
+def test_glucose_control_reads_the_months_last_reading_against_perkeni_targets():
+    """Targets (PERKENI, [confirm]): fasting 80 to < 130, random < 180 mg/dL.
+    March: random 250 on the 1st, random 179 on the 25th → controlled; April: fasting 130
+    (the upper edge, excluded) → not; May: fasting 80 (lower edge, included) → controlled;
+    June: fasting 79 → not (below the target too); July: random 180 → not; August: on the
+    last day fasting 100 and random 200 → not (both must meet); September: a BMI only → not."""
+    measures = [
+        (date(2026, 3, 1), coverage.GLUCOSE_RANDOM, 250.0),
+        (date(2026, 3, 25), coverage.GLUCOSE_RANDOM, 179.0),
+        (date(2026, 4, 2), coverage.GLUCOSE_FASTING, 130.0),
+        (date(2026, 5, 2), coverage.GLUCOSE_FASTING, 80.0),
+        (date(2026, 6, 2), coverage.GLUCOSE_FASTING, 79.0),
+        (date(2026, 7, 2), coverage.GLUCOSE_RANDOM, 180.0),
+        (date(2026, 8, 2), coverage.GLUCOSE_FASTING, 100.0),
+        (date(2026, 8, 2), coverage.GLUCOSE_RANDOM, 200.0),
+        (date(2026, 9, 2), coverage.BMI, 22.0),
+    ]
+    r = PersonRecords(birth=date(1970, 1, 1), sex="F", measures=measures)
+    got = {m: coverage.glucose_controlled_in_month(r, 2026, Unit(m)) for m in range(3, 10)}
+    assert got == {3: 3, 4: None, 5: 5, 6: None, 7: None, 8: None, 9: None}

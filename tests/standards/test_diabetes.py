@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from ilp.standards.diabetes import classify_diabetes_perkeni, classify_glucose_screening
+from ilp.standards.diabetes import (
+    classify_diabetes_perkeni,
+    classify_glucose_screening,
+    glucose_in_control,
+)
 from ilp.standards.result import OutOfRange
 
 
@@ -155,3 +159,18 @@ def test_screening_needs_a_value_a_known_sample_and_range():
     with pytest.raises(OutOfRange) as e:
         classify_glucose_screening(random_glucose=1200)
     assert e.value.field == "random_glucose"
+
+
+def test_glucose_control_targets_and_their_edges():
+    """PERKENI control targets ([confirm]): fasting 80 to < 130, random < 180 mg/dL."""
+    assert glucose_in_control(fasting_glucose=80)
+    assert glucose_in_control(fasting_glucose=129.9)
+    assert not glucose_in_control(fasting_glucose=130)
+    assert not glucose_in_control(fasting_glucose=79)
+    assert glucose_in_control(random_glucose=179)
+    assert not glucose_in_control(random_glucose=180)
+    assert not glucose_in_control(fasting_glucose=100, random_glucose=200)
+    with pytest.raises(ValueError, match="fasting_glucose or random_glucose is needed"):
+        glucose_in_control()
+    with pytest.raises(OutOfRange):
+        glucose_in_control(random_glucose=1500)

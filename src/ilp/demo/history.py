@@ -236,7 +236,17 @@ def generate_service_history(
         + ["flagged"]
     )
 
-    def add_obs(eids, persons, days, code, *, value=None, text="", loinc=None, flagged=False):
+    def add_obs(
+        eids: np.ndarray,
+        persons: np.ndarray,
+        days: np.ndarray,
+        code: str,
+        *,
+        value: Any = None,
+        text: Any = "",
+        loinc: Any = None,
+        flagged: Any = False,
+    ) -> None:
         """Observation rows as the care service writes them (unit and LOINC of the spec)."""
         spec = P.SPECS[code]
         obs.add(
@@ -548,8 +558,149 @@ def generate_service_history(
     say(f"maternal and newborn care drawn ({_time.perf_counter() - t0:.1f} s)")
 
     # -- adult and elderly screening ----------------------------------------------------------
+    from ilp.standards.anthropometry_adult import classify_adult_bmi
     from ilp.standards.blood_pressure import classify_blood_pressure
     from ilp.standards.diabetes import classify_glucose_screening
+
+    Classed = tuple[str, str, bool]  # result code, label code, abnormal
+
+    def classified(cache: dict[Any, Classed], key: Any, rule: Callable[[Any], Any]) -> Classed:
+        r = cache.get(key)
+        if r is None:
+            res = rule(key)
+            r = cache[key] = (res.code, f"{res.rule}.class.{res.code}", res.code != "normal")
+        return r
+
+    def add_screenings(
+        eids: np.ndarray,
+        persons: np.ndarray,
+        days: np.ndarray,
+        instrument: str,
+        codes: list[tuple[dict[Any, Classed], Any, Callable[[Any], Any]]],
+    ) -> None:
+        rows = [classified(*c) for c in codes]
+        scr.add(
+            encounter_id=eids,
+            person_id=persons,
+            date=days,
+            instrument=instrument,
+            score=None,
+            result_code=np.array([r[0] for r in rows], dtype=object),
+            label_code=np.array([r[1] for r in rows], dtype=object),
+            abnormal=np.array([r[2] for r in rows], dtype=bool),
+        )
+
+    def adult_extras(
+        y: int,
+        who: np.ndarray,
+        days: np.ndarray,
+        age_y: np.ndarray,
+        screening: np.ndarray,
+        facility: np.ndarray,
+        package: np.ndarray,
+        sbp: np.ndarray,
+        hypertensive: np.ndarray,
+        diabetic: np.ndarray,
+    ) -> None:
+        """At a screening of an adult of 18 or more, weight and height with the BMI the care
+        app derives (``anthropometry_adult``, its class stored as a ``bmi`` screening);
+        after a hypertensive or diabetic finding, one to three monthly check-ups in the same
+        year at the same place (blood pressure, and fasting glucose for a diabetic value),
+        some of them back under control. Drawn from their own seed: the draws before stay
+        as they were."""
+        x_rng = np.random.default_rng([seed, 31, y])
+        grown = np.flatnonzero(age_y >= 18)
+        if len(grown):
+            w, on = who[grown], days[grown]
+            # Each adult keeps one height and a BMI of their own that drifts a little a year.
+            height = adult_height[w]
+            bmi_drawn = adult_bmi[w] + x_rng.normal(0, 0.4, len(w))
+            weight = np.clip(np.round(bmi_drawn * (height / 100) ** 2, 1), 30.0, 160.0)
+            bmi = np.round(weight / (height / 100) ** 2, 2)
+            eids = screening[grown]
+            add_obs(eids, pid[w], on, "weight", value=weight)
+            add_obs(eids, pid[w], on, "height", value=height)
+            obs.add(
+                encounter_id=eids,
+                person_id=pid[w],
+                date=on,
+                code="bmi",
+                value=bmi,
+                value_text="",
+                unit="kg/m2",
+                loinc="39156-5",
+                flagged=False,
+            )
+            add_screenings(
+                eids, pid[w], on, "bmi", [(bmi_cache, float(b), classify_adult_bmi) for b in bmi]
+            )
+        found = np.flatnonzero(hypertensive | diabetic)
+        for k in (1, 2, 3):
+            keep = found[x_rng.random(len(found)) < 0.7]
+            day = days[keep] + (30 * k + x_rng.integers(0, 7, len(keep))) * D
+            ok = (day <= _d64(min(end, date(y, 12, 31)))) & (day < dead[who[keep]])
+            keep, day = keep[ok], day[ok]
+            if not len(keep):
+                continue
+            w = who[keep]
+            eids = new_encounters(len(keep))
+            enc.add(
+                id=eids,
+                person_id=pid[w],
+                date=day,
+                place_kind="pustu",
+                facility_id=facility[keep],
+                session_id=None,
+                cluster="k3",
+                package=package[keep],
+                visit_number=None,
+                pregnancy_id=None,
+            )
+            # On treatment the pressure falls for some (about half end below 140/90).
+            s_ = sbp[keep] - np.where(hypertensive[keep], x_rng.normal(14, 12, len(keep)), 0)
+            s_ = np.clip(np.round(s_ + x_rng.normal(0, 6, len(keep))), 90, 230).astype(np.int64)
+            d_ = np.clip(np.round(0.55 * s_ + x_rng.normal(8, 7, len(keep))), 50, s_ - 20)
+            d_ = d_.astype(np.int64)
+            add_obs(eids, pid[w], day, "sbp", value=s_.astype(float))
+            add_obs(eids, pid[w], day, "dbp", value=d_.astype(float))
+            add_screenings(
+                eids,
+                pid[w],
+                day,
+                "bp",
+                [
+                    (bp_class, (a, b), lambda v: classify_blood_pressure(*v))
+                    for a, b in zip(s_.tolist(), d_.tolist(), strict=True)
+                ],
+            )
+            dm = np.flatnonzero(diabetic[keep])
+            if len(dm):
+                fasting = np.exp(x_rng.normal(np.log(140), 0.25, len(dm)))
+                fasting = np.clip(np.round(fasting), 70, 400)
+                add_obs(eids[dm], pid[w][dm], day[dm], "glucose_fasting", value=fasting)
+                add_screenings(
+                    eids[dm],
+                    pid[w][dm],
+                    day[dm],
+                    "dm",
+                    [
+                        (
+                            gl_fasting,
+                            float(g),
+                            lambda v: classify_glucose_screening(fasting_glucose=v),
+                        )
+                        for g in fasting.tolist()
+                    ],
+                )
+
+    body_rng = np.random.default_rng([seed, 31])
+    adult_height = np.clip(
+        np.round(np.where(female, 151.0, 162.0) + body_rng.normal(0, 6, len(pid)), 1), 135, 195
+    )
+    adult_bmi = np.exp(body_rng.normal(np.log(23.8), 0.17, len(pid)))
+    bp_class: dict[Any, Classed] = {}
+    gl_fasting: dict[Any, Classed] = {}
+    bmi_cache: dict[Any, Classed] = {}
 
     years = range(start.year, end.year + 1)
     adult_all = np.flatnonzero(birth <= e64 - 15 * 365 * D)
@@ -639,6 +790,18 @@ def generate_service_history(
             result_code=gl_code_a,
             label_code=np.array(gl_label, dtype=object),
             abnormal=np.array(gl_abn),
+        )
+        adult_extras(
+            y,
+            who,
+            d[idx],
+            age_i,
+            eids,
+            facility,
+            np.where(elderly[idx], "elderly", "adult"),
+            sbp,
+            bp_abn_a,
+            gl_code_a == "diabetes",
         )
         # tasks: follow-up after hypertension, referral after a diabetic value
         for mask, kind, reason, days, p_done in (

@@ -105,14 +105,24 @@ def load_records(
     doses = of(ImmunizationRecord.objects.active().filter(valid=True)).values_list(
         "person_id", Value(_DOSE, text), "dose_code", "date", Value(None, number)
     )
-    # A weighing carries its weight in grams in the number column; two months before
-    # `since` are read too, the history of January's KMS trend (and of its 2T).
-    grams = Cast(Round(F("value") * 1000), number)
-    weighed = of(
+    # Measured values, one scan of the observations: a weighing, and the BMI and glucose
+    # values (``coverage.MEASURES``), carry their value in thousandths (a weight in grams) in
+    # the number column, the code in the kind column as "~o:code". Weighings from two months
+    # before `since` are read too, the history of January's KMS trend (and of its 2T).
+    thousandths = Cast(Round(F("value") * 1000), number)
+    measured = of(
         Observation.objects.active().filter(
-            code=_WEIGHT, date__gte=since - timedelta(days=62), value__isnull=False
+            Q(code=_WEIGHT, date__gte=since - timedelta(days=62))
+            | Q(code__in=coverage.MEASURES, date__gte=since),
+            value__isnull=False,
         )
-    ).values_list("person_id", Value(_WEIGHED, output_field=text), Value("", text), "date", grams)
+    ).values_list(
+        "person_id",
+        Concat(Value(_OBSERVED), "code", output_field=text),
+        Value("", text),
+        "date",
+        thousandths,
+    )
     # Screening results: the instrument and the package of its encounter ride in the kind
     # column as "~s:instrument/package", the result class in the text column. Hypertension
     # and diabetes findings are read from any year (a person found years ago is a target
@@ -144,7 +154,7 @@ def load_records(
     postpartum: dict[int, list[date]] = defaultdict(list)
     weights: dict[int, list[tuple[date, float]]] = defaultdict(list)
     # No ORDER BY inside a UNION (the models' default orderings would add one).
-    parts = [q.order_by() for q in (encounters, doses, weighed, screenings, iron)]
+    parts = [q.order_by() for q in (encounters, doses, measured, screenings, iron)]
     for pid, kind, code, on, pregnancy_id in parts[0].union(*parts[1:], all=True):
         r = records.get(pid)
         if r is None:
@@ -173,8 +183,13 @@ def load_records(
         elif kind == _DOSE:
             r.doses.append((code, on))
         elif kind == _WEIGHED:
-            r.weighed.append(on)
-            weights[pid].append((on, pregnancy_id / 1000))
+            # Only a balita's weighings are read (D, N, T and their KMS history): a weighing
+            # at 60 months or more is in no balita month, and an adult's needs no KMS trend.
+            if completed_months(r.birth, on) < 60:
+                r.weighed.append(on)
+                weights[pid].append((on, pregnancy_id / 1000))
+        elif kind.startswith(_OBSERVED):
+            r.measures.append((on, kind[len(_OBSERVED) :], pregnancy_id / 1000))
         else:  # adult or elderly screening
             r.screened.append(on)
             if kind == ServicePackage.ELDERLY:
@@ -221,7 +236,8 @@ def _month_trends(
     return [(on, weight_trend(birth, on, kg, weighings).code) for on, kg in last.values()]
 
 
-_DOSE, _WEIGHED, _SCHOOL_IRON, _SCREENED = "~dose", "~weighed", "~ttd", "~s:"  # not packages
+_DOSE, _SCHOOL_IRON, _SCREENED, _OBSERVED = "~dose", "~ttd", "~s:", "~o:"  # not packages
+_WEIGHED = _OBSERVED + _WEIGHT
 _PREGNANCY_PACKAGES = (
     ServicePackage.ANC,
     ServicePackage.NEWBORN,

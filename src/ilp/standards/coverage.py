@@ -16,7 +16,9 @@ Definitions and sources are in each function's docstring and, for the programme 
 the catalogue. Clinical pieces come from the rules they belong to: trimesters
 (``ilp.standards.pregnancy``), KN windows (``ilp.standards.postnatal``), the IDL antigen set
 (``ilp.standards.immunization``), completed months and years (``ilp.standards.lifestage``),
-hypertensive blood pressure classes (``ilp.standards.blood_pressure``). Results computed when
+hypertensive blood pressure classes (``ilp.standards.blood_pressure``), adult BMI classes
+(``ilp.standards.anthropometry_adult``), glucose control targets (``ilp.standards.diabetes``).
+Results computed when
 a service was recorded are read as stored: SRQ-20, blood pressure and glucose classes and
 the Permenkes 2/2020 growth classes (``care.Screening``); the KMS weight trend (N/T) is
 computed by the caller with the care app's rule (``ilp.care.services.trend``) and passed in.
@@ -31,8 +33,10 @@ from datetime import date, datetime, time
 from typing import cast
 
 from ilp.standards import immunization, postnatal
+from ilp.standards.anthropometry_adult import BMI_RANGE, classify_adult_bmi
 from ilp.standards.blood_pressure import HYPERTENSIVE_CLASSES
 from ilp.standards.dates import birthday
+from ilp.standards.diabetes import GLUCOSE_RANGE, glucose_in_control
 from ilp.standards.lifestage import completed_months, completed_years
 from ilp.standards.pregnancy import MAX_GA_DAYS, PREGNANCY_DAYS, trimester_of
 
@@ -55,6 +59,17 @@ GROWTH_LOW: dict[str, frozenset[str]] = {
 }
 SRQ20_POSITIVE = frozenset({"positive", "suicidal_ideation"})  # mental_health.score_srq20
 DIABETES_CLASSES = frozenset({"diabetes"})  # diabetes.classify_glucose_screening
+# Blood pressure classes below 140/90 mmHg, of either scheme (``blood_pressure``): the
+# classes under grade 1 / stage 1, whose lower edge is 140 systolic or 90 diastolic
+# (PNPK hipertensi, KMK HK.01.07/MENKES/4634/2021, and JNC 7; CLINICAL.md §4.1).
+BP_BELOW_140_90 = frozenset({"optimal", "normal", "high_normal", "prehypertension"})
+# Measured values read as numbers (``care.Observation.code``): the adult BMI the care app
+# stores with a weight and a height (kg/m², rounded to 2 decimals), and glucose in mg/dL.
+BMI, GLUCOSE_FASTING, GLUCOSE_RANDOM = "bmi", "glucose_fasting", "glucose_random"
+MEASURES = (BMI, GLUCOSE_FASTING, GLUCOSE_RANDOM)
+# The adult BMI classes apply from 18 years (``anthropometry_adult``, the national surveys'
+# adult classes; CLINICAL.md §4.3); younger persons' BMI is read as BMI-for-age z-scores.
+ADULT_BMI_YEARS = 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +98,7 @@ class PersonRecords:
     pregnancies: list[PregnancyRecord] = field(default_factory=list)
     newborn_visits: list[date] = field(default_factory=list)
     doses: list[tuple[str, date]] = field(default_factory=list)  # valid doses only
-    weighed: list[date] = field(default_factory=list)
+    weighed: list[date] = field(default_factory=list)  # a balita's (older ones may be left out)
     screened: list[date] = field(default_factory=list)  # adult/elderly screening encounters
     elderly_screened: list[date] = field(default_factory=list)  # elderly screening only
     school_screened: list[date] = field(default_factory=list)  # school package encounters
@@ -94,6 +109,8 @@ class PersonRecords:
     # The KMS trend (N, T, B, O; None under one month) of the month's last weighing, as
     # ``ilp.care.services.trend.weight_trend`` reads it (computed by the caller).
     weight_trends: list[tuple[date, str | None]] = field(default_factory=list)
+    # Measured values (``MEASURES``): (date, observation code, value), BMI and glucose.
+    measures: list[tuple[date, str, float]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +269,22 @@ def srq20_screened_of_year(records: PersonRecords, year: int) -> list[Unit]:
     screenings): the denominator of the share found positive."""
     screened = _first_in_year(_screened(records, SRQ20, None), year)
     return [Unit(YEAR)] if screened else []
+
+
+def _adult_bmis_in_year(records: PersonRecords, year: int) -> list[tuple[date, float]]:
+    return sorted(
+        (on, value)
+        for on, code, value in records.measures
+        if code == BMI and on.year == year and completed_years(records.birth, on) >= ADULT_BMI_YEARS
+    )
+
+
+def adults_bmi_measured_of_year(records: PersonRecords, year: int) -> list[Unit]:
+    """Adults whose BMI was measured in the year: a BMI (weight and height, ``care.
+    Observation`` code ``bmi``) recorded at 18 years or more (the adult classes' age,
+    ``ADULT_BMI_YEARS``), one unit whatever the number of measurements: the denominator of
+    the share found obese, as the national surveys report it among those measured."""
+    return [Unit(YEAR)] if _adult_bmis_in_year(records, year) else []
 
 
 def _first_finding(records: PersonRecords, instrument: str, classes: frozenset[str]) -> date | None:
@@ -563,6 +596,69 @@ def glucose_checked_in_month(records: PersonRecords, year: int, unit: Unit) -> i
     return unit.month if any((d.year, d.month) == (year, unit.month) for d in checked) else None
 
 
+def obese_last_in_year(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Obesitas: the last adult BMI measured in the year (the higher of two on one day) is
+    ≥ 27.0 kg/m² (class ``obese`` of ``anthropometry_adult.classify_adult_bmi``, the
+    half-open classes of Riskesdas 2018 / SKI 2023; CLINICAL.md §4.3), counted in the month
+    of that measurement. A later measurement below 27.0 takes the person out again."""
+    bmis = _adult_bmis_in_year(records, year)
+    if not bmis:
+        return None
+    on, bmi = bmis[-1]
+    if not BMI_RANGE[0] <= bmi <= BMI_RANGE[1]:
+        return None  # not a value the care app accepts: not read as obese
+    return on.month if classify_adult_bmi(bmi).code == "obese" else None
+
+
+def _last_day_of(readings: list[tuple[date, str, float | str]]) -> list[tuple[str, float | str]]:
+    """The readings of the latest day among these (several on one day all count)."""
+    last = max(on for on, _, _ in readings)
+    return [(code, value) for on, code, value in readings if on == last]
+
+
+def bp_controlled_in_month(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Hypertension under control (*terkendali*): the last blood pressure measured in the
+    unit's month (a stored ``bp`` result, any package) is below 140/90 mmHg, i.e. of a class
+    under grade 1 / stage 1 (``BP_BELOW_140_90``; the PNPK hipertensi's hypertension line,
+    KMK HK.01.07/MENKES/4634/2021, CLINICAL.md §4.1). With several readings on that day,
+    all must be below. A month without a reading is not under control (not known to be)."""
+    readings: list[tuple[date, str, float | str]] = [
+        (on, code, "")
+        for on, instrument, code in records.screenings
+        if instrument in (BP, BP_PTM) and (on.year, on.month) == (year, unit.month)
+    ]
+    if not readings:
+        return None
+    last = _last_day_of(readings)
+    return unit.month if all(code in BP_BELOW_140_90 for code, _ in last) else None
+
+
+def _glucose_ok(code: str, value: float) -> bool:
+    if not GLUCOSE_RANGE[0] <= value <= GLUCOSE_RANGE[1]:
+        return False  # not a value the care app accepts: not read as controlled
+    if code == GLUCOSE_FASTING:
+        return glucose_in_control(fasting_glucose=value)
+    return glucose_in_control(random_glucose=value)
+
+
+def glucose_controlled_in_month(records: PersonRecords, year: int, unit: Unit) -> int | None:
+    """Diabetes under control (*terkendali*): the last glucose measured in the unit's month
+    (``care.Observation`` code ``glucose_fasting`` or ``glucose_random``, any package) meets
+    the PERKENI control target (``diabetes.glucose_in_control``: fasting 80 to < 130 mg/dL,
+    random < 180 mg/dL; [confirm], not in the project's sources, CLINICAL.md §4.2). With
+    several readings on that day, all must meet it. HbA1c, PERKENI's main control measure,
+    is not recorded."""
+    readings: list[tuple[date, str, float | str]] = [
+        (on, code, value)
+        for on, code, value in records.measures
+        if code in (GLUCOSE_FASTING, GLUCOSE_RANDOM) and (on.year, on.month) == (year, unit.month)
+    ]
+    if not readings:
+        return None
+    last = _last_day_of(readings)
+    return unit.month if all(_glucose_ok(code, float(v)) for code, v in last) else None
+
+
 def _trend_of_month(records: PersonRecords, year: int, month: int) -> str | None:
     trends = [
         (on, code) for on, code in records.weight_trends if (on.year, on.month) == (year, month)
@@ -635,6 +731,7 @@ DENOMINATORS: dict[str, tuple[DenominatorRule, bool]] = {
     "hypertension_found_each_month": (hypertension_found_each_month, True),
     "diabetes_found_each_month": (diabetes_found_each_month, True),
     "weighed_balita_each_month": (weighed_balita_each_month, True),
+    "adults_bmi_measured_of_year": (adults_bmi_measured_of_year, False),
     "balita_wfa_each_month": (balita_wfa_each_month, True),
     "balita_lhfa_each_month": (balita_lhfa_each_month, True),
     "balita_wflh_each_month": (balita_wflh_each_month, True),
@@ -660,6 +757,9 @@ NUMERATORS: dict[str, NumeratorRule] = {
     "srq20_positive_in_year": srq20_positive_in_year,
     "bp_checked_in_month": bp_checked_in_month,
     "glucose_checked_in_month": glucose_checked_in_month,
+    "obese_last_in_year": obese_last_in_year,
+    "bp_controlled_in_month": bp_controlled_in_month,
+    "glucose_controlled_in_month": glucose_controlled_in_month,
     "weight_gain_adequate": weight_gain_adequate,
     "weight_not_gaining": weight_not_gaining,
     "underweight_in_month": underweight_in_month,

@@ -23,6 +23,10 @@ Sources:
   which is GDPT, PERKENI's prediabetes: ``prediabetes``. A "DM" reading is ``diabetes``: a
   positive screen to be confirmed, not a diagnosis. The juknis ILP's reading (GDS 140–199 =
   prediabetes, DOMAIN.md §1.2) is not PERKENI's and ignores the sample type, so it is not used.
+- Glycaemic control targets ("sasaran pengendalian"), ``glucose_in_control``: fasting 80 to
+  < 130 mg/dL, 2-hour post-prandial < 180 mg/dL, as recalled from PERKENI **[confirm]**: they
+  are not in the project's sources (CLINICAL.md §4.2 holds only the diagnostic and screening
+  tables). Read by the monitoring indicator ``diabetes_terkendali``.
 
 Glucose in mg/dL. Values between the printed integers (125.5) fall on the lower side of the
 next bound: the bounds are applied as ``≥ 126``, ``≥ 100`` and so on.
@@ -271,3 +275,34 @@ def classify_glucose_screening(
     assert best is not None  # noqa: S101 - type narrowing: one glucose value is given (checked above)
     code, reason, params = best
     return CODES["glucose_screening"].result(code, reason, params, source=SOURCE_SCREENING)
+
+
+# Glycaemic control targets (PERKENI, "sasaran pengendalian DM"): fasting (GDP) 80 to < 130
+# mg/dL, 2-hour post-prandial (GD2PP) < 180 mg/dL. [confirm]: these targets are as recalled
+# from PERKENI 2015/2021, not in the project's sources (CLINICAL.md §4.2 gives only the
+# diagnostic and screening tables). They are venous-plasma targets; a posyandu glucometer
+# reads capillary blood, and a random value (GDS) is held to the 2-hour target < 180 here,
+# a reading PERKENI does not state [confirm].
+SOURCE_CONTROL = (
+    "PERKENI, sasaran pengendalian DM (GDP 80–< 130 mg/dL, GD2PP < 180 mg/dL) [confirm: "
+    "not in the project's sources]; CLINICAL.md §4.2"
+)
+FASTING_CONTROL = (80, 130)  # mg/dL, low inclusive, high exclusive
+RANDOM_CONTROL_BELOW = 180  # mg/dL (the GD2PP target, applied to GDS)
+
+
+def glucose_in_control(
+    *, fasting_glucose: float | None = None, random_glucose: float | None = None
+) -> bool:
+    """Whether a glucose reading meets the PERKENI control targets (``SOURCE_CONTROL``,
+    [confirm]): fasting 80 to < 130 mg/dL, random (read as the 2-hour target) < 180 mg/dL.
+    With both values given both must meet their target. At least one value is needed
+    (ValueError otherwise); values outside ``GLUCOSE_RANGE`` raise OutOfRange."""
+    _check_glucose("fasting_glucose", fasting_glucose)
+    _check_glucose("random_glucose", random_glucose)
+    if fasting_glucose is None and random_glucose is None:
+        raise ValueError("fasting_glucose or random_glucose is needed")
+    low, high = FASTING_CONTROL
+    fasting_ok = fasting_glucose is None or low <= fasting_glucose < high
+    random_ok = random_glucose is None or random_glucose < RANDOM_CONTROL_BELOW
+    return fasting_ok and random_ok
