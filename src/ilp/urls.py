@@ -18,6 +18,7 @@ urlpatterns = [
     path("pws/mutu-data/", include("ilp.monitoring.urls_quality")),
     path("pws/", include("ilp.monitoring.urls")),
     path("monitoring/", include("ilp.monitoring.urls_targets")),
+    path("pembinaan/", include("ilp.evaluation.urls")),
 ]
 
 # Error pages in the ILP layout (templates/403.html, 404.html); 400 and 500 show a message

@@ -54,9 +54,11 @@ def test_snapshot_frozen_at_done_and_unchanged_by_later_data(district, visit, re
     assert _k1(visit.snapshot) == frozen
 
     # Movement beside the recommendation: frozen 25 %, now (April 2026) 3+1 of 4+0 = 100 %.
-    moves = selectors.movements(district.dinkes, visit, today=date(2026, 4, 15))
-    assert list(moves) == ["k1"]
-    assert (moves["k1"].frozen, moves["k1"].current, moves["k1"].change) == (25.0, 100.0, 75.0)
+    recs = selectors.visit_recommendations(visit)
+    moves = selectors.movements(district.dinkes, recs, today=date(2026, 4, 15))
+    assert list(moves) == [rec.pk]
+    move = moves[rec.pk]
+    assert (move.code, move.frozen, move.current, move.change) == ("k1", 25.0, 100.0, 75.0)
 
 
 def test_visit_marked_done_once_only_by_its_team(district, visit, tpcb_other):
@@ -71,4 +73,4 @@ def test_visit_marked_done_once_only_by_its_team(district, visit, tpcb_other):
 
 
 def test_no_movement_before_the_visit_is_done(district, visit, rec):
-    assert selectors.movements(district.dinkes, visit) == {}
+    assert selectors.movements(district.dinkes, selectors.visit_recommendations(visit)) == {}

@@ -556,11 +556,17 @@ def can_manage_teams(user: Any) -> bool:
 def can_use_coaching(user: Any) -> bool:
     """Whether the user opens the coaching pages at all: district staff (their teams) and
     puskesmas staff (their own recommendations)."""
-    if not _active(user):
-        return False
-    if user.role == Role.PUSKESMAS:
-        return bool(user.facility_id)
-    return user.role in TEAM_MEMBER_ROLES
+    return can_answer_recommendations(user) or can_join_teams(user)
+
+
+def can_join_teams(user: Any) -> bool:
+    """Whether the user's role sits on TPCB teams (and opens the team pages)."""
+    return _active(user) and user.role in TEAM_MEMBER_ROLES and user.area_id is not None
+
+
+def can_answer_recommendations(user: Any) -> bool:
+    """Whether the user answers recommendations for a puskesmas (its own staff)."""
+    return _active(user) and user.role == Role.PUSKESMAS and bool(user.facility_id)
 
 
 def is_team_member(user: Any, team: Any) -> bool:

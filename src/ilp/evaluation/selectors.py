@@ -5,6 +5,8 @@ of a recommendation's indicator since its visit."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
@@ -162,20 +164,30 @@ class Movement:
         return round(self.current - self.frozen, 1)
 
 
-def movements(user: User, visit: CoachingVisit, today: date | None = None) -> dict[str, Movement]:
-    """For each indicator of the visit's recommendations: its frozen value (the visit's
-    snapshot) and its current value (this month's, read now as `user` reads it). Empty
-    before the visit is done, or when the user reads no indicator of the puskesmas."""
+def movements(
+    user: User, recommendations: Iterable[Recommendation], today: date | None = None
+) -> dict[int, Movement]:
+    """By recommendation id, for those linked to an indicator whose visit is done: the
+    indicator's value frozen in the visit's snapshot and its value this month, read now as
+    `user` reads it (one overview per puskesmas). Left out when the user reads no indicator
+    of the puskesmas."""
     from ilp.evaluation.services import indicator_snapshot
 
-    codes = {r.indicator for r in visit.recommendations.all() if r.indicator}
-    if not codes or not visit.snapshot:
-        return {}
-    frozen = {row["code"]: row["value"] for row in visit.snapshot.get("rows", [])}
     today = today or timezone.localdate()
-    try:
-        now = indicator_snapshot(user, visit.puskesmas, today.year, today.month)
-    except ApplicationError:
-        return {}
-    current = {row["code"]: row["value"] for row in now["rows"]}
-    return {c: Movement(c, frozen.get(c), current.get(c)) for c in sorted(codes)}
+    by_puskesmas: dict[int, list[Recommendation]] = defaultdict(list)
+    for rec in recommendations:
+        if rec.indicator and rec.visit.snapshot:
+            by_puskesmas[rec.visit.puskesmas_id].append(rec)
+    found: dict[int, Movement] = {}
+    for recs in by_puskesmas.values():
+        try:
+            now = indicator_snapshot(user, recs[0].visit.puskesmas, today.year, today.month)
+        except ApplicationError:
+            continue
+        current = {row["code"]: row["value"] for row in now["rows"]}
+        for rec in recs:
+            frozen = {row["code"]: row["value"] for row in (rec.visit.snapshot or {})["rows"]}
+            found[rec.pk] = Movement(
+                rec.indicator, frozen.get(rec.indicator), current.get(rec.indicator)
+            )
+    return found
