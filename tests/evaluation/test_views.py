@@ -246,3 +246,15 @@ def test_open_list_overdue_first_and_filters(client, district, team, visit):
     assert "Tidak ada rekomendasi terbuka." in part
     part = client.get("/pembinaan/terbuka/?cluster=1", HTTP_HX_REQUEST="true").content.decode()
     assert "Tidak ada rekomendasi terbuka." in part
+
+
+def test_pages_in_english(client, district, visit, rec):
+    client.force_login(district.pkm_barat)
+    client.cookies["django_language"] = "en"
+    page = client.get("/pembinaan/puskesmas/").content.decode()
+    assert "Recommendations for the puskesmas" in page
+    response = client.post(
+        f"/pembinaan/rekomendasi/{rec.uuid}/aksi/",
+        {"action": "answer", "note": "", "back": "puskesmas"},
+    )
+    assert "Write the note (plan, progress or reason)." in response.content.decode()
