@@ -258,3 +258,24 @@ def test_pages_in_english(client, district, visit, rec):
         {"action": "answer", "note": "", "back": "puskesmas"},
     )
     assert "Write the note (plan, progress or reason)." in response.content.decode()
+
+
+def test_lists_cost_no_query_per_recommendation(client, district, visit, rec):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(user, url):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    urls = [
+        (district.pkm_barat, "/pembinaan/puskesmas/"),
+        (district.tpcb, f"/pembinaan/kunjungan/{visit.uuid}/"),
+        (district.dinkes, "/pembinaan/terbuka/"),
+    ]
+    one = [queries(user, url) for user, url in urls]
+    for n in range(3):
+        _rec(district, visit, f"Tambahan {n}", date(2026, 5, 1))
+    assert [queries(user, url) for user, url in urls] == one

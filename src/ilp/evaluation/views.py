@@ -156,9 +156,10 @@ def _rec_rows(
     catalogue = load_catalogue()
     moves = selectors.movements(user, recs)
     today = timezone.localdate()
+    rights = services.ActionRights(user)
     rows = []
     for rec in recs:
-        actions = [a for a in services.TRANSITIONS if services.may_act(user, rec, a)]
+        actions = rights.allowed(rec)
         error = (errors or {}).get(rec.pk)
         rows.append(
             {
@@ -170,7 +171,7 @@ def _rec_rows(
                 "overdue": selectors.is_overdue(rec, today),
                 "actions": [(a, ACTION_LABELS[a]) for a in actions],
                 "action_form": error if error is not None else ActionForm(),
-                "editable": is_team_member(user, rec.visit.team) and rec.state != "verified",
+                "editable": rights.may_edit(rec),
             }
         )
     return rows
