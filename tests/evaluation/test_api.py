@@ -6,6 +6,7 @@ import pytest
 
 from ilp.accounts.models import Role, User
 from ilp.evaluation import services
+from tests.api.helpers import assert_error, post_json
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +81,43 @@ def test_state_filter_and_bad_state(client, district, rec):
 
 def test_anonymous_gets_401(client, rec):
     assert client.get(URL).status_code == 401
+
+
+def _act(client, rec, action, note=""):
+    return post_json(client, f"{URL}/{rec.uuid}/actions", {"action": action, "note": note})
+
+
+def test_state_changes_through_the_api(client, district, rec):
+    client.force_login(district.pkm_barat)
+    assert_error(
+        _act(client, rec, "answer"),
+        422,
+        "invalid",
+        {"note": ["Tulis catatannya (rencana, kemajuan atau alasan)."]},
+    )
+    response = _act(client, rec, "answer", "Rencana")
+    assert response.status_code == 200
+    assert response.json()["state"] == "answered"
+    error = assert_error(_act(client, rec, "accept"), 403, "forbidden")
+    assert error["message"] == "Hanya anggota tim kunjungan ini yang boleh melakukannya."
+
+    client.force_login(district.tpcb)
+    error = assert_error(_act(client, rec, "verify"), 409, "conflict")
+    assert error["message"] == (
+        "Tindakan ini tidak dapat dilakukan pada rekomendasi berstatus dijawab."
+    )
+    assert _act(client, rec, "accept").json()["state"] == "accepted"
+    assert _act(client, rec, "verify").json()["state"] == "verified"
+    error = assert_error(_act(client, rec, "send_back", "x"), 409, "conflict")
+    assert error["message"] == "Rekomendasi yang sudah diverifikasi (ditutup) tidak dapat diubah."
+
+
+def test_action_outside_scope_is_404_and_unknown_action_422(client, district, rec, tpcb_other):
+    client.force_login(tpcb_other)
+    assert_error(_act(client, rec, "accept"), 404, "not_found")
+    client.force_login(district.tpcb)
+    assert _act(client, rec, "close").status_code == 422
+    client.force_login(district.kader_ampel_timur)
+    assert_error(_act(client, rec, "answer", "x"), 403, "forbidden")
+    rec.refresh_from_db()
+    assert rec.state == "open"

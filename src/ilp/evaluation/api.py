@@ -1,7 +1,12 @@
 """JSON API of coaching recommendations: ``GET /api/v1/recommendations``, scoped as the
 pages (``ilp.accounts.access.recommendation_scope_q``: the dinkes administrator every one of
 the district, a team member the team's, puskesmas staff their own; every other role 403).
-Ordered by due date; optional `state` filter (an unknown state: 422)."""
+Ordered by due date; optional `state` filter (an unknown state: 422).
+
+``POST /api/v1/recommendations/{recommendation_uuid}/actions`` moves one along its state
+machine with the service's rules (``ilp.evaluation.services.recommendation_act``): 403 when the
+caller is not entitled, 409 for a move its state does not allow or a closed recommendation,
+422 for a missing note; outside the caller's scope: 404."""
 
 from __future__ import annotations
 
@@ -16,9 +21,9 @@ from pydantic import Field
 from ilp.accounts.access import can_use_coaching
 from ilp.accounts.models import User
 from ilp.core.exceptions import PermissionDenied
-from ilp.evaluation import selectors
+from ilp.evaluation import selectors, services
 from ilp.evaluation.models import Recommendation
-from ilp.places.api import ERRORS_READ
+from ilp.places.api import ERRORS_READ, ErrorOut, Text
 
 router = Router(tags=["evaluation"])
 
@@ -98,3 +103,24 @@ def recommendation_list(
     if filters.state:
         found = found.filter(state=filters.state)
     return [_out(r) for r in found]
+
+
+class ActionIn(Schema):
+    action: Literal["answer", "accept", "send_back", "verify"]
+    note: Text = Field("", max_length=4000, description="Plan/progress (answer), reason")
+
+
+@router.post(
+    "/{recommendation_uuid}/actions",
+    response={200: RecommendationOut, **ERRORS_READ, 409: ErrorOut},
+)
+def recommendation_action(
+    request: HttpRequest, recommendation_uuid: str, body: ActionIn
+) -> RecommendationOut:
+    """Answer (the puskesmas), accept, send back or verify (the visit's team)."""
+    user = cast(User, request.user)
+    if not can_use_coaching(user):
+        raise PermissionDenied(_("Peran Anda tidak dapat membaca rekomendasi pembinaan."))
+    rec = selectors.recommendation_get(user, recommendation_uuid)
+    services.recommendation_act(user=user, recommendation=rec, action=body.action, note=body.note)
+    return _out(selectors.recommendation_get(user, recommendation_uuid))
