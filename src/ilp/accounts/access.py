@@ -35,6 +35,12 @@ Posyandu sessions are run by the posyandu's kader and by the pustu or puskesmas 
 (`may_run_session`); district roles may look at a posyandu's sessions (`may_view_posyandu`)
 but do not run them.
 
+Coaching (``ilp.evaluation``): the dinkes administrator forms TPCB teams (`can_manage_teams`)
+and reads every recommendation of the district; a team's members (dinkes or TPCB staff) plan
+its visits and accept, send back and verify its recommendations; a puskesmas' own staff answer
+those addressed to it (`recommendation_scope_q`). A TPCB analyst outside the team, pustu,
+kader, protection and cross-sector roles: nothing.
+
 Corrections (`CorrectionRights`, `require_corrector`): a record is corrected or voided by its
 author or by a *supervisor* of the facility it was recorded at — the pustu or puskesmas at or
 above that facility (a posyandu's pustu and puskesmas; a pustu's puskesmas; the facility's own
