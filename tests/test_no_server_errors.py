@@ -106,7 +106,35 @@ def _records(d) -> SimpleNamespace:
         by=d.dinkes,
         ip=None,
     )
+    from ilp.evaluation import services as coaching
+
+    team = coaching.team_create(
+        user=d.dinkes,
+        name="Tim Barat",
+        decree_number="1",
+        decree_date=date(2025, 1, 2),
+        lead=d.tpcb,
+        members=[d.tpcb],
+        puskesmas=[d.pkm_barat_f],
+    )
+    visit = coaching.visit_plan(
+        user=d.tpcb,
+        team=team,
+        puskesmas=d.pkm_barat_f,
+        planned_date=date(2025, 3, 1),
+        members=[d.tpcb],
+    )
+    recommendation = coaching.recommendation_create(
+        user=d.tpcb,
+        visit=visit,
+        content=coaching.RecommendationContent(
+            what="x", why="y", owner_role="k1", due_date=date(2025, 4, 1)
+        ),
+    )
     return SimpleNamespace(
+        team=team,
+        visit=visit,
+        recommendation=recommendation,
         pregnancy=pregnancy,
         encounter=dose_encounter,
         dose=dose_encounter.immunizations.get(),
@@ -131,6 +159,9 @@ def _values(d, r) -> dict[str, list[str]]:
         "dose_uuid": [str(r.dose.uuid), UNKNOWN],
         "task_uuid": [str(r.task.uuid), UNKNOWN],
         "token_uuid": [str(r.token.uuid), UNKNOWN],
+        "team_uuid": [str(r.team.uuid), UNKNOWN],
+        "visit_uuid": [str(r.visit.uuid), UNKNOWN],
+        "recommendation_uuid": [str(r.recommendation.uuid), UNKNOWN],
         # a posyandu, a puskesmas, an area (the API's areas/<code>); unknown
         "code": [d.pos_ampel_timur_f.code, d.pkm_barat_f.code, d.ampel.code, "NOPE"],
         "on": ["2025-03-10", "0001-01-01", "9999-12-31", "not-a-date"],

@@ -30,6 +30,7 @@ from ilp.care.api import encounters as encounters_router
 from ilp.care.api import person_care as person_care_router
 from ilp.core.errors import error_reference, server_error_body
 from ilp.core.exceptions import ApplicationError
+from ilp.evaluation.api import router as recommendations_router
 from ilp.monitoring.api import router as indicators_router
 from ilp.people.api import duplicate_suspected_body
 from ilp.people.api import families as families_router
@@ -180,6 +181,7 @@ api.add_router("/persons", person_care_router)
 api.add_router("/encounters", encounters_router)
 api.add_router("/families", families_router)
 api.add_router("/indicators", indicators_router)
+api.add_router("/recommendations", recommendations_router)
 
 
 def _envelope(code: str, message: str, fields: dict | None = None) -> dict:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ilp.people",
     "ilp.care",
     "ilp.monitoring",
+    "ilp.evaluation",
     "ilp.demo",
 ]
 

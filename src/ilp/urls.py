@@ -19,6 +19,7 @@ urlpatterns = [
     path("pws/", include("ilp.monitoring.urls_packs")),  # before the PWS pages' <indicator>/
     path("pws/", include("ilp.monitoring.urls")),
     path("monitoring/", include("ilp.monitoring.urls_targets")),
+    path("pembinaan/", include("ilp.evaluation.urls")),
 ]
 
 # Error pages in the ILP layout (templates/403.html, 404.html); 400 and 500 show a message

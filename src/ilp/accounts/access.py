@@ -35,6 +35,12 @@ Posyandu sessions are run by the posyandu's kader and by the pustu or puskesmas 
 (`may_run_session`); district roles may look at a posyandu's sessions (`may_view_posyandu`)
 but do not run them.
 
+Coaching (``ilp.evaluation``): the dinkes administrator forms TPCB teams (`can_manage_teams`)
+and reads every recommendation of the district; a team's members (dinkes or TPCB staff) plan
+its visits and accept, send back and verify its recommendations; a puskesmas' own staff answer
+those addressed to it (`recommendation_scope_q`). A TPCB analyst outside the team, pustu,
+kader, protection and cross-sector roles: nothing.
+
 Corrections (`CorrectionRights`, `require_corrector`): a record is corrected or voided by its
 author or by a *supervisor* of the facility it was recorded at — the pustu or puskesmas at or
 above that facility (a posyandu's pustu and puskesmas; a pustu's puskesmas; the facility's own
@@ -554,6 +560,76 @@ def require_session_runner(user: User, posyandu: Facility) -> None:
     require_recorder(user)
     if not may_run_session(user, posyandu):
         raise DomainPermissionDenied(_("Anda tidak bertugas di posyandu ini."))
+
+
+# ---------------------------------------------------------------- evaluation and coaching
+
+
+# TPCB teams (``ilp.evaluation``): the dinkes administrator forms them; their members are
+# district staff (dinkes administrator or TPCB analysts). A team's members plan its visits and
+# accept, send back and verify its recommendations; a puskesmas' own staff answer the
+# recommendations addressed to it; the dinkes administrator reads every one of the district.
+# Everyone else (pustu, kader, protection, cross-sector, a TPCB analyst outside the team): no.
+TEAM_MEMBER_ROLES = DISTRICT_ROLES
+
+
+def can_manage_teams(user: Any) -> bool:
+    """Whether the user forms and changes TPCB teams (the district's dinkes administrator)."""
+    return _active(user) and user.role == Role.DINKES_ADMIN and user.area_id is not None
+
+
+def can_use_coaching(user: Any) -> bool:
+    """Whether the user opens the coaching pages at all: district staff (their teams) and
+    puskesmas staff (their own recommendations)."""
+    return can_answer_recommendations(user) or can_join_teams(user)
+
+
+def can_join_teams(user: Any) -> bool:
+    """Whether the user's role sits on TPCB teams (and opens the team pages)."""
+    return _active(user) and user.role in TEAM_MEMBER_ROLES and user.area_id is not None
+
+
+def can_answer_recommendations(user: Any) -> bool:
+    """Whether the user answers recommendations for a puskesmas (its own staff)."""
+    return _active(user) and user.role == Role.PUSKESMAS and bool(user.facility_id)
+
+
+def is_team_member(user: Any, team: Any) -> bool:
+    """Whether the user is one of the team's members (one query)."""
+    return _active(user) and team.members.filter(pk=user.pk).exists()
+
+
+def may_view_team(user: Any, team: Any) -> bool:
+    """Whether the user opens the team's visits: its members and the dinkes administrator of
+    its district."""
+    if can_manage_teams(user) and team.district_id == user.area_id:
+        return True
+    return is_team_member(user, team)
+
+
+def is_puskesmas_staff(user: Any, puskesmas: Facility) -> bool:
+    """Whether the user works for the puskesmas (role puskesmas at that facility)."""
+    return _active(user) and user.role == Role.PUSKESMAS and user.facility_id == puskesmas.pk
+
+
+def may_view_visit(user: Any, visit: Any) -> bool:
+    """Whether the user opens a coaching visit: the team's members and dinkes administrator,
+    and the visited puskesmas' staff."""
+    return is_puskesmas_staff(user, visit.puskesmas) or may_view_team(user, visit.team)
+
+
+def recommendation_scope_q(user: Any, prefix: str = "") -> Q:
+    """A filter over Recommendation (or rows pointing to one, with `prefix`) keeping what the
+    user reads: the dinkes administrator all of the district's, a team member the team's,
+    puskesmas staff their puskesmas'."""
+    if not can_use_coaching(user):
+        return _NOTHING
+    if user.role == Role.PUSKESMAS:
+        return Q(**{f"{prefix}visit__puskesmas_id": user.facility_id})
+    member = Q(**{f"{prefix}visit__team__members": user.pk})
+    if can_manage_teams(user):
+        return member | Q(**{f"{prefix}visit__team__district_id": user.area_id})
+    return member
 
 
 # ---------------------------------------------------------------- pages: declared rules

@@ -1,0 +1,126 @@
+"""JSON API of coaching recommendations: ``GET /api/v1/recommendations``, scoped as the
+pages (``ilp.accounts.access.recommendation_scope_q``: the dinkes administrator every one of
+the district, a team member the team's, puskesmas staff their own; every other role 403).
+Ordered by due date; optional `state` filter (an unknown state: 422).
+
+``POST /api/v1/recommendations/{recommendation_uuid}/actions`` moves one along its state
+machine with the service's rules (``ilp.evaluation.services.recommendation_act``): 403 when the
+caller is not entitled, 409 for a move its state does not allow or a closed recommendation,
+422 for a missing note; outside the caller's scope: 404."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal, cast
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from ilp.accounts.access import can_use_coaching
+from ilp.accounts.models import User
+from ilp.core.exceptions import PermissionDenied
+from ilp.evaluation import selectors, services
+from ilp.evaluation.models import Recommendation
+from ilp.places.api import ERRORS_READ, ErrorOut, Text
+
+router = Router(tags=["evaluation"])
+
+State = Literal["open", "answered", "accepted", "sent_back", "verified"]
+
+
+class AddressedTo(Schema):
+    role: str | None = Field(description="A puskesmas role: kepala, k1 … k4, lintas")
+    user: str | None = Field(description="The username of one of the puskesmas' staff")
+
+
+class EventOut(Schema):
+    at: datetime
+    by: str | None
+    action: str = Field(description="create | edit | answer | accept | send_back | verify")
+    from_state: str = Field(description="Empty for the creation")
+    to_state: str
+    note: str
+
+
+class RecommendationOut(Schema):
+    id: str = Field(description="The recommendation's UUID")
+    facility: str = Field(description="Code of the puskesmas it is addressed to")
+    team: str
+    visit_date: date
+    what: str
+    indicator: str = Field(description="Catalogue code of the indicator that shows it, or ''")
+    why: str
+    addressed_to: AddressedTo
+    state: State
+    due: date
+    history: list[EventOut]
+
+
+class RecommendationsIn(Schema):
+    state: State | None = None
+
+
+def _out(rec: Recommendation) -> RecommendationOut:
+    return RecommendationOut(
+        id=str(rec.uuid),
+        facility=rec.visit.puskesmas.code,
+        team=rec.visit.team.name,
+        visit_date=rec.visit.planned_date,
+        what=rec.what,
+        indicator=rec.indicator,
+        why=rec.why,
+        addressed_to=AddressedTo(
+            role=rec.owner_role or None,
+            user=rec.owner_user.username if rec.owner_user else None,
+        ),
+        state=cast(State, rec.state),
+        due=rec.due_date,
+        history=[
+            EventOut(
+                at=e.at,
+                by=e.by.username if e.by else None,
+                action=e.action,
+                from_state=e.from_state,
+                to_state=e.to_state,
+                note=e.note,
+            )
+            for e in rec.events.all()
+        ],
+    )
+
+
+@router.get("", response={200: list[RecommendationOut], **ERRORS_READ})
+def recommendation_list(
+    request: HttpRequest, filters: Query[RecommendationsIn]
+) -> list[RecommendationOut]:
+    """The recommendations the caller reads, by due date, each with its history."""
+    user = cast(User, request.user)
+    if not can_use_coaching(user):
+        raise PermissionDenied(_("Peran Anda tidak dapat membaca rekomendasi pembinaan."))
+    found = selectors.recommendations_for(user).order_by("due_date", "id")
+    if filters.state:
+        found = found.filter(state=filters.state)
+    return [_out(r) for r in found]
+
+
+class ActionIn(Schema):
+    action: Literal["answer", "accept", "send_back", "verify"]
+    note: Text = Field("", max_length=4000, description="Plan/progress (answer), reason")
+
+
+@router.post(
+    "/{recommendation_uuid}/actions",
+    response={200: RecommendationOut, **ERRORS_READ, 409: ErrorOut},
+)
+def recommendation_action(
+    request: HttpRequest, recommendation_uuid: str, body: ActionIn
+) -> RecommendationOut:
+    """Answer (the puskesmas), accept, send back or verify (the visit's team)."""
+    user = cast(User, request.user)
+    if not can_use_coaching(user):
+        raise PermissionDenied(_("Peran Anda tidak dapat membaca rekomendasi pembinaan."))
+    rec = selectors.recommendation_get(user, recommendation_uuid)
+    services.recommendation_act(user=user, recommendation=rec, action=body.action, note=body.note)
+    return _out(selectors.recommendation_get(user, recommendation_uuid))

@@ -1,0 +1,1 @@
+"""Tests of evaluation and coaching: TPCB teams, visits, recommendations, pages and API."""
