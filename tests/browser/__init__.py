@@ -10,11 +10,15 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+# Without the networking flags Chromium keeps trying hosts this machine cannot reach (its
+# connections are refused, many at a time), which can stall a page or its shutdown.
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
     "--no-first-run",
 ]
 
@@ -34,7 +38,9 @@ def chromium_page(width: int, height: int) -> Iterator:
             context = browser.new_context(
                 viewport={"width": width, "height": height}, locale="id-ID"
             )
-            yield context.new_page()
+            page = context.new_page()
+            page.set_default_timeout(10_000)
+            yield page
             context.close()
             browser.close()
     finally:

@@ -10,14 +10,7 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+from tests.browser import ARGS, CHROMIUM
 
 requires_chromium = pytest.mark.skipif(
     not Path(CHROMIUM).exists(),
