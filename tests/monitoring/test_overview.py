@@ -164,3 +164,14 @@ def test_overview_reads_all_counts_in_one_query(district, django_assert_num_quer
         round(90 * month / 12, 1),  # Ampel and Batu: Puskesmas Barat's own
         round(90 * month / 12, 1),
     ]
+
+
+def test_the_target_line_ramps_only_for_coverage():
+    """A cumulative coverage (IDL, 100 %) has the linear line, 100 × 3/12 = 25.0 in March; a
+    cumulative lower-is-better prevalence (obesitas, ceiling 21.8 %) keeps 21.8 every month."""
+    from ilp.monitoring.selectors import _target_line
+
+    catalogue = load_catalogue()
+    assert _target_line(catalogue["idl"], 3) == 25.0
+    assert _target_line(catalogue["obesitas"], 3) == 21.8
+    assert _target_line(catalogue["obesitas"], 12) == 21.8

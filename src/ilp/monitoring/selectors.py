@@ -5,7 +5,7 @@ Values are sums of ``IndicatorCount`` over each area's subtree (its code prefix)
 per request; no clinical table is read. A cumulative-year value for month M is the numerator
 from January to M over the year's denominator; a monthly one is that month's. The PWS reading
 compares the value with the target line (the annual target × M/12 for a cumulative-year
-indicator, the target itself otherwise) and with the previous month's value (for January of
+coverage, the target itself otherwise) and with the previous month's value (for January of
 a cumulative indicator the previous value is 0: the year starts over; a month without a
 previous value counts as rising), giving one of four statuses: ``above_rising``,
 ``above_falling``, ``below_rising``, ``below_falling`` ("above" = at or above the line;
@@ -131,7 +131,10 @@ def _groups(indicator: Indicator, by: str) -> list[str]:
 def _target_line(indicator: Indicator, month: int, annual: float | None = None) -> float:
     """The month's target line from the annual target (the national one by default)."""
     annual = indicator.target if annual is None else annual
-    if indicator.period == "cumulative-year":
+    # The linear monthly line (M/12 of the annual target) is for coverage that accumulates
+    # towards the year's target; a lower-is-better prevalence among those measured so far
+    # (obesitas) keeps its ceiling in every month.
+    if indicator.period == "cumulative-year" and indicator.direction == "up":
         return round(annual * month / 12, 1)
     return annual
 
