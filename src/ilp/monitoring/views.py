@@ -24,12 +24,10 @@ from django.views.decorators.http import require_GET
 from ilp.accounts.access import can_view_data_quality, can_view_indicators
 from ilp.accounts.models import User
 from ilp.accounts.views import role_required
-from ilp.core.exceptions import BadParameter, NotFound, ValidationFailed
 from ilp.monitoring import dashboard, maps, pws, selectors
 from ilp.monitoring.catalogue import CLUSTERS, Indicator
+from ilp.monitoring.params import request_code, request_period
 from ilp.monitoring.services import years_kept
-
-MAX_AREA = 64
 
 
 def _request_values(request: HttpRequest, code: str) -> tuple[Indicator, str, int, int]:
@@ -42,18 +40,8 @@ def _request_values(request: HttpRequest, code: str) -> tuple[Indicator, str, in
 def _request_area_period(request: HttpRequest) -> tuple[str, int, int]:
     """The area code and month the request names (defaults: the reader's own area, the
     current month)."""
-    user = cast(User, request.user)
-    area = request.GET.get("area", "").strip() or pws.default_area(user)
-    if len(area) > MAX_AREA or "\x00" in area:
-        raise BadParameter(_("Kode wilayah tidak dikenal."), fields={"area": ["too long"]})
-    if not area:
-        raise NotFound(_("Akun Anda belum terhubung dengan wilayah."))
-    today = timezone.localdate()
-    text = request.GET.get("period", "").strip() or f"{today.year:04d}-{today.month:02d}"
-    try:
-        year, month = selectors.parse_period(text[:16], today)
-    except ValidationFailed as exc:  # a bad query value: 400, with the reason
-        raise BadParameter(str(exc.message), fields={"period": [str(exc.message)]}) from exc
+    area = request_code(request, "area", lambda: pws.default_area(cast(User, request.user)))
+    year, month = request_period(request)
     return area, year, month
 
 

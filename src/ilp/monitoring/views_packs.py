@@ -31,22 +31,11 @@ from ilp.accounts.access import (
 from ilp.accounts.audit import audit_export
 from ilp.accounts.models import Role, User
 from ilp.accounts.views import role_required
-from ilp.core.exceptions import BadParameter, NotFound, ValidationFailed
+from ilp.core.exceptions import NotFound
 from ilp.monitoring import crosssector, lokmin, pdf, pws, selectors
+from ilp.monitoring.params import MAX_CODE, request_period
 from ilp.monitoring.services import years_kept
 from ilp.places.models import Area, AreaLevel
-
-MAX_CODE = 64
-
-
-def _month(request: HttpRequest) -> tuple[int, int]:
-    """The ``period`` query value (default: the current month); 400 with the reason."""
-    today = timezone.localdate()
-    text = request.GET.get("period", "").strip() or f"{today.year:04d}-{today.month:02d}"
-    try:
-        return selectors.parse_period(text[:16], today)
-    except ValidationFailed as exc:
-        raise BadParameter(str(exc.message), fields={"period": [str(exc.message)]}) from exc
 
 
 def _code(text: str) -> str:
@@ -107,7 +96,7 @@ def _statuses() -> list[tuple[str, str, str]]:
 def _lokmin(request: HttpRequest, puskesmas_code: str, *, as_pdf: bool) -> HttpResponse:
     user = cast(User, request.user)
     facility = lokmin.pack_puskesmas(user, _code(puskesmas_code))
-    year, month = _month(request)
+    year, month = request_period(request)
     pack = lokmin.lokmin_pack(user, facility, year=year, month=month, language=get_language())
     query = urlencode({"period": pack.period})
     context: dict[str, Any] = {
@@ -178,7 +167,7 @@ def cross_sector_page(request: HttpRequest) -> HttpResponse:
     """An area's cross-sector indicators beside its kecamatan and the district, one month."""
     user = cast(User, request.user)
     area = _area(request)
-    year, month = _month(request)
+    year, month = request_period(request)
     view = crosssector.cross_sector_month(area, year=year, month=month, language=get_language())
     quarter = crosssector.current_quarter(date(year, month, 1))
     return render(

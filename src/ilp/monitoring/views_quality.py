@@ -22,37 +22,18 @@ from openpyxl.styles import Font
 from ilp.accounts.access import can_view_data_quality, client_ip
 from ilp.accounts.models import User
 from ilp.accounts.views import role_required
-from ilp.core.exceptions import BadParameter, NotFound, ValidationFailed
+from ilp.core.exceptions import NotFound
 from ilp.core.spreadsheets import write_cell
-from ilp.monitoring import quality, selectors
+from ilp.monitoring import quality
+from ilp.monitoring.params import request_code, request_period
 from ilp.monitoring.services import years_kept
 from ilp.standards import data_quality as dq
-
-MAX_CODE = 64
-
-
-def _code(request: HttpRequest, name: str, default: str) -> str:
-    code = request.GET.get(name, "").strip() or default
-    if len(code) > MAX_CODE or "\x00" in code:
-        raise BadParameter(_("Kode wilayah tidak dikenal."), fields={name: ["too long"]})
-    if not code:
-        raise NotFound(_("Akun Anda belum terhubung dengan wilayah."))
-    return code
-
-
-def _period(request: HttpRequest) -> tuple[int, int]:
-    today = timezone.localdate()
-    text = request.GET.get("period", "").strip() or f"{today.year:04d}-{today.month:02d}"
-    try:
-        return selectors.parse_period(text[:16], today)
-    except ValidationFailed as exc:  # a bad query value: 400, with the reason
-        raise BadParameter(str(exc.message), fields={"period": [str(exc.message)]}) from exc
 
 
 def _card(request: HttpRequest) -> quality.Scorecard:
     user = cast(User, request.user)
-    area = _code(request, "area", quality.default_place(user))
-    year, month = _period(request)
+    area = request_code(request, "area", lambda: quality.default_place(user))
+    year, month = request_period(request)
     return quality.scorecard(user, area_code=area, year=year, month=month)
 
 
@@ -156,8 +137,8 @@ def records_page(request: HttpRequest, measure: str) -> HttpResponse:
     user = cast(User, request.user)
     if measure not in quality.MEASURES:
         raise NotFound(_("Ukuran mutu data %(code)s tidak dikenal.") % {"code": measure})
-    place = _code(request, "place", quality.default_place(user))
-    year, month = _period(request)
+    place = request_code(request, "place", lambda: quality.default_place(user))
+    year, month = request_period(request)
     records = quality.quality_records(
         user, measure, place=place, year=year, month=month, ip=client_ip(request)
     )
