@@ -177,9 +177,9 @@ def test_visit_recommendation_answer_verify_and_movement(district, team, live_se
     card.locator("summary").click()
     steps = [li.inner_text() for li in card.locator("li").all()]
     assert [s.split(" · ")[-1].split(":")[0] for s in steps] == [
-        "— → open",
-        "open → answered",
-        "answered → accepted",
-        "accepted → verified",
+        "— → terbuka",
+        "terbuka → dijawab",
+        "dijawab → diterima",
+        "diterima → diverifikasi (ditutup)",
     ]
     shot(page, "coaching-closed-dinkes")

@@ -307,7 +307,11 @@ def recommend(visit: CoachingVisit, story: _Story) -> list[Recommendation]:
             services.RecommendationContent(
                 what=ASKS.get(row["code"], f"Rencana tindak lanjut untuk {_name(row['code'])}"),
                 indicator=row["code"],
-                why=f"{_pct(row['value'])} dari target {_pct(row['target'])}.",
+                why=(
+                    "Jauh di bawah target saat kunjungan."
+                    if row["value"] < row["target"] / 2
+                    else "Di bawah target saat kunjungan."
+                ),
                 owner_role="" if to_staff else f"k{cluster}",
                 owner_user=staff if to_staff else None,
                 due_date=visit.planned_date + timedelta(days=rng.choice((30, 45, 60))),
