@@ -39,7 +39,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from ilp.accounts.models import AuditEvent, User
@@ -62,21 +62,27 @@ from ilp.evaluation.models import (
 from ilp.monitoring.catalogue import load_catalogue
 from ilp.places.models import Facility, FacilityKind
 
-# Teams by the kecamatan of the puskesmas they coach, their lead and members (demo logins).
+
+@dataclass(frozen=True)
+class TeamSpec:
+    """A team by the kecamatan of the puskesmas it coaches, its lead and members (logins)."""
+
+    name: str
+    kecamatan: tuple[str, ...]
+    lead: str
+    members: tuple[str, ...]
+
+
 TEAMS = (
-    {
-        "name": "TPCB Wilayah Barat",
-        "kecamatan": ("52.71.01", "52.71.02", "52.71.04"),
-        "lead": "tpcb",
-        "members": ("tpcb", "tpcb.kia", "dinkes"),
-    },
-    {
-        "name": "TPCB Wilayah Timur",
-        "kecamatan": ("52.71.03", "52.71.05"),
-        "lead": "tpcb.gizi",
-        "members": ("tpcb.gizi", "tpcb.ptm"),
-    },
-)
+    TeamSpec(
+        "TPCB Wilayah Barat", ("52.71.01", "52.71.02", "52.71.04"), "tpcb",
+        ("tpcb", "tpcb.kia", "dinkes"),
+    ),
+    TeamSpec(
+        "TPCB Wilayah Timur", ("52.71.03", "52.71.05"), "tpcb.gizi",
+        ("tpcb.gizi", "tpcb.ptm"),
+    ),
+)  # fmt: skip
 MONTHS_BACK = 12
 MONTHS_AHEAD = 2
 # A visit this many days old or more is done; a more recent one is still to be written up.
@@ -227,15 +233,15 @@ def form_teams(dinkes: User, story: _Story) -> list[TpcbTeam]:
     teams = []
     for n, spec in enumerate(TEAMS, start=1):
         puskesmas = Facility.objects.filter(
-            kind=FacilityKind.PUSKESMAS, area__parent__code__in=spec["kecamatan"]
+            kind=FacilityKind.PUSKESMAS, area__parent__code__in=spec.kecamatan
         ).order_by("code")
         team = services.team_create(
             user=dinkes,
-            name=spec["name"],
+            name=spec.name,
             decree_number=f"800/{40 + n}/Dinkes/{decree.year}",
             decree_date=decree,
-            lead=users[spec["lead"]],
-            members=[users[m] for m in spec["members"]],
+            lead=users[spec.lead],
+            members=[users[m] for m in spec.members],
             puskesmas=puskesmas,
         )
         story.stamp(team, created_at=story.at(decree, 10), updated_at=story.at(decree, 10))
@@ -244,7 +250,7 @@ def form_teams(dinkes: User, story: _Story) -> list[TpcbTeam]:
 
 
 def _team_usernames() -> set[str]:
-    return {m for spec in TEAMS for m in spec["members"]}
+    return {m for spec in TEAMS for m in spec.members}
 
 
 def plan_visits(teams: list[TpcbTeam], story: _Story) -> list[CoachingVisit]:
@@ -371,7 +377,7 @@ def live_through(rec: Recommendation, later: list[CoachingVisit], story: _Story)
             return
         services.recommendation_act(user=user, recommendation=rec, action=action, note=note)
         moment = story.at(day)
-        event = rec.events.order_by("-pk").values_list("pk", flat=True).first()
+        event = rec.events.order_by("-pk").values_list("pk", flat=True)[0]
         story.events[event] = moment
         story.stamp(rec, updated_at=moment)
 
@@ -380,14 +386,14 @@ def _backdate(story: _Story, seed: int) -> None:
     """Put each row at the moment of the story and give it a UUID drawn from the seed (the audit
     rows follow the new UUID)."""
     ids = random.Random(f"coaching-uuids-{seed}")  # noqa: S311 - demo data
-    merged: dict[tuple[type, int], tuple[Any, dict[str, Any]]] = {}
+    merged: dict[tuple[type[models.Model], int], tuple[Any, dict[str, Any]]] = {}
     for obj, moments in story.stamps:
         key = (type(obj), obj.pk)
         merged.setdefault(key, (obj, {}))[1].update(moments)
     for (model, pk), (obj, moments) in merged.items():
         new = uuid.UUID(int=ids.getrandbits(128), version=4)
         AuditEvent.objects.filter(object_uuid=obj.uuid).update(object_uuid=new)
-        model.objects.filter(pk=pk).update(uuid=new, **moments)
+        model._default_manager.filter(pk=pk).update(uuid=new, **moments)
     for pk, moment in story.events.items():
         RecommendationEvent.objects.filter(pk=pk).update(at=moment)
 

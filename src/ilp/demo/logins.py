@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.utils.text import slugify
@@ -124,7 +125,7 @@ def puskesmas_login(name: str) -> str:
     return f"puskesmas.{_slug(name.removeprefix('Puskesmas '))}"
 
 
-def coaching_login_specs() -> list[dict]:
+def coaching_login_specs() -> list[dict[str, Any]]:
     """The logins the demo's coaching adds (``ilp.demo.coaching``): three more TPCB analysts for
     its two teams, and one staff login (Klaster 1, management) at every puskesmas but the demo
     one, who answers its recommendations."""
@@ -152,7 +153,7 @@ def coaching_login_specs() -> list[dict]:
     return analysts + staff
 
 
-def ensure_demo_logins(specs: list[dict] | None = None) -> list[DemoLogin]:
+def ensure_demo_logins(specs: list[dict[str, Any]] | None = None) -> list[DemoLogin]:
     """Create the missing demo users (existing ones are left as they are); list them all.
     `specs`: the users to ensure (default: one per role, ``demo_login_specs``)."""
     logins = []
