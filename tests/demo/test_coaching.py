@@ -53,6 +53,13 @@ def _digest() -> list[tuple]:
     return visits + recs
 
 
+def _delete_coaching() -> None:
+    RecommendationEvent.objects.all().delete()
+    Recommendation.objects.all().delete()
+    CoachingVisit.objects.all().delete()
+    TpcbTeam.objects.all().delete()
+
+
 @pytest.mark.django_db
 def test_teams_visits_snapshots_and_recommendations(coached):
     """One generation (some seconds) read three ways."""
@@ -136,7 +143,9 @@ def _history_lies_on_the_story_days():
         # Verified at one of the team's later visits to the puskesmas.
         visit = event.recommendation.visit
         assert CoachingVisit.objects.filter(
-            puskesmas=visit.puskesmas, planned_date=timezone.localdate(event.at)
+            puskesmas=visit.puskesmas,
+            planned_date=timezone.localdate(event.at),
+            state=VisitState.DONE,
         ).exists()
         assert timezone.localdate(event.at) > visit.planned_date
 
@@ -163,10 +172,7 @@ def test_written_once_and_the_same_from_the_same_seed(coached):
         )
         == uuids
     )
-    RecommendationEvent.objects.all().delete()
-    Recommendation.objects.all().delete()
-    CoachingVisit.objects.all().delete()
-    TpcbTeam.objects.all().delete()
+    _delete_coaching()
     generate_coaching(today=TODAY, seed=7)
     assert _digest() == digest
 
@@ -182,6 +188,12 @@ def test_command_writes_coaching_once_and_prints_its_logins():
     call_command("demo", population=300, if_empty=True, stdout=out)
     assert Recommendation.objects.count() == count
     assert "TPCB teams" not in out.getvalue() and "tpcb.gizi" in out.getvalue()
+    # A demo district made before the coaching existed gets it with --if-empty.
+    _delete_coaching()
+    out = StringIO()
+    call_command("demo", population=300, if_empty=True, stdout=out)
+    assert "2 TPCB teams" in out.getvalue()
+    assert Recommendation.objects.count() == count
     # --reset wipes it with the rest (a team's lead is protected until then).
     call_command("demo", population=300, history_years=0, reset=True, stdout=StringIO())
     assert TpcbTeam.objects.count() == 2

@@ -9,8 +9,8 @@ snapshots are read from its indicator counts) and writes, through the evaluation
   puskesmas of Sandubaya (Babakan) waits for the decree's revision, so the Dinkes' list of
   puskesmas without a team shows one;
 - visits from twelve months back to two months ahead: monthly to the demo logins' puskesmas
-  (Ampenan) and to the first of the eastern team, every other month to the rest. Visits more
-  than three days old are done: marked done on their date with the indicator snapshot of their
+  (Ampenan) and to the first of the eastern team, every other month to the rest. Visits three
+  days old or more are done: marked done on their date with the indicator snapshot of their
   month (``visit_mark_done``: computed from the demo's counts, nothing invented) and findings
   naming the lowest indicators; the rest are planned;
 - one to three recommendations per done visit, on its lowest indicators (or a data-recording
@@ -193,10 +193,10 @@ def generate_coaching(
         teams = form_teams(dinkes, story)
         visits = plan_visits(teams, story)
         say(f"{len(visits)} visits planned ({time.perf_counter() - started:.1f} s)")
-        by_puskesmas: dict[int, list[CoachingVisit]] = {}
-        for visit in visits:
-            by_puskesmas.setdefault(visit.puskesmas_id, []).append(visit)
         done = [v for v in visits if (today - v.planned_date).days >= DONE_AFTER_DAYS]
+        by_puskesmas: dict[int, list[CoachingVisit]] = {}
+        for visit in done:
+            by_puskesmas.setdefault(visit.puskesmas_id, []).append(visit)
         for visit in done:
             hold_visit(visit, story)
         say(f"{len(done)} visits done, snapshots frozen ({time.perf_counter() - started:.1f} s)")
@@ -256,7 +256,7 @@ def _team_usernames() -> set[str]:
 def plan_visits(teams: list[TpcbTeam], story: _Story) -> list[CoachingVisit]:
     """Each coached puskesmas' visits from MONTHS_BACK months ago to MONTHS_AHEAD ahead, on about
     the same day each time: monthly to the demo puskesmas and the first of every other team,
-    every other month to the rest. Each planned three weeks before (at most today)."""
+    every other month to the rest. Each planned three weeks before (yesterday at the latest)."""
     visits = []
     for t, team in enumerate(teams):
         members = list(team.members.order_by("username"))
@@ -346,7 +346,7 @@ def recommend(visit: CoachingVisit, story: _Story) -> list[Recommendation]:
 def live_through(rec: Recommendation, later: list[CoachingVisit], story: _Story) -> None:
     """Move the recommendation along a drawn course, each step on its day, up to yesterday:
     the puskesmas answers within three weeks, the team judges within ten days and verifies an
-    accepted one at its next visit after that."""
+    accepted one at its next done visit (`later`: the puskesmas' done visits after this one)."""
     rng = story.rng
     course = rng.choices([c for c, _w in COURSES], [w for _c, w in COURSES])[0]
     staff = User.objects.filter(username=puskesmas_login(rec.visit.puskesmas.name)).first()
