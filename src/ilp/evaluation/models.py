@@ -181,3 +181,12 @@ class RecommendationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recommendation_id} {self.from_state}→{self.to_state}"
+
+    @property
+    def from_label(self) -> str:
+        """The state it left, as the pages name it ('' for the creation)."""
+        return str(RecState(self.from_state).label) if self.from_state in RecState.values else ""
+
+    @property
+    def to_label(self) -> str:
+        return str(RecState(self.to_state).label) if self.to_state in RecState.values else ""
