@@ -218,7 +218,8 @@ def visit_answer(request: HttpRequest, visit_uuid: str, item_uuid: str) -> HttpR
     if not is_team_member(user, visit.team):
         raise PermissionDenied(_("Hanya anggota tim kunjungan ini yang boleh melakukannya."))
     item = selectors_checklists.checklist_item_get(item_uuid)
-    if item is None:
+    if item is None or not visit.checklist_versions.filter(pk=item.version_id).exists():
+        # No item of this page to show the refusal beside: the error page says it.
         raise ValidationFailed(str(NOT_IN_VISIT_CHECKLIST))
     form = AnswerForm(request.POST)
     form.is_valid()
