@@ -140,7 +140,7 @@ class RecommendationForm(forms.Form):
     def __init__(self, *args: Any, visit: CoachingVisit, language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = indicator_choices(language)  # type: ignore[attr-defined]
-        self.fields["checklist_item"].widget.choices = checklist_item_choices(visit)  # type: ignore[attr-defined]
+        self.fields["checklist_item"].widget.choices = checklist_item_choices(visit)
         self.fields["owner_user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             role=Role.PUSKESMAS, facility=visit.puskesmas_id, is_active=True
         ).order_by("username")
