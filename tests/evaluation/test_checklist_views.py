@@ -182,8 +182,10 @@ def test_visit_page_shows_the_checklist_and_the_score(client, district, checklis
     assert "Klaster 1 – Manajemen</strong> · versi 1" in page
     assert "Lokmin bulanan" in page and "Register kohort ibu lengkap" in page
     # K2: 1 yes of 2 assessed (the "tidak dinilai" is left out) = 50 %.
-    assert "50,0 %</strong> butir terpenuhi (1 ya dari 2 dinilai" in page
-    assert "sebagian: 0, tidak dinilai: 1, belum dijawab: 0" in page
+    assert (
+        "50,0 %</strong> butir terpenuhi (1 ya dari 2 dinilai; "
+        "sebagian: 0, tidak dinilai: 1, belum dijawab: 0)" in page
+    )
     assert "belum ada butir yang dinilai" in page  # K1, nothing answered
     assert page.count('name="answer"') == 5 * 4
 
