@@ -162,9 +162,20 @@ def test_editing_an_old_version_through_the_page(client, district, checklists):
     assert ChecklistVersion.objects.filter(checklist__cluster="k1").count() == 2
 
 
-def test_unknown_cluster_and_version(client, district):
+def test_unknown_cluster_and_version(client, district, checklists):
     client.force_login(district.dinkes)
     assert client.get("/pembinaan/daftar-tilik/k9/ubah/").status_code == 404
+    # A bad or foreign "start from" version: the current items, no error.
+    for bad in ("zzz", "00000000-0000-0000-0000-000000000000", checklists["k2"].uuid):
+        page = client.get(f"/pembinaan/daftar-tilik/k1/ubah/?dari={bad}")
+        assert page.status_code == 200 and "Lokmin bulanan" in page.content.decode()
+        assert "Butir diisi dari versi" not in page.content.decode()
+    # A base that is not a version of the district: the form says so.
+    data = _post_items([("1.1", "Y")], None)
+    data["base"] = "00000000-0000-0000-0000-000000000000"
+    response = client.post("/pembinaan/daftar-tilik/k1/ubah/", data)
+    assert response.status_code == 422
+    assert "Versi yang diubah tidak ditemukan; buka versi terbaru." in response.content.decode()
     missing = "/pembinaan/daftar-tilik/versi/00000000-0000-0000-0000-000000000000/"
     assert client.get(missing).status_code == 404
 
@@ -364,3 +375,20 @@ def test_pages_in_english(client, district, checklists, cl_visit):
     assert "not assessed" in page
     # The items are content, shown as the Dinkes wrote them.
     assert "Lokmin bulanan" in page
+
+
+def test_checklist_list_costs_no_query_per_version(client, district, checklists):
+    client.force_login(district.dinkes)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/pembinaan/daftar-tilik/").status_code == 200
+        return len(ctx.captured_queries)
+
+    one = queries()
+    base = checklists["k1"]
+    for n in range(3):
+        base = checklist_publish(
+            user=district.dinkes, cluster="k1", base=base, items=[ItemDraft("1.1", f"v{n}")]
+        )
+    assert queries() == one

@@ -6,6 +6,7 @@ publishes a new version), the example first checklists, and a visit's answer to 
 from __future__ import annotations
 
 from typing import Any, cast
+from uuid import UUID
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -108,7 +109,7 @@ def checklist_edit(request: HttpRequest, cluster: str) -> HttpResponse:
     source = current
     if request.method == "GET" and request.GET.get("dari"):
         try:
-            source = selectors_checklists.checklist_version_get(user, request.GET["dari"])
+            source = selectors_checklists.checklist_version_get(user, UUID(request.GET["dari"]))
         except (NotFound, ValueError):
             source = current
         if source is not None and source.checklist.cluster != cluster:
