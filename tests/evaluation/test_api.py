@@ -30,6 +30,7 @@ def test_list_with_history(client, district, rec):
         "what": "Sweeping ibu hamil yang belum K1",
         "indicator": "k1",
         "why": "K1 jauh di bawah target",
+        "checklist_item": None,
         "addressed_to": {"role": "k2", "user": None},
         "state": "answered",
         "due": "2026-04-30",

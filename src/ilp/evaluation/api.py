@@ -22,7 +22,7 @@ from ilp.accounts.access import can_use_coaching
 from ilp.accounts.models import User
 from ilp.core.exceptions import PermissionDenied
 from ilp.evaluation import selectors, services
-from ilp.evaluation.models import Recommendation
+from ilp.evaluation.models import ChecklistItem, Recommendation
 from ilp.places.api import ERRORS_READ, ErrorOut, Text
 
 router = Router(tags=["evaluation"])
@@ -44,6 +44,13 @@ class EventOut(Schema):
     note: str
 
 
+class ChecklistItemOut(Schema):
+    cluster: str = Field(description="k1 … k4, lintas")
+    version: int = Field(description="The checklist version the visit took")
+    code: str
+    text: str = Field(description="The item as the Dinkes wrote it")
+
+
 class RecommendationOut(Schema):
     id: str = Field(description="The recommendation's UUID")
     facility: str = Field(description="Code of the puskesmas it is addressed to")
@@ -52,6 +59,9 @@ class RecommendationOut(Schema):
     what: str
     indicator: str = Field(description="Catalogue code of the indicator that shows it, or ''")
     why: str
+    checklist_item: ChecklistItemOut | None = Field(
+        None, description="The item of the visit's checklist that shows it, or null"
+    )
     addressed_to: AddressedTo
     state: State
     due: date
@@ -60,6 +70,17 @@ class RecommendationOut(Schema):
 
 class RecommendationsIn(Schema):
     state: State | None = None
+
+
+def _item_out(item: ChecklistItem | None) -> ChecklistItemOut | None:
+    if item is None:
+        return None
+    return ChecklistItemOut(
+        cluster=item.version.checklist.cluster,
+        version=item.version.number,
+        code=item.code,
+        text=item.text,
+    )
 
 
 def _out(rec: Recommendation) -> RecommendationOut:
@@ -71,6 +92,7 @@ def _out(rec: Recommendation) -> RecommendationOut:
         what=rec.what,
         indicator=rec.indicator,
         why=rec.why,
+        checklist_item=_item_out(rec.checklist_item),
         addressed_to=AddressedTo(
             role=rec.owner_role or None,
             user=rec.owner_user.username if rec.owner_user else None,

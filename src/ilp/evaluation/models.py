@@ -1,6 +1,8 @@
 """TPCB teams, their coaching visits (pembinaan terpadu) and the recommendations a visit
-leaves, each with its history of state changes. Nothing here is ever deleted: a team is made
-inactive, a recommendation is closed by verification, every change is a history row."""
+leaves, each with its history of state changes; the district's checklists per cluster, in
+versions, and a visit's answers to the versions it took. Nothing here is ever deleted: a team
+is made inactive, a recommendation is closed by verification, a checklist item is retired by
+a new version, every change is a history row."""
 
 from __future__ import annotations
 
@@ -133,6 +135,15 @@ class Recommendation(BaseModel):
     state = models.CharField(
         _("status"), max_length=12, choices=RecState.choices, default=RecState.OPEN
     )
+    # The checklist item (of the visit's checklist versions) that shows the reason.
+    checklist_item = models.ForeignKey(
+        "ChecklistItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name=_("butir daftar tilik"),
+    )
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -190,3 +201,134 @@ class RecommendationEvent(models.Model):
     @property
     def to_label(self) -> str:
         return str(RecState(self.to_state).label) if self.to_state in RecState.values else ""
+
+# ---------------------------------------------------------------- checklists
+
+
+class Checklist(BaseModel):
+    """The district's coaching checklist (daftar tilik) of one cluster. Its content lives in
+    its versions: editing publishes a new version and the old ones stay, read-only, for the
+    visits that used them."""
+
+    district = models.ForeignKey(
+        "places.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("kabupaten/kota")
+    )
+    cluster = models.CharField(_("klaster"), max_length=8, choices=Cluster.choices)
+
+    class Meta:
+        ordering = ["cluster"]
+        verbose_name = _("daftar tilik")
+        verbose_name_plural = _("daftar tilik")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "cluster"], name="checklist_one_per_cluster"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cluster__in=Cluster.values), name="checklist_cluster"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_cluster_display()}"
+
+
+class ChecklistSource(models.TextChoices):
+    EDITED = "edited", _("disusun Dinas Kesehatan")
+    EXAMPLE = "example", _("contoh awal dari ILP, untuk disesuaikan Dinas Kesehatan")
+
+
+class ChecklistVersion(BaseModel):
+    """One published version of a checklist (number 1, 2, …; the highest is current), never
+    changed once published. `visits`: the coaching visits that work through it (each visit
+    takes the current version of every cluster when it is planned)."""
+
+    checklist = models.ForeignKey(
+        Checklist, on_delete=models.PROTECT, related_name="versions", verbose_name=_("daftar tilik")
+    )
+    number = models.PositiveIntegerField(_("versi"))
+    note = models.TextField(_("catatan perubahan"), blank=True)
+    source = models.CharField(
+        _("asal"), max_length=8, choices=ChecklistSource.choices, default=ChecklistSource.EDITED
+    )
+    visits = models.ManyToManyField(
+        CoachingVisit, related_name="checklist_versions", verbose_name=_("kunjungan"), blank=True
+    )
+
+    class Meta:
+        ordering = ["checklist", "-number"]
+        verbose_name = _("versi daftar tilik")
+        verbose_name_plural = _("versi daftar tilik")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checklist", "number"], name="checklist_version_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checklist} v{self.number}"
+
+
+class ChecklistItem(BaseModel):
+    """One item of a checklist version, in order: its code (number) and text as the Dinkes
+    wrote them (content, not a UI string), optionally the catalogue indicator it bears on."""
+
+    version = models.ForeignKey(
+        ChecklistVersion, on_delete=models.PROTECT, related_name="items", verbose_name=_("versi")
+    )
+    position = models.PositiveSmallIntegerField(_("urutan"))
+    code = models.CharField(_("nomor"), max_length=16)
+    text = models.TextField(_("butir"))
+    indicator = models.CharField(_("indikator"), max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("butir daftar tilik")
+        verbose_name_plural = _("butir daftar tilik")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="checklist_item_code"),
+            models.UniqueConstraint(fields=["version", "position"], name="checklist_item_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"
+
+
+class ChecklistAnswerCode(models.TextChoices):
+    """The answer to one item (codes of ``ilp.standards.checklist``)."""
+
+    YES = "yes", _("ya")
+    PARTIAL = "partial", _("sebagian")
+    NO = "no", _("tidak")
+    NOT_ASSESSED = "na", _("tidak dinilai")
+
+
+class ChecklistAnswer(BaseModel):
+    """A visit's answer to one item of its checklist and the team's note; changed while the
+    visit is planned, frozen once it is done."""
+
+    visit = models.ForeignKey(
+        CoachingVisit,
+        on_delete=models.PROTECT,
+        related_name="checklist_answers",
+        verbose_name=_("kunjungan"),
+    )
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.PROTECT, related_name="answers", verbose_name=_("butir")
+    )
+    answer = models.CharField(_("jawaban"), max_length=8, choices=ChecklistAnswerCode.choices)
+    note = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        ordering = ["visit", "item__position"]
+        verbose_name = _("jawaban daftar tilik")
+        verbose_name_plural = _("jawaban daftar tilik")
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "item"], name="checklist_answer_once"),
+            models.CheckConstraint(
+                condition=models.Q(answer__in=ChecklistAnswerCode.values),
+                name="checklist_answer_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} {self.item_id} {self.answer}"

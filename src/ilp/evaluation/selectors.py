@@ -97,7 +97,9 @@ def visit_get(user: User, uuid: UUID | str) -> CoachingVisit:
 
 
 def _with_history(found: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
-    return found.select_related("owner_user", "visit__puskesmas", "visit__team").prefetch_related(
+    return found.select_related(
+        "owner_user", "visit__puskesmas", "visit__team", "checklist_item__version__checklist"
+    ).prefetch_related(
         Prefetch("events", queryset=RecommendationEvent.objects.select_related("by"))
     )
 

@@ -30,6 +30,7 @@ from ilp.accounts.models import AuditAction, User
 from ilp.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from ilp.evaluation.models import (
     OWNER_ROLES,
+    ChecklistItem,
     CoachingVisit,
     Recommendation,
     RecommendationEvent,
@@ -52,6 +53,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 # The message of any change tried on a closed recommendation.
 CLOSED = gettext_lazy("Rekomendasi yang sudah diverifikasi (ditutup) tidak dapat diubah.")
+# A checklist item given as a recommendation's reason, or answered, that is not in the visit's
+# checklist versions.
+NOT_IN_VISIT_CHECKLIST = gettext_lazy("Butir ini bukan bagian dari daftar tilik kunjungan ini.")
 # Who takes each action: the puskesmas answers, the visit's team judges.
 PUSKESMAS_ACTIONS = frozenset({"answer"})
 TEAM_ACTIONS = frozenset({"accept", "send_back", "verify"})
@@ -231,11 +235,19 @@ def visit_plan(
         visit.full_clean()
         visit.save()
         visit.members.set(members)
+        # Imported here: services_checklists builds on this module's helpers.
+        from ilp.evaluation.services_checklists import visit_take_checklists
+
+        taken = visit_take_checklists(visit)
         _audit(
             user,
             AuditAction.CREATE,
             visit,
-            {"puskesmas": puskesmas.code, "date": planned_date.isoformat()},
+            {
+                "puskesmas": puskesmas.code,
+                "date": planned_date.isoformat(),
+                "checklists": sorted(f"{v.checklist.cluster} v{v.number}" for v in taken),
+            },
         )
     return visit
 
@@ -303,8 +315,9 @@ def visit_mark_done(*, user: User, visit: CoachingVisit) -> CoachingVisit:
 
 @dataclass(frozen=True)
 class RecommendationContent:
-    """What a recommendation says: what to change, why (an indicator code of the catalogue
-    and/or a note), to whom (a puskesmas role or one of its staff) and by when."""
+    """What a recommendation says: what to change, why (an indicator code of the catalogue,
+    a checklist item of the visit and/or a note), to whom (a puskesmas role or one of its
+    staff) and by when."""
 
     what: str
     due_date: date | None
@@ -312,6 +325,8 @@ class RecommendationContent:
     why: str = ""
     owner_role: str = ""
     owner_user: User | None = None
+    # The checklist item that shows it: one of the visit's checklist versions.
+    checklist_item: ChecklistItem | None = None
 
     def fields(self, visit: CoachingVisit) -> dict[str, Any]:
         """The model fields, or ValidationFailed with the first bad field's message."""
@@ -319,7 +334,12 @@ class RecommendationContent:
             raise _invalid("what", _("Tulis apa yang harus diubah."))
         if self.indicator and self.indicator not in load_catalogue():
             raise _invalid("indicator", _("Indikator tidak dikenal."))
-        if not self.indicator and not self.why.strip():
+        if (
+            self.checklist_item is not None
+            and not visit.checklist_versions.filter(pk=self.checklist_item.version_id).exists()
+        ):
+            raise _invalid("checklist_item", str(NOT_IN_VISIT_CHECKLIST))
+        if not self.indicator and not self.why.strip() and self.checklist_item is None:
             raise _invalid("why", _("Sebutkan alasannya: indikator atau keterangan."))
         if bool(self.owner_role) == (self.owner_user is not None):
             raise _invalid(
@@ -340,6 +360,7 @@ class RecommendationContent:
             "owner_role": self.owner_role,
             "owner_user": self.owner_user,
             "due_date": self.due_date,
+            "checklist_item": self.checklist_item,
         }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ilp.evaluation import views
+from ilp.evaluation import views, views_checklists
 
 app_name = "evaluation"
 
@@ -31,6 +31,21 @@ urlpatterns = [
         "rekomendasi/<uuid:recommendation_uuid>/aksi/",
         views.recommendation_action,
         name="recommendation_action",
+    ),
+    path(
+        "kunjungan/<uuid:visit_uuid>/tilik/<uuid:item_uuid>/",
+        views_checklists.visit_answer,
+        name="visit_answer",
+    ),
+    path("daftar-tilik/", views_checklists.checklists, name="checklists"),
+    path("daftar-tilik/contoh/", views_checklists.checklist_seed, name="checklist_seed"),
+    path(
+        "daftar-tilik/versi/<uuid:version_uuid>/",
+        views_checklists.checklist_version,
+        name="checklist_version",
+    ),
+    path(
+        "daftar-tilik/<str:cluster>/ubah/", views_checklists.checklist_edit, name="checklist_edit"
     ),
     path("puskesmas/", views.puskesmas_list, name="puskesmas"),
     path("terbuka/", views.open_list, name="open"),

@@ -36,7 +36,9 @@ from ilp.evaluation.forms import (
     VisitForm,
     apply_error,
 )
+from ilp.evaluation.forms_checklists import answer_choices
 from ilp.evaluation.models import CoachingVisit, Recommendation
+from ilp.evaluation.views_checklists import checklist_blocks
 from ilp.monitoring.catalogue import load_catalogue
 from ilp.monitoring.pws import STATUS_LABELS
 
@@ -200,11 +202,14 @@ def _visit_page(
     findings_form: FindingsForm | None = None,
     rec_form: RecommendationForm | None = None,
     errors: dict[int, Any] | None = None,
+    answer_error: dict[str, Any] | None = None,
 ) -> HttpResponse:
     user = _user(request)
     member = is_team_member(user, visit.team)
     language = get_language() or "id"
     context = {
+        "checklists": checklist_blocks(visit, answer_error),
+        "answers": answer_choices(),
         "visit": visit,
         "member": member,
         "snapshot": _snapshot_rows(visit),
@@ -214,6 +219,10 @@ def _visit_page(
         "back": "visit",
     }
     return render(request, "evaluation/visit.html", context, status=status)
+
+
+# The visit page as the checklist views render it again (an answer refused without htmx).
+visit_page = _visit_page
 
 
 @role_required(can_use_coaching)
@@ -284,6 +293,7 @@ def recommendation_edit(request: HttpRequest, recommendation_uuid: str) -> HttpR
         "owner_role": rec.owner_role,
         "owner_user": rec.owner_user_id,
         "due_date": rec.due_date,
+        "checklist_item": str(rec.checklist_item.uuid) if rec.checklist_item else "",
     }
     form = RecommendationForm(
         request.POST or None, visit=rec.visit, language=get_language() or "id", initial=initial
