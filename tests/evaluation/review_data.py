@@ -61,7 +61,7 @@ def indicator_counts(d) -> None:
 
 def at(month: int, day: int) -> dt.datetime:
     """Noon of that day of YEAR in the district's time zone."""
-    return timezone.make_aware(dt.datetime(YEAR, month, day, 12, 0))
+    return dt.datetime(YEAR, month, day, 12, 0, tzinfo=timezone.get_current_timezone())
 
 
 def _rec(d, visit, what, due, created, verified=None):
