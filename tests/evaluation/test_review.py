@@ -44,8 +44,10 @@ def test_june_as_at_its_last_day(district, data, client_for):
     assert "2 rekomendasi terbuka, 1 lewat batas waktu" in text
     assert "1 ditutup bulan ini · 1 baru bulan ini" in text
     assert "1 kunjungan pembinaan bulan ini" in text
-    assert "Di atas target, naik 1 Di atas target, turun 0" in text
-    assert "Di bawah target, naik 1 Di bawah target, turun 0" in text
+    assert (
+        "Status PWS Di atas target, naik 1 Di atas target, turun 0 "
+        "Di bawah target, naik 1 Di bawah target, turun 0"
+    ) in text
     row = html[html.index("#pack-idl") - 80 :]
     row = text_of(row[: row.index("</tr>")])
     assert row.endswith(
