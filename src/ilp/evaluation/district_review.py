@@ -23,7 +23,7 @@ from ilp.accounts.access import can_view_district_review, evaluation_puskesmas
 from ilp.accounts.models import User
 from ilp.core.exceptions import NotFound, PermissionDenied
 from ilp.evaluation.models import CoachingVisit, Recommendation, TpcbTeam, VisitState
-from ilp.evaluation.review import month_bounds, on_target_tone, with_verified_at
+from ilp.evaluation.review import month_bounds, on_target_tone, verified_at
 from ilp.monitoring import pws, selectors
 from ilp.monitoring.catalogue import Indicator
 from ilp.places.models import Facility
@@ -120,14 +120,16 @@ def district_review(user: User, *, year: int, months: list[int], language: str) 
         columns.append(column)
     by_facility = {c.facility.pk: c.tally for c in columns}
     by_team: dict[int, Tally] = defaultdict(Tally)
-    recs = with_verified_at(
+    recs = (
         Recommendation.objects.filter(
             visit__puskesmas__in=list(by_facility), created_at__date__lte=as_of
         )
-    ).values_list("visit__puskesmas_id", "visit__team_id", "due_date", "verified_at")
+        .annotate(verified=verified_at())
+        .values_list("visit__puskesmas_id", "visit__team_id", "due_date", "verified")
+    )
     today = timezone.localdate()
-    for facility_id, team_id, due, verified_at in recs:
-        verified = timezone.localtime(verified_at).date() if verified_at else None
+    for facility_id, team_id, due, verified_time in recs:
+        verified = timezone.localtime(verified_time).date() if verified_time else None
         for tally in (by_facility[facility_id], by_team[team_id]):
             if verified is None or verified > as_of:
                 tally.open += 1

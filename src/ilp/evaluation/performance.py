@@ -153,7 +153,8 @@ def score_puskesmas(
     items = []
     for code in scheme.assessed:
         indicator = catalogue[code]
-        row = (overview.get(code) or [None])[0]
+        rows = overview.get(code)
+        row = rows[0] if rows else None
         value = row.value if row is not None else None
         target = row.target if row is not None else indicator.target
         items.append(

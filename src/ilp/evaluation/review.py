@@ -134,9 +134,14 @@ def month_bounds(year: int, month: int, today: date | None = None) -> tuple[date
     return first, last, min(last, today)
 
 
+def verified_at() -> Max:
+    """The time a recommendation was verified (None: not verified), from its history."""
+    return Max("events__at", filter=Q(events__action="verify"))
+
+
 def with_verified_at(found: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
-    """Each recommendation with the time it was verified (None: not verified)."""
-    return found.annotate(verified_at=Max("events__at", filter=Q(events__action="verify")))
+    """Each recommendation with ``verified_at`` (see `verified_at`)."""
+    return found.annotate(verified_at=verified_at())
 
 
 def _local_day(moment: datetime | None) -> date | None:
