@@ -85,6 +85,16 @@ def test_june_as_at_its_last_day(district, data, client_for):
         assert name not in html
 
 
+def test_the_page_in_english(district, data, client):
+    client.force_login(district.tpcb)
+    client.cookies["django_language"] = "en"
+    text = text_of(client.get(URL, {"period": JUNE}).content.decode())
+    assert "Monthly puskesmas evaluation Puskesmas Barat" in text
+    assert "1/2 indicators on target" in text
+    assert "Open: 2 (overdue: 1)" in text
+    assert "Closed (verified) this month: 1" in text
+
+
 def test_may_reads_other_recommendations(district, data):
     found = review.recommendations_as_at(district.pkm_barat_f, *review.month_bounds(YEAR, 5)[::2])
     # At 31 May: A, B and C? C was created in June: not yet. A and B open (A overdue: due

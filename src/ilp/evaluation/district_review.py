@@ -127,13 +127,12 @@ def district_review(user: User, *, year: int, months: list[int], language: str) 
         .annotate(verified=verified_at())
         .values_list("visit__puskesmas_id", "visit__team_id", "due_date", "verified")
     )
-    today = timezone.localdate()
     for facility_id, team_id, due, verified_time in recs:
         verified = timezone.localtime(verified_time).date() if verified_time else None
         for tally in (by_facility[facility_id], by_team[team_id]):
             if verified is None or verified > as_of:
                 tally.open += 1
-                tally.overdue += due < min(as_of, today)
+                tally.overdue += due < as_of
             elif verified >= first:
                 tally.closed += 1
     visits = CoachingVisit.objects.filter(
