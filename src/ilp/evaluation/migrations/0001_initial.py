@@ -7,354 +7,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("places", "0002_area_boundaries"),
+        ('places', '0002_area_boundaries'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="CoachingVisit",
+            name='CoachingVisit',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("planned_date", models.DateField(verbose_name="tanggal kunjungan")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[("planned", "direncanakan"), ("done", "selesai")],
-                        default="planned",
-                        max_length=12,
-                        verbose_name="status",
-                    ),
-                ),
-                ("findings", models.TextField(blank=True, verbose_name="temuan")),
-                (
-                    "snapshot",
-                    models.JSONField(
-                        blank=True, editable=False, null=True, verbose_name="potret indikator"
-                    ),
-                ),
-                (
-                    "done_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, null=True, verbose_name="selesai pada"
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "members",
-                    models.ManyToManyField(
-                        related_name="coaching_visits",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="anggota yang hadir",
-                    ),
-                ),
-                (
-                    "puskesmas",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="coaching_visits",
-                        to="places.facility",
-                        verbose_name="puskesmas",
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('planned_date', models.DateField(verbose_name='tanggal kunjungan')),
+                ('state', models.CharField(choices=[('planned', 'direncanakan'), ('done', 'selesai')], default='planned', max_length=12, verbose_name='status')),
+                ('findings', models.TextField(blank=True, verbose_name='temuan')),
+                ('snapshot', models.JSONField(blank=True, editable=False, null=True, verbose_name='potret indikator')),
+                ('done_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='selesai pada')),
+                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('members', models.ManyToManyField(related_name='coaching_visits', to=settings.AUTH_USER_MODEL, verbose_name='anggota yang hadir')),
+                ('puskesmas', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='coaching_visits', to='places.facility', verbose_name='puskesmas')),
+                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "kunjungan pembinaan",
-                "verbose_name_plural": "kunjungan pembinaan",
-                "ordering": ["-planned_date", "-id"],
+                'verbose_name': 'kunjungan pembinaan',
+                'verbose_name_plural': 'kunjungan pembinaan',
+                'ordering': ['-planned_date', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="Recommendation",
+            name='Recommendation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("what", models.TextField(verbose_name="rekomendasi")),
-                (
-                    "indicator",
-                    models.CharField(blank=True, max_length=32, verbose_name="indikator"),
-                ),
-                ("why", models.TextField(blank=True, verbose_name="alasan")),
-                (
-                    "owner_role",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("kepala", "Kepala puskesmas"),
-                            ("k1", "Klaster 1 – Manajemen"),
-                            ("k2", "Klaster 2 – Ibu dan Anak"),
-                            ("k3", "Klaster 3 – Dewasa dan Lansia"),
-                            ("k4", "Klaster 4 – Penanggulangan Penyakit Menular"),
-                            ("lintas", "Lintas Klaster"),
-                        ],
-                        max_length=8,
-                        verbose_name="ditujukan ke peran",
-                    ),
-                ),
-                ("due_date", models.DateField(verbose_name="batas waktu")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("open", "terbuka"),
-                            ("answered", "dijawab"),
-                            ("accepted", "diterima"),
-                            ("sent_back", "dikembalikan"),
-                            ("verified", "diverifikasi (ditutup)"),
-                        ],
-                        default="open",
-                        max_length=12,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "owner_user",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="ditujukan ke petugas",
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "visit",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="recommendations",
-                        to="evaluation.coachingvisit",
-                        verbose_name="kunjungan",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('what', models.TextField(verbose_name='rekomendasi')),
+                ('indicator', models.CharField(blank=True, max_length=32, verbose_name='indikator')),
+                ('why', models.TextField(blank=True, verbose_name='alasan')),
+                ('owner_role', models.CharField(blank=True, choices=[('kepala', 'Kepala puskesmas'), ('k1', 'Klaster 1 – Manajemen'), ('k2', 'Klaster 2 – Ibu dan Anak'), ('k3', 'Klaster 3 – Dewasa dan Lansia'), ('k4', 'Klaster 4 – Penanggulangan Penyakit Menular'), ('lintas', 'Lintas Klaster')], max_length=8, verbose_name='ditujukan ke peran')),
+                ('due_date', models.DateField(verbose_name='batas waktu')),
+                ('state', models.CharField(choices=[('open', 'terbuka'), ('answered', 'dijawab'), ('accepted', 'diterima'), ('sent_back', 'dikembalikan'), ('verified', 'diverifikasi (ditutup)')], default='open', max_length=12, verbose_name='status')),
+                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('owner_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ditujukan ke petugas')),
+                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendations', to='evaluation.coachingvisit', verbose_name='kunjungan')),
             ],
             options={
-                "verbose_name": "rekomendasi",
-                "verbose_name_plural": "rekomendasi",
-                "ordering": ["due_date", "id"],
+                'verbose_name': 'rekomendasi',
+                'verbose_name_plural': 'rekomendasi',
+                'ordering': ['due_date', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="RecommendationEvent",
+            name='RecommendationEvent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("at", models.DateTimeField(auto_now_add=True, verbose_name="waktu")),
-                ("action", models.CharField(max_length=12, verbose_name="aksi")),
-                (
-                    "from_state",
-                    models.CharField(blank=True, max_length=12, verbose_name="dari status"),
-                ),
-                ("to_state", models.CharField(max_length=12, verbose_name="ke status")),
-                ("note", models.TextField(blank=True, verbose_name="catatan")),
-                (
-                    "by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "recommendation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="events",
-                        to="evaluation.recommendation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(auto_now_add=True, verbose_name='waktu')),
+                ('action', models.CharField(max_length=12, verbose_name='aksi')),
+                ('from_state', models.CharField(blank=True, max_length=12, verbose_name='dari status')),
+                ('to_state', models.CharField(max_length=12, verbose_name='ke status')),
+                ('note', models.TextField(blank=True, verbose_name='catatan')),
+                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('recommendation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='evaluation.recommendation')),
             ],
             options={
-                "verbose_name": "riwayat rekomendasi",
-                "verbose_name_plural": "riwayat rekomendasi",
-                "ordering": ["at", "id"],
+                'verbose_name': 'riwayat rekomendasi',
+                'verbose_name_plural': 'riwayat rekomendasi',
+                'ordering': ['at', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="TpcbTeam",
+            name='TpcbTeam',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("name", models.CharField(max_length=120, verbose_name="nama tim")),
-                ("decree_number", models.CharField(max_length=80, verbose_name="nomor SK")),
-                ("decree_date", models.DateField(verbose_name="tanggal SK")),
-                ("is_active", models.BooleanField(default=True, verbose_name="aktif")),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "district",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="places.area",
-                        verbose_name="kabupaten/kota",
-                    ),
-                ),
-                (
-                    "lead",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="ketua",
-                    ),
-                ),
-                (
-                    "members",
-                    models.ManyToManyField(
-                        related_name="tpcb_teams",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="anggota",
-                    ),
-                ),
-                (
-                    "puskesmas",
-                    models.ManyToManyField(
-                        related_name="tpcb_teams",
-                        to="places.facility",
-                        verbose_name="puskesmas binaan",
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('name', models.CharField(max_length=120, verbose_name='nama tim')),
+                ('decree_number', models.CharField(max_length=80, verbose_name='nomor SK')),
+                ('decree_date', models.DateField(verbose_name='tanggal SK')),
+                ('is_active', models.BooleanField(default=True, verbose_name='aktif')),
+                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.area', verbose_name='kabupaten/kota')),
+                ('lead', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ketua')),
+                ('members', models.ManyToManyField(related_name='tpcb_teams', to=settings.AUTH_USER_MODEL, verbose_name='anggota')),
+                ('puskesmas', models.ManyToManyField(related_name='tpcb_teams', to='places.facility', verbose_name='puskesmas binaan')),
+                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "tim TPCB",
-                "verbose_name_plural": "tim TPCB",
-                "ordering": ["name"],
+                'verbose_name': 'tim TPCB',
+                'verbose_name_plural': 'tim TPCB',
+                'ordering': ['name'],
             },
         ),
         migrations.AddField(
-            model_name="coachingvisit",
-            name="team",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="visits",
-                to="evaluation.tpcbteam",
-                verbose_name="tim",
-            ),
+            model_name='coachingvisit',
+            name='team',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='evaluation.tpcbteam', verbose_name='tim'),
         ),
         migrations.AddIndex(
-            model_name="recommendation",
-            index=models.Index(fields=["state", "due_date"], name="recommendation_state_due"),
+            model_name='recommendation',
+            index=models.Index(fields=['state', 'due_date'], name='recommendation_state_due'),
         ),
         migrations.AddConstraint(
-            model_name="recommendation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("state__in", ["open", "answered", "accepted", "sent_back", "verified"])
-                ),
-                name="recommendation_state",
-            ),
+            model_name='recommendation',
+            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['open', 'answered', 'accepted', 'sent_back', 'verified'])), name='recommendation_state'),
         ),
         migrations.AddConstraint(
-            model_name="recommendation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("owner_role", ""), ("owner_user__isnull", False)),
-                    models.Q(
-                        models.Q(("owner_role", ""), _negated=True), ("owner_user__isnull", True)
-                    ),
-                    _connector="OR",
-                ),
-                name="recommendation_one_owner",
-            ),
+            model_name='recommendation',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('owner_role', ''), ('owner_user__isnull', False)), models.Q(models.Q(('owner_role', ''), _negated=True), ('owner_user__isnull', True)), _connector='OR'), name='recommendation_one_owner'),
         ),
         migrations.AddConstraint(
-            model_name="coachingvisit",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("state__in", ["planned", "done"])), name="coaching_visit_state"
-            ),
+            model_name='coachingvisit',
+            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['planned', 'done'])), name='coaching_visit_state'),
         ),
     ]
