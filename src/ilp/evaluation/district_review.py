@@ -32,7 +32,7 @@ from ilp.places.models import Facility
 @dataclass
 class Tally:
     """Recommendations open and overdue at the quarter's end and closed in it; visits done
-    and planned (all visits dated in the quarter) in it."""
+    and planned (every visit dated in the quarter, planned or done) in it."""
 
     open: int = 0
     overdue: int = 0
@@ -136,7 +136,10 @@ def district_review(user: User, *, year: int, months: list[int], language: str) 
             elif verified >= first:
                 tally.closed += 1
     visits = CoachingVisit.objects.filter(
-        puskesmas__in=list(by_facility), planned_date__range=(first, last)
+        puskesmas__in=list(by_facility),
+        planned_date__range=(first, last),
+        # Planned or done: a visit in any other state (a cancelled one) is not counted.
+        state__in=[VisitState.PLANNED, VisitState.DONE],
     ).values_list("puskesmas_id", "team_id", "state")
     for facility_id, team_id, state in visits:
         for tally in (by_facility[facility_id], by_team[team_id]):
