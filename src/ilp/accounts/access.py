@@ -647,6 +647,43 @@ def can_read_checklists(user: Any) -> bool:
     return can_join_teams(user)
 
 
+# Routine evaluation (``ilp.evaluation.review``, ``.district_review``, ``.performance``): the
+# monthly evaluation and the annual performance assessment of a puskesmas are read by the
+# district's dinkes administrator (every puskesmas of the district), a TPCB team's members (the
+# puskesmas their active teams coach) and a puskesmas' own staff (their own); the quarterly
+# district review by the first two only. Pustu, kader, protection, cross-sector and
+# data-protection roles: none (aggregates of a puskesmas, but its coaching is not theirs).
+
+
+def can_view_evaluations(user: Any) -> bool:
+    """Whether the user opens monthly evaluations and performance assessments at all (which
+    puskesmas: `evaluation_puskesmas`)."""
+    return can_join_teams(user) or can_answer_recommendations(user)
+
+
+def can_view_district_review(user: Any) -> bool:
+    """Whether the user opens the quarterly district review (district staff)."""
+    return can_join_teams(user)
+
+
+def evaluation_puskesmas(user: Any) -> QuerySet[Facility]:
+    """The puskesmas whose evaluations the user reads (see above), by name."""
+    found = Facility.objects.filter(kind=FacilityKind.PUSKESMAS, is_active=True)
+    if can_answer_recommendations(user):
+        return found.filter(pk=user.facility_id)
+    if not can_join_teams(user):
+        return found.none()
+    if can_manage_teams(user):
+        code = user.area.code
+        return found.filter(Q(area__code=code) | Q(area__code__startswith=f"{code}.")).order_by(
+            "name", "pk"
+        )
+    coached = Facility.objects.filter(
+        tpcb_teams__members=user.pk, tpcb_teams__is_active=True
+    ).values("pk")
+    return found.filter(pk__in=coached).order_by("name", "pk")
+
+
 # ---------------------------------------------------------------- pages: declared rules
 
 

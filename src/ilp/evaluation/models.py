@@ -332,3 +332,55 @@ class ChecklistAnswer(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.visit_id} {self.item_id} {self.answer}"
+
+
+class PkpScheme(BaseModel):
+    """A district's scheme of the Penilaian Kinerja Puskesmas for one year: the thresholds of
+    its categories (``ilp.standards.performance``; defaults 91 and 81) and, in its weights,
+    the indicators assessed. One per district and year, so a past year keeps the scheme it
+    was assessed with; only the current and later years' schemes may change."""
+
+    district = models.ForeignKey(
+        "places.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("kabupaten/kota")
+    )
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    baik_min = models.DecimalField(_("batas bawah baik (%)"), max_digits=5, decimal_places=2)
+    cukup_min = models.DecimalField(_("batas bawah cukup (%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("skema penilaian kinerja puskesmas")
+        verbose_name_plural = _("skema penilaian kinerja puskesmas")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year"], name="pkp_scheme_district_year"),
+            models.CheckConstraint(
+                condition=models.Q(cukup_min__gt=0)
+                & models.Q(baik_min__gt=models.F("cukup_min"))
+                & models.Q(baik_min__lte=100),
+                name="pkp_scheme_thresholds",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"PKP {self.year}"
+
+
+class PkpWeight(models.Model):
+    """One indicator of the catalogue in a year's scheme and its weight (0: not assessed; a
+    row is never deleted, its weight set to 0)."""
+
+    scheme = models.ForeignKey(PkpScheme, on_delete=models.PROTECT, related_name="weights")
+    indicator = models.CharField(_("indikator"), max_length=32)
+    weight = models.PositiveSmallIntegerField(_("bobot"))
+
+    class Meta:
+        ordering = ["scheme", "id"]
+        verbose_name = _("bobot indikator PKP")
+        verbose_name_plural = _("bobot indikator PKP")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "indicator"], name="pkp_weight_indicator"),
+            models.CheckConstraint(condition=models.Q(weight__lte=100), name="pkp_weight_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} × {self.weight}"

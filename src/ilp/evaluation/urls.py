@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ilp.evaluation import views, views_checklists
+from ilp.evaluation import views, views_checklists, views_review
 
 app_name = "evaluation"
 
@@ -49,4 +49,12 @@ urlpatterns = [
     ),
     path("puskesmas/", views.puskesmas_list, name="puskesmas"),
     path("terbuka/", views.open_list, name="open"),
+    path("evaluasi/", views_review.review_index, name="review"),
+    path("evaluasi/<str:code>/", views_review.monthly, name="monthly"),
+    path("evaluasi/<str:code>/pdf/", views_review.monthly_pdf, name="monthly_pdf"),
+    path("tinjauan-triwulan/", views_review.quarter, name="quarter"),
+    path("tinjauan-triwulan/pdf/", views_review.quarter_pdf, name="quarter_pdf"),
+    path("kinerja/", views_review.performance_page, name="performance"),
+    path("kinerja/skema/", views_review.performance_scheme, name="performance_scheme"),
+    path("kinerja/<str:code>/", views_review.performance_detail, name="performance_detail"),
 ]
