@@ -131,7 +131,18 @@ def _records(d) -> SimpleNamespace:
             what="x", why="y", owner_role="k1", due_date=date(2025, 4, 1)
         ),
     )
+    from ilp.referrals import services as referrals
+
+    referral = referrals.referral_create(
+        user=d.bidan_ampel,
+        person=d.siti,
+        from_facility=d.pustu_ampel_f,
+        to_facility=d.pkm_barat_f,
+        kind="maternal",
+        reason="Tekanan darah tinggi",
+    )
     return SimpleNamespace(
+        referral=referral,
         team=team,
         visit=visit,
         recommendation=recommendation,
@@ -162,6 +173,7 @@ def _values(d, r) -> dict[str, list[str]]:
         "team_uuid": [str(r.team.uuid), UNKNOWN],
         "visit_uuid": [str(r.visit.uuid), UNKNOWN],
         "recommendation_uuid": [str(r.recommendation.uuid), UNKNOWN],
+        "referral_uuid": [str(r.referral.uuid), UNKNOWN],
         # a posyandu, a puskesmas, an area (the API's areas/<code>); unknown
         "code": [d.pos_ampel_timur_f.code, d.pkm_barat_f.code, d.ampel.code, "NOPE"],
         "on": ["2025-03-10", "0001-01-01", "9999-12-31", "not-a-date"],
