@@ -307,7 +307,7 @@ STATE_LABELS = {
     "answered": "Dijawab",
 }
 ACTION_LABELS = {
-    "depart": "Berangkat",
+    "depart": "Catat keberangkatan",
     "receive": "Terima pasien",
     "handle": "Mulai tangani",
     "answer": "Kirim jawaban",
@@ -382,7 +382,7 @@ RECEIVER_DENIED = (
 )
 SENDER_DENIED = (
     "Hanya petugas Pustu Ampel (pengirim rujukan ini) yang boleh melakukan tindakan "
-    "\u201cBerangkat\u201d."
+    "\u201cCatat keberangkatan\u201d."
 )
 
 

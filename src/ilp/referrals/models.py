@@ -23,6 +23,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ilp.core.models import BaseModel
 from ilp.standards import referral as rules
@@ -48,7 +49,7 @@ URGENCY_RANK = {
 
 
 class ReferralState(models.TextChoices):
-    CREATED = rules.CREATED, _("Dibuat")
+    CREATED = rules.CREATED, pgettext_lazy("referral state", "Dibuat")
     DEPARTED = rules.DEPARTED, _("Berangkat")
     RECEIVED = rules.RECEIVED, _("Diterima")
     HANDLED = rules.HANDLED, _("Ditangani")
@@ -56,20 +57,20 @@ class ReferralState(models.TextChoices):
     CLOSED = rules.CLOSED, _("Ditutup")
     REFUSED = rules.REFUSED, _("Ditolak")
     REDIRECTED = rules.REDIRECTED, _("Dialihkan")
-    CANCELLED = rules.CANCELLED, _("Dibatalkan")
+    CANCELLED = rules.CANCELLED, pgettext_lazy("referral state", "Dibatalkan")
     NOT_ARRIVED = rules.NOT_ARRIVED, _("Tidak datang")
 
 
 class ReferralAction(models.TextChoices):
     CREATE = "create", _("Buat rujukan")
-    DEPART = "depart", _("Berangkat")
+    DEPART = "depart", _("Catat keberangkatan")
     RECEIVE = "receive", _("Terima pasien")
     HANDLE = "handle", _("Mulai tangani")
     ANSWER = "answer", _("Kirim jawaban")
     CLOSE = "close", _("Tutup rujukan")
     REFUSE = "refuse", _("Tolak")
     REDIRECT = "redirect", _("Alihkan")
-    CANCEL = "cancel", _("Batalkan")
+    CANCEL = "cancel", pgettext_lazy("referral action", "Batalkan")
     NOT_ARRIVE = "not_arrive", _("Pasien tidak datang")
 
 
@@ -185,14 +186,14 @@ class Referral(BaseModel):
         _("status"), max_length=12, choices=ReferralState.choices, default=ReferralState.CREATED
     )
     # One timestamp per step (ilp.standards.referral.STEP_ORDER); ended_at for the ends.
-    detected_at = models.DateTimeField(_("temuan"))
-    decided_at = models.DateTimeField(_("diputuskan dirujuk"))
-    departed_at = models.DateTimeField(_("berangkat"), null=True, blank=True)
-    received_at = models.DateTimeField(_("diterima"), null=True, blank=True)
-    handled_at = models.DateTimeField(_("ditangani"), null=True, blank=True)
-    answered_at = models.DateTimeField(_("dijawab"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
-    ended_at = models.DateTimeField(_("berakhir"), null=True, blank=True)
+    detected_at = models.DateTimeField(_("waktu temuan"))
+    decided_at = models.DateTimeField(_("waktu diputuskan dirujuk"))
+    departed_at = models.DateTimeField(_("waktu berangkat"), null=True, blank=True)
+    received_at = models.DateTimeField(_("waktu diterima"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("waktu ditangani"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("waktu dijawab"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("waktu ditutup"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("waktu berakhir"), null=True, blank=True)
     # The receiver's answer.
     answer_diagnosis_code = models.CharField(
         _("diagnosis akhir (ICD-10)"), max_length=8, blank=True

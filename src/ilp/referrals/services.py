@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from ilp.accounts.access import (
@@ -106,7 +107,7 @@ def _not_future(field: str, at: datetime, now: datetime) -> None:
     if at > now:
         raise _invalid(
             field,
-            _("Waktu %(step)s tidak boleh di masa depan.") % {"step": _step_label(field)},
+            _("%(step)s tidak boleh di masa depan.") % {"step": capfirst(_step_label(field))},
         )
 
 
@@ -249,7 +250,7 @@ def _require_side(user: User, referral: Referral, action: str) -> None:
             raise PermissionDenied(
                 _(
                     "Hanya petugas %(facility)s (pengirim rujukan ini) yang boleh melakukan "
-                    "tindakan \u201c%(action)s\u201d."
+                    "tindakan “%(action)s”."
                 )
                 % {"facility": referral.from_facility, "action": _action_label(action)}
             )
@@ -257,7 +258,7 @@ def _require_side(user: User, referral: Referral, action: str) -> None:
         raise PermissionDenied(
             _(
                 "Hanya petugas %(facility)s (penerima rujukan ini) yang boleh melakukan "
-                "tindakan \u201c%(action)s\u201d."
+                "tindakan “%(action)s”."
             )
             % {"facility": referral.to_facility, "action": _action_label(action)}
         )
@@ -274,7 +275,7 @@ def _require_order(referral: Referral, action: str) -> None:
         allowed = ", ".join(_state_label(s) for s in rules.STATES if s in sources)
         raise Conflict(
             _(
-                "Tindakan \u201c%(action)s\u201d tidak dapat dilakukan pada rujukan berstatus "
+                "Tindakan “%(action)s” tidak dapat dilakukan pada rujukan berstatus "
                 "%(state)s; hanya dari status: %(allowed)s."
             )
             % {
@@ -293,7 +294,7 @@ def _require_time(referral: Referral, action: str, at: datetime, now: datetime) 
     if earlier is not None and at < earlier[1]:
         raise _invalid(
             "occurred_at",
-            _("Waktu kejadian tidak boleh sebelum waktu %(step)s (%(time)s).")
+            _("Waktu kejadian tidak boleh sebelum %(step)s (%(time)s).")
             % {"step": _step_label(earlier[0]), "time": _when(earlier[1])},
         )
 
@@ -302,7 +303,7 @@ def _end_reason(action: str, end_reason: str, note: str) -> None:
     if end_reason not in END_REASONS[action]:
         raise _invalid("end_reason", _("Pilih alasannya dari daftar."))
     if end_reason == EndReason.OTHER and not note:
-        raise _invalid("note", _("Alasan \u201cLainnya\u201d perlu dijelaskan di catatan."))
+        raise _invalid("note", _("Alasan “Lainnya” perlu dijelaskan di catatan."))
 
 
 def referral_act(
