@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
-from ilp.care.models import Encounter
 from ilp.referrals import services
 from ilp.referrals.models import Referral
+from tests.referrals import flagged_encounter
 
 pytestmark = pytest.mark.django_db
 
@@ -201,23 +201,7 @@ def test_referral_page_shows_timeline_delays_answer_and_history(client, district
 
 
 def test_create_from_an_encounter_prefills_and_creates(client, district, now):
-    encounter = Encounter.objects.create(
-        person=district.siti,
-        date=date(2026, 3, 1),
-        place_kind="posyandu",
-        facility=district.pos_ampel_timur_f,
-        cluster="k2",
-        package="anc",
-        alerts=[
-            {
-                "level": "danger",
-                "code": "care.alert.bleeding",
-                "params": {},
-                "action_code": "care.action.refer_hospital_now",
-                "action_params": {},
-            }
-        ],
-    )
+    encounter = flagged_encounter(district.siti, district.pos_ampel_timur_f, date(2026, 3, 1))
     client.force_login(district.kader_ampel_timur)
     url = f"/rujukan/baru/?encounter={encounter.uuid}"
     response = client.get(url)

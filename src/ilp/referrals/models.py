@@ -254,6 +254,13 @@ class Referral(BaseModel):
         return {name: getattr(self, name) for name in (*rules.STEP_ORDER, "ended_at")}
 
 
+def step_label(field: str) -> str:
+    """The label of a step's timestamp field (``"waktu diterima"``), in the reader's language."""
+    found = Referral._meta.get_field(field)
+    assert isinstance(found, models.Field)  # noqa: S101 - a step name is a concrete field
+    return str(found.verbose_name)
+
+
 class ReferralEvent(models.Model):
     """One step of a referral's history, append-only: who recorded it and when, when it
     happened, the action, the state before and after, and a note (reasons, answer summary

@@ -30,7 +30,13 @@ from ilp.accounts.access import (
 from ilp.accounts.models import Role, User
 from ilp.core.exceptions import NotFound
 from ilp.places.models import Facility, FacilityKind
-from ilp.referrals.models import URGENCY_RANK, URGENT_KINDS, Referral, ReferralState
+from ilp.referrals.models import (
+    URGENCY_RANK,
+    URGENT_KINDS,
+    Referral,
+    ReferralState,
+    step_label,
+)
 from ilp.standards import referral as rules
 
 # Facilities a referral may go to (a posyandu is not a place to be referred to).
@@ -163,7 +169,7 @@ def timeline(referral: Referral) -> list[Step]:
         steps.append(
             Step(
                 field=field,
-                label=str(Referral._meta.get_field(field).verbose_name),
+                label=step_label(field),
                 at=stamps[field],  # type: ignore[arg-type]
                 delay_name=delay_name,
                 delay=delays.get(delay_name) if delay_name else None,

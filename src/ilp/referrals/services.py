@@ -42,6 +42,7 @@ from ilp.referrals.models import (
     ReferralKind,
     ReferralState,
     Transport,
+    step_label,
 )
 from ilp.referrals.selectors import RECEIVING_KINDS
 from ilp.standards import icd10
@@ -50,10 +51,6 @@ from ilp.standards import referral as rules
 
 def _invalid(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, fields={field: [message]})
-
-
-def _step_label(field: str) -> str:
-    return str(Referral._meta.get_field(field).verbose_name)
 
 
 def _when(at: datetime) -> str:
@@ -107,7 +104,7 @@ def _not_future(field: str, at: datetime, now: datetime) -> None:
     if at > now:
         raise _invalid(
             field,
-            _("%(step)s tidak boleh di masa depan.") % {"step": capfirst(_step_label(field))},
+            _("%(step)s tidak boleh di masa depan.") % {"step": capfirst(step_label(field))},
         )
 
 
@@ -221,18 +218,15 @@ def referral_create(
 
 
 def actions_for(user: User, referral: Referral) -> list[str]:
-    """The actions `user` may take on `referral` now (its state and the user's side)."""
+    """The actions `user` may take on `referral` now (its state and the user's side): the
+    receiving side's first (a pustu or puskesmas above the sender may be both sides, and what
+    the person in front of them needs comes first)."""
+    allowed = rules.allowed_actions(referral.state)
     found: list[str] = []
-    sender = receiver = None
-    for action in rules.allowed_actions(referral.state):
-        if rules.side_of(action) == rules.SENDER:
-            sender = may_act_as_sender(user, referral) if sender is None else sender
-            if sender:
-                found.append(action)
-        else:
-            receiver = may_receive(user, referral) if receiver is None else receiver
-            if receiver:
-                found.append(action)
+    if may_receive(user, referral):
+        found += [a for a in allowed if rules.side_of(a) == rules.RECEIVER]
+    if any(rules.side_of(a) == rules.SENDER for a in allowed) and may_act_as_sender(user, referral):
+        found += [a for a in allowed if rules.side_of(a) == rules.SENDER]
     return found
 
 
@@ -295,7 +289,7 @@ def _require_time(referral: Referral, action: str, at: datetime, now: datetime) 
         raise _invalid(
             "occurred_at",
             _("Waktu kejadian tidak boleh sebelum %(step)s (%(time)s).")
-            % {"step": _step_label(earlier[0]), "time": _when(earlier[1])},
+            % {"step": step_label(earlier[0]), "time": _when(earlier[1])},
         )
 
 

