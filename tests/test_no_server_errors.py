@@ -135,8 +135,19 @@ def _records(d) -> SimpleNamespace:
             what="x", why="y", owner_role="k1", due_date=date(2025, 4, 1)
         ),
     )
+    from ilp.referrals import services as referrals
+
+    referral = referrals.referral_create(
+        user=d.bidan_ampel,
+        person=d.siti,
+        from_facility=d.pustu_ampel_f,
+        to_facility=d.pkm_barat_f,
+        kind="maternal",
+        reason="Tekanan darah tinggi",
+    )
     return SimpleNamespace(
         checklist=checklist,
+        referral=referral,
         team=team,
         visit=visit,
         recommendation=recommendation,
@@ -170,6 +181,7 @@ def _values(d, r) -> dict[str, list[str]]:
         "version_uuid": [str(r.checklist.uuid), UNKNOWN],
         "item_uuid": [str(r.checklist.items.get().uuid), UNKNOWN],
         "cluster": ["k1", "lintas", "zzz"],
+        "referral_uuid": [str(r.referral.uuid), UNKNOWN],
         # a posyandu, a puskesmas, an area (the API's areas/<code>); unknown
         "code": [d.pos_ampel_timur_f.code, d.pkm_barat_f.code, d.ampel.code, "NOPE"],
         "on": ["2025-03-10", "0001-01-01", "9999-12-31", "not-a-date"],

@@ -44,6 +44,14 @@ edited (a new version published) by the dinkes administrator only (`can_manage_c
 and read by district staff (`can_read_checklists`); a visit's answers are recorded by its
 team's members.
 
+Referrals (``ilp.referrals``): a referral is sent by staff who record at its sending facility
+(`may_refer_from`: the kader of a posyandu, the pustu, the puskesmas, each for its own facility
+and those below it) and acted on by the receiving facility's own staff (`may_receive`: pustu
+or puskesmas staff of the to-facility). Each side reads the referrals it sends or receives
+(`referral_scope_q`); the dinkes administrator reads every referral from or to a facility of
+the district, and takes no step. TPCB, protection, cross-sector and data-protection roles:
+nothing (hospital staff have no role yet).
+
 Corrections (`CorrectionRights`, `require_corrector`): a record is corrected or voided by its
 author or by a *supervisor* of the facility it was recorded at — the pustu or puskesmas at or
 above that facility (a posyandu's pustu and puskesmas; a pustu's puskesmas; the facility's own
@@ -682,6 +690,76 @@ def evaluation_puskesmas(user: Any) -> QuerySet[Facility]:
         tpcb_teams__members=user.pk, tpcb_teams__is_active=True
     ).values("pk")
     return found.filter(pk__in=coached).order_by("name", "pk")
+
+
+# ---------------------------------------------------------------- referrals
+
+
+# Who sends referrals (from their facility or one below it) and who receives them (their own).
+REFERRAL_SENDER_ROLES = frozenset({Role.KADER, Role.PUSTU, Role.PUSKESMAS})
+REFERRAL_RECEIVER_ROLES = frozenset({Role.PUSTU, Role.PUSKESMAS})
+# Facilities a referral may start from (a hospital's back referral waits for the hospital role).
+REFERRING_FACILITY_KINDS = frozenset(
+    {FacilityKind.POSYANDU, FacilityKind.PUSTU, FacilityKind.PUSKESMAS}
+)
+
+
+def can_use_referrals(user: Any) -> bool:
+    """Whether the user opens the referral pages at all: facility staff who send or receive
+    referrals, and the district's dinkes administrator (reads)."""
+    if not _active(user):
+        return False
+    if user.role == Role.DINKES_ADMIN:
+        return user.area_id is not None
+    return user.role in REFERRAL_SENDER_ROLES and bool(user.facility_id)
+
+
+def can_send_referrals(user: Any) -> bool:
+    """Whether the user's role sends referrals (from some facility)."""
+    return _active(user) and user.role in REFERRAL_SENDER_ROLES and bool(user.facility_id)
+
+
+def can_receive_referrals(user: Any) -> bool:
+    """Whether the user's role receives referrals (at their own facility)."""
+    return _active(user) and user.role in REFERRAL_RECEIVER_ROLES and bool(user.facility_id)
+
+
+def may_refer_from(user: Any, facility: Facility) -> bool:
+    """Whether the user sends referrals from `facility`: a sending role that records there."""
+    return (
+        can_send_referrals(user)
+        and facility.kind in REFERRING_FACILITY_KINDS
+        and may_record_at(user, facility)
+    )
+
+
+def may_receive(user: Any, referral: Any) -> bool:
+    """Whether the user acts as the receiving side of `referral` (its to-facility's staff)."""
+    return can_receive_referrals(user) and user.facility_id == referral.to_facility_id
+
+
+def may_act_as_sender(user: Any, referral: Any) -> bool:
+    """Whether the user acts as the sending side of `referral`."""
+    return may_refer_from(user, referral.from_facility)
+
+
+def referral_scope_q(user: Any, prefix: str = "") -> Q:
+    """A filter over Referral (or rows pointing to one, with `prefix`) keeping those the user
+    reads: sent from a facility they record at, or sent to their own facility; the dinkes
+    administrator every referral from or to a facility of the district."""
+    if not can_use_referrals(user):
+        return _NOTHING
+    if user.role == Role.DINKES_ADMIN:
+        code = user.area.code
+        in_district = Q(area__code=code) | Q(area__code__startswith=f"{code}.")
+        facilities = Facility.objects.filter(in_district).values("pk")
+        return Q(**{f"{prefix}from_facility__in": facilities}) | Q(
+            **{f"{prefix}to_facility__in": facilities}
+        )
+    sending = Facility.objects.filter(recording_facilities_q(user)).values("pk")
+    return Q(**{f"{prefix}from_facility__in": sending}) | Q(
+        **{f"{prefix}to_facility_id": user.facility_id}
+    )
 
 
 # ---------------------------------------------------------------- pages: declared rules

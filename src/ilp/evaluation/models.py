@@ -202,6 +202,7 @@ class RecommendationEvent(models.Model):
     def to_label(self) -> str:
         return str(RecState(self.to_state).label) if self.to_state in RecState.values else ""
 
+
 # ---------------------------------------------------------------- checklists
 
 
