@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ilp.accounts.access import TEAM_MEMBER_ROLES
 from ilp.accounts.models import Role, User
 from ilp.core.exceptions import ApplicationError
-from ilp.evaluation.models import OWNER_ROLES, CoachingVisit, TpcbTeam
+from ilp.evaluation.models import OWNER_ROLES, CoachingSession, CoachingVisit, TpcbTeam
 from ilp.evaluation.services import RecommendationContent
 from ilp.monitoring.catalogue import CLUSTERS, load_catalogue
 from ilp.monitoring.pws import CLUSTER_LABELS
@@ -118,7 +118,9 @@ class RecommendationForm(forms.Form):
     )
     due_date = forms.DateField(label=_("Batas waktu"), widget=DATE, required=False)
 
-    def __init__(self, *args: Any, visit: CoachingVisit, language: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, visit: CoachingVisit | CoachingSession, language: str, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = indicator_choices(language)  # type: ignore[attr-defined]
         self.fields["owner_user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
@@ -149,7 +151,9 @@ class ActionForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    back = forms.ChoiceField(choices=[("visit", "visit"), ("puskesmas", "puskesmas")])
+    back = forms.ChoiceField(
+        choices=[("visit", "visit"), ("puskesmas", "puskesmas"), ("session", "session")]
+    )
 
 
 class OpenFilterForm(forms.Form):
