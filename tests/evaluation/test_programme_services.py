@@ -382,7 +382,9 @@ def test_scores_are_saved_updated_and_audited(district, session, spog, programme
 def test_score_range_is_a_database_constraint_too(session, programme):
     participant = session.participants.first()
     with pytest.raises(IntegrityError), transaction.atomic():
-        SessionScore.objects.create(participant=participant, topic=programme.topics.first(), pre=120)
+        SessionScore.objects.create(
+            participant=participant, topic=programme.topics.first(), pre=120
+        )
 
 
 def test_programme_figures_hand_worked(district, programme, session, spog, spa):
