@@ -79,7 +79,7 @@ class SessionForm(forms.Form):
         label=_("Puskesmas"), queryset=Facility.objects.none(), required=False
     )
     specialist = forms.ModelChoiceField(
-        label=_("Dokter spesialis"), queryset=User.objects.none(), required=False
+        label=_("Dokter spesialis pembina"), queryset=User.objects.none(), required=False
     )
     notes = forms.CharField(
         label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -115,7 +115,7 @@ class ParticipantsForm(forms.Form):
 
 class CaseReviewForm(forms.Form):
     topic = forms.ModelChoiceField(
-        label=_("Topik"), queryset=ProgrammeTopic.objects.none(), required=False
+        label=_("Topik kasus"), queryset=ProgrammeTopic.objects.none(), required=False
     )
     summary = forms.CharField(
         label=_("Ringkasan kasus (tanpa nama, NIK atau alamat)"),

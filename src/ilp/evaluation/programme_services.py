@@ -106,7 +106,7 @@ def _programme_checks(
         raise _invalid(
             "topics",
             _(
-                "Tulis setiap topik sebagai \u201ckode | nama\u201d; kode huruf kecil, angka, - "
+                "Tulis setiap topik sebagai “kode | nama”; kode huruf kecil, angka, - "
                 "atau _: %(codes)s."
             )
             % {"codes": ", ".join(bad)},
@@ -277,7 +277,7 @@ def session_participants_add(
         )
     if any(not name or not profession for name, profession in others):
         raise _invalid(
-            "others", _("Tulis setiap peserta tanpa akun sebagai \u201cnama | profesi\u201d.")
+            "others", _("Tulis setiap peserta tanpa akun sebagai “nama | profesi”.")
         )
     if not staff and not others:
         raise _invalid("staff", _("Pilih atau tulis paling sedikit satu peserta."))
