@@ -15,6 +15,10 @@ from ilp.evaluation.programme_services import ScoreEntry
 from ilp.places.models import Facility
 
 
+def _person(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
 def _pairs(text: str) -> list[tuple[str, str]]:
     """Lines "a | b" as pairs (a line without "|": the whole line, and "")."""
     found = []
@@ -52,6 +56,7 @@ class ProgrammeForm(forms.Form):
     def __init__(self, *args: Any, specialists: Any, puskesmas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["specialists"].queryset = specialists  # type: ignore[attr-defined]
+        self.fields["specialists"].label_from_instance = _person  # type: ignore[attr-defined]
         self.fields["puskesmas"].queryset = puskesmas  # type: ignore[attr-defined]
 
     @classmethod
@@ -89,6 +94,7 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["puskesmas"].queryset = programme.puskesmas.order_by("name")  # type: ignore[attr-defined]
         self.fields["specialist"].queryset = programme.specialists.order_by("username")  # type: ignore[attr-defined]
+        self.fields["specialist"].label_from_instance = _person  # type: ignore[attr-defined]
 
 
 class ParticipantsForm(forms.Form):
@@ -108,6 +114,7 @@ class ParticipantsForm(forms.Form):
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = staff  # type: ignore[attr-defined]
+        self.fields["staff"].label_from_instance = _person  # type: ignore[attr-defined]
 
     def values(self) -> dict[str, Any]:
         return {"staff": self.cleaned_data["staff"], "others": _pairs(self.cleaned_data["others"])}

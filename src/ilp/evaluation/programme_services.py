@@ -276,9 +276,7 @@ def session_participants_add(
             _("Bukan staf puskesmas ini: %(names)s.") % {"names": ", ".join(outsiders)},
         )
     if any(not name or not profession for name, profession in others):
-        raise _invalid(
-            "others", _("Tulis setiap peserta tanpa akun sebagai “nama | profesi”.")
-        )
+        raise _invalid("others", _("Tulis setiap peserta tanpa akun sebagai “nama | profesi”."))
     if not staff and not others:
         raise _invalid("staff", _("Pilih atau tulis paling sedikit satu peserta."))
     present = set(session.participants.filter(user__isnull=False).values_list("user_id", flat=True))
