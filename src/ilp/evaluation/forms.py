@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from ilp.accounts.access import TEAM_MEMBER_ROLES
 from ilp.accounts.models import Role, User
 from ilp.core.exceptions import ApplicationError
-from ilp.evaluation.models import OWNER_ROLES, CoachingSession, CoachingVisit, TpcbTeam
+from ilp.evaluation.models import OWNER_ROLES, CoachingVisit, TpcbTeam
+from ilp.evaluation.programme_models import CoachingSession
 from ilp.evaluation.services import RecommendationContent
 from ilp.monitoring.catalogue import CLUSTERS, load_catalogue
 from ilp.monitoring.pws import CLUSTER_LABELS

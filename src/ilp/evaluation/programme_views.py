@@ -153,7 +153,7 @@ def session_page(
             participants_form=ParticipantsForm(staff=selectors.puskesmas_staff(session)),
             scores_form=ScoresForm(participants=participants, topics=topics),
             case_form=CaseReviewForm(programme=session.programme),
-            rec_form=RecommendationForm(visit=session, language=language),  # type: ignore[arg-type]
+            rec_form=RecommendationForm(visit=session, language=language),
         )
         context.update(forms)
     return render(request, "evaluation/session.html", context, status=status)

@@ -32,7 +32,6 @@ from ilp.accounts.models import AuditAction, User
 from ilp.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from ilp.evaluation.models import (
     OWNER_ROLES,
-    CoachingSession,
     CoachingVisit,
     Recommendation,
     RecommendationEvent,
@@ -40,6 +39,7 @@ from ilp.evaluation.models import (
     TpcbTeam,
     VisitState,
 )
+from ilp.evaluation.programme_models import CoachingSession
 from ilp.monitoring.catalogue import load_catalogue
 from ilp.places.models import Facility, FacilityKind
 
