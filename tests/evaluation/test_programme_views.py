@@ -383,3 +383,26 @@ def test_specialist_home_page_leads_to_the_programmes(client, spog):
     assert "Program pendampingan saya" in page
     assert 'href="/pembinaan/program/"' in page
     assert "Cari penduduk" not in page
+
+
+def test_open_list_filtered_by_team_leaves_session_recommendations_out(
+    client, district, rec, session_rec, team
+):
+    client.force_login(district.dinkes)
+    everything = client.get("/pembinaan/terbuka/").content.decode()
+    assert "Sweeping ibu hamil" in everything
+    assert "Latih ulang manajemen perdarahan" in everything
+    by_team = client.get(f"/pembinaan/terbuka/?team={team.pk}").content.decode()
+    assert "Sweeping ibu hamil" in by_team
+    assert "Latih ulang manajemen perdarahan" not in by_team
+
+
+def test_puskesmas_list_with_a_session_recommendation_query_count(
+    client, district, rec, session_rec, django_assert_num_queries
+):
+    client.force_login(district.pkm_barat)
+    client.get("/pembinaan/puskesmas/")
+    with django_assert_num_queries(5):
+        page = client.get("/pembinaan/puskesmas/").content.decode()
+    assert "Sweeping ibu hamil" in page
+    assert "Latih ulang manajemen perdarahan" in page

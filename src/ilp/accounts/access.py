@@ -19,6 +19,7 @@ cross-sector viewer see no person at all):
 | protection   | none here (only their cases)    | none                 | —                     |
 | cross_sector | none                            | user.area (suppressed)| —                    |
 | dpo          | none (reads the audit log only) | none                 | —                     |
+| specialist   | none (coaching programmes only) | none                 | —                     |
 
 Families: a family's identity (KK number, address, head) belongs to the area of its address;
 a user sees it only when that address and its head are in scope (`family_in_scope`). A
