@@ -14,6 +14,7 @@ from ilp.accounts.access import TEAM_MEMBER_ROLES
 from ilp.accounts.models import Role, User
 from ilp.core.exceptions import ApplicationError
 from ilp.evaluation.models import OWNER_ROLES, ChecklistItem, CoachingVisit, TpcbTeam
+from ilp.evaluation.programme_models import CoachingSession
 from ilp.evaluation.services import NOT_IN_VISIT_CHECKLIST, RecommendationContent
 from ilp.monitoring.catalogue import CLUSTERS, load_catalogue
 from ilp.monitoring.pws import CLUSTER_LABELS
@@ -137,7 +138,9 @@ class RecommendationForm(forms.Form):
         label=_("Butir daftar tilik yang menunjukkannya"), required=False, widget=forms.Select
     )
 
-    def __init__(self, *args: Any, visit: CoachingVisit, language: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, visit: CoachingVisit | CoachingSession, language: str, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = indicator_choices(language)  # type: ignore[attr-defined]
         self.fields["checklist_item"].widget.choices = checklist_item_choices(visit)
@@ -182,7 +185,9 @@ class ActionForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    back = forms.ChoiceField(choices=[("visit", "visit"), ("puskesmas", "puskesmas")])
+    back = forms.ChoiceField(
+        choices=[("visit", "visit"), ("puskesmas", "puskesmas"), ("session", "session")]
+    )
 
 
 class OpenFilterForm(forms.Form):
