@@ -143,7 +143,11 @@ class RecommendationForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = indicator_choices(language)  # type: ignore[attr-defined]
-        self.fields["checklist_item"].widget.choices = checklist_item_choices(visit)
+        if isinstance(visit, CoachingSession):
+            # A specialist's session works through no checklist (and its pk is not a visit's).
+            del self.fields["checklist_item"]
+        else:
+            self.fields["checklist_item"].widget.choices = checklist_item_choices(visit)
         self.fields["owner_user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             role=Role.PUSKESMAS, facility=visit.puskesmas_id, is_active=True
         ).order_by("username")
@@ -169,7 +173,7 @@ class RecommendationForm(forms.Form):
             why=data["why"],
             owner_role=data["owner_role"],
             owner_user=data["owner_user"],
-            checklist_item=data["checklist_item"],
+            checklist_item=data.get("checklist_item"),
         )
 
 
