@@ -377,7 +377,12 @@ def quality_snapshot(user: User, puskesmas: Facility, year: int, month: int) -> 
             "value": p.value,
             "severity": p.severity,
         }
-        for p in quality.problems_of(card, limit=len(quality.MEASURES) * (1 + len(card.rows)))
+        # The puskesmas' own row first among the rows ranked (the scorecard ranks its
+        # posyandu rows only), every problem and warning kept.
+        for p in quality.problems_of(
+            quality.Scorecard(card.top, [card.top, *card.rows], card.year, card.month),
+            limit=len(quality.MEASURES) * (1 + len(card.rows)),
+        )
     ]
     return {"year": year, "month": month, "measures": measures, "problems": problems}
 
