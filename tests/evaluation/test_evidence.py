@@ -104,7 +104,7 @@ def test_bad_files_refused_with_their_message_nothing_saved(
     settings.ILP_EVIDENCE_MAX_BYTES = 64 * 1024
     settings.ILP_EVIDENCE_MAX_FILES = 3
     fields = _refusal(district, rec, *(_file(n, d) for n, d in uploads))
-    assert fields == {"files": [message]}
+    assert fields == {"evidence": [message]}
     rec.refresh_from_db()
     assert rec.state == RecState.OPEN
     assert not RecommendationEvent.objects.filter(action="answer").exists()
@@ -114,7 +114,7 @@ def test_bad_files_refused_with_their_message_nothing_saved(
 def test_files_only_with_an_answer(district, rec):
     _answer(district, rec)
     fields = _refusal(district, rec, _file("a.pdf", files.PDF), action="accept")
-    assert fields == {"files": ["Berkas bukti hanya dilampirkan pada jawaban puskesmas."]}
+    assert fields == {"evidence": ["Berkas bukti hanya dilampirkan pada jawaban puskesmas."]}
     rec.refresh_from_db()
     assert rec.state == RecState.ANSWERED
 
@@ -130,7 +130,7 @@ def test_file_name_cleaned(district, rec):
 def test_answer_with_files_through_the_page(client, district, visit, rec):
     client.force_login(district.pkm_barat)
     page = client.get("/pembinaan/puskesmas/").content.decode()
-    assert 'enctype="multipart/form-data"' in page and 'name="files"' in page
+    assert 'enctype="multipart/form-data"' in page and 'name="evidence"' in page
     url = f"/pembinaan/rekomendasi/{rec.uuid}/aksi/"
     response = client.post(
         url,
@@ -138,7 +138,7 @@ def test_answer_with_files_through_the_page(client, district, visit, rec):
             "action": "answer",
             "note": "Register difoto",
             "back": "puskesmas",
-            "files": [_file("register.png", files.PNG), _file("isi.pdf", b"not a pdf")],
+            "evidence": [_file("register.png", files.PNG), _file("isi.pdf", b"not a pdf")],
         },
     )
     page = response.content.decode()
@@ -152,7 +152,7 @@ def test_answer_with_files_through_the_page(client, district, visit, rec):
             "action": "answer",
             "note": "Register difoto",
             "back": "puskesmas",
-            "files": [_file("register.png", files.PNG)],
+            "evidence": [_file("register.png", files.PNG)],
         },
     )
     assert response.status_code == 302
@@ -172,7 +172,7 @@ def test_oversized_file_through_the_page_gives_the_message(client, district, rec
     client.force_login(district.pkm_barat)
     response = client.post(
         f"/pembinaan/rekomendasi/{rec.uuid}/aksi/",
-        {"action": "answer", "note": "n", "back": "puskesmas", "files": [_file("sk.pdf", big)]},
+        {"action": "answer", "note": "n", "back": "puskesmas", "evidence": [_file("sk.pdf", big)]},
     )
     assert response.status_code == 422
     assert "Berkas sk.pdf terlalu besar (3,0\xa0MB); paling besar 3,0\xa0MB." in (
@@ -184,7 +184,7 @@ def test_team_sees_no_file_input(client, district, visit, rec):
     _answer(district, rec)
     client.force_login(district.tpcb)
     page = client.get(f"/pembinaan/kunjungan/{visit.uuid}/").content.decode()
-    assert 'value="accept"' in page and 'name="files"' not in page
+    assert 'value="accept"' in page and 'name="evidence"' not in page
 
 
 def test_lists_do_not_load_the_bytes_nor_query_per_file(client, district, visit, rec):

@@ -220,4 +220,3 @@ def test_a_visit_not_done_has_no_frozen_value_beside_the_reason(client, district
     page = client.get(f"/pembinaan/kunjungan/{visit.uuid}/").content.decode()
     assert "mutu data: Balita ditimbang (D/S)" in page
     assert "mutu data: Balita ditimbang (D/S) — saat kunjungan" not in page
-

@@ -57,9 +57,7 @@ def test_replan_moves_the_date_and_who_goes_with_history(district, visit):
 def test_replan_bad_input(district, visit, tpcb_other, changes, field, message):
     values = {"planned_date": date(2026, 3, 17), "members": [district.tpcb]}
     values.update(changes)
-    values["members"] = [
-        tpcb_other if m == "tpcb_other" else m for m in values["members"]
-    ]
+    values["members"] = [tpcb_other if m == "tpcb_other" else m for m in values["members"]]
     with pytest.raises(ValidationFailed) as exc:
         services.visit_replan(user=district.tpcb, visit=visit, **values)
     assert exc.value.fields == {field: [message]}

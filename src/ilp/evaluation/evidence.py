@@ -1,7 +1,7 @@
 """Evidence files of a recommendation's answer: checked before anything is written, stored in
 the database with the answer's history row, read back only in the reader's scope.
 
-A file is refused, with a message on the ``files`` field naming it, when it is empty, larger
+A file is refused, with a message on the ``evidence`` field naming it, when it is empty, larger
 than ``settings.ILP_EVIDENCE_MAX_BYTES``, not a PDF, JPEG, PNG or XLSX by its content
 (``ilp.standards.file_types``, whatever its name or claimed type says), or named for another
 kind than its content; more than ``settings.ILP_EVIDENCE_MAX_FILES`` files per answer are
@@ -30,7 +30,7 @@ from ilp.core.exceptions import NotFound, ValidationFailed
 from ilp.evaluation.models import RecommendationEvent, RecommendationEvidence
 from ilp.standards import file_types
 
-FIELD = "files"
+FIELD = "evidence"
 NAME_LENGTH = 160
 
 
@@ -85,7 +85,7 @@ def clean_name(name: str) -> str:
 
 
 def check_files(files: Sequence[Upload]) -> list[Checked]:
-    """Every file read and checked, or ValidationFailed on ``files`` for the first bad one.
+    """Every file read and checked, or ValidationFailed on ``evidence`` for the first bad one.
     The size is judged before the bytes are read."""
     if len(files) > max_files():
         raise too_many()

@@ -205,7 +205,8 @@ class ActionForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    files = FilesField(label=_("Berkas bukti (PDF, JPEG, PNG, XLSX)"), required=False)
+    # Not "files": that is the form's dict of uploads.
+    evidence = FilesField(label=_("Berkas bukti (PDF, JPEG, PNG, XLSX)"), required=False)
     back = forms.ChoiceField(choices=[("visit", "visit"), ("puskesmas", "puskesmas")])
 
 

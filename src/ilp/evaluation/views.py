@@ -326,7 +326,7 @@ def recommendation_action(request: HttpRequest, recommendation_uuid: str) -> Htt
                 recommendation=rec,
                 action=form.cleaned_data["action"],
                 note=form.cleaned_data["note"],
-                files=form.cleaned_data["files"],
+                files=form.cleaned_data["evidence"],
             )
         except ApplicationError as exc:
             apply_error(form, exc)

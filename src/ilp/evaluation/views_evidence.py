@@ -20,7 +20,7 @@ from ilp.evaluation.models import RecommendationEvidence
 def file_response(found: RecommendationEvidence) -> HttpResponse:
     """The file as an attachment with safe headers (also the API's download)."""
     response = HttpResponse(bytes(found.data), content_type=found.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, found.name)
+    response["Content-Disposition"] = content_disposition_header(True, found.name) or "attachment"
     response["Content-Length"] = str(found.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
