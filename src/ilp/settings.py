@@ -265,9 +265,10 @@ AXES_VERBOSE = False
 # Evidence files of a recommendation's answer (ilp.evaluation.evidence), kept in the database.
 # Django's own upload limits stay at their defaults: file parts do not count towards
 # DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB of form fields), files above FILE_UPLOAD_MAX_MEMORY_SIZE
-# go to a temporary file, so an oversized evidence file reaches the check and its message;
-# more than DATA_UPLOAD_MAX_NUMBER_FILES (100) files is caught by the answer view. The whole
-# request size is the reverse proxy's to cap (e.g. nginx client_max_body_size 30m).
+# go to a temporary file, so an oversized evidence file reaches the check and its message.
+# More than DATA_UPLOAD_MAX_NUMBER_FILES (100) files in one request still answers 400 (the
+# CSRF check reads the form before any view). The whole request size is the reverse proxy's
+# to cap (e.g. nginx client_max_body_size 30m).
 ILP_EVIDENCE_MAX_BYTES = env_int("ILP_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
 ILP_EVIDENCE_MAX_FILES = env_int("ILP_EVIDENCE_MAX_FILES", 5)
 
