@@ -131,7 +131,17 @@ def _records(d) -> SimpleNamespace:
             what="x", why="y", owner_role="k1", due_date=date(2025, 4, 1)
         ),
     )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    coaching.recommendation_act(
+        user=d.pkm_barat,
+        recommendation=recommendation,
+        action="answer",
+        note="n",
+        files=[SimpleUploadedFile("sk.pdf", b"%PDF-1.4\n%%EOF\n")],
+    )
     return SimpleNamespace(
+        evidence=recommendation.events.get(action="answer").evidence.get(),
         team=team,
         visit=visit,
         recommendation=recommendation,
@@ -162,6 +172,7 @@ def _values(d, r) -> dict[str, list[str]]:
         "team_uuid": [str(r.team.uuid), UNKNOWN],
         "visit_uuid": [str(r.visit.uuid), UNKNOWN],
         "recommendation_uuid": [str(r.recommendation.uuid), UNKNOWN],
+        "evidence_uuid": [str(r.evidence.uuid), UNKNOWN],
         # a posyandu, a puskesmas, an area (the API's areas/<code>); unknown
         "code": [d.pos_ampel_timur_f.code, d.pkm_barat_f.code, d.ampel.code, "NOPE"],
         "on": ["2025-03-10", "0001-01-01", "9999-12-31", "not-a-date"],
