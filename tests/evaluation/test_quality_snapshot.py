@@ -220,3 +220,12 @@ def test_a_visit_not_done_has_no_frozen_value_beside_the_reason(client, district
     page = client.get(f"/pembinaan/kunjungan/{visit.uuid}/").content.decode()
     assert "mutu data: Balita ditimbang (D/S)" in page
     assert "mutu data: Balita ditimbang (D/S) — saat kunjungan" not in page
+
+
+def test_editing_keeps_the_quality_check(client, district, visit):
+    rec = services.recommendation_create(
+        user=district.tpcb, visit=visit, content=_content(quality_check="weighed")
+    )
+    client.force_login(district.tpcb)
+    page = client.get(f"/pembinaan/rekomendasi/{rec.uuid}/ubah/").content.decode()
+    assert '<option value="weighed" selected>' in page

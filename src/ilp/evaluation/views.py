@@ -283,6 +283,7 @@ def recommendation_edit(request: HttpRequest, recommendation_uuid: str) -> HttpR
     initial = {
         "what": rec.what,
         "indicator": rec.indicator,
+        "quality_check": rec.quality_check,
         "why": rec.why,
         "owner_role": rec.owner_role,
         "owner_user": rec.owner_user_id,
