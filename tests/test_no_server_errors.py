@@ -107,7 +107,11 @@ def _records(d) -> SimpleNamespace:
         ip=None,
     )
     from ilp.evaluation import services as coaching
+    from ilp.evaluation.services_checklists import ItemDraft, checklist_publish
 
+    checklist = checklist_publish(
+        user=d.dinkes, cluster="k1", base=None, items=[ItemDraft("1.1", "Lokmin bulanan")]
+    )
     team = coaching.team_create(
         user=d.dinkes,
         name="Tim Barat",
@@ -142,6 +146,7 @@ def _records(d) -> SimpleNamespace:
     )
     return SimpleNamespace(
         evidence=recommendation.events.get(action="answer").evidence.get(),
+        checklist=checklist,
         team=team,
         visit=visit,
         recommendation=recommendation,
@@ -173,6 +178,9 @@ def _values(d, r) -> dict[str, list[str]]:
         "visit_uuid": [str(r.visit.uuid), UNKNOWN],
         "recommendation_uuid": [str(r.recommendation.uuid), UNKNOWN],
         "evidence_uuid": [str(r.evidence.uuid), UNKNOWN],
+        "version_uuid": [str(r.checklist.uuid), UNKNOWN],
+        "item_uuid": [str(r.checklist.items.get().uuid), UNKNOWN],
+        "cluster": ["k1", "lintas", "zzz"],
         # a posyandu, a puskesmas, an area (the API's areas/<code>); unknown
         "code": [d.pos_ampel_timur_f.code, d.pkm_barat_f.code, d.ampel.code, "NOPE"],
         "on": ["2025-03-10", "0001-01-01", "9999-12-31", "not-a-date"],

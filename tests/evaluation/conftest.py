@@ -57,3 +57,41 @@ def rec(district, visit):
             due_date=date(2026, 4, 30),
         ),
     )
+
+
+# -- checklists: K1 (2 items) and K2 (3 items) published by the dinkes administrator, and a
+# visit planned after them (it takes both versions 1).
+
+
+@pytest.fixture
+def checklists(district):
+    from ilp.evaluation.services_checklists import ItemDraft, checklist_publish
+
+    k1 = checklist_publish(
+        user=district.dinkes,
+        cluster="k1",
+        base=None,
+        items=[ItemDraft("1.1", "Lokmin bulanan"), ItemDraft("1.2", "PWS diperbarui")],
+    )
+    k2 = checklist_publish(
+        user=district.dinkes,
+        cluster="k2",
+        base=None,
+        items=[
+            ItemDraft("2.1", "Register kohort ibu lengkap", "k1"),
+            ItemDraft("2.2", "Buku KIA diisi"),
+            ItemDraft("2.3", "Alur rujukan tertulis"),
+        ],
+    )
+    return {"k1": k1, "k2": k2}
+
+
+@pytest.fixture
+def cl_visit(district, team, checklists):
+    return services.visit_plan(
+        user=district.tpcb,
+        team=team,
+        puskesmas=district.pkm_barat_f,
+        planned_date=date(2026, 3, 12),
+        members=[district.tpcb],
+    )

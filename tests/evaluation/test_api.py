@@ -31,6 +31,7 @@ def test_list_with_history(client, district, rec):
         "indicator": "k1",
         "quality_check": "",
         "why": "K1 jauh di bawah target",
+        "checklist_item": None,
         "addressed_to": {"role": "k2", "user": None},
         "state": "answered",
         "due": "2026-04-30",

@@ -39,7 +39,10 @@ Coaching (``ilp.evaluation``): the dinkes administrator forms TPCB teams (`can_m
 and reads every recommendation of the district; a team's members (dinkes or TPCB staff) plan
 its visits and accept, send back and verify its recommendations; a puskesmas' own staff answer
 those addressed to it (`recommendation_scope_q`). A TPCB analyst outside the team, pustu,
-kader, protection and cross-sector roles: nothing.
+kader, protection and cross-sector roles: nothing. The coaching checklists per cluster are
+edited (a new version published) by the dinkes administrator only (`can_manage_checklists`)
+and read by district staff (`can_read_checklists`); a visit's answers are recorded by its
+team's members.
 
 Corrections (`CorrectionRights`, `require_corrector`): a record is corrected or voided by its
 author or by a *supervisor* of the facility it was recorded at — the pustu or puskesmas at or
@@ -630,6 +633,55 @@ def recommendation_scope_q(user: Any, prefix: str = "") -> Q:
     if can_manage_teams(user):
         return member | Q(**{f"{prefix}visit__team__district_id": user.area_id})
     return member
+
+
+def can_manage_checklists(user: Any) -> bool:
+    """Whether the user edits the district's coaching checklists (publishes new versions):
+    the district's dinkes administrator."""
+    return _active(user) and user.role == Role.DINKES_ADMIN and user.area_id is not None
+
+
+def can_read_checklists(user: Any) -> bool:
+    """Whether the user reads the district's checklists and their versions: the district
+    staff who sit on TPCB teams (dinkes administrator, TPCB analysts)."""
+    return can_join_teams(user)
+
+
+# Routine evaluation (``ilp.evaluation.review``, ``.district_review``, ``.performance``): the
+# monthly evaluation and the annual performance assessment of a puskesmas are read by the
+# district's dinkes administrator (every puskesmas of the district), a TPCB team's members (the
+# puskesmas their active teams coach) and a puskesmas' own staff (their own); the quarterly
+# district review by the first two only. Pustu, kader, protection, cross-sector and
+# data-protection roles: none (aggregates of a puskesmas, but its coaching is not theirs).
+
+
+def can_view_evaluations(user: Any) -> bool:
+    """Whether the user opens monthly evaluations and performance assessments at all (which
+    puskesmas: `evaluation_puskesmas`)."""
+    return can_join_teams(user) or can_answer_recommendations(user)
+
+
+def can_view_district_review(user: Any) -> bool:
+    """Whether the user opens the quarterly district review (district staff)."""
+    return can_join_teams(user)
+
+
+def evaluation_puskesmas(user: Any) -> QuerySet[Facility]:
+    """The puskesmas whose evaluations the user reads (see above), by name."""
+    found = Facility.objects.filter(kind=FacilityKind.PUSKESMAS, is_active=True)
+    if can_answer_recommendations(user):
+        return found.filter(pk=user.facility_id)
+    if not can_join_teams(user):
+        return found.none()
+    if can_manage_teams(user):
+        code = user.area.code
+        return found.filter(Q(area__code=code) | Q(area__code__startswith=f"{code}.")).order_by(
+            "name", "pk"
+        )
+    coached = Facility.objects.filter(
+        tpcb_teams__members=user.pk, tpcb_teams__is_active=True
+    ).values("pk")
+    return found.filter(pk__in=coached).order_by("name", "pk")
 
 
 # ---------------------------------------------------------------- pages: declared rules

@@ -184,17 +184,44 @@ def dense_hamlets(geo: Geography) -> list[int]:
 
 
 def _dependents() -> list[type[models.Model]]:
-    """Models of other apps holding a foreign key to people or places rows (not users)."""
+    """Models of other apps holding a foreign key to people or places rows (not users), or to
+    such a model's rows (a coaching recommendation points at a visit, the visit at a
+    puskesmas), those referring to others first."""
     targets = set(DEMO_MODELS)
-    found = []
-    for model in apps.get_models():
-        if model in targets or model is User or model._meta.auto_created:
-            continue
-        for f in model._meta.get_fields():
-            if f.is_relation and f.concrete and f.related_model in targets:
-                found.append(model)
-                break
-    return found
+    found: list[type[models.Model]] = []
+    candidates = [
+        m
+        for m in apps.get_models()
+        if m not in targets and m is not User and not m._meta.auto_created
+    ]
+    while True:
+        added = [
+            model
+            for model in candidates
+            if model not in found
+            and any(
+                f.is_relation and f.concrete and f.related_model in targets
+                for f in model._meta.get_fields()
+            )
+        ]
+        if not added:
+            break
+        found += added
+        targets |= set(added)
+    # Those referring to others first: take, each round, the models no remaining one refers to.
+    ordered: list[type[models.Model]] = []
+    remaining = list(found)
+    while remaining:
+        referred = {
+            f.related_model
+            for m in remaining
+            for f in m._meta.get_fields()
+            if f.is_relation and f.concrete and f.related_model is not m
+        }
+        free = [m for m in remaining if m not in referred] or remaining[:1]
+        ordered += free
+        remaining = [m for m in remaining if m not in free]
+    return ordered
 
 
 @transaction.atomic
@@ -203,8 +230,7 @@ def wipe_demo_data() -> None:
 
     Other users keep their accounts but lose their facility/area scope. Rows of other apps
     that point at a person, family, pregnancy, facility or area are deleted with them."""
-    if district_exists():
-        User.objects.filter(username__in=demo_usernames()).delete()
+    demo_users = demo_usernames() if district_exists() else []
     User.objects.exclude(facility=None, area=None).update(facility=None, area=None)
     dependents = _dependents()
     through = Facility.service_areas.through
@@ -226,5 +252,7 @@ def wipe_demo_data() -> None:
                 model.objects.all().delete()
             for table in people:
                 cursor.execute(f"DELETE FROM {qn(table)}")  # noqa: S608 - model tables
+        # The demo logins go once no row refers to them (a coaching team's lead is protected).
+        User.objects.filter(username__in=demo_users).delete()
         for table in places:
             cursor.execute(f"DELETE FROM {qn(table)}")  # noqa: S608 - model tables

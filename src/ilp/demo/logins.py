@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.utils.text import slugify
@@ -79,7 +80,7 @@ def demo_login_specs() -> list[dict]:
         },
         {"username": "tpcb", "role": Role.TPCB, "area": city, "first_name": "Analis TPCB"},
         {
-            "username": f"puskesmas.{_slug(puskesmas.name.removeprefix('Puskesmas '))}",
+            "username": puskesmas_login(puskesmas.name),
             "role": Role.PUSKESMAS,
             "facility": puskesmas,
             "cluster": Cluster.K2,
@@ -119,11 +120,45 @@ def demo_login_specs() -> list[dict]:
     ]
 
 
-def ensure_demo_logins() -> list[DemoLogin]:
-    """Create the missing demo users (existing ones are left as they are); list them all."""
+def puskesmas_login(name: str) -> str:
+    """The username of a puskesmas' demo staff login ("Puskesmas Ampenan" → puskesmas.ampenan)."""
+    return f"puskesmas.{_slug(name.removeprefix('Puskesmas '))}"
+
+
+def coaching_login_specs() -> list[dict[str, Any]]:
+    """The logins the demo's coaching adds (``ilp.demo.coaching``): three more TPCB analysts for
+    its two teams, and one staff login (Klaster 1, management) at every puskesmas but the demo
+    one, who answers its recommendations."""
+    city = Area.objects.get(code="52.71")
+    analysts = [
+        {"username": f"tpcb.{topic}", "role": Role.TPCB, "area": city, "first_name": name}
+        for topic, name in (
+            ("kia", "Analis TPCB KIA"),
+            ("gizi", "Analis TPCB Gizi"),
+            ("ptm", "Analis TPCB PTM"),
+        )
+    ]
+    staff = [
+        {
+            "username": puskesmas_login(f.name),
+            "role": Role.PUSKESMAS,
+            "facility": f,
+            "cluster": Cluster.K1,
+            "first_name": f"Petugas {f.name}",
+        }
+        for f in Facility.objects.filter(kind=FacilityKind.PUSKESMAS)
+        .exclude(name=DEMO_PUSKESMAS)
+        .order_by("code")
+    ]
+    return analysts + staff
+
+
+def ensure_demo_logins(specs: list[dict[str, Any]] | None = None) -> list[DemoLogin]:
+    """Create the missing demo users (existing ones are left as they are); list them all.
+    `specs`: the users to ensure (default: one per role, ``demo_login_specs``)."""
     logins = []
     password_hash = None
-    for spec in demo_login_specs():
+    for spec in demo_login_specs() if specs is None else specs:
         spec = dict(spec)
         username = spec.pop("username")
         user = User.objects.filter(username=username).first()
@@ -149,4 +184,4 @@ def _scope(user: User) -> str:
 
 def demo_usernames() -> list[str]:
     """Usernames the demo creates (needs the district in the database)."""
-    return [spec["username"] for spec in demo_login_specs()]
+    return [spec["username"] for spec in demo_login_specs() + coaching_login_specs()]

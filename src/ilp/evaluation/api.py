@@ -29,7 +29,7 @@ from ilp.accounts.access import can_use_coaching, client_ip
 from ilp.accounts.models import User
 from ilp.core.exceptions import PermissionDenied
 from ilp.evaluation import evidence, selectors, services
-from ilp.evaluation.models import Recommendation, RecommendationEvidence
+from ilp.evaluation.models import ChecklistItem, Recommendation, RecommendationEvidence
 from ilp.evaluation.views_evidence import file_response
 from ilp.places.api import ERRORS_READ, ErrorOut, Text
 
@@ -62,6 +62,13 @@ class EventOut(Schema):
     evidence: list[EvidenceOut] = Field(description="Files attached to an answer")
 
 
+class ChecklistItemOut(Schema):
+    cluster: str = Field(description="k1 … k4, lintas")
+    version: int = Field(description="The checklist version the visit took")
+    code: str
+    text: str = Field(description="The item as the Dinkes wrote it")
+
+
 class RecommendationOut(Schema):
     id: str = Field(description="The recommendation's UUID")
     facility: str = Field(description="Code of the puskesmas it is addressed to")
@@ -73,6 +80,9 @@ class RecommendationOut(Schema):
         description="Data-quality check that shows it (ilp.monitoring.quality.MEASURES), or ''"
     )
     why: str
+    checklist_item: ChecklistItemOut | None = Field(
+        None, description="The item of the visit's checklist that shows it, or null"
+    )
     addressed_to: AddressedTo
     state: State
     due: date
@@ -81,6 +91,17 @@ class RecommendationOut(Schema):
 
 class RecommendationsIn(Schema):
     state: State | None = None
+
+
+def _item_out(item: ChecklistItem | None) -> ChecklistItemOut | None:
+    if item is None:
+        return None
+    return ChecklistItemOut(
+        cluster=item.version.checklist.cluster,
+        version=item.version.number,
+        code=item.code,
+        text=item.text,
+    )
 
 
 def _out(rec: Recommendation) -> RecommendationOut:
@@ -93,6 +114,7 @@ def _out(rec: Recommendation) -> RecommendationOut:
         indicator=rec.indicator,
         quality_check=rec.quality_check,
         why=rec.why,
+        checklist_item=_item_out(rec.checklist_item),
         addressed_to=AddressedTo(
             role=rec.owner_role or None,
             user=rec.owner_user.username if rec.owner_user else None,

@@ -5,6 +5,7 @@ reads the service's specific message rather than a generic "required"."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from ilp.accounts.access import TEAM_MEMBER_ROLES
 from ilp.accounts.models import Role, User
 from ilp.core.exceptions import ApplicationError
-from ilp.evaluation.models import OWNER_ROLES, CoachingVisit, TpcbTeam
-from ilp.evaluation.services import RecommendationContent
+from ilp.evaluation.models import OWNER_ROLES, ChecklistItem, CoachingVisit, TpcbTeam
+from ilp.evaluation.services import NOT_IN_VISIT_CHECKLIST, RecommendationContent
 from ilp.monitoring.catalogue import CLUSTERS, load_catalogue
 from ilp.monitoring.pws import CLUSTER_LABELS
 from ilp.monitoring.quality import MEASURE_LABELS, MEASURES
@@ -128,6 +129,19 @@ def indicator_choices(language: str) -> list[tuple[str, str]]:
     ]
 
 
+def checklist_item_choices(visit: CoachingVisit) -> list[Any]:
+    """The items of the visit's checklist versions, grouped by cluster (one query)."""
+    items = ChecklistItem.objects.filter(version__visits=visit.pk).select_related(
+        "version__checklist"
+    )
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for item in items.order_by("version__checklist__cluster", "position"):
+        version = item.version
+        group = f"{version.checklist.get_cluster_display()} · v{version.number}"
+        groups.setdefault(group, []).append((str(item.uuid), f"{item.code} {item.text[:70]}"))
+    return [("", str(_("— tanpa butir daftar tilik —"))), *groups.items()]
+
+
 class RecommendationForm(forms.Form):
     what = forms.CharField(
         label=_("Rekomendasi"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -148,6 +162,11 @@ class RecommendationForm(forms.Form):
         label=_("atau ke petugas"), queryset=User.objects.none(), required=False
     )
     due_date = forms.DateField(label=_("Batas waktu"), widget=DATE, required=False)
+    # A plain field (not a ChoiceField) so an item outside the visit's checklist gets the
+    # service's message rather than a generic "not a valid choice".
+    checklist_item = forms.CharField(
+        label=_("Butir daftar tilik yang menunjukkannya"), required=False, widget=forms.Select
+    )
 
     def __init__(self, *args: Any, visit: CoachingVisit, language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -156,9 +175,22 @@ class RecommendationForm(forms.Form):
             ("", str(_("— tanpa masalah mutu data —"))),
             *((code, str(MEASURE_LABELS[code])) for code in MEASURES),
         ]
+        self.fields["checklist_item"].widget.choices = checklist_item_choices(visit)
         self.fields["owner_user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             role=Role.PUSKESMAS, facility=visit.puskesmas_id, is_active=True
         ).order_by("username")
+
+    def clean_checklist_item(self) -> ChecklistItem | None:
+        value = self.cleaned_data["checklist_item"]
+        if not value:
+            return None
+        try:
+            item = ChecklistItem.objects.filter(uuid=UUID(value)).first()
+        except ValueError:
+            item = None
+        if item is None:
+            raise forms.ValidationError(str(NOT_IN_VISIT_CHECKLIST))
+        return item
 
     def content(self) -> RecommendationContent:
         data = self.cleaned_data
@@ -170,6 +202,7 @@ class RecommendationForm(forms.Form):
             why=data["why"],
             owner_role=data["owner_role"],
             owner_user=data["owner_user"],
+            checklist_item=data["checklist_item"],
         )
 
 

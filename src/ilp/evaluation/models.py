@@ -1,8 +1,10 @@
 """TPCB teams, their coaching visits (pembinaan terpadu, with their history: planned,
 re-planned, cancelled, done) and the recommendations a visit leaves, each with its history of
-state changes and the evidence files the puskesmas attached to its answers. Nothing here is
-ever deleted: a team is made inactive, a visit cancelled with a reason, a recommendation is
-closed by verification, every change is a history row."""
+state changes and the evidence files the puskesmas attached to its answers; the district's
+checklists per cluster, in versions, and a visit's answers to the versions it took. Nothing
+here is ever deleted: a team is made inactive, a visit cancelled with a reason, a
+recommendation is closed by verification, a checklist item is retired by a new version,
+every change is a history row."""
 
 from __future__ import annotations
 
@@ -191,6 +193,15 @@ class Recommendation(BaseModel):
     state = models.CharField(
         _("status"), max_length=12, choices=RecState.choices, default=RecState.OPEN
     )
+    # The checklist item (of the visit's checklist versions) that shows the reason.
+    checklist_item = models.ForeignKey(
+        "ChecklistItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name=_("butir daftar tilik"),
+    )
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -239,6 +250,199 @@ class RecommendationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recommendation_id} {self.from_state}→{self.to_state}"
+
+    @property
+    def from_label(self) -> str:
+        """The state it left, as the pages name it ('' for the creation)."""
+        return str(RecState(self.from_state).label) if self.from_state in RecState.values else ""
+
+    @property
+    def to_label(self) -> str:
+        return str(RecState(self.to_state).label) if self.to_state in RecState.values else ""
+
+
+# ---------------------------------------------------------------- checklists
+
+
+class Checklist(BaseModel):
+    """The district's coaching checklist (daftar tilik) of one cluster. Its content lives in
+    its versions: editing publishes a new version and the old ones stay, read-only, for the
+    visits that used them."""
+
+    district = models.ForeignKey(
+        "places.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("kabupaten/kota")
+    )
+    cluster = models.CharField(_("klaster"), max_length=8, choices=Cluster.choices)
+
+    class Meta:
+        ordering = ["cluster"]
+        verbose_name = _("daftar tilik")
+        verbose_name_plural = _("daftar tilik")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "cluster"], name="checklist_one_per_cluster"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cluster__in=Cluster.values), name="checklist_cluster"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_cluster_display()}"
+
+
+class ChecklistSource(models.TextChoices):
+    EDITED = "edited", _("disusun Dinas Kesehatan")
+    EXAMPLE = "example", _("contoh awal dari ILP, untuk disesuaikan Dinas Kesehatan")
+
+
+class ChecklistVersion(BaseModel):
+    """One published version of a checklist (number 1, 2, …; the highest is current), never
+    changed once published. `visits`: the coaching visits that work through it (each visit
+    takes the current version of every cluster when it is planned)."""
+
+    checklist = models.ForeignKey(
+        Checklist, on_delete=models.PROTECT, related_name="versions", verbose_name=_("daftar tilik")
+    )
+    number = models.PositiveIntegerField(_("versi"))
+    note = models.TextField(_("catatan perubahan"), blank=True)
+    source = models.CharField(
+        _("asal"), max_length=8, choices=ChecklistSource.choices, default=ChecklistSource.EDITED
+    )
+    visits = models.ManyToManyField(
+        CoachingVisit, related_name="checklist_versions", verbose_name=_("kunjungan"), blank=True
+    )
+
+    class Meta:
+        ordering = ["checklist", "-number"]
+        verbose_name = _("versi daftar tilik")
+        verbose_name_plural = _("versi daftar tilik")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checklist", "number"], name="checklist_version_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checklist} v{self.number}"
+
+
+class ChecklistItem(BaseModel):
+    """One item of a checklist version, in order: its code (number) and text as the Dinkes
+    wrote them (content, not a UI string), optionally the catalogue indicator it bears on."""
+
+    version = models.ForeignKey(
+        ChecklistVersion, on_delete=models.PROTECT, related_name="items", verbose_name=_("versi")
+    )
+    position = models.PositiveSmallIntegerField(_("urutan"))
+    code = models.CharField(_("nomor"), max_length=16)
+    text = models.TextField(_("butir"))
+    indicator = models.CharField(_("indikator"), max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("butir daftar tilik")
+        verbose_name_plural = _("butir daftar tilik")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="checklist_item_code"),
+            models.UniqueConstraint(fields=["version", "position"], name="checklist_item_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"
+
+
+class ChecklistAnswerCode(models.TextChoices):
+    """The answer to one item (codes of ``ilp.standards.checklist``)."""
+
+    YES = "yes", _("ya")
+    PARTIAL = "partial", _("sebagian")
+    NO = "no", _("tidak")
+    NOT_ASSESSED = "na", _("tidak dinilai")
+
+
+class ChecklistAnswer(BaseModel):
+    """A visit's answer to one item of its checklist and the team's note; changed while the
+    visit is planned, frozen once it is done."""
+
+    visit = models.ForeignKey(
+        CoachingVisit,
+        on_delete=models.PROTECT,
+        related_name="checklist_answers",
+        verbose_name=_("kunjungan"),
+    )
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.PROTECT, related_name="answers", verbose_name=_("butir")
+    )
+    answer = models.CharField(_("jawaban"), max_length=8, choices=ChecklistAnswerCode.choices)
+    note = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        ordering = ["visit", "item__position"]
+        verbose_name = _("jawaban daftar tilik")
+        verbose_name_plural = _("jawaban daftar tilik")
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "item"], name="checklist_answer_once"),
+            models.CheckConstraint(
+                condition=models.Q(answer__in=ChecklistAnswerCode.values),
+                name="checklist_answer_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} {self.item_id} {self.answer}"
+
+
+class PkpScheme(BaseModel):
+    """A district's scheme of the Penilaian Kinerja Puskesmas for one year: the thresholds of
+    its categories (``ilp.standards.performance``; defaults 91 and 81) and, in its weights,
+    the indicators assessed. One per district and year, so a past year keeps the scheme it
+    was assessed with; only the current and later years' schemes may change."""
+
+    district = models.ForeignKey(
+        "places.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("kabupaten/kota")
+    )
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    baik_min = models.DecimalField(_("batas bawah baik (%)"), max_digits=5, decimal_places=2)
+    cukup_min = models.DecimalField(_("batas bawah cukup (%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("skema penilaian kinerja puskesmas")
+        verbose_name_plural = _("skema penilaian kinerja puskesmas")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year"], name="pkp_scheme_district_year"),
+            models.CheckConstraint(
+                condition=models.Q(cukup_min__gt=0)
+                & models.Q(baik_min__gt=models.F("cukup_min"))
+                & models.Q(baik_min__lte=100),
+                name="pkp_scheme_thresholds",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"PKP {self.year}"
+
+
+class PkpWeight(models.Model):
+    """One indicator of the catalogue in a year's scheme and its weight (0: not assessed; a
+    row is never deleted, its weight set to 0)."""
+
+    scheme = models.ForeignKey(PkpScheme, on_delete=models.PROTECT, related_name="weights")
+    indicator = models.CharField(_("indikator"), max_length=32)
+    weight = models.PositiveSmallIntegerField(_("bobot"))
+
+    class Meta:
+        ordering = ["scheme", "id"]
+        verbose_name = _("bobot indikator PKP")
+        verbose_name_plural = _("bobot indikator PKP")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "indicator"], name="pkp_weight_indicator"),
+            models.CheckConstraint(condition=models.Q(weight__lte=100), name="pkp_weight_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} × {self.weight}"
 
 
 class RecommendationEvidence(models.Model):

@@ -107,9 +107,9 @@ def _with_history(found: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
     events = RecommendationEvent.objects.select_related("by").prefetch_related(
         Prefetch("evidence", queryset=files)
     )
-    return found.select_related("owner_user", "visit__puskesmas", "visit__team").prefetch_related(
-        Prefetch("events", queryset=events)
-    )
+    return found.select_related(
+        "owner_user", "visit__puskesmas", "visit__team", "checklist_item__version__checklist"
+    ).prefetch_related(Prefetch("events", queryset=events))
 
 
 def recommendations_for(user: User) -> QuerySet[Recommendation]:

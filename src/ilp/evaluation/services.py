@@ -33,6 +33,7 @@ from ilp.core.exceptions import ApplicationError, Conflict, PermissionDenied, Va
 from ilp.evaluation import evidence
 from ilp.evaluation.models import (
     OWNER_ROLES,
+    ChecklistItem,
     CoachingVisit,
     Recommendation,
     RecommendationEvent,
@@ -58,6 +59,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 # The message of any change tried on a closed recommendation.
 CLOSED = gettext_lazy("Rekomendasi yang sudah diverifikasi (ditutup) tidak dapat diubah.")
+# A checklist item given as a recommendation's reason, or answered, that is not in the visit's
+# checklist versions.
+NOT_IN_VISIT_CHECKLIST = gettext_lazy("Butir ini bukan bagian dari daftar tilik kunjungan ini.")
 # Who takes each action: the puskesmas answers, the visit's team judges.
 PUSKESMAS_ACTIONS = frozenset({"answer"})
 TEAM_ACTIONS = frozenset({"accept", "send_back", "verify"})
@@ -235,9 +239,22 @@ def visit_plan(
         visit.full_clean()
         visit.save()
         visit.members.set(members)
+        # Imported here: services_checklists builds on this module's helpers.
+        from ilp.evaluation.services_checklists import visit_take_checklists
+
+        taken = visit_take_checklists(visit)
         detail = {"date": planned_date.isoformat(), "members": _usernames(members)}
         VisitEvent.objects.create(visit=visit, by=user, action=VisitAction.PLAN, detail=detail)
-        _audit(user, AuditAction.CREATE, visit, {"puskesmas": puskesmas.code, **detail})
+        _audit(
+            user,
+            AuditAction.CREATE,
+            visit,
+            {
+                "puskesmas": puskesmas.code,
+                **detail,
+                "checklists": sorted(f"{v.checklist.cluster} v{v.number}" for v in taken),
+            },
+        )
     return visit
 
 
@@ -436,8 +453,8 @@ def visit_mark_done(*, user: User, visit: CoachingVisit) -> CoachingVisit:
 @dataclass(frozen=True)
 class RecommendationContent:
     """What a recommendation says: what to change, why (an indicator code of the catalogue, a
-    data-quality check of ``quality.MEASURES`` and/or a note), to whom (a puskesmas role or
-    one of its staff) and by when."""
+    data-quality check of ``quality.MEASURES``, a checklist item of the visit and/or a note),
+    to whom (a puskesmas role or one of its staff) and by when."""
 
     what: str
     due_date: date | None
@@ -446,6 +463,8 @@ class RecommendationContent:
     quality_check: str = ""
     owner_role: str = ""
     owner_user: User | None = None
+    # The checklist item that shows it: one of the visit's checklist versions.
+    checklist_item: ChecklistItem | None = None
 
     def fields(self, visit: CoachingVisit) -> dict[str, Any]:
         """The model fields, or ValidationFailed with the first bad field's message."""
@@ -455,7 +474,17 @@ class RecommendationContent:
             raise _invalid("indicator", _("Indikator tidak dikenal."))
         if self.quality_check and self.quality_check not in quality.MEASURES:
             raise _invalid("quality_check", _("Pemeriksaan mutu data tidak dikenal."))
-        if not self.indicator and not self.quality_check and not self.why.strip():
+        if (
+            self.checklist_item is not None
+            and not visit.checklist_versions.filter(pk=self.checklist_item.version_id).exists()
+        ):
+            raise _invalid("checklist_item", str(NOT_IN_VISIT_CHECKLIST))
+        if (
+            not self.indicator
+            and not self.quality_check
+            and not self.why.strip()
+            and self.checklist_item is None
+        ):
             raise _invalid(
                 "why", _("Sebutkan alasannya: indikator, masalah mutu data atau keterangan.")
             )
@@ -479,6 +508,7 @@ class RecommendationContent:
             "owner_role": self.owner_role,
             "owner_user": self.owner_user,
             "due_date": self.due_date,
+            "checklist_item": self.checklist_item,
         }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ilp.evaluation import views, views_evidence, views_visit
+from ilp.evaluation import views, views_checklists, views_evidence, views_review, views_visit
 
 app_name = "evaluation"
 
@@ -36,6 +36,29 @@ urlpatterns = [
         views.recommendation_action,
         name="recommendation_action",
     ),
+    path(
+        "kunjungan/<uuid:visit_uuid>/tilik/<uuid:item_uuid>/",
+        views_checklists.visit_answer,
+        name="visit_answer",
+    ),
+    path("daftar-tilik/", views_checklists.checklists, name="checklists"),
+    path("daftar-tilik/contoh/", views_checklists.checklist_seed, name="checklist_seed"),
+    path(
+        "daftar-tilik/versi/<uuid:version_uuid>/",
+        views_checklists.checklist_version,
+        name="checklist_version",
+    ),
+    path(
+        "daftar-tilik/<str:cluster>/ubah/", views_checklists.checklist_edit, name="checklist_edit"
+    ),
     path("puskesmas/", views.puskesmas_list, name="puskesmas"),
     path("terbuka/", views.open_list, name="open"),
+    path("evaluasi/", views_review.review_index, name="review"),
+    path("evaluasi/<str:code>/", views_review.monthly, name="monthly"),
+    path("evaluasi/<str:code>/pdf/", views_review.monthly_pdf, name="monthly_pdf"),
+    path("tinjauan-triwulan/", views_review.quarter, name="quarter"),
+    path("tinjauan-triwulan/pdf/", views_review.quarter_pdf, name="quarter_pdf"),
+    path("kinerja/", views_review.performance_page, name="performance"),
+    path("kinerja/skema/", views_review.performance_scheme, name="performance_scheme"),
+    path("kinerja/<str:code>/", views_review.performance_detail, name="performance_detail"),
 ]

@@ -39,7 +39,9 @@ from ilp.evaluation.forms import (
     VisitForm,
     apply_error,
 )
+from ilp.evaluation.forms_checklists import answer_choices
 from ilp.evaluation.models import CoachingVisit, Recommendation, VisitState
+from ilp.evaluation.views_checklists import checklist_blocks
 from ilp.monitoring.catalogue import load_catalogue
 
 ACTION_LABELS = dict(ActionForm.base_fields["action"].choices)  # type: ignore[attr-defined]
@@ -189,12 +191,15 @@ def _visit_page(
     findings_form: FindingsForm | None = None,
     rec_form: RecommendationForm | None = None,
     errors: dict[int, Any] | None = None,
+    answer_error: dict[str, Any] | None = None,
 ) -> HttpResponse:
     user = _user(request)
     member = is_team_member(user, visit.team)
     language = get_language() or "id"
     planned = visit.state == VisitState.PLANNED
     context = {
+        "checklists": checklist_blocks(visit, answer_error),
+        "answers": answer_choices(),
         "visit": visit,
         "member": member,
         "planned": planned,
@@ -217,6 +222,10 @@ def _evidence_limits() -> dict[str, Any]:
         "evidence_max_bytes": evidence.max_bytes(),
         "evidence_max_files": evidence.max_files(),
     }
+
+
+# The visit page as the checklist views render it again (an answer refused without htmx).
+visit_page = _visit_page
 
 
 @role_required(can_use_coaching)
@@ -288,6 +297,7 @@ def recommendation_edit(request: HttpRequest, recommendation_uuid: str) -> HttpR
         "owner_role": rec.owner_role,
         "owner_user": rec.owner_user_id,
         "due_date": rec.due_date,
+        "checklist_item": str(rec.checklist_item.uuid) if rec.checklist_item else "",
     }
     form = RecommendationForm(
         request.POST or None, visit=rec.visit, language=get_language() or "id", initial=initial

@@ -78,18 +78,29 @@ def pack_puskesmas(user: User, code: str) -> Facility:
 
 
 def lokmin_pack(
-    user: User, puskesmas: Facility, *, year: int, month: int, language: str
+    user: User,
+    puskesmas: Facility,
+    *,
+    year: int,
+    month: int,
+    language: str,
+    detail: bool = True,
 ) -> LokminPack:
     """The pack's content for the month (NotFound when the reader may not read the
-    puskesmas' working area)."""
+    puskesmas' working area). Without `detail`, only the summary of each indicator (no desa
+    bars nor 12-month trend: the monthly evaluation of ``ilp.evaluation.review`` shows the
+    summary and links here for the rest)."""
     by_cluster: dict[str, list[PackIndicator]] = {c: [] for c in CLUSTERS}
     # Every indicator's rows in one read (the rows ``indicator_values`` gives one by one).
     overview = selectors.indicator_overview(user, area_code=puskesmas.code, year=year, month=month)
     for indicator in selectors.catalogue_for(user):
         rows = [pws.pws_row(indicator, v) for v in overview[indicator.code]]
+        name = indicator.name(language)
+        if not detail:
+            by_cluster[indicator.cluster].append(PackIndicator(indicator, name, rows[0], [], ""))
+            continue
         for row in rows:
             row.bar_svg = pws.target_bar_svg(row.value, row.target, print_line=True)
-        name = indicator.name(language)
         title = _("Tren %(indicator)s, %(area)s, 12 bulan terakhir") % {
             "indicator": name,
             "area": rows[0].name,

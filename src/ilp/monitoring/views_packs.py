@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language
@@ -25,10 +24,8 @@ from django.views.decorators.http import require_GET
 from ilp.accounts.access import (
     can_view_cross_sector,
     can_view_lokmin_pack,
-    client_ip,
     indicator_areas,
 )
-from ilp.accounts.audit import audit_export
 from ilp.accounts.models import Role, User
 from ilp.accounts.views import role_required
 from ilp.core.exceptions import NotFound
@@ -54,38 +51,6 @@ def _period_bounds() -> dict[str, str]:
     return {"period_min": f"{first:04d}-01", "period_max": f"{today.year:04d}-{today.month:02d}"}
 
 
-def _pdf_download(
-    request: HttpRequest,
-    template: str,
-    context: dict[str, Any],
-    *,
-    filename: str,
-    object_type: str,
-    rows: int,
-    detail: dict[str, str],
-) -> HttpResponse:
-    """The page drawn as a PDF attachment; the download is logged as an export (aggregates
-    only, so no person in it)."""
-    html = render_to_string(template, context, request=request)
-    response = HttpResponse(pdf.html_to_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    audit_export(
-        user=request.user,
-        object_type=object_type,
-        file_format="pdf",
-        person_ids=[],
-        row_count=rows,
-        ip=client_ip(request),
-        detail=detail,
-    )
-    return response
-
-
-def _safe(text: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in text)
-
-
 def _statuses() -> list[tuple[str, str, str]]:
     return [(s, str(pws.STATUS_LABELS[s]), str(pws.STATUS_MEANINGS[s])) for s in selectors.STATUSES]
 
@@ -109,11 +74,11 @@ def _lokmin(request: HttpRequest, puskesmas_code: str, *, as_pdf: bool) -> HttpR
     }
     if not as_pdf:
         return render(request, "monitoring/lokmin.html", context)
-    return _pdf_download(
+    return pdf.pdf_download(
         request,
         "monitoring/lokmin.html",
         context,
-        filename=f"lokmin-{_safe(facility.code)}-{pack.period}.pdf",
+        filename=f"lokmin-{pdf.safe_filename_part(facility.code)}-{pack.period}.pdf",
         object_type="lokmin_pack",
         rows=sum(len(c.items) for c in pack.clusters),
         detail={"puskesmas": facility.code, "period": pack.period},
@@ -205,11 +170,11 @@ def _quarter(request: HttpRequest, *, as_pdf: bool) -> HttpResponse:
     }
     if not as_pdf:
         return render(request, "monitoring/cross_sector_quarter.html", context)
-    return _pdf_download(
+    return pdf.pdf_download(
         request,
         "monitoring/cross_sector_quarter.html",
         context,
-        filename=f"lintas-sektor-{_safe(area.code)}-{quarter}.pdf",
+        filename=f"lintas-sektor-{pdf.safe_filename_part(area.code)}-{quarter}.pdf",
         object_type="cross_sector_pack",
         rows=len(table),
         detail={"area": area.code, "quarter": quarter},

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0001_initial'),
+        ('evaluation', '0006_performance'),
         ('places', '0002_area_boundaries'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

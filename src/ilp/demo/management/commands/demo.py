@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ilp.demo.boundaries import write_demo_boundaries
+from ilp.demo.coaching import CoachingSummary, generate_coaching
 from ilp.demo.generate import (
     DEFAULT_POPULATION,
     DEFAULT_SEED,
@@ -76,6 +77,8 @@ class Command(BaseCommand):
                 logins = ensure_demo_logins() if district_exists() else []
                 if district_exists() and not AreaBoundary.objects.exists():
                     self._import_boundaries(seed)
+                if district_exists():
+                    logins += self._coaching(seed, options["verbosity"])
                 self._print_logins(logins)
                 return
             if not reset:
@@ -104,7 +107,7 @@ class Command(BaseCommand):
             )
             self._print_history(history)
         self._import_boundaries(seed)
-        self._print_logins(summary.logins)
+        self._print_logins(summary.logins + self._coaching(seed, options["verbosity"]))
 
     def _import_boundaries(self, seed: int) -> None:
         """Synthetic desa outlines, written to a file and loaded by `ilp boundaries import`
@@ -115,6 +118,24 @@ class Command(BaseCommand):
             if path is not None:
                 # On behalf of the demo's Dinkes admin login (made before this runs).
                 call_command("boundaries", "import", str(path), user="dinkes", stdout=self.stdout)
+
+    def _coaching(self, seed: int, verbosity: int) -> list[DemoLogin]:
+        """The TPCB teams, a year of their visits and recommendations (``ilp.demo.coaching``;
+        none written when a team exists); the coaching logins."""
+        c = generate_coaching(seed=seed, progress=self._progress if verbosity > 1 else None)
+        if c.teams:
+            self._print_coaching(c)
+        return c.logins
+
+    def _print_coaching(self, c: CoachingSummary) -> None:
+        states = ", ".join(f"{n} {state}" for state, n in c.by_state.items())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done in {c.seconds:.1f} s: {c.teams} TPCB teams, {c.visits} coaching visits "
+                f"({c.done} done), {c.recommendations} recommendations ({states}; "
+                f"{c.overdue} overdue)."
+            )
+        )
 
     def _progress(self, message: str) -> None:
         self.stdout.write(f"  {message}")
