@@ -32,6 +32,7 @@ PERSONAS = [
     "kader_cemara",
     "ppa",
     "camat_barat",
+    "spog",  # a coaching specialist, made by _records
     "norole",
 ]
 
@@ -144,9 +145,55 @@ def _records(d) -> SimpleNamespace:
         note="n",
         files=[SimpleUploadedFile("sk.pdf", b"%PDF-1.4\n%%EOF\n")],
     )
+    from ilp.referrals import services as referrals
+
+    referral = referrals.referral_create(
+        user=d.bidan_ampel,
+        person=d.siti,
+        from_facility=d.pustu_ampel_f,
+        to_facility=d.pkm_barat_f,
+        kind="maternal",
+        reason="Tekanan darah tinggi",
+    )
+    # A specialist coaching programme with a session and a recommendation; its specialist
+    # is the persona "spog" (set on the district here, before the persona is looked up).
+    from ilp.accounts.models import Role, User
+    from ilp.evaluation import programme_services
+
+    d.spog = User.objects.create_user(username="spog", role=Role.SPECIALIST, area=d.city)
+    programme = programme_services.programme_save(
+        user=d.dinkes,
+        name="KIA 2025",
+        start_date=date(2025, 1, 1),
+        end_date=date(2025, 12, 31),
+        specialists=[d.spog],
+        puskesmas=[d.pkm_barat_f],
+        topics=[("poned", "PONED")],
+    )
+    session = programme_services.session_create(
+        user=d.spog,
+        programme=programme,
+        puskesmas=d.pkm_barat_f,
+        specialist=d.spog,
+        session_date=date(2025, 3, 15),
+    )
+    programme_services.session_participants_add(
+        user=d.spog, session=session, staff=[d.pkm_barat], others=[("Sari", "bidan")]
+    )
+    session_recommendation = programme_services.session_recommendation_create(
+        user=d.spog,
+        session=session,
+        content=coaching.RecommendationContent(
+            what="x", why="y", owner_role="k2", due_date=date(2025, 4, 1)
+        ),
+    )
     return SimpleNamespace(
         evidence=recommendation.events.get(action="answer").evidence.get(),
         checklist=checklist,
+        referral=referral,
+        programme=programme,
+        session=session,
+        session_recommendation=session_recommendation,
         team=team,
         visit=visit,
         recommendation=recommendation,
@@ -176,11 +223,18 @@ def _values(d, r) -> dict[str, list[str]]:
         "token_uuid": [str(r.token.uuid), UNKNOWN],
         "team_uuid": [str(r.team.uuid), UNKNOWN],
         "visit_uuid": [str(r.visit.uuid), UNKNOWN],
-        "recommendation_uuid": [str(r.recommendation.uuid), UNKNOWN],
         "evidence_uuid": [str(r.evidence.uuid), UNKNOWN],
+        "recommendation_uuid": [
+            str(r.recommendation.uuid),
+            str(r.session_recommendation.uuid),
+            UNKNOWN,
+        ],
+        "programme_uuid": [str(r.programme.uuid), UNKNOWN],
+        "session_uuid": [str(r.session.uuid), UNKNOWN],
         "version_uuid": [str(r.checklist.uuid), UNKNOWN],
         "item_uuid": [str(r.checklist.items.get().uuid), UNKNOWN],
         "cluster": ["k1", "lintas", "zzz"],
+        "referral_uuid": [str(r.referral.uuid), UNKNOWN],
         # a posyandu, a puskesmas, an area (the API's areas/<code>); unknown
         "code": [d.pos_ampel_timur_f.code, d.pkm_barat_f.code, d.ampel.code, "NOPE"],
         "on": ["2025-03-10", "0001-01-01", "9999-12-31", "not-a-date"],

@@ -37,6 +37,7 @@ from ilp.people.api import families as families_router
 from ilp.people.api import persons as persons_router
 from ilp.people.services import DuplicateSuspected
 from ilp.places.api import router as places_router
+from ilp.referrals.api import router as referrals_router
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +183,7 @@ api.add_router("/encounters", encounters_router)
 api.add_router("/families", families_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/recommendations", recommendations_router)
+api.add_router("/referrals", referrals_router)
 
 
 def _envelope(code: str, message: str, fields: dict | None = None) -> dict:

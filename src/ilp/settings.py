@@ -27,6 +27,9 @@ ILP_SESSION_IDLE_MINUTES, ILP_SESSION_MAX_HOURS   idle and longest session (defa
 ILP_API_TOKEN_RATE_PER_MINUTE   API calls per minute of a token (default 120)
 ILP_EVIDENCE_MAX_BYTES, ILP_EVIDENCE_MAX_FILES   largest evidence file a puskesmas attaches to
                       an answer, and files per answer (default 5242880 bytes = 5 MB, 5)
+ILP_REFERRAL_ANSWER_HOURS, ILP_REFERRAL_ANSWER_DAYS   a referral's answer is overdue this long
+                      after the decision to refer: hours for emergency, maternal and neonatal
+                      referrals (default 24), days for planned and back referrals (default 7)
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ INSTALLED_APPS = [
     "ilp.care",
     "ilp.monitoring",
     "ilp.evaluation",
+    "ilp.referrals",
     "ilp.demo",
 ]
 
@@ -276,6 +280,10 @@ ILP_EVIDENCE_MAX_FILES = env_int("ILP_EVIDENCE_MAX_FILES", 5)
 # request the user is logged out and the login page says why. The cookie also ends with the
 # browser, and no session lasts longer than ILP_SESSION_MAX_HOURS.
 ILP_SESSION_IDLE_SECONDS = env_int("ILP_SESSION_IDLE_MINUTES", 30) * 60
+# Referrals (ilp.referrals.selectors): when an unanswered referral is marked overdue. No official
+# standard exists (DOMAIN.md §6, open item 7): a day for urgent kinds, a week for planned ones.
+ILP_REFERRAL_ANSWER_HOURS = env_int("ILP_REFERRAL_ANSWER_HOURS", 24)
+ILP_REFERRAL_ANSWER_DAYS = env_int("ILP_REFERRAL_ANSWER_DAYS", 7)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("ILP_SESSION_MAX_HOURS", 12) * 60 * 60
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("pws/", include("ilp.monitoring.urls")),
     path("monitoring/", include("ilp.monitoring.urls_targets")),
     path("pembinaan/", include("ilp.evaluation.urls")),
+    path("rujukan/", include("ilp.referrals.urls")),
 ]
 
 # Error pages in the ILP layout (templates/403.html, 404.html); 400 and 500 show a message

@@ -95,3 +95,83 @@ def cl_visit(district, team, checklists):
         planned_date=date(2026, 3, 12),
         members=[district.tpcb],
     )
+
+
+# -- specialist coaching programmes ----------------------------------------------------------
+# Programme "Pendampingan KIA dan rujukan 2026" (2026-01-01 – 2026-12-31) of the dinkes, its
+# specialists spog and spa, topics poned / neonatal / rujukan, covering Puskesmas Barat and
+# Puskesmas Timur; a third specialist, sp_other, in no programme. A session of spog at
+# Puskesmas Barat on 2026-03-15 with pkm_barat and "Ni Made Sari | bidan" as participants.
+
+
+def _specialist(district, username, first_name):
+    return User.objects.create_user(
+        username=username,
+        password="pw-test-123",
+        role=Role.SPECIALIST,
+        area=district.city,
+        first_name=first_name,
+    )
+
+
+@pytest.fixture
+def spog(district):
+    return _specialist(district, "spog", "dr. Ayu SpOG")
+
+
+@pytest.fixture
+def spa(district):
+    return _specialist(district, "spa", "dr. Budi SpA")
+
+
+@pytest.fixture
+def sp_other(district):
+    return _specialist(district, "sp_other", "dr. Citra SpOG")
+
+
+@pytest.fixture
+def programme(district, spog, spa):
+    from ilp.evaluation import programme_services
+
+    return programme_services.programme_save(
+        user=district.dinkes,
+        name="Pendampingan KIA dan rujukan 2026",
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+        specialists=[spog, spa],
+        puskesmas=[district.pkm_barat_f, district.pkm_timur_f],
+        topics=[("poned", "PONED"), ("neonatal", "Perawatan neonatal"), ("rujukan", "Rujukan")],
+    )
+
+
+@pytest.fixture
+def session(district, programme, spog):
+    from ilp.evaluation import programme_services
+
+    found = programme_services.session_create(
+        user=spog,
+        programme=programme,
+        puskesmas=district.pkm_barat_f,
+        specialist=spog,
+        session_date=date(2026, 3, 15),
+    )
+    programme_services.session_participants_add(
+        user=spog, session=found, staff=[district.pkm_barat], others=[("Ni Made Sari", "bidan")]
+    )
+    return found
+
+
+@pytest.fixture
+def session_rec(district, session, spog):
+    from ilp.evaluation import programme_services
+
+    return programme_services.session_recommendation_create(
+        user=spog,
+        session=session,
+        content=services.RecommendationContent(
+            what="Latih ulang manajemen perdarahan pascapersalinan",
+            why="Post-test PONED di bawah 70",
+            owner_role="k2",
+            due_date=date(2026, 5, 31),
+        ),
+    )

@@ -19,6 +19,7 @@ cross-sector viewer see no person at all):
 | protection   | none here (only their cases)    | none                 | —                     |
 | cross_sector | none                            | user.area (suppressed)| —                    |
 | dpo          | none (reads the audit log only) | none                 | —                     |
+| specialist   | none (coaching programmes only) | none                 | —                     |
 
 Families: a family's identity (KK number, address, head) belongs to the area of its address;
 a user sees it only when that address and its head are in scope (`family_in_scope`). A
@@ -43,6 +44,17 @@ kader, protection and cross-sector roles: nothing. The coaching checklists per c
 edited (a new version published) by the dinkes administrator only (`can_manage_checklists`)
 and read by district staff (`can_read_checklists`); a visit's answers are recorded by its
 team's members.
+
+Referrals (``ilp.referrals``): a referral is sent by staff who record at its sending facility
+(`may_refer_from`: the kader of a posyandu, the pustu, the puskesmas, each for its own facility
+and those below it) and acted on by the receiving facility's own staff (`may_receive`: pustu
+or puskesmas staff of the to-facility). Each side reads the referrals it sends or receives
+(`referral_scope_q`); the dinkes administrator reads every referral from or to a facility of
+the district, and takes no step. TPCB, protection, cross-sector and data-protection roles:
+nothing (hospital staff have no role yet).
+Specialist coaching programmes: the dinkes
+administrator forms them; their specialists (role ``specialist``, which reads nothing else)
+record sessions and judge the sessions' recommendations (`may_run_programme`).
 
 Corrections (`CorrectionRights`, `require_corrector`): a record is corrected or voided by its
 author or by a *supervisor* of the facility it was recorded at — the pustu or puskesmas at or
@@ -582,9 +594,9 @@ def can_manage_teams(user: Any) -> bool:
 
 
 def can_use_coaching(user: Any) -> bool:
-    """Whether the user opens the coaching pages at all: district staff (their teams) and
-    puskesmas staff (their own recommendations)."""
-    return can_answer_recommendations(user) or can_join_teams(user)
+    """Whether the user opens the coaching pages at all: district staff (their teams),
+    puskesmas staff (their own recommendations) and specialists (their programmes)."""
+    return can_answer_recommendations(user) or can_join_teams(user) or is_specialist(user)
 
 
 def can_join_teams(user: Any) -> bool:
@@ -624,14 +636,22 @@ def may_view_visit(user: Any, visit: Any) -> bool:
 def recommendation_scope_q(user: Any, prefix: str = "") -> Q:
     """A filter over Recommendation (or rows pointing to one, with `prefix`) keeping what the
     user reads: the dinkes administrator all of the district's, a team member the team's,
-    puskesmas staff their puskesmas'."""
+    puskesmas staff their puskesmas', a specialist those of their programmes' sessions."""
     if not can_use_coaching(user):
         return _NOTHING
     if user.role == Role.PUSKESMAS:
-        return Q(**{f"{prefix}visit__puskesmas_id": user.facility_id})
+        return Q(**{f"{prefix}visit__puskesmas_id": user.facility_id}) | Q(
+            **{f"{prefix}session__puskesmas_id": user.facility_id}
+        )
+    if user.role == Role.SPECIALIST:
+        return Q(**{f"{prefix}session__programme__specialists": user.pk})
     member = Q(**{f"{prefix}visit__team__members": user.pk})
     if can_manage_teams(user):
-        return member | Q(**{f"{prefix}visit__team__district_id": user.area_id})
+        return (
+            member
+            | Q(**{f"{prefix}visit__team__district_id": user.area_id})
+            | Q(**{f"{prefix}session__programme__district_id": user.area_id})
+        )
     return member
 
 
@@ -682,6 +702,138 @@ def evaluation_puskesmas(user: Any) -> QuerySet[Facility]:
         tpcb_teams__members=user.pk, tpcb_teams__is_active=True
     ).values("pk")
     return found.filter(pk__in=coached).order_by("name", "pk")
+
+
+# ---------------------------------------------------------------- referrals
+
+
+# Who sends referrals (from their facility or one below it) and who receives them (their own).
+REFERRAL_SENDER_ROLES = frozenset({Role.KADER, Role.PUSTU, Role.PUSKESMAS})
+REFERRAL_RECEIVER_ROLES = frozenset({Role.PUSTU, Role.PUSKESMAS})
+# Facilities a referral may start from (a hospital's back referral waits for the hospital role).
+REFERRING_FACILITY_KINDS = frozenset(
+    {FacilityKind.POSYANDU, FacilityKind.PUSTU, FacilityKind.PUSKESMAS}
+)
+
+
+def can_use_referrals(user: Any) -> bool:
+    """Whether the user opens the referral pages at all: facility staff who send or receive
+    referrals, and the district's dinkes administrator (reads)."""
+    if not _active(user):
+        return False
+    if user.role == Role.DINKES_ADMIN:
+        return user.area_id is not None
+    return user.role in REFERRAL_SENDER_ROLES and bool(user.facility_id)
+
+
+def can_send_referrals(user: Any) -> bool:
+    """Whether the user's role sends referrals (from some facility)."""
+    return _active(user) and user.role in REFERRAL_SENDER_ROLES and bool(user.facility_id)
+
+
+def can_receive_referrals(user: Any) -> bool:
+    """Whether the user's role receives referrals (at their own facility)."""
+    return _active(user) and user.role in REFERRAL_RECEIVER_ROLES and bool(user.facility_id)
+
+
+def may_refer_from(user: Any, facility: Facility) -> bool:
+    """Whether the user sends referrals from `facility`: a sending role that records there."""
+    return (
+        can_send_referrals(user)
+        and facility.kind in REFERRING_FACILITY_KINDS
+        and may_record_at(user, facility)
+    )
+
+
+def may_receive(user: Any, referral: Any) -> bool:
+    """Whether the user acts as the receiving side of `referral` (its to-facility's staff)."""
+    return can_receive_referrals(user) and user.facility_id == referral.to_facility_id
+
+
+def may_act_as_sender(user: Any, referral: Any) -> bool:
+    """Whether the user acts as the sending side of `referral`."""
+    return may_refer_from(user, referral.from_facility)
+
+
+def referral_scope_q(user: Any, prefix: str = "") -> Q:
+    """A filter over Referral (or rows pointing to one, with `prefix`) keeping those the user
+    reads: sent from a facility they record at, or sent to their own facility; the dinkes
+    administrator every referral from or to a facility of the district."""
+    if not can_use_referrals(user):
+        return _NOTHING
+    if user.role == Role.DINKES_ADMIN:
+        code = user.area.code
+        in_district = Q(area__code=code) | Q(area__code__startswith=f"{code}.")
+        facilities = Facility.objects.filter(in_district).values("pk")
+        return Q(**{f"{prefix}from_facility__in": facilities}) | Q(
+            **{f"{prefix}to_facility__in": facilities}
+        )
+    sending = Facility.objects.filter(recording_facilities_q(user)).values("pk")
+    return Q(**{f"{prefix}from_facility__in": sending}) | Q(
+        **{f"{prefix}to_facility_id": user.facility_id}
+    )
+
+
+# Specialist coaching programmes (``ilp.evaluation.programme_*``). The dinkes administrator
+# forms a programme (specialists, topics, puskesmas to cover) and reads all of the district's;
+# a specialist (role ``specialist``, scoped to the district by `area`) opens only the
+# programmes they belong to. Sessions are recorded by the programme's specialists and by the
+# dinkes administrator (entering a specialist's paper forms); a session's recommendations are
+# written and judged (accepted, sent back, verified) by the same two, and answered by the
+# session's puskesmas. The puskesmas' staff open the sessions held at their puskesmas (read
+# only). TPCB analysts, pustu, kader, protection, cross-sector and dpo roles: nothing. A
+# specialist reads no person record, indicator, team or visit (every other rule of this module
+# names its roles, so the new role is refused everywhere else).
+
+
+def is_specialist(user: Any) -> bool:
+    """Whether the user is a coaching specialist of a district."""
+    return _active(user) and user.role == Role.SPECIALIST and user.area_id is not None
+
+
+def can_manage_programmes(user: Any) -> bool:
+    """Whether the user forms and changes coaching programmes (the dinkes administrator)."""
+    return can_manage_teams(user)
+
+
+def can_use_programmes(user: Any) -> bool:
+    """Whether the user opens the programme pages (list and detail)."""
+    return can_manage_programmes(user) or is_specialist(user)
+
+
+def can_write_recommendations(user: Any) -> bool:
+    """Whether the user's role writes recommendations at all (TPCB team members, the dinkes
+    administrator, specialists); which ones: ``services.ActionRights.may_edit``."""
+    return can_join_teams(user) or is_specialist(user)
+
+
+def can_view_sessions(user: Any) -> bool:
+    """Whether the user opens session pages at all (which ones: `may_view_session`)."""
+    return can_use_programmes(user) or can_answer_recommendations(user)
+
+
+def programme_scope_q(user: Any) -> Q:
+    """A filter over CoachingProgramme keeping the programmes the user opens."""
+    if can_manage_programmes(user):
+        return Q(district_id=user.area_id)
+    if is_specialist(user):
+        return Q(specialists=user.pk)
+    return _NOTHING
+
+
+def may_run_programme(user: Any, programme: Any) -> bool:
+    """Whether the user records the programme's sessions, their participants, cases, scores
+    and recommendations, and judges those recommendations: its specialists and the dinkes
+    administrator of its district (one query for a specialist)."""
+    if can_manage_programmes(user):
+        return bool(programme.district_id == user.area_id)
+    return is_specialist(user) and programme.specialists.filter(pk=user.pk).exists()
+
+
+def may_view_session(user: Any, session: Any) -> bool:
+    """Whether the user opens a session: whoever runs its programme and the staff of the
+    puskesmas it was held at."""
+    return is_puskesmas_staff(user, session.puskesmas) or may_run_programme(user, session.programme)
 
 
 # ---------------------------------------------------------------- pages: declared rules

@@ -5,17 +5,30 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from ilp.accounts.access import can_register, can_use_coaching, can_view_personal_data
+from ilp.accounts.access import (
+    can_register,
+    can_use_coaching,
+    can_use_referrals,
+    can_view_personal_data,
+)
 
 
 def access(request: HttpRequest) -> dict[str, dict[str, bool]]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"access": {"personal_data": False, "register": False, "coaching": False}}
+        return {
+            "access": {
+                "personal_data": False,
+                "register": False,
+                "coaching": False,
+                "referrals": False,
+            }
+        }
     return {
         "access": {
             "personal_data": can_view_personal_data(user),
             "register": can_register(user),
             "coaching": can_use_coaching(user),
+            "referrals": can_use_referrals(user),
         }
     }

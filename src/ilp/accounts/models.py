@@ -21,6 +21,9 @@ class Role(models.TextChoices):
     CROSS_SECTOR = "cross_sector", _("Lintas sektor (camat, kepala desa)")
     # Reads the audit log ("siapa membuka data saya"), never the health records themselves.
     DATA_PROTECTION = "dpo", _("Pejabat pelindungan data pribadi")
+    # A specialist (SpOG, SpA, …) who coaches puskesmas in a programme of the Dinkes
+    # (``ilp.evaluation``): records sessions and judges their recommendations, nothing else.
+    SPECIALIST = "specialist", _("Dokter spesialis pembina")
 
 
 class Cluster(models.TextChoices):

@@ -245,6 +245,8 @@ def home(request: HttpRequest) -> HttpResponse:
         template = "accounts/home_cross_sector.html"
     elif role == Role.DATA_PROTECTION:
         template = "accounts/home_dpo.html"
+    elif role == Role.SPECIALIST:
+        template = "accounts/home_specialist.html"
     else:
         template = "accounts/home_norole.html"
     return render(request, template, context)

@@ -106,6 +106,12 @@ def demo_login_specs() -> list[dict]:
             "first_name": "Pejabat PDP",
         },
         {
+            "username": "spesialis.obgyn",
+            "role": Role.SPECIALIST,
+            "area": city,
+            "first_name": "dr. Spesialis Obgin",
+        },
+        {
             "username": f"camat.{_slug(kecamatan.name)}",
             "role": Role.CROSS_SECTOR,
             "area": kecamatan,

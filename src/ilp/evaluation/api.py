@@ -1,6 +1,8 @@
 """JSON API of coaching recommendations: ``GET /api/v1/recommendations``, scoped as the
 pages (``ilp.accounts.access.recommendation_scope_q``: the dinkes administrator every one of
-the district, a team member the team's, puskesmas staff their own; every other role 403).
+the district, a team member the team's, puskesmas staff their own, a specialist those of their
+programmes' sessions; every other role 403). Each names its `source` (a TPCB visit or a
+specialist session); `team` and `visit_date` are kept for visits and null for sessions.
 Ordered by due date; optional `state` filter (an unknown state: 422).
 
 ``POST /api/v1/recommendations/{recommendation_uuid}/actions`` moves one along its state
@@ -69,11 +71,23 @@ class ChecklistItemOut(Schema):
     text: str = Field(description="The item as the Dinkes wrote it")
 
 
+class SourceOut(Schema):
+    """Where the recommendation was given: a TPCB visit or a specialist's session."""
+
+    kind: Literal["visit", "session"]
+    id: str = Field(description="The visit's or session's UUID")
+    date: date
+    team: str | None = Field(description="The visiting TPCB team (a visit)")
+    programme: str | None = Field(description="The coaching programme (a session)")
+    specialist: str | None = Field(description="Username of the session's specialist")
+
+
 class RecommendationOut(Schema):
     id: str = Field(description="The recommendation's UUID")
     facility: str = Field(description="Code of the puskesmas it is addressed to")
-    team: str
-    visit_date: date
+    team: str | None = Field(description="The visiting team; null for a specialist session's")
+    visit_date: date | None = Field(description="The visit's date; null for a session's")
+    source: SourceOut
     what: str
     indicator: str = Field(description="Catalogue code of the indicator that shows it, or ''")
     quality_check: str = Field(
@@ -104,12 +118,36 @@ def _item_out(item: ChecklistItem | None) -> ChecklistItemOut | None:
     )
 
 
+def _source(rec: Recommendation) -> SourceOut:
+    if rec.session is not None:
+        return SourceOut(
+            kind="session",
+            id=str(rec.session.uuid),
+            date=rec.session.session_date,
+            team=None,
+            programme=rec.session.programme.name,
+            specialist=rec.session.specialist.username,
+        )
+    visit = rec.visit
+    assert visit is not None  # noqa: S101 - the recommendation_one_origin constraint
+    return SourceOut(
+        kind="visit",
+        id=str(visit.uuid),
+        date=visit.planned_date,
+        team=visit.team.name,
+        programme=None,
+        specialist=None,
+    )
+
+
 def _out(rec: Recommendation) -> RecommendationOut:
+    source = _source(rec)
     return RecommendationOut(
         id=str(rec.uuid),
-        facility=rec.visit.puskesmas.code,
-        team=rec.visit.team.name,
-        visit_date=rec.visit.planned_date,
+        facility=rec.puskesmas.code,
+        team=source.team,
+        visit_date=source.date if source.kind == "visit" else None,
+        source=source,
         what=rec.what,
         indicator=rec.indicator,
         quality_check=rec.quality_check,

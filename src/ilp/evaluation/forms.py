@@ -14,6 +14,7 @@ from ilp.accounts.access import TEAM_MEMBER_ROLES
 from ilp.accounts.models import Role, User
 from ilp.core.exceptions import ApplicationError
 from ilp.evaluation.models import OWNER_ROLES, ChecklistItem, CoachingVisit, TpcbTeam
+from ilp.evaluation.programme_models import CoachingSession
 from ilp.evaluation.services import NOT_IN_VISIT_CHECKLIST, RecommendationContent
 from ilp.monitoring.catalogue import CLUSTERS, load_catalogue
 from ilp.monitoring.pws import CLUSTER_LABELS
@@ -168,7 +169,9 @@ class RecommendationForm(forms.Form):
         label=_("Butir daftar tilik yang menunjukkannya"), required=False, widget=forms.Select
     )
 
-    def __init__(self, *args: Any, visit: CoachingVisit, language: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, visit: CoachingVisit | CoachingSession, language: str, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = indicator_choices(language)  # type: ignore[attr-defined]
         self.fields["quality_check"].choices = [  # type: ignore[attr-defined]
@@ -240,7 +243,9 @@ class ActionForm(forms.Form):
     )
     # Not "files": that is the form's dict of uploads.
     evidence = FilesField(label=_("Berkas bukti (PDF, JPEG, PNG, XLSX)"), required=False)
-    back = forms.ChoiceField(choices=[("visit", "visit"), ("puskesmas", "puskesmas")])
+    back = forms.ChoiceField(
+        choices=[("visit", "visit"), ("puskesmas", "puskesmas"), ("session", "session")]
+    )
 
 
 class OpenFilterForm(forms.Form):

@@ -9,6 +9,8 @@ every change is a history row."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +18,17 @@ from django.utils.translation import gettext_lazy as _
 
 from ilp.accounts.models import Cluster
 from ilp.core.models import BaseModel
+
+# The specialist coaching programmes live in their own module; imported here so that
+# `ilp.evaluation.models` names every model of the app.
+from ilp.evaluation.programme_models import (  # noqa: F401 - re-exported
+    CaseReview,
+    CoachingProgramme,
+    CoachingSession,
+    ProgrammeTopic,
+    SessionParticipant,
+    SessionScore,
+)
 
 
 class TpcbTeam(BaseModel):
@@ -167,11 +180,23 @@ class Recommendation(BaseModel):
     owns it (a puskesmas role or one of its staff) and by when. The state moves open →
     answered → accepted or sent back (→ answered again) → verified (closed)."""
 
+    # Where it was given: a TPCB visit or a specialist's session (exactly one of the two, see
+    # `recommendation_one_origin`; `origin` and `puskesmas` read whichever it is).
     visit = models.ForeignKey(
         CoachingVisit,
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="recommendations",
         verbose_name=_("kunjungan"),
+    )
+    session = models.ForeignKey(
+        "evaluation.CoachingSession",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name=_("sesi pendampingan spesialis"),
     )
     what = models.TextField(_("rekomendasi"))
     indicator = models.CharField(_("indikator"), max_length=32, blank=True)
@@ -221,10 +246,37 @@ class Recommendation(BaseModel):
                 | (~models.Q(owner_role="") & models.Q(owner_user__isnull=True)),
                 name="recommendation_one_owner",
             ),
+            # Given at exactly one place: a TPCB visit or a specialist's session.
+            models.CheckConstraint(
+                condition=(models.Q(visit__isnull=False) & models.Q(session__isnull=True))
+                | (models.Q(visit__isnull=True) & models.Q(session__isnull=False)),
+                name="recommendation_one_origin",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.what[:60]
+
+    @property
+    def origin(self) -> CoachingVisit | CoachingSession:
+        """The visit or the specialist's session that gave the recommendation."""
+        return self.visit if self.visit is not None else self.session  # type: ignore[return-value]
+
+    @property
+    def puskesmas(self) -> Any:
+        """The puskesmas the recommendation is addressed to (its visit's or session's)."""
+        return self.origin.puskesmas
+
+    @property
+    def puskesmas_id(self) -> int:
+        return self.origin.puskesmas_id
+
+    @property
+    def origin_date(self) -> date:
+        """The day it was given: the visit's date or the session's."""
+        if self.visit is not None:
+            return self.visit.planned_date
+        return self.origin.session_date  # type: ignore[union-attr]
 
 
 class RecommendationEvent(models.Model):

@@ -108,7 +108,14 @@ def _with_history(found: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
         Prefetch("evidence", queryset=files)
     )
     return found.select_related(
-        "owner_user", "visit__puskesmas", "visit__team", "checklist_item__version__checklist"
+        "owner_user",
+        "visit__puskesmas",
+        "visit__team",
+        # A specialist session's recommendations (``rec.origin``): nullable, so LEFT JOINs.
+        "checklist_item__version__checklist",
+        "session__puskesmas",
+        "session__programme",
+        "session__specialist",
     ).prefetch_related(Prefetch("events", queryset=events))
 
 
@@ -186,17 +193,18 @@ def movements(
     today = today or timezone.localdate()
     by_puskesmas: dict[int, list[Recommendation]] = defaultdict(list)
     for rec in recommendations:
-        if rec.indicator and rec.visit.snapshot:
+        if rec.indicator and rec.visit is not None and rec.visit.snapshot:
             by_puskesmas[rec.visit.puskesmas_id].append(rec)
     found: dict[int, Movement] = {}
     for recs in by_puskesmas.values():
         try:
-            now = indicator_snapshot(user, recs[0].visit.puskesmas, today.year, today.month)
+            now = indicator_snapshot(user, recs[0].puskesmas, today.year, today.month)
         except ApplicationError:
             continue
         current = {row["code"]: row["value"] for row in now["rows"]}
         for rec in recs:
-            frozen = {row["code"]: row["value"] for row in (rec.visit.snapshot or {})["rows"]}
+            snapshot = rec.visit.snapshot if rec.visit is not None else None
+            frozen = {row["code"]: row["value"] for row in (snapshot or {})["rows"]}
             found[rec.pk] = Movement(
                 rec.indicator, frozen.get(rec.indicator), current.get(rec.indicator)
             )

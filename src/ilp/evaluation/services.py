@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +27,7 @@ from ilp.accounts.access import (
     can_manage_teams,
     is_puskesmas_staff,
     is_team_member,
+    may_run_programme,
 )
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import AuditAction, User
@@ -43,6 +45,7 @@ from ilp.evaluation.models import (
     VisitEvent,
     VisitState,
 )
+from ilp.evaluation.programme_models import CoachingSession
 from ilp.monitoring import quality
 from ilp.monitoring.catalogue import load_catalogue
 from ilp.places.models import Facility, FacilityKind
@@ -62,8 +65,13 @@ CLOSED = gettext_lazy("Rekomendasi yang sudah diverifikasi (ditutup) tidak dapat
 # A checklist item given as a recommendation's reason, or answered, that is not in the visit's
 # checklist versions.
 NOT_IN_VISIT_CHECKLIST = gettext_lazy("Butir ini bukan bagian dari daftar tilik kunjungan ini.")
-# Who takes each action: the puskesmas answers, the visit's team judges.
+# Who takes each action: the puskesmas answers; the visit's team (a session's: whoever runs its
+# programme) judges.
 PUSKESMAS_ACTIONS = frozenset({"answer"})
+# The message when someone who does not run a specialist session's programme acts on it.
+NOT_PROGRAMME_RUNNER = gettext_lazy(
+    "Hanya dokter spesialis program ini atau Dinas Kesehatan yang boleh melakukannya."
+)
 TEAM_ACTIONS = frozenset({"accept", "send_back", "verify"})
 # The messages of a change tried on a visit that is no longer planned.
 VISIT_DONE = gettext_lazy("Kunjungan yang sudah selesai tidak dapat diubah atau dibatalkan.")
@@ -466,17 +474,19 @@ class RecommendationContent:
     # The checklist item that shows it: one of the visit's checklist versions.
     checklist_item: ChecklistItem | None = None
 
-    def fields(self, visit: CoachingVisit) -> dict[str, Any]:
-        """The model fields, or ValidationFailed with the first bad field's message."""
+    def fields(self, visit: CoachingVisit | CoachingSession) -> dict[str, Any]:
+        """The model fields, or ValidationFailed with the first bad field's message.
+        `visit`: where it is given, a TPCB visit or a specialist's session."""
         if not self.what.strip():
             raise _invalid("what", _("Tulis apa yang harus diubah."))
         if self.indicator and self.indicator not in load_catalogue():
             raise _invalid("indicator", _("Indikator tidak dikenal."))
         if self.quality_check and self.quality_check not in quality.MEASURES:
             raise _invalid("quality_check", _("Pemeriksaan mutu data tidak dikenal."))
-        if (
-            self.checklist_item is not None
-            and not visit.checklist_versions.filter(pk=self.checklist_item.version_id).exists()
+        if self.checklist_item is not None and (
+            # a specialist's session works through no checklist
+            isinstance(visit, CoachingSession)
+            or not visit.checklist_versions.filter(pk=self.checklist_item.version_id).exists()
         ):
             raise _invalid("checklist_item", str(NOT_IN_VISIT_CHECKLIST))
         if (
@@ -498,7 +508,7 @@ class RecommendationContent:
             raise _invalid("owner_user", _("Petugas yang dituju bukan staf puskesmas ini."))
         if self.due_date is None:
             raise _invalid("due_date", _("Isi batas waktu."))
-        if self.due_date < visit.planned_date:
+        if self.due_date < _origin_date(visit):
             raise _invalid("due_date", _("Batas waktu tidak boleh sebelum tanggal kunjungan."))
         return {
             "what": self.what.strip(),
@@ -510,6 +520,22 @@ class RecommendationContent:
             "due_date": self.due_date,
             "checklist_item": self.checklist_item,
         }
+
+
+def _origin_date(origin: CoachingVisit | CoachingSession) -> date:
+    if isinstance(origin, CoachingSession):
+        return origin.session_date
+    return origin.planned_date
+
+
+def _require_author(user: User, rec: Recommendation) -> None:
+    """Who writes and judges a recommendation: the visit's team, or whoever runs the
+    session's programme (its specialists, the dinkes administrator)."""
+    if rec.session is not None:
+        if not may_run_programme(user, rec.session.programme):
+            raise PermissionDenied(NOT_PROGRAMME_RUNNER)
+        return
+    _require_visit_team(user, rec.visit)  # type: ignore[arg-type]
 
 
 def _event(
@@ -547,10 +573,10 @@ def recommendation_update(
 ) -> Recommendation:
     """Change what a recommendation says (the team's members; not once verified)."""
     rec = recommendation
-    _require_visit_team(user, rec.visit)
+    _require_author(user, rec)
     if rec.state == RecState.VERIFIED:
         raise Conflict(CLOSED)
-    fields = content.fields(rec.visit)
+    fields = content.fields(rec.origin)
     with transaction.atomic():
         changed = Recommendation.objects.filter(pk=rec.pk).exclude(state=RecState.VERIFIED)
         if not changed.update(**fields, updated_by=user, updated_at=timezone.now()):
@@ -566,8 +592,22 @@ class ActionRights:
     belongs to in one query) so a list of recommendations costs no query per row."""
 
     def __init__(self, user: Any) -> None:
+        self.user = user
         self.staff_of = user.facility_id if can_answer_recommendations(user) else None
         self.member_of = frozenset(user.tpcb_teams.values_list("pk", flat=True))
+
+    @cached_property
+    def runs_programmes(self) -> frozenset[int]:
+        """The programmes whose sessions' recommendations the user judges (read only when a
+        page shows one: pages of visits alone cost no query more)."""
+        from ilp.evaluation.programme_selectors import programmes_run_by
+
+        return frozenset(programmes_run_by(self.user).values_list("pk", flat=True))
+
+    def _judges(self, rec: Recommendation) -> bool:
+        if rec.session is not None:
+            return rec.session.programme_id in self.runs_programmes
+        return rec.visit.team_id in self.member_of  # type: ignore[union-attr]
 
     def allowed(self, rec: Recommendation) -> list[str]:
         """The actions the user may take on `rec` now (its state allows them and the user is
@@ -577,14 +617,14 @@ class ActionRights:
             for action, (sources, _target) in TRANSITIONS.items()
             if rec.state in sources
             and (
-                rec.visit.puskesmas_id == self.staff_of
+                rec.puskesmas_id == self.staff_of
                 if action in PUSKESMAS_ACTIONS
-                else rec.visit.team_id in self.member_of
+                else self._judges(rec)
             )
         ]
 
     def may_edit(self, rec: Recommendation) -> bool:
-        return rec.state != RecState.VERIFIED and rec.visit.team_id in self.member_of
+        return rec.state != RecState.VERIFIED and self._judges(rec)
 
 
 def recommendation_act(
@@ -602,12 +642,12 @@ def recommendation_act(
     rec = recommendation
     if action not in TRANSITIONS:
         raise _invalid("action", _("Tindakan tidak dikenal."))
-    if action in PUSKESMAS_ACTIONS and not is_puskesmas_staff(user, rec.visit.puskesmas):
+    if action in PUSKESMAS_ACTIONS and not is_puskesmas_staff(user, rec.puskesmas):
         raise PermissionDenied(
             _("Hanya staf puskesmas yang dituju yang boleh menjawab rekomendasi ini.")
         )
-    if action in TEAM_ACTIONS and not is_team_member(user, rec.visit.team):
-        raise PermissionDenied(_("Hanya anggota tim kunjungan ini yang boleh melakukannya."))
+    if action in TEAM_ACTIONS:
+        _require_author(user, rec)
     sources, target = TRANSITIONS[action]
     if rec.state == RecState.VERIFIED:
         raise Conflict(CLOSED)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ilp.evaluation import views, views_checklists, views_evidence, views_review, views_visit
+from ilp.evaluation import (
+    programme_views,
+    views,
+    views_checklists,
+    views_evidence,
+    views_review,
+    views_visit,
+)
 
 app_name = "evaluation"
 
@@ -61,4 +68,26 @@ urlpatterns = [
     path("kinerja/", views_review.performance_page, name="performance"),
     path("kinerja/skema/", views_review.performance_scheme, name="performance_scheme"),
     path("kinerja/<str:code>/", views_review.performance_detail, name="performance_detail"),
+    # Specialist coaching programmes.
+    path("program/", programme_views.programmes, name="programmes"),
+    path("program/baru/", programme_views.programme_new, name="programme_new"),
+    path("program/<uuid:programme_uuid>/", programme_views.programme_detail, name="programme"),
+    path(
+        "program/<uuid:programme_uuid>/ubah/",
+        programme_views.programme_edit,
+        name="programme_edit",
+    ),
+    path("sesi/<uuid:session_uuid>/", programme_views.session_detail, name="session"),
+    path(
+        "sesi/<uuid:session_uuid>/peserta/",
+        programme_views.session_participants,
+        name="session_participants",
+    ),
+    path("sesi/<uuid:session_uuid>/nilai/", programme_views.session_scores, name="session_scores"),
+    path("sesi/<uuid:session_uuid>/kasus/", programme_views.session_case, name="session_case"),
+    path(
+        "sesi/<uuid:session_uuid>/rekomendasi/",
+        programme_views.session_recommendation_new,
+        name="session_recommendation_new",
+    ),
 ]

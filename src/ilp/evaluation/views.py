@@ -23,6 +23,8 @@ from ilp.accounts.access import (
     can_join_teams,
     can_manage_teams,
     can_use_coaching,
+    can_write_recommendations,
+    is_specialist,
     is_team_member,
     role_required,
 )
@@ -57,6 +59,8 @@ def index(request: HttpRequest) -> HttpResponse:
     """Where coaching starts: a puskesmas' recommendations, or the teams."""
     if can_answer_recommendations(_user(request)):
         return redirect("evaluation:puskesmas")
+    if is_specialist(_user(request)):
+        return redirect("evaluation:programmes")
     return redirect("evaluation:teams")
 
 
@@ -172,7 +176,9 @@ def _rec_rows(
                 if rec.indicator in catalogue
                 else "",
                 "movement": moves.get(rec.pk),
-                "quality": snapshot_rows.quality_reason(rec.quality_check, rec.visit.snapshot),
+                "quality": snapshot_rows.quality_reason(
+                    rec.quality_check, rec.visit.snapshot if rec.visit else None
+                ),
                 "overdue": selectors.is_overdue(rec, today),
                 "actions": [(a, ACTION_LABELS[a]) for a in actions],
                 "answerable": "answer" in actions,
@@ -283,7 +289,7 @@ def recommendation_new(request: HttpRequest, visit_uuid: str) -> HttpResponse:
     return _visit_page(request, visit, status=422, rec_form=form)
 
 
-@role_required(can_join_teams)
+@role_required(can_write_recommendations)
 @require_http_methods(["GET", "POST"])
 def recommendation_edit(request: HttpRequest, recommendation_uuid: str) -> HttpResponse:
     """Change what a recommendation says (the team; not once verified)."""
@@ -300,7 +306,7 @@ def recommendation_edit(request: HttpRequest, recommendation_uuid: str) -> HttpR
         "checklist_item": str(rec.checklist_item.uuid) if rec.checklist_item else "",
     }
     form = RecommendationForm(
-        request.POST or None, visit=rec.visit, language=get_language() or "id", initial=initial
+        request.POST or None, visit=rec.origin, language=get_language() or "id", initial=initial
     )
     status = 200
     if request.method == "POST":
@@ -314,7 +320,7 @@ def recommendation_edit(request: HttpRequest, recommendation_uuid: str) -> HttpR
                 apply_error(form, exc)
             else:
                 messages.success(request, _("Rekomendasi diubah."))
-                return redirect("evaluation:visit", visit_uuid=rec.visit.uuid)
+                return _origin_redirect(rec)
     return render(
         request, "evaluation/recommendation_form.html", {"form": form, "rec": rec}, status=status
     )
@@ -345,10 +351,21 @@ def recommendation_action(request: HttpRequest, recommendation_uuid: str) -> Htt
             messages.success(request, _("Rekomendasi diperbarui."))
             if back == "puskesmas":
                 return redirect("evaluation:puskesmas")
-            return redirect("evaluation:visit", visit_uuid=rec.visit.uuid)
+            return _origin_redirect(rec)
     if back == "puskesmas" and can_answer_recommendations(user):
         return _puskesmas_page(request, status=422, errors={rec.pk: form})
-    return _visit_page(request, rec.visit, status=422, errors={rec.pk: form})
+    if rec.session is not None:
+        from ilp.evaluation.programme_views import session_page
+
+        return session_page(request, rec.session, status=422, errors={rec.pk: form})
+    return _visit_page(request, rec.visit, status=422, errors={rec.pk: form})  # type: ignore[arg-type]
+
+
+def _origin_redirect(rec: Recommendation) -> HttpResponse:
+    """Back to the page of the visit or specialist session that gave the recommendation."""
+    if rec.session is not None:
+        return redirect("evaluation:session", session_uuid=rec.session.uuid)
+    return redirect("evaluation:visit", visit_uuid=rec.origin.uuid)
 
 
 # ---------------------------------------------------------------- lists

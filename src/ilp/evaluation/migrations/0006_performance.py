@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evaluation", "0003_checklists"),
+        ("evaluation", "0004_programmes"),
         ("places", "0002_area_boundaries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

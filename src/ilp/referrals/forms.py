@@ -1,0 +1,143 @@
+"""Forms of the referral pages: values parsed once at the edge. What the service judges (the
+target facility, the ICD-10 code, the times, the reason codes) is optional or free here, so
+the user reads the service's specific message rather than a generic "required"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ilp.core.exceptions import ApplicationError
+from ilp.places.models import Facility
+from ilp.referrals.models import Companion, EndReason, ReferralKind, Transport
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+def apply_error(form: forms.Form, exc: ApplicationError) -> None:
+    """Show a service's refusal on the form: on its field when the form has it."""
+    placed = False
+    for field, messages in exc.fields.items():
+        if field in form.fields:
+            form.add_error(field, messages)
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
+
+
+def _offer_active(field: forms.Field, targets: QuerySet[Facility]) -> None:
+    """Accept any of `targets` (so the service names an inactive one in its refusal) but offer
+    only the active ones."""
+    field.queryset = targets  # type: ignore[attr-defined]
+    field.choices = [("", "—"), *((f.pk, str(f)) for f in targets if f.is_active)]  # type: ignore[attr-defined]
+
+
+def _blank(choices: Any) -> list[tuple[str, Any]]:
+    return [("", "—"), *choices]
+
+
+class ReferralForm(forms.Form):
+    """A new referral of a known person (from an encounter or a person page)."""
+
+    from_facility = forms.ModelChoiceField(
+        label=_("Dari fasilitas"), queryset=Facility.objects.none()
+    )
+    to_facility = forms.ModelChoiceField(
+        label=_("Dirujuk ke"), queryset=Facility.objects.none(), required=False
+    )
+    kind = forms.ChoiceField(label=_("Jenis rujukan"), choices=_blank(ReferralKind.choices))
+    reason = forms.CharField(
+        label=_("Alasan dirujuk (temuan)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        required=False,
+    )
+    diagnosis_code = forms.CharField(
+        label=_("Diagnosis (kode ICD-10, bila diketahui)"),
+        max_length=12,
+        required=False,
+        help_text=_("Mis. O14.1; boleh tanpa titik."),
+    )
+    detected_at = forms.DateTimeField(
+        label=_("Waktu temuan"), widget=DATETIME, input_formats=DATETIME_FORMATS, required=False
+    )
+    decided_at = forms.DateTimeField(
+        label=_("Waktu diputuskan dirujuk"),
+        widget=DATETIME,
+        input_formats=DATETIME_FORMATS,
+        required=False,
+        help_text=_("Kosongkan untuk sekarang."),
+    )
+    care_given = forms.CharField(
+        label=_("Tindakan sebelum dirujuk"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+    )
+    transport = forms.ChoiceField(
+        label=_("Transportasi"), choices=_blank(Transport.choices), required=False
+    )
+    accompanied_by = forms.ChoiceField(
+        label=_("Pendamping"), choices=_blank(Companion.choices), required=False
+    )
+
+    def __init__(
+        self, *args: Any, sources: QuerySet[Facility], targets: QuerySet[Facility], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from_facility"].queryset = sources  # type: ignore[attr-defined]
+        _offer_active(self.fields["to_facility"], targets)
+
+
+class ActionForm(forms.Form):
+    """One step on a referral; the fields an action does not use are ignored by the service."""
+
+    action = forms.CharField(max_length=16)
+    occurred_at = forms.DateTimeField(
+        label=_("Waktu kejadian"),
+        widget=DATETIME,
+        input_formats=DATETIME_FORMATS,
+        required=False,
+        help_text=_("Kosongkan untuk sekarang."),
+    )
+    note = forms.CharField(
+        label=_("Catatan"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+    )
+    end_reason = forms.ChoiceField(
+        label=_("Alasan"), choices=_blank(EndReason.choices), required=False
+    )
+    redirect_to = forms.ModelChoiceField(
+        label=_("Alihkan ke"), queryset=Facility.objects.none(), required=False
+    )
+    answer_diagnosis_code = forms.CharField(
+        label=_("Diagnosis akhir (kode ICD-10)"), max_length=12, required=False
+    )
+    answer_care = forms.CharField(
+        label=_("Tindakan yang diberikan"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+    )
+    answer_advice = forms.CharField(
+        label=_("Anjuran"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+    )
+    back_referral_plan = forms.CharField(
+        label=_("Rencana rujuk balik"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, targets: QuerySet[Facility], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer_active(self.fields["redirect_to"], targets)
