@@ -136,6 +136,15 @@ def _records(d) -> SimpleNamespace:
             what="x", why="y", owner_role="k1", due_date=date(2025, 4, 1)
         ),
     )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    coaching.recommendation_act(
+        user=d.pkm_barat,
+        recommendation=recommendation,
+        action="answer",
+        note="n",
+        files=[SimpleUploadedFile("sk.pdf", b"%PDF-1.4\n%%EOF\n")],
+    )
     from ilp.referrals import services as referrals
 
     referral = referrals.referral_create(
@@ -179,6 +188,7 @@ def _records(d) -> SimpleNamespace:
         ),
     )
     return SimpleNamespace(
+        evidence=recommendation.events.get(action="answer").evidence.get(),
         checklist=checklist,
         referral=referral,
         programme=programme,
@@ -213,6 +223,7 @@ def _values(d, r) -> dict[str, list[str]]:
         "token_uuid": [str(r.token.uuid), UNKNOWN],
         "team_uuid": [str(r.team.uuid), UNKNOWN],
         "visit_uuid": [str(r.visit.uuid), UNKNOWN],
+        "evidence_uuid": [str(r.evidence.uuid), UNKNOWN],
         "recommendation_uuid": [
             str(r.recommendation.uuid),
             str(r.session_recommendation.uuid),

@@ -25,6 +25,8 @@ ILP_LOGIN_FAILURE_MEMORY   failed-login throttle (default 5 failures, then 60 s 
                       3600 s; 20 failures of the account; forgotten after 86400 s)
 ILP_SESSION_IDLE_MINUTES, ILP_SESSION_MAX_HOURS   idle and longest session (default 30, 12)
 ILP_API_TOKEN_RATE_PER_MINUTE   API calls per minute of a token (default 120)
+ILP_EVIDENCE_MAX_BYTES, ILP_EVIDENCE_MAX_FILES   largest evidence file a puskesmas attaches to
+                      an answer, and files per answer (default 5242880 bytes = 5 MB, 5)
 ILP_REFERRAL_ANSWER_HOURS, ILP_REFERRAL_ANSWER_DAYS   a referral's answer is overdue this long
                       after the decision to refer: hours for emergency, maternal and neonatal
                       referrals (default 24), days for planned and back referrals (default 7)
@@ -263,6 +265,16 @@ AXES_CLIENT_IP_CALLABLE = "ilp.accounts.access.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+
+# Evidence files of a recommendation's answer (ilp.evaluation.evidence), kept in the database.
+# Django's own upload limits stay at their defaults: file parts do not count towards
+# DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB of form fields), files above FILE_UPLOAD_MAX_MEMORY_SIZE
+# go to a temporary file, so an oversized evidence file reaches the check and its message.
+# More than DATA_UPLOAD_MAX_NUMBER_FILES (100) files in one request still answers 400 (the
+# CSRF check reads the form before any view). The whole request size is the reverse proxy's
+# to cap (e.g. nginx client_max_body_size 30m).
+ILP_EVIDENCE_MAX_BYTES = env_int("ILP_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
+ILP_EVIDENCE_MAX_FILES = env_int("ILP_EVIDENCE_MAX_FILES", 5)
 
 # Idle sessions end (shared puskesmas computers): after ILP_SESSION_IDLE_MINUTES without a
 # request the user is logged out and the login page says why. The cookie also ends with the

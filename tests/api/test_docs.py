@@ -31,6 +31,7 @@ def test_openapi_json_lists_every_path(db, client):
         "/api/v1/indicators/{code}/values",
         "/api/v1/recommendations",
         "/api/v1/recommendations/{recommendation_uuid}/actions",
+        "/api/v1/recommendations/evidence/{evidence_uuid}",
         "/api/v1/referrals",
     }
     assert set(schema["paths"]["/api/v1/persons"]) == {"get", "post"}

@@ -37,15 +37,19 @@ def test_list_with_history(client, district, rec):
         },
         "what": "Sweeping ibu hamil yang belum K1",
         "indicator": "k1",
+        "quality_check": "",
         "why": "K1 jauh di bawah target",
         "checklist_item": None,
         "addressed_to": {"role": "k2", "user": None},
         "state": "answered",
         "due": "2026-04-30",
     }
-    assert [(h["by"], h["action"], h["from_state"], h["to_state"], h["note"]) for h in history] == [
-        ("tpcb", "create", "", "open", ""),
-        ("pkm_barat", "answer", "open", "answered", "Rencana"),
+    assert [
+        (h["by"], h["action"], h["from_state"], h["to_state"], h["note"], h["evidence"])
+        for h in history
+    ] == [
+        ("tpcb", "create", "", "open", "", []),
+        ("pkm_barat", "answer", "open", "answered", "Rencana", []),
     ]
 
 

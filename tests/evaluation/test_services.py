@@ -186,7 +186,7 @@ def _content(district, **over):
             "Tujukan rekomendasi ke satu peran puskesmas atau satu petugas.",
         ),
         ({"indicator": "nope"}, "indicator", "Indikator tidak dikenal."),
-        ({"why": " "}, "why", "Sebutkan alasannya: indikator atau keterangan."),
+        ({"why": " "}, "why", "Sebutkan alasannya: indikator, masalah mutu data atau keterangan."),
         ({"what": ""}, "what", "Tulis apa yang harus diubah."),
     ],
 )

@@ -349,9 +349,11 @@ def live_through(rec: Recommendation, later: list[CoachingVisit], story: _Story)
     accepted one at its next done visit (`later`: the puskesmas' done visits after this one)."""
     rng = story.rng
     course = rng.choices([c for c, _w in COURSES], [w for _c, w in COURSES])[0]
-    staff = User.objects.filter(username=puskesmas_login(rec.visit.puskesmas.name)).first()
-    members = list(rec.visit.members.all())
-    day = rec.visit.planned_date
+    visit = rec.visit
+    assert visit is not None  # noqa: S101 - the demo's recommendations come from visits
+    staff = User.objects.filter(username=puskesmas_login(visit.puskesmas.name)).first()
+    members = list(visit.members.all())
+    day = visit.planned_date
     steps: list[tuple[str, int, str]] = []
     if course != "stalled":
         steps.append(("answer", rng.randint(5, 20), rng.choice(ANSWERS)))

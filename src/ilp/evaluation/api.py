@@ -8,23 +8,31 @@ Ordered by due date; optional `state` filter (an unknown state: 422).
 ``POST /api/v1/recommendations/{recommendation_uuid}/actions`` moves one along its state
 machine with the service's rules (``ilp.evaluation.services.recommendation_act``): 403 when the
 caller is not entitled, 409 for a move its state does not allow or a closed recommendation,
-422 for a missing note; outside the caller's scope: 404."""
+422 for a missing note; outside the caller's scope: 404.
+
+Each history entry lists its evidence files (name, type, size, SHA-256 and the URL of
+``GET /api/v1/recommendations/evidence/{evidence_uuid}``, which serves the file as an
+attachment to those who read its recommendation, audited, else 404). Files are uploaded with
+the answer on the puskesmas' page (multipart); this JSON action takes none."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Literal, cast
+from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from ilp.accounts.access import can_use_coaching
+from ilp.accounts.access import can_use_coaching, client_ip
 from ilp.accounts.models import User
 from ilp.core.exceptions import PermissionDenied
-from ilp.evaluation import selectors, services
-from ilp.evaluation.models import ChecklistItem, Recommendation
+from ilp.evaluation import evidence, selectors, services
+from ilp.evaluation.models import ChecklistItem, Recommendation, RecommendationEvidence
+from ilp.evaluation.views_evidence import file_response
 from ilp.places.api import ERRORS_READ, ErrorOut, Text
 
 router = Router(tags=["evaluation"])
@@ -37,6 +45,15 @@ class AddressedTo(Schema):
     user: str | None = Field(description="The username of one of the puskesmas' staff")
 
 
+class EvidenceOut(Schema):
+    id: str = Field(description="The file's UUID")
+    name: str
+    content_type: str = Field(description="Read from the content: PDF, JPEG, PNG or XLSX")
+    size: int = Field(description="Bytes")
+    sha256: str
+    url: str = Field(description="Where the file is downloaded (same scope, audited)")
+
+
 class EventOut(Schema):
     at: datetime
     by: str | None
@@ -44,6 +61,7 @@ class EventOut(Schema):
     from_state: str = Field(description="Empty for the creation")
     to_state: str
     note: str
+    evidence: list[EvidenceOut] = Field(description="Files attached to an answer")
 
 
 class ChecklistItemOut(Schema):
@@ -72,6 +90,9 @@ class RecommendationOut(Schema):
     source: SourceOut
     what: str
     indicator: str = Field(description="Catalogue code of the indicator that shows it, or ''")
+    quality_check: str = Field(
+        description="Data-quality check that shows it (ilp.monitoring.quality.MEASURES), or ''"
+    )
     why: str
     checklist_item: ChecklistItemOut | None = Field(
         None, description="The item of the visit's checklist that shows it, or null"
@@ -129,6 +150,7 @@ def _out(rec: Recommendation) -> RecommendationOut:
         source=source,
         what=rec.what,
         indicator=rec.indicator,
+        quality_check=rec.quality_check,
         why=rec.why,
         checklist_item=_item_out(rec.checklist_item),
         addressed_to=AddressedTo(
@@ -145,9 +167,21 @@ def _out(rec: Recommendation) -> RecommendationOut:
                 from_state=e.from_state,
                 to_state=e.to_state,
                 note=e.note,
+                evidence=[_evidence_out(f) for f in e.evidence.all()],
             )
             for e in rec.events.all()
         ],
+    )
+
+
+def _evidence_out(f: RecommendationEvidence) -> EvidenceOut:
+    return EvidenceOut(
+        id=str(f.uuid),
+        name=f.name,
+        content_type=f.content_type,
+        size=f.size,
+        sha256=f.sha256,
+        url=reverse("api:recommendation_evidence", args=[f.uuid]),
     )
 
 
@@ -184,3 +218,16 @@ def recommendation_action(
     rec = selectors.recommendation_get(user, recommendation_uuid)
     services.recommendation_act(user=user, recommendation=rec, action=body.action, note=body.note)
     return _out(selectors.recommendation_get(user, recommendation_uuid))
+
+
+@router.get(
+    "/evidence/{evidence_uuid}",
+    response={200: None, **ERRORS_READ},
+    url_name="recommendation_evidence",
+)
+def recommendation_evidence(request: HttpRequest, evidence_uuid: UUID) -> HttpResponse:
+    """One evidence file, as an attachment (the caller reads its recommendation)."""
+    user = cast(User, request.user)
+    if not can_use_coaching(user):
+        raise PermissionDenied(_("Peran Anda tidak dapat membaca rekomendasi pembinaan."))
+    return file_response(evidence.evidence_get(user, str(evidence_uuid), ip=client_ip(request)))

@@ -18,6 +18,7 @@ from ilp.evaluation.programme_models import CoachingSession
 from ilp.evaluation.services import NOT_IN_VISIT_CHECKLIST, RecommendationContent
 from ilp.monitoring.catalogue import CLUSTERS, load_catalogue
 from ilp.monitoring.pws import CLUSTER_LABELS
+from ilp.monitoring.quality import MEASURE_LABELS, MEASURES
 from ilp.places.models import Facility
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -90,6 +91,33 @@ class VisitForm(forms.Form):
         self.fields["members"].queryset = team.members.order_by("username")  # type: ignore[attr-defined]
 
 
+class VisitReplanForm(forms.Form):
+    planned_date = forms.DateField(label=_("Tanggal kunjungan"), widget=DATE, required=False)
+    members = forms.ModelMultipleChoiceField(
+        label=_("Anggota yang berangkat"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, visit: CoachingVisit, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "planned_date": visit.planned_date,
+                "members": [m.pk for m in visit.members.all()],
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = visit.team.members.order_by("username")  # type: ignore[attr-defined]
+
+
+class VisitCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan pembatalan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
 class FindingsForm(forms.Form):
     findings = forms.CharField(
         label=_("Temuan"), widget=forms.Textarea(attrs={"rows": 5}), required=False
@@ -120,6 +148,9 @@ class RecommendationForm(forms.Form):
         label=_("Rekomendasi"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     indicator = forms.ChoiceField(label=_("Indikator yang menunjukkannya"), required=False)
+    quality_check = forms.ChoiceField(
+        label=_("atau masalah mutu data yang menunjukkannya"), required=False
+    )
     why = forms.CharField(
         label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -143,6 +174,10 @@ class RecommendationForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = indicator_choices(language)  # type: ignore[attr-defined]
+        self.fields["quality_check"].choices = [  # type: ignore[attr-defined]
+            ("", str(_("— tanpa masalah mutu data —"))),
+            *((code, str(MEASURE_LABELS[code])) for code in MEASURES),
+        ]
         if isinstance(visit, CoachingSession):
             # A specialist's session works through no checklist (and its pk is not a visit's).
             del self.fields["checklist_item"]
@@ -170,11 +205,32 @@ class RecommendationForm(forms.Form):
             what=data["what"],
             due_date=data["due_date"],
             indicator=data["indicator"],
+            quality_check=data["quality_check"],
             why=data["why"],
             owner_role=data["owner_role"],
             owner_user=data["owner_user"],
             checklist_item=data.get("checklist_item"),
         )
+
+
+class MultipleFiles(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files in one field (Django's documented pattern); checked by the service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFiles(attrs={"accept": EVIDENCE_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        items = data if isinstance(data, list | tuple) else [data] if data else []
+        # Emptiness and size are the service's to judge (with its specific messages).
+        return [item for item in items if item is not None]
+
+
+EVIDENCE_ACCEPT = ".pdf,.jpg,.jpeg,.png,.xlsx,application/pdf,image/jpeg,image/png"
 
 
 class ActionForm(forms.Form):
@@ -189,6 +245,8 @@ class ActionForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    # Not "files": that is the form's dict of uploads.
+    evidence = FilesField(label=_("Berkas bukti (PDF, JPEG, PNG, XLSX)"), required=False)
     back = forms.ChoiceField(
         choices=[("visit", "visit"), ("puskesmas", "puskesmas"), ("session", "session")]
     )

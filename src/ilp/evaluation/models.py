@@ -1,11 +1,14 @@
-"""TPCB teams, their coaching visits (pembinaan terpadu) and the recommendations a visit
-leaves, each with its history of state changes; the district's checklists per cluster, in
-versions, and a visit's answers to the versions it took. Nothing here is ever deleted: a team
-is made inactive, a recommendation is closed by verification, a checklist item is retired by
-a new version, every change is a history row."""
+"""TPCB teams, their coaching visits (pembinaan terpadu, with their history: planned,
+re-planned, cancelled, done) and the recommendations a visit leaves, each with its history of
+state changes and the evidence files the puskesmas attached to its answers; the district's
+checklists per cluster, in versions, and a visit's answers to the versions it took. Nothing
+here is ever deleted: a team is made inactive, a visit cancelled with a reason, a
+recommendation is closed by verification, a checklist item is retired by a new version,
+every change is a history row."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -64,12 +67,23 @@ class TpcbTeam(BaseModel):
 class VisitState(models.TextChoices):
     PLANNED = "planned", _("direncanakan")
     DONE = "done", _("selesai")
+    CANCELLED = "cancelled", _("dibatalkan")
 
 
 class CoachingVisit(BaseModel):
     """A team's visit to one puskesmas it coaches. `snapshot`: the puskesmas' indicator
-    values as of the visit month, frozen when the visit is marked done
-    (``{"year", "month", "rows": [{"code", "value", "target", "status"}]}``)."""
+    values as of the visit month and its data-quality measures and problems of the last
+    complete month before the visit, frozen when the visit is marked done::
+
+        {"year", "month", "rows": [{"code", "value", "target", "status"}],
+         "quality": {"year", "month",
+                     "measures": [{"code", "value", "n", "d", "status"}],
+                     "problems": [{"code", "params", "status", "place_code",
+                                   "place_name", "value", "severity"}]}}
+
+    (codes and numbers only; the sentences are rendered in the reader's language). Visits
+    done before the quality part existed have no "quality" key. A planned visit can be
+    re-planned or cancelled (`cancel_reason`); a done one no more."""
 
     team = models.ForeignKey(
         TpcbTeam, on_delete=models.PROTECT, related_name="visits", verbose_name=_("tim")
@@ -92,6 +106,17 @@ class CoachingVisit(BaseModel):
     findings = models.TextField(_("temuan"), blank=True)
     snapshot = models.JSONField(_("potret indikator"), null=True, blank=True, editable=False)
     done_at = models.DateTimeField(_("selesai pada"), null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True, editable=False)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("dibatalkan oleh"),
+    )
+    cancel_reason = models.TextField(_("alasan pembatalan"), blank=True, editable=False)
 
     class Meta:
         ordering = ["-planned_date", "-id"]
@@ -105,6 +130,35 @@ class CoachingVisit(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.team} → {self.puskesmas} {self.planned_date}"
+
+
+class VisitAction(models.TextChoices):
+    PLAN = "plan", _("direncanakan")
+    REPLAN = "replan", _("dijadwalkan ulang")
+    CANCEL = "cancel", _("dibatalkan")
+    DONE = "done", _("ditandai selesai")
+
+
+class VisitEvent(models.Model):
+    """One change of a visit: who, when, what (planned, re-planned with the old and new date
+    and members in `detail`, cancelled with the reason in `note`, done). Append-only."""
+
+    visit = models.ForeignKey(CoachingVisit, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("aksi"), max_length=8, choices=VisitAction.choices)
+    note = models.TextField(_("catatan"), blank=True)
+    detail = models.JSONField(_("rincian"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("riwayat kunjungan")
+        verbose_name_plural = _("riwayat kunjungan")
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} {self.action}"
 
 
 class RecState(models.TextChoices):
@@ -121,7 +175,8 @@ OWNER_ROLES = [("kepala", _("Kepala puskesmas")), *Cluster.choices]
 
 
 class Recommendation(BaseModel):
-    """What the puskesmas must change, why (an indicator of the catalogue and/or a note), who
+    """What the puskesmas must change, why (an indicator of the catalogue, a data-quality
+    check and/or a note), who
     owns it (a puskesmas role or one of its staff) and by when. The state moves open →
     answered → accepted or sent back (→ answered again) → verified (closed)."""
 
@@ -145,6 +200,8 @@ class Recommendation(BaseModel):
     )
     what = models.TextField(_("rekomendasi"))
     indicator = models.CharField(_("indikator"), max_length=32, blank=True)
+    # A data-quality check of ``ilp.monitoring.quality.MEASURES`` that shows the problem.
+    quality_check = models.CharField(_("pemeriksaan mutu data"), max_length=32, blank=True)
     why = models.TextField(_("alasan"), blank=True)
     owner_role = models.CharField(
         _("ditujukan ke peran"), max_length=8, choices=OWNER_ROLES, blank=True
@@ -438,3 +495,32 @@ class PkpWeight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} × {self.weight}"
+
+
+class RecommendationEvidence(models.Model):
+    """A file the puskesmas attached to an answer (a photo of a register, a decree as PDF, a
+    spreadsheet), kept in the database so it is backed up with the records it supports and
+    served only through the scoped, audited download. Its kind was read from its content
+    (``ilp.standards.file_types``); `sha256` lets anyone check a copy. Never deleted."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.ForeignKey(
+        RecommendationEvent, on_delete=models.PROTECT, related_name="evidence"
+    )
+    name = models.CharField(_("nama berkas"), max_length=160)
+    content_type = models.CharField(_("jenis"), max_length=100)
+    size = models.PositiveIntegerField(_("ukuran (byte)"))
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("diunggah pada"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["event_id", "id"]
+        verbose_name = _("berkas bukti")
+        verbose_name_plural = _("berkas bukti")
+
+    def __str__(self) -> str:
+        return self.name

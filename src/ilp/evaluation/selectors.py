@@ -1,6 +1,7 @@
 """Reads of evaluation and coaching, scoped to the user (``ilp.accounts.access``): teams and
-the puskesmas without one, a team's visits, a visit with its recommendations and their
-history, the recommendations a puskesmas answers, the district's open list, and the movement
+the puskesmas without one, a team's visits, a visit with its history and its recommendations
+with their history (each answer's evidence files listed, their bytes not loaded), the
+recommendations a puskesmas answers, the district's open list, and the movement
 of a recommendation's indicator since its visit."""
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from ilp.evaluation.models import (
     CoachingVisit,
     Recommendation,
     RecommendationEvent,
+    RecommendationEvidence,
     RecState,
     TpcbTeam,
+    VisitEvent,
 )
 from ilp.monitoring.catalogue import load_catalogue
 from ilp.places.models import Facility, FacilityKind
@@ -87,8 +90,10 @@ def team_visits(team: TpcbTeam) -> QuerySet[CoachingVisit]:
 def visit_get(user: User, uuid: UUID | str) -> CoachingVisit:
     visit = (
         CoachingVisit.objects.filter(uuid=uuid)
-        .select_related("team", "puskesmas")
-        .prefetch_related("members")
+        .select_related("team", "puskesmas", "cancelled_by")
+        .prefetch_related(
+            "members", Prefetch("events", queryset=VisitEvent.objects.select_related("by"))
+        )
         .first()
     )
     if visit is None or not may_view_visit(user, visit):
@@ -97,6 +102,11 @@ def visit_get(user: User, uuid: UUID | str) -> CoachingVisit:
 
 
 def _with_history(found: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    # The evidence rows without their bytes: a list shows names and sizes only.
+    files = RecommendationEvidence.objects.defer("data")
+    events = RecommendationEvent.objects.select_related("by").prefetch_related(
+        Prefetch("evidence", queryset=files)
+    )
     return found.select_related(
         "owner_user",
         "visit__puskesmas",
@@ -106,9 +116,7 @@ def _with_history(found: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
         "session__puskesmas",
         "session__programme",
         "session__specialist",
-    ).prefetch_related(
-        Prefetch("events", queryset=RecommendationEvent.objects.select_related("by"))
-    )
+    ).prefetch_related(Prefetch("events", queryset=events))
 
 
 def recommendations_for(user: User) -> QuerySet[Recommendation]:

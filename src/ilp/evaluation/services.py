@@ -1,14 +1,16 @@
-"""Writes of evaluation and coaching: teams, visits, recommendations and their state changes.
+"""Writes of evaluation and coaching: teams, visits (planned, re-planned, cancelled, done
+with the frozen indicator and data-quality snapshot), recommendations and their state changes
+(an answer with its evidence files, ``ilp.evaluation.evidence``).
 
 Every write checks the user's right (``ilp.accounts.access``), refuses bad input with a
 specific message on the field (``ValidationFailed.fields``), runs in one transaction and is
 audited; every change of a recommendation adds a ``RecommendationEvent`` row. A state change
-is a conditional UPDATE on the state read (`_move`), so two people acting at once cannot both
-move it."""
+is a conditional UPDATE on the state read, so two people acting at once cannot both move it.
+Every change of a visit adds a ``VisitEvent`` row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -29,7 +31,8 @@ from ilp.accounts.access import (
 )
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import AuditAction, User
-from ilp.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from ilp.core.exceptions import ApplicationError, Conflict, PermissionDenied, ValidationFailed
+from ilp.evaluation import evidence
 from ilp.evaluation.models import (
     OWNER_ROLES,
     ChecklistItem,
@@ -38,9 +41,12 @@ from ilp.evaluation.models import (
     RecommendationEvent,
     RecState,
     TpcbTeam,
+    VisitAction,
+    VisitEvent,
     VisitState,
 )
 from ilp.evaluation.programme_models import CoachingSession
+from ilp.monitoring import quality
 from ilp.monitoring.catalogue import load_catalogue
 from ilp.places.models import Facility, FacilityKind
 
@@ -67,6 +73,9 @@ NOT_PROGRAMME_RUNNER = gettext_lazy(
     "Hanya dokter spesialis program ini atau Dinas Kesehatan yang boleh melakukannya."
 )
 TEAM_ACTIONS = frozenset({"accept", "send_back", "verify"})
+# The messages of a change tried on a visit that is no longer planned.
+VISIT_DONE = gettext_lazy("Kunjungan yang sudah selesai tidak dapat diubah atau dibatalkan.")
+VISIT_CANCELLED = gettext_lazy("Kunjungan yang dibatalkan tidak dapat diubah.")
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -226,12 +235,7 @@ def visit_plan(
         raise _invalid("team", _("Tim ini tidak aktif lagi."))
     if not team.puskesmas.filter(pk=puskesmas.pk).exists():
         raise _invalid("puskesmas", _("Puskesmas ini tidak dibina oleh tim ini."))
-    members = list(members)
-    team_ids = set(team.members.values_list("pk", flat=True))
-    if not members:
-        raise _invalid("members", _("Pilih anggota tim yang berangkat."))
-    if any(m.pk not in team_ids for m in members):
-        raise _invalid("members", _("Yang berangkat harus anggota tim ini."))
+    members = _visit_members(team, members)
     with transaction.atomic():
         visit = CoachingVisit(
             team=team,
@@ -247,17 +251,33 @@ def visit_plan(
         from ilp.evaluation.services_checklists import visit_take_checklists
 
         taken = visit_take_checklists(visit)
+        detail = {"date": planned_date.isoformat(), "members": _usernames(members)}
+        VisitEvent.objects.create(visit=visit, by=user, action=VisitAction.PLAN, detail=detail)
         _audit(
             user,
             AuditAction.CREATE,
             visit,
             {
                 "puskesmas": puskesmas.code,
-                "date": planned_date.isoformat(),
+                **detail,
                 "checklists": sorted(f"{v.checklist.cluster} v{v.number}" for v in taken),
             },
         )
     return visit
+
+
+def _visit_members(team: TpcbTeam, members: Iterable[User]) -> list[User]:
+    members = list(members)
+    team_ids = set(team.members.values_list("pk", flat=True))
+    if not members:
+        raise _invalid("members", _("Pilih anggota tim yang berangkat."))
+    if any(m.pk not in team_ids for m in members):
+        raise _invalid("members", _("Yang berangkat harus anggota tim ini."))
+    return members
+
+
+def _usernames(users: Iterable[User]) -> list[str]:
+    return sorted(u.username for u in users)
 
 
 def _require_visit_team(user: User, visit: CoachingVisit) -> None:
@@ -265,9 +285,75 @@ def _require_visit_team(user: User, visit: CoachingVisit) -> None:
         raise PermissionDenied(_("Hanya anggota tim kunjungan ini yang boleh melakukannya."))
 
 
-def visit_findings_set(*, user: User, visit: CoachingVisit, findings: str) -> CoachingVisit:
-    """Record what the visit found (the team's members)."""
+def _require_planned(visit: CoachingVisit) -> None:
+    if visit.state == VisitState.DONE:
+        raise Conflict(VISIT_DONE)
+    if visit.state == VisitState.CANCELLED:
+        raise Conflict(VISIT_CANCELLED)
+
+
+def visit_replan(
+    *, user: User, visit: CoachingVisit, planned_date: date | None, members: Iterable[User]
+) -> CoachingVisit:
+    """Move a planned visit to another date and/or change who goes (the team's members; not
+    once done or cancelled)."""
     _require_visit_team(user, visit)
+    _require_planned(visit)
+    if planned_date is None:
+        raise _invalid("planned_date", _("Isi tanggal kunjungan."))
+    members = _visit_members(visit.team, members)
+    before = {
+        "date": visit.planned_date.isoformat(),
+        "members": _usernames(visit.members.all()),
+    }
+    after = {"date": planned_date.isoformat(), "members": _usernames(members)}
+    with transaction.atomic():
+        moved = CoachingVisit.objects.filter(pk=visit.pk, state=VisitState.PLANNED).update(
+            planned_date=planned_date, updated_by=user, updated_at=timezone.now()
+        )
+        if not moved:
+            raise Conflict(_("Kunjungan ini baru saja diubah orang lain; muat ulang halaman."))
+        visit.refresh_from_db()
+        visit.members.set(members)
+        detail = {"from": before, "to": after}
+        VisitEvent.objects.create(visit=visit, by=user, action=VisitAction.REPLAN, detail=detail)
+        _audit(user, AuditAction.UPDATE, visit, {"replan": detail})
+    return visit
+
+
+def visit_cancel(*, user: User, visit: CoachingVisit, reason: str) -> CoachingVisit:
+    """Cancel a planned visit, with the reason (the team's members; not once done). The
+    visit stays, shown as cancelled; it takes no recommendation."""
+    _require_visit_team(user, visit)
+    _require_planned(visit)
+    reason = reason.strip()
+    if not reason:
+        raise _invalid("reason", _("Tulis alasan pembatalan."))
+    if visit.recommendations.exists():
+        raise Conflict(_("Kunjungan yang sudah memiliki rekomendasi tidak dapat dibatalkan."))
+    now = timezone.now()
+    with transaction.atomic():
+        moved = CoachingVisit.objects.filter(pk=visit.pk, state=VisitState.PLANNED).update(
+            state=VisitState.CANCELLED,
+            cancelled_at=now,
+            cancelled_by=user,
+            cancel_reason=reason,
+            updated_by=user,
+            updated_at=now,
+        )
+        if not moved:
+            raise Conflict(_("Kunjungan ini baru saja diubah orang lain; muat ulang halaman."))
+        visit.refresh_from_db()
+        VisitEvent.objects.create(visit=visit, by=user, action=VisitAction.CANCEL, note=reason)
+        _audit(user, AuditAction.UPDATE, visit, {"state": VisitState.CANCELLED, "reason": reason})
+    return visit
+
+
+def visit_findings_set(*, user: User, visit: CoachingVisit, findings: str) -> CoachingVisit:
+    """Record what the visit found (the team's members; not on a cancelled visit)."""
+    _require_visit_team(user, visit)
+    if visit.state == VisitState.CANCELLED:
+        raise Conflict(VISIT_CANCELLED)
     with transaction.atomic():
         visit.findings = findings.strip()
         visit.updated_by = user
@@ -290,19 +376,69 @@ def indicator_snapshot(user: User, puskesmas: Facility, year: int, month: int) -
     return {"year": year, "month": month, "rows": rows}
 
 
+def quality_month(day: date) -> tuple[int, int]:
+    """The data-quality month a visit on `day` reviews: the last complete month before it
+    (the month the puskesmas' lokmin reviews; a month still running would read its posyandu
+    sessions and late entries as missing)."""
+    return (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+
+
+def quality_snapshot(user: User, puskesmas: Facility, year: int, month: int) -> dict[str, Any]:
+    """The puskesmas' data-quality measures (its own row of the scorecard) and its ranked
+    problems (its own and its posyandu's) for the month, as codes and numbers, as `user`
+    reads them (``ilp.monitoring.quality``)."""
+    card = quality.scorecard(user, area_code=puskesmas.code, year=year, month=month)
+    measures = [
+        {"code": m.code, "value": m.value, "n": m.n, "d": m.d, "status": m.status}
+        for m in card.top.cells
+    ]
+    problems = [
+        {
+            "code": p.code,
+            "params": p.params,
+            "status": p.status,
+            "place_code": p.place_code,
+            "place_name": p.place_name,
+            "value": p.value,
+            "severity": p.severity,
+        }
+        # The puskesmas' own row first among the rows ranked (the scorecard ranks its
+        # posyandu rows only), every problem and warning kept.
+        for p in quality.problems_of(
+            quality.Scorecard(card.top, [card.top, *card.rows], card.year, card.month),
+            limit=len(quality.MEASURES) * (1 + len(card.rows)),
+        )
+    ]
+    return {"year": year, "month": month, "measures": measures, "problems": problems}
+
+
+def visit_snapshot(user: User, visit: CoachingVisit) -> dict[str, Any]:
+    """The indicator values of the visit's month and the data quality of the month before,
+    as `user` reads them now (frozen into the visit when it is marked done). The quality part
+    is None when the user reads no data quality of the puskesmas."""
+    day = visit.planned_date
+    snapshot = indicator_snapshot(user, visit.puskesmas, day.year, day.month)
+    try:
+        snapshot["quality"] = quality_snapshot(user, visit.puskesmas, *quality_month(day))
+    except ApplicationError:
+        snapshot["quality"] = None
+    return snapshot
+
+
 def visit_mark_done(*, user: User, visit: CoachingVisit) -> CoachingVisit:
     """Mark the visit done and freeze the puskesmas' indicator values of the visit's month
-    into it, so later data do not change what the team saw."""
+    and its data quality of the month before into it, so later data do not change what the
+    team saw."""
     _require_visit_team(user, visit)
+    if visit.state == VisitState.CANCELLED:
+        raise Conflict(_("Kunjungan yang dibatalkan tidak dapat diselesaikan."))
     if visit.state != VisitState.PLANNED:
         raise Conflict(_("Kunjungan ini sudah selesai."))
     if visit.planned_date > timezone.localdate():
         raise _invalid(
             "planned_date", _("Kunjungan yang tanggalnya belum tiba tidak dapat diselesaikan.")
         )
-    snapshot = indicator_snapshot(
-        user, visit.puskesmas, visit.planned_date.year, visit.planned_date.month
-    )
+    snapshot = visit_snapshot(user, visit)
     with transaction.atomic():
         moved = CoachingVisit.objects.filter(pk=visit.pk, state=VisitState.PLANNED).update(
             state=VisitState.DONE,
@@ -314,6 +450,7 @@ def visit_mark_done(*, user: User, visit: CoachingVisit) -> CoachingVisit:
         if not moved:
             raise Conflict(_("Kunjungan ini sudah selesai."))
         visit.refresh_from_db()
+        VisitEvent.objects.create(visit=visit, by=user, action=VisitAction.DONE)
         _audit(user, AuditAction.UPDATE, visit, {"state": VisitState.DONE})
     return visit
 
@@ -323,14 +460,15 @@ def visit_mark_done(*, user: User, visit: CoachingVisit) -> CoachingVisit:
 
 @dataclass(frozen=True)
 class RecommendationContent:
-    """What a recommendation says: what to change, why (an indicator code of the catalogue,
-    a checklist item of the visit and/or a note), to whom (a puskesmas role or one of its
-    staff) and by when."""
+    """What a recommendation says: what to change, why (an indicator code of the catalogue, a
+    data-quality check of ``quality.MEASURES``, a checklist item of the visit and/or a note),
+    to whom (a puskesmas role or one of its staff) and by when."""
 
     what: str
     due_date: date | None
     indicator: str = ""
     why: str = ""
+    quality_check: str = ""
     owner_role: str = ""
     owner_user: User | None = None
     # The checklist item that shows it: one of the visit's checklist versions.
@@ -343,14 +481,23 @@ class RecommendationContent:
             raise _invalid("what", _("Tulis apa yang harus diubah."))
         if self.indicator and self.indicator not in load_catalogue():
             raise _invalid("indicator", _("Indikator tidak dikenal."))
+        if self.quality_check and self.quality_check not in quality.MEASURES:
+            raise _invalid("quality_check", _("Pemeriksaan mutu data tidak dikenal."))
         if self.checklist_item is not None and (
             # a specialist's session works through no checklist
             isinstance(visit, CoachingSession)
             or not visit.checklist_versions.filter(pk=self.checklist_item.version_id).exists()
         ):
             raise _invalid("checklist_item", str(NOT_IN_VISIT_CHECKLIST))
-        if not self.indicator and not self.why.strip() and self.checklist_item is None:
-            raise _invalid("why", _("Sebutkan alasannya: indikator atau keterangan."))
+        if (
+            not self.indicator
+            and not self.quality_check
+            and not self.why.strip()
+            and self.checklist_item is None
+        ):
+            raise _invalid(
+                "why", _("Sebutkan alasannya: indikator, masalah mutu data atau keterangan.")
+            )
         if bool(self.owner_role) == (self.owner_user is not None):
             raise _invalid(
                 "owner_role", _("Tujukan rekomendasi ke satu peran puskesmas atau satu petugas.")
@@ -366,6 +513,7 @@ class RecommendationContent:
         return {
             "what": self.what.strip(),
             "indicator": self.indicator,
+            "quality_check": self.quality_check,
             "why": self.why.strip(),
             "owner_role": self.owner_role,
             "owner_user": self.owner_user,
@@ -406,8 +554,10 @@ def _event(
 def recommendation_create(
     *, user: User, visit: CoachingVisit, content: RecommendationContent
 ) -> Recommendation:
-    """Add a recommendation to the visit (the team's members)."""
+    """Add a recommendation to the visit (the team's members; not to a cancelled visit)."""
     _require_visit_team(user, visit)
+    if visit.state == VisitState.CANCELLED:
+        raise Conflict(_("Kunjungan yang dibatalkan tidak menerima rekomendasi."))
     fields = content.fields(visit)
     with transaction.atomic():
         rec = Recommendation(visit=visit, **fields, created_by=user, updated_by=user)
@@ -478,11 +628,17 @@ class ActionRights:
 
 
 def recommendation_act(
-    *, user: User, recommendation: Recommendation, action: str, note: str = ""
+    *,
+    user: User,
+    recommendation: Recommendation,
+    action: str,
+    note: str = "",
+    files: Sequence[evidence.Upload] = (),
 ) -> Recommendation:
     """Move a recommendation along its state machine: the puskesmas answers (its plan or
-    progress, a note required), the team accepts, sends back (a reason required) or verifies
-    (closes) it."""
+    progress, a note required, evidence `files` optional), the team accepts, sends back (a
+    reason required) or verifies (closes) it. The answer and its files are saved together
+    or not at all."""
     rec = recommendation
     if action not in TRANSITIONS:
         raise _invalid("action", _("Tindakan tidak dikenal."))
@@ -503,6 +659,9 @@ def recommendation_act(
     note = note.strip()
     if action in ("answer", "send_back") and not note:
         raise _invalid("note", _("Tulis catatannya (rencana, kemajuan atau alasan)."))
+    if files and action != "answer":
+        raise _invalid(evidence.FIELD, _("Berkas bukti hanya dilampirkan pada jawaban puskesmas."))
+    checked = evidence.check_files(files)
     with transaction.atomic():
         before = rec.state
         moved = Recommendation.objects.filter(pk=rec.pk, state=before).update(
@@ -511,6 +670,10 @@ def recommendation_act(
         if not moved:
             raise Conflict(_("Rekomendasi ini baru saja diubah orang lain; muat ulang halaman."))
         rec.refresh_from_db()
-        _event(rec, user, action, before, note)
-        _audit(user, AuditAction.UPDATE, rec, {"action": action, "from": before, "to": target})
+        event = _event(rec, user, action, before, note)
+        evidence.store(event, checked, user)
+        detail: dict[str, Any] = {"action": action, "from": before, "to": target}
+        if checked:
+            detail["evidence"] = [{"name": f.name, "sha256": f.sha256} for f in checked]
+        _audit(user, AuditAction.UPDATE, rec, detail)
     return rec

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ilp.evaluation import programme_views, views, views_checklists, views_review
+from ilp.evaluation import (
+    programme_views,
+    views,
+    views_checklists,
+    views_evidence,
+    views_review,
+    views_visit,
+)
 
 app_name = "evaluation"
 
@@ -17,6 +24,10 @@ urlpatterns = [
     path("kunjungan/<uuid:visit_uuid>/", views.visit_detail, name="visit"),
     path("kunjungan/<uuid:visit_uuid>/temuan/", views.visit_findings, name="visit_findings"),
     path("kunjungan/<uuid:visit_uuid>/selesai/", views.visit_done, name="visit_done"),
+    path("kunjungan/<uuid:visit_uuid>/ubah/", views_visit.visit_edit, name="visit_edit"),
+    path("kunjungan/<uuid:visit_uuid>/batal/", views_visit.visit_cancel, name="visit_cancel"),
+    path("kunjungan/<uuid:visit_uuid>/langsung/", views_visit.visit_live, name="visit_live"),
+    path("bukti/<uuid:evidence_uuid>/", views_evidence.evidence_download, name="evidence"),
     path(
         "kunjungan/<uuid:visit_uuid>/rekomendasi/",
         views.recommendation_new,

@@ -1,7 +1,9 @@
 """Pages of evaluation and coaching: the teams (and puskesmas without one), a team's visits,
-a visit (its frozen snapshot, findings, recommendations with their history and the actions
-the viewer may take), the puskesmas' own recommendations to answer, and the Dinkes' list of
-every open recommendation. Views are thin: forms parse, services write, selectors read;
+a visit (its frozen snapshot of indicators and data quality, its history, findings,
+recommendations with their history, evidence files and the actions the viewer may take), the
+puskesmas' own recommendations to answer (with evidence files), and the Dinkes' list of every
+open recommendation. A visit's re-planning and cancelling are in ``views_visit``, the evidence
+download in ``views_evidence``. Views are thin: forms parse, services write, selectors read;
 access rules are ``ilp.accounts.access`` predicates."""
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from ilp.accounts.access import (
 )
 from ilp.accounts.models import User
 from ilp.core.exceptions import ApplicationError
-from ilp.evaluation import selectors, services
+from ilp.evaluation import evidence, selectors, services, snapshot_rows
 from ilp.evaluation.forms import (
+    EVIDENCE_ACCEPT,
     ActionForm,
     FindingsForm,
     OpenFilterForm,
@@ -39,10 +42,9 @@ from ilp.evaluation.forms import (
     apply_error,
 )
 from ilp.evaluation.forms_checklists import answer_choices
-from ilp.evaluation.models import CoachingVisit, Recommendation
+from ilp.evaluation.models import CoachingVisit, Recommendation, VisitState
 from ilp.evaluation.views_checklists import checklist_blocks
 from ilp.monitoring.catalogue import load_catalogue
-from ilp.monitoring.pws import STATUS_LABELS
 
 ACTION_LABELS = dict(ActionForm.base_fields["action"].choices)  # type: ignore[attr-defined]
 
@@ -174,28 +176,17 @@ def _rec_rows(
                 if rec.indicator in catalogue
                 else "",
                 "movement": moves.get(rec.pk),
+                "quality": snapshot_rows.quality_reason(
+                    rec.quality_check, rec.visit.snapshot if rec.visit else None
+                ),
                 "overdue": selectors.is_overdue(rec, today),
                 "actions": [(a, ACTION_LABELS[a]) for a in actions],
+                "answerable": "answer" in actions,
                 "action_form": error if error is not None else ActionForm(),
                 "editable": rights.may_edit(rec),
             }
         )
     return rows
-
-
-def _snapshot_rows(visit: CoachingVisit) -> list[dict[str, Any]]:
-    if not visit.snapshot:
-        return []
-    language = get_language() or "id"
-    catalogue = load_catalogue()
-    return [
-        {
-            **row,
-            "name": catalogue[row["code"]].name(language) if row["code"] in catalogue else "",
-            "status_label": STATUS_LABELS.get(row["status"], "") if row["status"] else "",
-        }
-        for row in visit.snapshot["rows"]
-    ]
 
 
 def _visit_page(
@@ -211,18 +202,32 @@ def _visit_page(
     user = _user(request)
     member = is_team_member(user, visit.team)
     language = get_language() or "id"
+    planned = visit.state == VisitState.PLANNED
     context = {
         "checklists": checklist_blocks(visit, answer_error),
         "answers": answer_choices(),
         "visit": visit,
         "member": member,
-        "snapshot": _snapshot_rows(visit),
+        "planned": planned,
+        "cancelled": visit.state == VisitState.CANCELLED,
+        "snapshot": snapshot_rows.indicator_rows(visit.snapshot),
+        "quality": snapshot_rows.quality_part(visit.snapshot),
         "rows": _rec_rows(user, list(selectors.visit_recommendations(visit)), errors),
         "findings_form": findings_form or FindingsForm(initial={"findings": visit.findings}),
         "rec_form": rec_form or RecommendationForm(visit=visit, language=language),
         "back": "visit",
+        **_evidence_limits(),
     }
     return render(request, "evaluation/visit.html", context, status=status)
+
+
+def _evidence_limits() -> dict[str, Any]:
+    """What the answer form says of evidence files (the limits the service applies)."""
+    return {
+        "evidence_accept": EVIDENCE_ACCEPT,
+        "evidence_max_bytes": evidence.max_bytes(),
+        "evidence_max_files": evidence.max_files(),
+    }
 
 
 # The visit page as the checklist views render it again (an answer refused without htmx).
@@ -293,6 +298,7 @@ def recommendation_edit(request: HttpRequest, recommendation_uuid: str) -> HttpR
     initial = {
         "what": rec.what,
         "indicator": rec.indicator,
+        "quality_check": rec.quality_check,
         "why": rec.why,
         "owner_role": rec.owner_role,
         "owner_user": rec.owner_user_id,
@@ -323,11 +329,12 @@ def recommendation_edit(request: HttpRequest, recommendation_uuid: str) -> HttpR
 @role_required(can_use_coaching)
 @require_POST
 def recommendation_action(request: HttpRequest, recommendation_uuid: str) -> HttpResponse:
-    """Answer, accept, send back or verify a recommendation; back to the page it came from,
-    or that page again with the refusal beside the recommendation (the note kept)."""
+    """Answer (with evidence files), accept, send back or verify a recommendation; back to the
+    page it came from, or that page again with the refusal beside the recommendation (the
+    note kept; the files must be chosen again, a browser does not keep them)."""
     user = _user(request)
     rec = selectors.recommendation_get(user, recommendation_uuid)
-    form = ActionForm(request.POST)
+    form = ActionForm(request.POST, request.FILES)
     back = request.POST.get("back")
     if form.is_valid():
         try:
@@ -336,6 +343,7 @@ def recommendation_action(request: HttpRequest, recommendation_uuid: str) -> Htt
                 recommendation=rec,
                 action=form.cleaned_data["action"],
                 note=form.cleaned_data["note"],
+                files=form.cleaned_data["evidence"],
             )
         except ApplicationError as exc:
             apply_error(form, exc)
@@ -368,7 +376,7 @@ def _puskesmas_page(
 ) -> HttpResponse:
     user = _user(request)
     recs = list(selectors.puskesmas_recommendations(user))
-    context = {"rows": _rec_rows(user, recs, errors), "back": "puskesmas"}
+    context = {"rows": _rec_rows(user, recs, errors), "back": "puskesmas", **_evidence_limits()}
     return render(request, "evaluation/puskesmas.html", context, status=status)
 
 
