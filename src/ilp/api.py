@@ -31,6 +31,8 @@ from ilp.care.api import person_care as person_care_router
 from ilp.core.errors import error_reference, server_error_body
 from ilp.core.exceptions import ApplicationError
 from ilp.evaluation.api import router as recommendations_router
+from ilp.evaluation.api import teams as teams_router
+from ilp.evaluation.api import visits as visits_router
 from ilp.monitoring.api import router as indicators_router
 from ilp.people.api import duplicate_suspected_body
 from ilp.people.api import families as families_router
@@ -182,6 +184,8 @@ api.add_router("/encounters", encounters_router)
 api.add_router("/families", families_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/recommendations", recommendations_router)
+api.add_router("/teams", teams_router)
+api.add_router("/visits", visits_router)
 
 
 def _envelope(code: str, message: str, fields: dict | None = None) -> dict:

@@ -13,10 +13,10 @@ from ilp.accounts.access import TEAM_MEMBER_ROLES
 from ilp.accounts.models import Role, User
 from ilp.core.exceptions import ApplicationError
 from ilp.evaluation.models import OWNER_ROLES, CoachingVisit, TpcbTeam
-from ilp.evaluation.services import RecommendationContent
+from ilp.evaluation.services import RecommendationContent, served_areas_q
 from ilp.monitoring.catalogue import CLUSTERS, load_catalogue
 from ilp.monitoring.pws import CLUSTER_LABELS
-from ilp.places.models import Facility
+from ilp.places.models import Area, Facility
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -116,6 +116,15 @@ class RecommendationForm(forms.Form):
     owner_user = forms.ModelChoiceField(
         label=_("atau ke petugas"), queryset=User.objects.none(), required=False
     )
+    owner_area = forms.ModelChoiceField(
+        label=_("atau ke camat / kepala desa"),
+        queryset=Area.objects.none(),
+        required=False,
+        help_text=_(
+            "Tugas dari rapat lintas sektor kecamatan. Camat dan kepala desa tidak melihat data "
+            "perorangan: jangan menyebut nama warga atau petugas dalam rekomendasi dan alasannya."
+        ),
+    )
     due_date = forms.DateField(label=_("Batas waktu"), widget=DATE, required=False)
 
     def __init__(self, *args: Any, visit: CoachingVisit, language: str, **kwargs: Any) -> None:
@@ -124,6 +133,9 @@ class RecommendationForm(forms.Form):
         self.fields["owner_user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             role=Role.PUSKESMAS, facility=visit.puskesmas_id, is_active=True
         ).order_by("username")
+        self.fields["owner_area"].queryset = (  # type: ignore[attr-defined]
+            Area.objects.filter(served_areas_q(visit.puskesmas)).distinct().order_by("code")
+        )
 
     def content(self) -> RecommendationContent:
         data = self.cleaned_data
@@ -134,6 +146,7 @@ class RecommendationForm(forms.Form):
             why=data["why"],
             owner_role=data["owner_role"],
             owner_user=data["owner_user"],
+            owner_area=data["owner_area"],
         )
 
 
@@ -149,7 +162,9 @@ class ActionForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    back = forms.ChoiceField(choices=[("visit", "visit"), ("puskesmas", "puskesmas")])
+    back = forms.ChoiceField(
+        choices=[("visit", "visit"), ("puskesmas", "puskesmas"), ("tugas", "tugas")]
+    )
 
 
 class OpenFilterForm(forms.Form):

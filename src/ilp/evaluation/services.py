@@ -14,14 +14,18 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ilp.accounts.access import (
+    AREA_TASK_LEVELS,
     TEAM_MEMBER_ROLES,
+    can_answer_area_tasks,
     can_answer_recommendations,
     can_manage_teams,
+    is_area_official,
     is_puskesmas_staff,
     is_team_member,
 )
@@ -38,7 +42,7 @@ from ilp.evaluation.models import (
     VisitState,
 )
 from ilp.monitoring.catalogue import load_catalogue
-from ilp.places.models import Facility, FacilityKind
+from ilp.places.models import Area, AreaLevel, Facility, FacilityKind
 
 # The recommendation's state machine: action → (states it may start from, state it ends in).
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -304,7 +308,8 @@ def visit_mark_done(*, user: User, visit: CoachingVisit) -> CoachingVisit:
 @dataclass(frozen=True)
 class RecommendationContent:
     """What a recommendation says: what to change, why (an indicator code of the catalogue
-    and/or a note), to whom (a puskesmas role or one of its staff) and by when."""
+    and/or a note), to whom (a puskesmas role, one of its staff, or a kecamatan/desa of its
+    working area: a task for the camat or kepala desa) and by when."""
 
     what: str
     due_date: date | None
@@ -312,6 +317,7 @@ class RecommendationContent:
     why: str = ""
     owner_role: str = ""
     owner_user: User | None = None
+    owner_area: Area | None = None
 
     def fields(self, visit: CoachingVisit) -> dict[str, Any]:
         """The model fields, or ValidationFailed with the first bad field's message."""
@@ -321,7 +327,9 @@ class RecommendationContent:
             raise _invalid("indicator", _("Indikator tidak dikenal."))
         if not self.indicator and not self.why.strip():
             raise _invalid("why", _("Sebutkan alasannya: indikator atau keterangan."))
-        if bool(self.owner_role) == (self.owner_user is not None):
+        if self.owner_area is not None:
+            _check_owner_area(self, self.owner_area, visit.puskesmas)
+        elif bool(self.owner_role) == (self.owner_user is not None):
             raise _invalid(
                 "owner_role", _("Tujukan rekomendasi ke satu peran puskesmas atau satu petugas.")
             )
@@ -339,8 +347,39 @@ class RecommendationContent:
             "why": self.why.strip(),
             "owner_role": self.owner_role,
             "owner_user": self.owner_user,
+            "owner_area": self.owner_area,
             "due_date": self.due_date,
         }
+
+
+def served_areas_q(puskesmas: Facility) -> Q:
+    """A filter over Area keeping the cross-sector areas a recommendation to `puskesmas` may
+    be addressed to: the desa of its working area and the kecamatan holding them."""
+    return Q(level=AreaLevel.VILLAGE, served_by=puskesmas) | Q(
+        level=AreaLevel.DISTRICT, children__served_by=puskesmas
+    )
+
+
+def _check_owner_area(content: RecommendationContent, area: Area, puskesmas: Facility) -> None:
+    """A cross-sector owner: alone, a kecamatan or desa, within the puskesmas' working area."""
+    if content.owner_role or content.owner_user is not None:
+        raise _invalid(
+            "owner_area",
+            _(
+                "Tujukan rekomendasi ke peran/petugas puskesmas atau ke wilayah lintas sektor, "
+                "tidak keduanya."
+            ),
+        )
+    if area.level not in AREA_TASK_LEVELS:
+        raise _invalid(
+            "owner_area",
+            _("Wilayah lintas sektor yang dituju harus kecamatan atau desa/kelurahan."),
+        )
+    if not Area.objects.filter(served_areas_q(puskesmas), pk=area.pk).exists():
+        raise _invalid(
+            "owner_area",
+            _("%(area)s di luar wilayah kerja puskesmas ini.") % {"area": area},
+        )
 
 
 def _event(
@@ -396,6 +435,7 @@ class ActionRights:
 
     def __init__(self, user: Any) -> None:
         self.staff_of = user.facility_id if can_answer_recommendations(user) else None
+        self.official_of = user.area_id if can_answer_area_tasks(user) else None
         self.member_of = frozenset(user.tpcb_teams.values_list("pk", flat=True))
 
     def allowed(self, rec: Recommendation) -> list[str]:
@@ -406,11 +446,17 @@ class ActionRights:
             for action, (sources, _target) in TRANSITIONS.items()
             if rec.state in sources
             and (
-                rec.visit.puskesmas_id == self.staff_of
+                self._answers(rec)
                 if action in PUSKESMAS_ACTIONS
                 else rec.visit.team_id in self.member_of
             )
         ]
+
+    def _answers(self, rec: Recommendation) -> bool:
+        # A task for a kecamatan or desa is answered by its camat or kepala desa only.
+        if rec.owner_area_id is not None:
+            return rec.owner_area_id == self.official_of
+        return rec.visit.puskesmas_id == self.staff_of
 
     def may_edit(self, rec: Recommendation) -> bool:
         return rec.state != RecState.VERIFIED and rec.visit.team_id in self.member_of
@@ -420,12 +466,17 @@ def recommendation_act(
     *, user: User, recommendation: Recommendation, action: str, note: str = ""
 ) -> Recommendation:
     """Move a recommendation along its state machine: the puskesmas answers (its plan or
-    progress, a note required), the team accepts, sends back (a reason required) or verifies
-    (closes) it."""
+    progress, a note required; a task for a kecamatan or desa: its camat or kepala desa), the
+    team accepts, sends back (a reason required) or verifies (closes) it."""
     rec = recommendation
     if action not in TRANSITIONS:
         raise _invalid("action", _("Tindakan tidak dikenal."))
-    if action in PUSKESMAS_ACTIONS and not is_puskesmas_staff(user, rec.visit.puskesmas):
+    if action in PUSKESMAS_ACTIONS and rec.owner_area is not None:
+        if not is_area_official(user, rec.owner_area):
+            raise PermissionDenied(
+                _("Hanya camat atau kepala desa yang dituju yang boleh menjawab tugas ini.")
+            )
+    elif action in PUSKESMAS_ACTIONS and not is_puskesmas_staff(user, rec.visit.puskesmas):
         raise PermissionDenied(
             _("Hanya staf puskesmas yang dituju yang boleh menjawab rekomendasi ini.")
         )

@@ -34,4 +34,5 @@ urlpatterns = [
     ),
     path("puskesmas/", views.puskesmas_list, name="puskesmas"),
     path("terbuka/", views.open_list, name="open"),
+    path("tugas/", views.task_list, name="tasks"),
 ]
