@@ -115,6 +115,14 @@ would give one back by subtraction, as `null` with `"suppressed": true`. An unkn
 indicator or an area outside your working area answers `404`; a malformed period, one
 outside this year and the last, or a breakdown the indicator has not, `422`.
 
+**Coaching.** `GET /teams`, `GET /visits` (and `/visits/{uuid}` with its frozen indicator
+snapshot and recommendations) and `GET /recommendations` are scoped as the coaching pages: the
+dinkes administrator the whole district, a team's members their team, a puskesmas its own; a
+camat or kepala desa reads only the recommendations addressed to his kecamatan or desa (a
+camat also those of its desa), without staff names. `POST /visits` plans a visit,
+`POST /visits/{uuid}/done` freezes its snapshot, `POST /recommendations/{uuid}/actions`
+answers, accepts, sends back or verifies.
+
 **Language.** Messages are in Indonesian; send `Accept-Language: en` for English.
 
 **Identifiers.** Persons and families are addressed by their UUID, areas by their official
