@@ -31,6 +31,8 @@ from ilp.care.api import person_care as person_care_router
 from ilp.core.errors import error_reference, server_error_body
 from ilp.core.exceptions import ApplicationError
 from ilp.evaluation.api import router as recommendations_router
+from ilp.evaluation.api import teams as teams_router
+from ilp.evaluation.api import visits as visits_router
 from ilp.monitoring.api import router as indicators_router
 from ilp.people.api import duplicate_suspected_body
 from ilp.people.api import families as families_router
@@ -114,6 +116,14 @@ would give one back by subtraction, as `null` with `"suppressed": true`. An unkn
 indicator or an area outside your working area answers `404`; a malformed period, one
 outside this year and the last, or a breakdown the indicator has not, `422`.
 
+**Coaching.** `GET /teams`, `GET /visits` (and `/visits/{uuid}` with its frozen indicator
+snapshot and recommendations) and `GET /recommendations` are scoped as the coaching pages: the
+dinkes administrator the whole district, a team's members their team, a puskesmas its own; a
+camat or kepala desa reads only the recommendations addressed to his kecamatan or desa (a
+camat also those of its desa), without staff names. `POST /visits` plans a visit,
+`POST /visits/{uuid}/done` freezes its snapshot, `POST /recommendations/{uuid}/actions`
+answers, accepts, sends back or verifies.
+
 **Language.** Messages are in Indonesian; send `Accept-Language: en` for English.
 
 **Identifiers.** Persons and families are addressed by their UUID, areas by their official
@@ -184,6 +194,8 @@ api.add_router("/families", families_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/recommendations", recommendations_router)
 api.add_router("/referrals", referrals_router)
+api.add_router("/teams", teams_router)
+api.add_router("/visits", visits_router)
 
 
 def _envelope(code: str, message: str, fields: dict | None = None) -> dict:

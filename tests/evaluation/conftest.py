@@ -175,3 +175,43 @@ def session_rec(district, session, spog):
             due_date=date(2026, 5, 31),
         ),
     )
+
+
+def area_task(district, visit, area, what):
+    """A recommendation of the visit addressed to a cross-sector area (camat or kepala desa)."""
+    return services.recommendation_create(
+        user=district.tpcb,
+        visit=visit,
+        content=services.RecommendationContent(
+            what=what,
+            why="Rapat lintas sektor kecamatan",
+            owner_area=area,
+            due_date=date(2026, 5, 31),
+        ),
+    )
+
+
+@pytest.fixture
+def rec_desa(district, visit):
+    """Addressed to desa (kelurahan) Ampel: its kepala desa answers."""
+    return area_task(district, visit, district.ampel, "Gerakkan warga ke posyandu")
+
+
+@pytest.fixture
+def rec_kec(district, visit):
+    """Addressed to kecamatan Barat: its camat answers."""
+    return area_task(district, visit, district.kec_barat, "Anggarkan PMT dari dana kecamatan")
+
+
+@pytest.fixture
+def officials(district):
+    """Cross-sector officials of other areas: the camat of Timur and the kepala desa of Batu
+    (a desa Puskesmas Barat serves too)."""
+    return {
+        "camat_timur": User.objects.create_user(
+            username="camat_timur", role=Role.CROSS_SECTOR, area=district.kec_timur
+        ),
+        "kades_batu": User.objects.create_user(
+            username="kades_batu", role=Role.CROSS_SECTOR, area=district.batu
+        ),
+    }

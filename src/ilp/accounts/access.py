@@ -39,11 +39,13 @@ but do not run them.
 Coaching (``ilp.evaluation``): the dinkes administrator forms TPCB teams (`can_manage_teams`)
 and reads every recommendation of the district; a team's members (dinkes or TPCB staff) plan
 its visits and accept, send back and verify its recommendations; a puskesmas' own staff answer
-those addressed to it (`recommendation_scope_q`). A TPCB analyst outside the team, pustu,
-kader, protection and cross-sector roles: nothing. The coaching checklists per cluster are
-edited (a new version published) by the dinkes administrator only (`can_manage_checklists`)
-and read by district staff (`can_read_checklists`); a visit's answers are recorded by its
-team's members.
+those addressed to it (`recommendation_scope_q`). A recommendation addressed to a kecamatan or
+desa is answered by its camat or kepala desa (`can_answer_area_tasks`), who read nothing else
+of coaching (a camat also reads those of the desa of his kecamatan). A TPCB analyst outside
+the team, pustu, kader, protection and the data-protection officer: nothing. The coaching
+checklists per cluster are edited (a new version published) by the dinkes administrator only
+(`can_manage_checklists`) and read by district staff (`can_read_checklists`); a visit's
+answers are recorded by its team's members.
 
 Referrals (``ilp.referrals``): a referral is sent by staff who record at its sending facility
 (`may_refer_from`: the kader of a posyandu, the pustu, the puskesmas, each for its own facility
@@ -52,9 +54,10 @@ or puskesmas staff of the to-facility). Each side reads the referrals it sends o
 (`referral_scope_q`); the dinkes administrator reads every referral from or to a facility of
 the district, and takes no step. TPCB, protection, cross-sector and data-protection roles:
 nothing (hospital staff have no role yet).
-Specialist coaching programmes: the dinkes
-administrator forms them; their specialists (role ``specialist``, which reads nothing else)
-record sessions and judge the sessions' recommendations (`may_run_programme`).
+
+Specialist coaching programmes: the dinkes administrator forms them; their specialists (role
+``specialist``, which reads nothing else) record sessions and judge the sessions'
+recommendations (`may_run_programme`).
 
 Corrections (`CorrectionRights`, `require_corrector`): a record is corrected or voided by its
 author or by a *supervisor* of the facility it was recorded at — the pustu or puskesmas at or
@@ -584,7 +587,8 @@ def require_session_runner(user: User, posyandu: Facility) -> None:
 # district staff (dinkes administrator or TPCB analysts). A team's members plan its visits and
 # accept, send back and verify its recommendations; a puskesmas' own staff answer the
 # recommendations addressed to it; the dinkes administrator reads every one of the district.
-# Everyone else (pustu, kader, protection, cross-sector, a TPCB analyst outside the team): no.
+# Everyone else (pustu, kader, protection, a TPCB analyst outside the team): no; cross-sector
+# officials only the tasks addressed to their area (below).
 TEAM_MEMBER_ROLES = DISTRICT_ROLES
 
 
@@ -633,10 +637,46 @@ def may_view_visit(user: Any, visit: Any) -> bool:
     return is_puskesmas_staff(user, visit.puskesmas) or may_view_team(user, visit.team)
 
 
+# Tasks for the cross-sector officials: a recommendation may be addressed to a kecamatan (its
+# camat) or a desa (its kepala desa) of the visited puskesmas' working area. A cross-sector
+# account reads only those addressed to its own area and, for a camat, also those addressed
+# to the desa of his kecamatan (he coordinates the kepala desa); it answers only those
+# addressed to its own area (the kepala desa answers his desa's). Nothing else of coaching.
+AREA_TASK_LEVELS = (AreaLevel.DISTRICT, AreaLevel.VILLAGE)
+
+
+def can_answer_area_tasks(user: Any) -> bool:
+    """Whether the user reads and answers recommendations addressed to a cross-sector area
+    (a camat or kepala desa whose account is scoped to a kecamatan or desa)."""
+    return (
+        _active(user)
+        and user.role == Role.CROSS_SECTOR
+        and user.area_id is not None
+        and user.area.level in AREA_TASK_LEVELS
+    )
+
+
+def can_read_recommendations(user: Any) -> bool:
+    """Whether the user reads some recommendations at all (the coaching roles, and the
+    cross-sector officials theirs)."""
+    return can_use_coaching(user) or can_answer_area_tasks(user)
+
+
+def is_area_official(user: Any, area: Any) -> bool:
+    """Whether the user is the cross-sector official of `area` (its camat or kepala desa)."""
+    return can_answer_area_tasks(user) and user.area_id == area.pk
+
+
 def recommendation_scope_q(user: Any, prefix: str = "") -> Q:
     """A filter over Recommendation (or rows pointing to one, with `prefix`) keeping what the
     user reads: the dinkes administrator all of the district's, a team member the team's,
-    puskesmas staff their puskesmas', a specialist those of their programmes' sessions."""
+    puskesmas staff their puskesmas', a specialist those of their programmes' sessions, a camat
+    those addressed to his kecamatan or its desa, a kepala desa those addressed to his desa."""
+    if can_answer_area_tasks(user):
+        own = Q(**{f"{prefix}owner_area_id": user.area_id})
+        if user.area.level == AreaLevel.DISTRICT:
+            return own | Q(**{f"{prefix}owner_area__parent_id": user.area_id})
+        return own
     if not can_use_coaching(user):
         return _NOTHING
     if user.role == Role.PUSKESMAS:

@@ -4,6 +4,10 @@
 dict, empty when the app has nothing for that user); an app registers its function in its
 ``AppConfig.ready`` (monitoring: what needs attention, ``ilp.monitoring.attention``). The home
 view merges them for the roles whose home page shows them.
+
+``CROSS_SECTOR_SECTIONS`` does the same for the camat's and kepala desa's home page (coaching:
+their tasks, ``ilp.evaluation.home``). A list of its own: that page shows aggregates only and
+none of the staff pages' sections, which would otherwise be computed for nothing.
 """
 
 from __future__ import annotations
@@ -13,12 +17,16 @@ from typing import Any
 
 from ilp.accounts.models import User
 
-HOME_SECTIONS: list[Callable[[User], dict[str, Any]]] = []
+Section = Callable[[User], dict[str, Any]]
+
+HOME_SECTIONS: list[Section] = []
+CROSS_SECTOR_SECTIONS: list[Section] = []
 
 
-def home_sections(user: User) -> dict[str, Any]:
-    """The context every registered app adds for this user."""
+def home_sections(user: User, sections: list[Section] | None = None) -> dict[str, Any]:
+    """The context every registered app adds for this user (`sections`: another list than
+    ``HOME_SECTIONS``)."""
     context: dict[str, Any] = {}
-    for section in HOME_SECTIONS:
+    for section in HOME_SECTIONS if sections is None else sections:
         context.update(section(user))
     return context

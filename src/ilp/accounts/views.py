@@ -39,7 +39,7 @@ from ilp.accounts.access import (
     scope_villages,
 )
 from ilp.accounts.forms import LoginForm, SecondFactorForm
-from ilp.accounts.home import home_sections
+from ilp.accounts.home import CROSS_SECTOR_SECTIONS, home_sections
 from ilp.accounts.models import Role, User
 from ilp.accounts.second_factor import code_matches, has_second_factor, needs_second_factor
 from ilp.accounts.selectors import (
@@ -234,6 +234,7 @@ def home(request: HttpRequest) -> HttpResponse:
         from ilp.monitoring.crosssector import home_context
 
         context.update(home_context(user))
+        context.update(home_sections(user, CROSS_SECTOR_SECTIONS))
         level = AreaLevel.VILLAGE
         if user.area is not None and user.area.level >= AreaLevel.VILLAGE:
             level = AreaLevel.HAMLET

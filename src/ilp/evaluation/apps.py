@@ -1,4 +1,5 @@
-"""App configuration of evaluation and coaching."""
+"""App configuration of evaluation and coaching: a camat's or kepala desa's tasks are a section
+of their home page (``ilp.accounts.home.CROSS_SECTOR_SECTIONS``)."""
 
 from __future__ import annotations
 
@@ -9,3 +10,10 @@ class EvaluationConfig(AppConfig):
     name = "ilp.evaluation"
     label = "evaluation"
     verbose_name = "Evaluasi dan pembinaan"
+
+    def ready(self) -> None:
+        from ilp.accounts.home import CROSS_SECTOR_SECTIONS
+        from ilp.evaluation.home import home_section
+
+        if home_section not in CROSS_SECTOR_SECTIONS:
+            CROSS_SECTOR_SECTIONS.append(home_section)

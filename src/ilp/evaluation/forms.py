@@ -15,11 +15,15 @@ from ilp.accounts.models import Role, User
 from ilp.core.exceptions import ApplicationError
 from ilp.evaluation.models import OWNER_ROLES, ChecklistItem, CoachingVisit, TpcbTeam
 from ilp.evaluation.programme_models import CoachingSession
-from ilp.evaluation.services import NOT_IN_VISIT_CHECKLIST, RecommendationContent
+from ilp.evaluation.services import (
+    NOT_IN_VISIT_CHECKLIST,
+    RecommendationContent,
+    served_areas_q,
+)
 from ilp.monitoring.catalogue import CLUSTERS, load_catalogue
 from ilp.monitoring.pws import CLUSTER_LABELS
 from ilp.monitoring.quality import MEASURE_LABELS, MEASURES
-from ilp.places.models import Facility
+from ilp.places.models import Area, Facility
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -162,6 +166,15 @@ class RecommendationForm(forms.Form):
     owner_user = forms.ModelChoiceField(
         label=_("atau ke petugas"), queryset=User.objects.none(), required=False
     )
+    owner_area = forms.ModelChoiceField(
+        label=_("atau ke camat / kepala desa"),
+        queryset=Area.objects.none(),
+        required=False,
+        help_text=_(
+            "Tugas dari rapat lintas sektor kecamatan. Camat dan kepala desa tidak melihat data "
+            "perorangan: jangan menyebut nama warga atau petugas dalam rekomendasi dan alasannya."
+        ),
+    )
     due_date = forms.DateField(label=_("Batas waktu"), widget=DATE, required=False)
     # A plain field (not a ChoiceField) so an item outside the visit's checklist gets the
     # service's message rather than a generic "not a valid choice".
@@ -186,6 +199,9 @@ class RecommendationForm(forms.Form):
         self.fields["owner_user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             role=Role.PUSKESMAS, facility=visit.puskesmas_id, is_active=True
         ).order_by("username")
+        self.fields["owner_area"].queryset = (  # type: ignore[attr-defined]
+            Area.objects.filter(served_areas_q(visit.puskesmas)).distinct().order_by("code")
+        )
 
     def clean_checklist_item(self) -> ChecklistItem | None:
         value = self.cleaned_data["checklist_item"]
@@ -210,6 +226,7 @@ class RecommendationForm(forms.Form):
             owner_role=data["owner_role"],
             owner_user=data["owner_user"],
             checklist_item=data.get("checklist_item"),
+            owner_area=data["owner_area"],
         )
 
 
@@ -248,7 +265,12 @@ class ActionForm(forms.Form):
     # Not "files": that is the form's dict of uploads.
     evidence = FilesField(label=_("Berkas bukti (PDF, JPEG, PNG, XLSX)"), required=False)
     back = forms.ChoiceField(
-        choices=[("visit", "visit"), ("puskesmas", "puskesmas"), ("session", "session")]
+        choices=[
+            ("visit", "visit"),
+            ("puskesmas", "puskesmas"),
+            ("session", "session"),
+            ("tugas", "tugas"),
+        ]
     )
 
 

@@ -176,9 +176,10 @@ OWNER_ROLES = [("kepala", _("Kepala puskesmas")), *Cluster.choices]
 
 class Recommendation(BaseModel):
     """What the puskesmas must change, why (an indicator of the catalogue, a data-quality
-    check and/or a note), who
-    owns it (a puskesmas role or one of its staff) and by when. The state moves open →
-    answered → accepted or sent back (→ answered again) → verified (closed)."""
+    check, a checklist item and/or a note), who owns it (a puskesmas role, one of its staff,
+    or a kecamatan/desa of its working area for the camat or kepala desa) and by when. The
+    state moves open → answered → accepted or sent back (→ answered again) → verified
+    (closed)."""
 
     # Where it was given: a TPCB visit or a specialist's session (exactly one of the two, see
     # `recommendation_one_origin`; `origin` and `puskesmas` read whichever it is).
@@ -214,6 +215,16 @@ class Recommendation(BaseModel):
         related_name="+",
         verbose_name=_("ditujukan ke petugas"),
     )
+    # A task for the cross-sector: the kecamatan (its camat) or a desa (its kepala desa) of
+    # the puskesmas' working area, as a kecamatan meeting assigns it.
+    owner_area = models.ForeignKey(
+        "places.Area",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ditujukan ke wilayah (camat/kepala desa)"),
+    )
     due_date = models.DateField(_("batas waktu"))
     state = models.CharField(
         _("status"), max_length=12, choices=RecState.choices, default=RecState.OPEN
@@ -240,10 +251,16 @@ class Recommendation(BaseModel):
             models.CheckConstraint(
                 condition=models.Q(state__in=RecState.values), name="recommendation_state"
             ),
-            # Addressed to exactly one: a role or a person.
+            # Addressed to exactly one: a role, a person or a cross-sector area.
             models.CheckConstraint(
-                condition=(models.Q(owner_role="") & models.Q(owner_user__isnull=False))
-                | (~models.Q(owner_role="") & models.Q(owner_user__isnull=True)),
+                condition=(
+                    models.Q(owner_role="", owner_user__isnull=False, owner_area__isnull=True)
+                    | (
+                        ~models.Q(owner_role="")
+                        & models.Q(owner_user__isnull=True, owner_area__isnull=True)
+                    )
+                    | models.Q(owner_role="", owner_user__isnull=True, owner_area__isnull=False)
+                ),
                 name="recommendation_one_owner",
             ),
             # Given at exactly one place: a TPCB visit or a specialist's session.

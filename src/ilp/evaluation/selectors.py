@@ -1,8 +1,8 @@
 """Reads of evaluation and coaching, scoped to the user (``ilp.accounts.access``): teams and
-the puskesmas without one, a team's visits, a visit with its history and its recommendations
-with their history (each answer's evidence files listed, their bytes not loaded), the
-recommendations a puskesmas answers, the district's open list, and the movement
-of a recommendation's indicator since its visit."""
+the puskesmas without one, a team's visits (and every visit the user opens), a visit with its
+history and its recommendations with their history (each answer's evidence files listed, their
+bytes not loaded), the recommendations a puskesmas answers, the tasks of a camat or kepala desa,
+the district's open list, and the movement of a recommendation's indicator since its visit."""
 
 from __future__ import annotations
 
@@ -17,7 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ilp.accounts.access import (
+    can_answer_area_tasks,
+    can_answer_recommendations,
     can_manage_teams,
+    can_use_coaching,
     may_view_team,
     may_view_visit,
     recommendation_scope_q,
@@ -109,6 +112,7 @@ def _with_history(found: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
     )
     return found.select_related(
         "owner_user",
+        "owner_area",
         "visit__puskesmas",
         "visit__team",
         # A specialist session's recommendations (``rec.origin``): nullable, so LEFT JOINs.
@@ -141,6 +145,33 @@ def puskesmas_recommendations(user: User) -> QuerySet[Recommendation]:
     if user.role != "puskesmas" or not user.facility_id:
         raise PermissionDenied(_("Halaman ini untuk staf puskesmas."))
     return recommendations_for(user).order_by("due_date", "id")
+
+
+def area_tasks(user: User) -> QuerySet[Recommendation]:
+    """The recommendations addressed to the cross-sector official's area (for a camat also
+    those of the desa of his kecamatan), the ones to answer first."""
+    if not can_answer_area_tasks(user):
+        raise PermissionDenied(_("Halaman ini untuk camat dan kepala desa."))
+    return recommendations_for(user).order_by("due_date", "id")
+
+
+def visits_for(user: User) -> QuerySet[CoachingVisit]:
+    """Every visit the user opens (`may_view_visit`): the dinkes administrator all of the
+    district's, a team member the team's, puskesmas staff those to their puskesmas."""
+    if not can_use_coaching(user):
+        return CoachingVisit.objects.none()
+    if can_answer_recommendations(user):
+        scope = Q(puskesmas_id=user.facility_id)
+    else:
+        scope = Q(team__members=user.pk)
+        if can_manage_teams(user):
+            scope |= Q(team__district_id=user.area_id)
+    ids = CoachingVisit.objects.filter(scope).values("pk")
+    return (
+        CoachingVisit.objects.filter(pk__in=ids)
+        .select_related("team", "puskesmas")
+        .prefetch_related("members")
+    )
 
 
 def open_recommendations(

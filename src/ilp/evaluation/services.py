@@ -17,14 +17,18 @@ from functools import cached_property
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ilp.accounts.access import (
+    AREA_TASK_LEVELS,
     TEAM_MEMBER_ROLES,
+    can_answer_area_tasks,
     can_answer_recommendations,
     can_manage_teams,
+    is_area_official,
     is_puskesmas_staff,
     is_team_member,
     may_run_programme,
@@ -48,7 +52,7 @@ from ilp.evaluation.models import (
 from ilp.evaluation.programme_models import CoachingSession
 from ilp.monitoring import quality
 from ilp.monitoring.catalogue import load_catalogue
-from ilp.places.models import Facility, FacilityKind
+from ilp.places.models import Area, AreaLevel, Facility, FacilityKind
 
 # The recommendation's state machine: action → (states it may start from, state it ends in).
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -462,7 +466,8 @@ def visit_mark_done(*, user: User, visit: CoachingVisit) -> CoachingVisit:
 class RecommendationContent:
     """What a recommendation says: what to change, why (an indicator code of the catalogue, a
     data-quality check of ``quality.MEASURES``, a checklist item of the visit and/or a note),
-    to whom (a puskesmas role or one of its staff) and by when."""
+    to whom (a puskesmas role, one of its staff, or a kecamatan/desa of its working area: a
+    task for the camat or kepala desa) and by when."""
 
     what: str
     due_date: date | None
@@ -473,6 +478,7 @@ class RecommendationContent:
     owner_user: User | None = None
     # The checklist item that shows it: one of the visit's checklist versions.
     checklist_item: ChecklistItem | None = None
+    owner_area: Area | None = None
 
     def fields(self, visit: CoachingVisit | CoachingSession) -> dict[str, Any]:
         """The model fields, or ValidationFailed with the first bad field's message.
@@ -498,7 +504,9 @@ class RecommendationContent:
             raise _invalid(
                 "why", _("Sebutkan alasannya: indikator, masalah mutu data atau keterangan.")
             )
-        if bool(self.owner_role) == (self.owner_user is not None):
+        if self.owner_area is not None:
+            _check_owner_area(self, self.owner_area, visit.puskesmas)
+        elif bool(self.owner_role) == (self.owner_user is not None):
             raise _invalid(
                 "owner_role", _("Tujukan rekomendasi ke satu peran puskesmas atau satu petugas.")
             )
@@ -517,6 +525,7 @@ class RecommendationContent:
             "why": self.why.strip(),
             "owner_role": self.owner_role,
             "owner_user": self.owner_user,
+            "owner_area": self.owner_area,
             "due_date": self.due_date,
             "checklist_item": self.checklist_item,
         }
@@ -536,6 +545,36 @@ def _require_author(user: User, rec: Recommendation) -> None:
             raise PermissionDenied(NOT_PROGRAMME_RUNNER)
         return
     _require_visit_team(user, rec.visit)  # type: ignore[arg-type]
+
+
+def served_areas_q(puskesmas: Facility) -> Q:
+    """A filter over Area keeping the cross-sector areas a recommendation to `puskesmas` may
+    be addressed to: the desa of its working area and the kecamatan holding them."""
+    return Q(level=AreaLevel.VILLAGE, served_by=puskesmas) | Q(
+        level=AreaLevel.DISTRICT, children__served_by=puskesmas
+    )
+
+
+def _check_owner_area(content: RecommendationContent, area: Area, puskesmas: Facility) -> None:
+    """A cross-sector owner: alone, a kecamatan or desa, within the puskesmas' working area."""
+    if content.owner_role or content.owner_user is not None:
+        raise _invalid(
+            "owner_area",
+            _(
+                "Tujukan rekomendasi ke peran/petugas puskesmas atau ke wilayah lintas sektor, "
+                "tidak keduanya."
+            ),
+        )
+    if area.level not in AREA_TASK_LEVELS:
+        raise _invalid(
+            "owner_area",
+            _("Wilayah lintas sektor yang dituju harus kecamatan atau desa/kelurahan."),
+        )
+    if not Area.objects.filter(served_areas_q(puskesmas), pk=area.pk).exists():
+        raise _invalid(
+            "owner_area",
+            _("%(area)s di luar wilayah kerja puskesmas ini.") % {"area": area},
+        )
 
 
 def _event(
@@ -594,6 +633,7 @@ class ActionRights:
     def __init__(self, user: Any) -> None:
         self.user = user
         self.staff_of = user.facility_id if can_answer_recommendations(user) else None
+        self.official_of = user.area_id if can_answer_area_tasks(user) else None
         self.member_of = frozenset(user.tpcb_teams.values_list("pk", flat=True))
 
     @cached_property
@@ -616,12 +656,14 @@ class ActionRights:
             action
             for action, (sources, _target) in TRANSITIONS.items()
             if rec.state in sources
-            and (
-                rec.puskesmas_id == self.staff_of
-                if action in PUSKESMAS_ACTIONS
-                else self._judges(rec)
-            )
+            and (self._answers(rec) if action in PUSKESMAS_ACTIONS else self._judges(rec))
         ]
+
+    def _answers(self, rec: Recommendation) -> bool:
+        # A task for a kecamatan or desa is answered by its camat or kepala desa only.
+        if rec.owner_area_id is not None:
+            return rec.owner_area_id == self.official_of
+        return rec.puskesmas_id == self.staff_of
 
     def may_edit(self, rec: Recommendation) -> bool:
         return rec.state != RecState.VERIFIED and self._judges(rec)
@@ -636,13 +678,18 @@ def recommendation_act(
     files: Sequence[evidence.Upload] = (),
 ) -> Recommendation:
     """Move a recommendation along its state machine: the puskesmas answers (its plan or
-    progress, a note required, evidence `files` optional), the team accepts, sends back (a
-    reason required) or verifies (closes) it. The answer and its files are saved together
-    or not at all."""
+    progress, a note required, evidence `files` optional; a task for a kecamatan or desa: its
+    camat or kepala desa), the team accepts, sends back (a reason required) or verifies
+    (closes) it. The answer and its files are saved together or not at all."""
     rec = recommendation
     if action not in TRANSITIONS:
         raise _invalid("action", _("Tindakan tidak dikenal."))
-    if action in PUSKESMAS_ACTIONS and not is_puskesmas_staff(user, rec.puskesmas):
+    if action in PUSKESMAS_ACTIONS and rec.owner_area is not None:
+        if not is_area_official(user, rec.owner_area):
+            raise PermissionDenied(
+                _("Hanya camat atau kepala desa yang dituju yang boleh menjawab tugas ini.")
+            )
+    elif action in PUSKESMAS_ACTIONS and not is_puskesmas_staff(user, rec.puskesmas):
         raise PermissionDenied(
             _("Hanya staf puskesmas yang dituju yang boleh menjawab rekomendasi ini.")
         )

@@ -90,4 +90,5 @@ urlpatterns = [
         programme_views.session_recommendation_new,
         name="session_recommendation_new",
     ),
+    path("tugas/", views.task_list, name="tasks"),
 ]

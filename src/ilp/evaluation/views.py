@@ -1,10 +1,11 @@
 """Pages of evaluation and coaching: the teams (and puskesmas without one), a team's visits,
 a visit (its frozen snapshot of indicators and data quality, its history, findings,
 recommendations with their history, evidence files and the actions the viewer may take), the
-puskesmas' own recommendations to answer (with evidence files), and the Dinkes' list of every
-open recommendation. A visit's re-planning and cancelling are in ``views_visit``, the evidence
-download in ``views_evidence``. Views are thin: forms parse, services write, selectors read;
-access rules are ``ilp.accounts.access`` predicates."""
+puskesmas' own recommendations to answer (with evidence files), a camat's or kepala desa's
+tasks to answer, and the Dinkes' list of every open recommendation. A visit's re-planning and
+cancelling are in ``views_visit``, the evidence download in ``views_evidence``. Views are thin:
+forms parse, services write, selectors read; access rules are ``ilp.accounts.access``
+predicates."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ilp.accounts.access import (
+    can_answer_area_tasks,
     can_answer_recommendations,
     can_join_teams,
     can_manage_teams,
+    can_read_recommendations,
     can_use_coaching,
     can_write_recommendations,
     is_specialist,
@@ -53,14 +56,17 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-@role_required(can_use_coaching)
+@role_required(can_read_recommendations)
 @require_http_methods(["GET"])
 def index(request: HttpRequest) -> HttpResponse:
-    """Where coaching starts: a puskesmas' recommendations, or the teams."""
+    """Where coaching starts: a puskesmas' recommendations, a camat's or kepala desa's tasks,
+    or the teams."""
     if can_answer_recommendations(_user(request)):
         return redirect("evaluation:puskesmas")
     if is_specialist(_user(request)):
         return redirect("evaluation:programmes")
+    if can_answer_area_tasks(_user(request)):
+        return redirect("evaluation:tasks")
     return redirect("evaluation:teams")
 
 
@@ -302,6 +308,7 @@ def recommendation_edit(request: HttpRequest, recommendation_uuid: str) -> HttpR
         "why": rec.why,
         "owner_role": rec.owner_role,
         "owner_user": rec.owner_user_id,
+        "owner_area": rec.owner_area_id,
         "due_date": rec.due_date,
         "checklist_item": str(rec.checklist_item.uuid) if rec.checklist_item else "",
     }
@@ -326,7 +333,7 @@ def recommendation_edit(request: HttpRequest, recommendation_uuid: str) -> HttpR
     )
 
 
-@role_required(can_use_coaching)
+@role_required(can_read_recommendations)
 @require_POST
 def recommendation_action(request: HttpRequest, recommendation_uuid: str) -> HttpResponse:
     """Answer (with evidence files), accept, send back or verify a recommendation; back to the
@@ -335,7 +342,8 @@ def recommendation_action(request: HttpRequest, recommendation_uuid: str) -> Htt
     user = _user(request)
     rec = selectors.recommendation_get(user, recommendation_uuid)
     form = ActionForm(request.POST, request.FILES)
-    back = request.POST.get("back")
+    # A camat or kepala desa opens no visit page: always back to their tasks.
+    back = "tugas" if can_answer_area_tasks(user) else request.POST.get("back")
     if form.is_valid():
         try:
             services.recommendation_act(
@@ -351,7 +359,11 @@ def recommendation_action(request: HttpRequest, recommendation_uuid: str) -> Htt
             messages.success(request, _("Rekomendasi diperbarui."))
             if back == "puskesmas":
                 return redirect("evaluation:puskesmas")
+            if back == "tugas":
+                return redirect("evaluation:tasks")
             return _origin_redirect(rec)
+    if back == "tugas":
+        return _tasks_page(request, status=422, errors={rec.pk: form})
     if back == "puskesmas" and can_answer_recommendations(user):
         return _puskesmas_page(request, status=422, errors={rec.pk: form})
     if rec.session is not None:
@@ -385,6 +397,40 @@ def _puskesmas_page(
 def puskesmas_list(request: HttpRequest) -> HttpResponse:
     """The recommendations addressed to the user's puskesmas, to answer."""
     return _puskesmas_page(request)
+
+
+def _tasks_page(
+    request: HttpRequest, *, status: int = 200, errors: dict[int, Any] | None = None
+) -> HttpResponse:
+    user = _user(request)
+    recs = list(selectors.area_tasks(user))
+    language = get_language() or "id"
+    catalogue = load_catalogue()
+    today = timezone.localdate()
+    rights = services.ActionRights(user)
+    rows = [
+        {
+            "rec": rec,
+            "indicator_name": catalogue[rec.indicator].name(language)
+            if rec.indicator in catalogue
+            else "",
+            "overdue": selectors.is_overdue(rec, today),
+            "can_answer": "answer" in rights.allowed(rec),
+            # A camat follows the tasks of his desa; their kepala desa answers them.
+            "follow_only": rec.owner_area_id != user.area_id,
+            "action_form": (errors or {}).get(rec.pk) or ActionForm(),
+        }
+        for rec in recs
+    ]
+    return render(request, "evaluation/tasks.html", {"rows": rows}, status=status)
+
+
+@role_required(can_answer_area_tasks)
+@require_http_methods(["GET"])
+def task_list(request: HttpRequest) -> HttpResponse:
+    """A camat's or kepala desa's tasks from coaching (recommendations addressed to their
+    kecamatan or desa), to answer; no personal data: who acted is shown by role only."""
+    return _tasks_page(request)
 
 
 @role_required(can_manage_teams)
