@@ -98,7 +98,7 @@ def test_visit_filters(client, district, team, visit, query, count):
 
 def test_visit_filter_bad_values_are_422(client, district, visit):
     client.force_login(district.tpcb)
-    assert client.get("/api/v1/visits", {"state": "cancelled"}).status_code == 422
+    assert client.get("/api/v1/visits", {"state": "archived"}).status_code == 422
     assert client.get("/api/v1/visits", {"team": "nope"}).status_code == 422
 
 
@@ -159,7 +159,16 @@ def test_plan_and_mark_done_through_the_api(client, district, team):
     assert (response.json()["snapshot"]["year"], response.json()["snapshot"]["month"]) == (2026, 4)
     audits = AuditEvent.objects.filter(object_uuid=visit.uuid).order_by("at", "id")
     assert [(a.user, a.action, a.detail) for a in audits] == [
-        (district.tpcb, "create", {"puskesmas": "P5271010101", "date": "2026-04-14"}),
+        (
+            district.tpcb,
+            "create",
+            {
+                "puskesmas": "P5271010101",
+                "date": "2026-04-14",
+                "members": ["tpcb"],
+                "checklists": [],
+            },
+        ),
         (district.tpcb, "update", {"state": "done"}),
     ]
     error = assert_error(

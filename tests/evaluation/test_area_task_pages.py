@@ -153,7 +153,7 @@ def test_the_tasks_page_in_english(client, district, rec_desa, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(TASKS).content.decode()
     assert "Tasks from coaching" in page
-    assert "Send answer" in page
+    assert "Send the answer" in page
 
 
 def test_due_date_of_a_task_before_the_visit(client, district, visit):
