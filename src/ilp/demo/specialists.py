@@ -42,6 +42,7 @@ from ilp.demo.coaching import (
     made_on,
 )
 from ilp.demo.generate import DEFAULT_SEED
+from ilp.demo.geography import CITY_CODE
 from ilp.demo.logins import DEMO_PUSKESMAS, puskesmas_login
 from ilp.evaluation import programme_services as ps
 from ilp.evaluation import services
@@ -227,7 +228,7 @@ def form_programme(dinkes: User, story: _Story) -> CoachingProgramme:
     start = _month_start(story.today, 1 - MONTHS_BACK)
     end = _month_start(story.today, 13 - MONTHS_BACK) - timedelta(days=1)
     puskesmas = Facility.objects.filter(
-        kind=FacilityKind.PUSKESMAS, area__code__startswith=f"{dinkes.area.code}."
+        kind=FacilityKind.PUSKESMAS, area__code__startswith=f"{CITY_CODE}."
     ).order_by("code")
     programme = ps.programme_save(
         user=dinkes,
