@@ -4,6 +4,7 @@ deterministic and written once."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, timedelta
 from io import StringIO
@@ -12,12 +13,17 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from ilp.accounts.models import AuditEvent, Role, User
+from ilp.accounts.models import AuditEvent, Cluster, Role, User
 from ilp.demo.coaching import generate_coaching
 from ilp.demo.generate import generate_district
 from ilp.demo.history import generate_service_history
 from ilp.evaluation import selectors
 from ilp.evaluation.models import (
+    Checklist,
+    ChecklistAnswer,
+    ChecklistAnswerCode,
+    ChecklistItem,
+    ChecklistVersion,
     CoachingVisit,
     Recommendation,
     RecommendationEvent,
@@ -27,7 +33,17 @@ from ilp.evaluation.models import (
     VisitEvent,
     VisitState,
 )
+from ilp.evaluation.programme_models import (
+    CaseReview,
+    CoachingProgramme,
+    CoachingSession,
+    ProgrammeTopic,
+    SessionParticipant,
+    SessionScore,
+)
+from ilp.evaluation.programme_selectors import programme_figures
 from ilp.evaluation.services import indicator_snapshot
+from ilp.places.models import Facility, FacilityKind
 
 TODAY = date(2026, 3, 2)
 
@@ -46,21 +62,46 @@ def _digest() -> list[tuple]:
          v.snapshot, v.created_at, v.done_at)
         for v in CoachingVisit.objects.select_related("team", "puskesmas").order_by("uuid")
     ]  # fmt: skip
+    rec_rows = Recommendation.objects.select_related("visit", "session", "owner_user")
     recs = [
-        (str(r.uuid), str(r.visit.uuid), r.what, r.indicator, r.owner_role,
+        (str(r.uuid), str(r.origin.uuid), r.what, r.indicator, r.owner_role,
          r.owner_user_id and r.owner_user.username, r.due_date, r.state, r.created_at,
          [(e.at, e.by.username, e.action, e.to_state, e.note) for e in r.events.all()])
-        for r in Recommendation.objects.select_related("visit", "owner_user").order_by("uuid")
+        for r in rec_rows.order_by("uuid")
     ]  # fmt: skip
-    return visits + recs
+    answers = [
+        (str(a.uuid), str(a.visit.uuid), a.item.code, a.answer, a.note, a.created_at)
+        for a in ChecklistAnswer.objects.select_related("visit", "item").order_by("uuid")
+    ]
+    sessions = [
+        (str(x.uuid), x.puskesmas.code, x.specialist.username, x.session_date, x.created_at,
+         [(p.user_id and p.user.username, p.name, p.profession,
+           [(sc.topic.code, sc.pre, sc.post) for sc in p.scores.all()])
+          for p in x.participants.all()],
+         [(c.topic.code, c.summary, c.created_at) for c in x.case_reviews.all()])
+        for x in CoachingSession.objects.select_related("puskesmas", "specialist").order_by("uuid")
+    ]  # fmt: skip
+    return visits + recs + answers + sessions
 
 
 def _delete_coaching() -> None:
+    """Everything the coaching generation writes (as if the demo predated it)."""
     RecommendationEvidence.objects.all().delete()
     RecommendationEvent.objects.all().delete()
     Recommendation.objects.all().delete()
     VisitEvent.objects.all().delete()
+    SessionScore.objects.all().delete()
+    SessionParticipant.objects.all().delete()
+    CaseReview.objects.all().delete()
+    CoachingSession.objects.all().delete()
+    ProgrammeTopic.objects.all().delete()
+    CoachingProgramme.objects.all().delete()
+    ChecklistAnswer.objects.all().delete()
+    CoachingVisit.checklist_versions.through.objects.all().delete()
     CoachingVisit.objects.all().delete()
+    ChecklistItem.objects.all().delete()
+    ChecklistVersion.objects.all().delete()
+    Checklist.objects.all().delete()
     TpcbTeam.objects.all().delete()
 
 
@@ -97,19 +138,22 @@ def _every_state(coached):
     ampenan = visits.filter(puskesmas__name="Puskesmas Ampenan")
     assert len({(v.planned_date.year, v.planned_date.month) for v in ampenan}) == 15
 
-    states = Counter(Recommendation.objects.values_list("state", flat=True))
+    visit_recs = Recommendation.objects.filter(visit__isnull=False)
+    states = Counter(visit_recs.values_list("state", flat=True))
     assert set(states) == set(RecState.values)
     assert all(states[s] > 0 for s in RecState.values)
     assert coached.by_state == dict(states)
     open_states = [RecState.OPEN, RecState.ANSWERED, RecState.ACCEPTED, RecState.SENT_BACK]
-    overdue = Recommendation.objects.filter(state__in=open_states, due_date__lt=TODAY)
+    overdue = visit_recs.filter(state__in=open_states, due_date__lt=TODAY)
     assert coached.overdue == overdue.count() > 0
     assert overdue.filter(state=RecState.OPEN).exists()
     # Addressed to roles and to the demo staff login; answered by each puskesmas' staff.
-    recs = Recommendation.objects.select_related("visit__puskesmas", "owner_user")
+    recs = visit_recs.select_related("visit__puskesmas", "owner_user")
     assert {r.owner_role for r in recs} >= {"kepala", "k2", "k3"}
     assert {r.owner_user.username for r in recs if r.owner_user} == {"puskesmas.ampenan"}
-    for event in RecommendationEvent.objects.select_related("by", "recommendation__visit"):
+    for event in RecommendationEvent.objects.filter(
+        recommendation__visit__isnull=False
+    ).select_related("by", "recommendation__visit"):
         if event.action == "answer":
             assert event.by.role == Role.PUSKESMAS
             assert event.by.facility_id == event.recommendation.visit.puskesmas_id
@@ -134,17 +178,18 @@ def _history_lies_on_the_story_days():
     events = RecommendationEvent.objects.select_related("recommendation__visit")
     months = {(e.at.year, e.at.month) for e in events}
     assert len(months) >= 10
-    for rec in Recommendation.objects.prefetch_related("events").select_related("visit"):
+    recs = Recommendation.objects.prefetch_related("events").select_related("visit", "session")
+    for rec in recs:
         moments = [e.at for e in rec.events.all()]
         assert moments == sorted(moments)
-        assert timezone.localdate(moments[0]) == rec.visit.planned_date
+        assert timezone.localdate(moments[0]) == rec.origin_date
         assert timezone.localdate(moments[-1]) < TODAY
-        assert rec.due_date >= rec.visit.planned_date
+        assert rec.due_date >= rec.origin_date
         # The state is where the last event left it.
         assert rec.events.all()[len(moments) - 1].to_state == rec.state
-    verified = RecommendationEvent.objects.filter(action="verify").select_related(
-        "recommendation__visit"
-    )
+    verified = RecommendationEvent.objects.filter(
+        action="verify", recommendation__visit__isnull=False
+    ).select_related("recommendation__visit")
     for event in verified:
         # Verified at one of the team's later visits to the puskesmas.
         visit = event.recommendation.visit
@@ -157,10 +202,114 @@ def _history_lies_on_the_story_days():
 
 
 @pytest.mark.django_db
+def test_checklists_and_the_specialist_programme(coached):
+    """One generation read twice: the visits' checklists, the programme."""
+    _checklists_before_the_visits_answered_at_done_ones(coached)
+    _programme_sessions_scores_and_recommendations(coached)
+
+
+def _checklists_before_the_visits_answered_at_done_ones(coached):
+    versions = ChecklistVersion.objects.select_related("checklist")
+    assert coached.checklists == versions.count() == len(Cluster.values) == 5
+    assert {(v.checklist.cluster, v.number) for v in versions} == {(c, 1) for c in Cluster.values}
+    first_visit = CoachingVisit.objects.order_by("planned_date").first()
+    first_plan = min(CoachingVisit.objects.values_list("created_at", flat=True))
+    team_decree = min(TpcbTeam.objects.values_list("decree_date", flat=True))
+    for version in versions:
+        assert version.created_at < first_plan
+        assert timezone.localdate(version.created_at) < team_decree < first_visit.planned_date
+        assert all(i.created_at == version.created_at for i in version.items.all())
+    items = ChecklistItem.objects.count()
+    answers = ChecklistAnswer.objects.select_related("visit", "item")
+    per_visit = Counter(a.visit_id for a in answers)
+    assert coached.answers == len(answers) == items * coached.done
+    for visit in CoachingVisit.objects.prefetch_related("checklist_versions"):
+        # Every visit took version 1 of each cluster; only the done ones were answered.
+        assert len(visit.checklist_versions.all()) == 5
+        assert per_visit[visit.pk] == (items if visit.state == VisitState.DONE else 0)
+    for answer in answers:
+        assert timezone.localdate(answer.created_at) == answer.visit.planned_date
+    mix = Counter(a.answer for a in answers)
+    assert set(mix) == set(ChecklistAnswerCode.values)
+    assert mix.most_common(1)[0][0] == ChecklistAnswerCode.YES
+    # Some recommendations cite an item the visit answered tidak, addressed to its cluster.
+    cited = Recommendation.objects.filter(checklist_item__isnull=False).select_related(
+        "checklist_item__version__checklist", "visit"
+    )
+    assert cited.count() >= 5
+    for rec in cited:
+        assert rec.owner_role == rec.checklist_item.version.checklist.cluster
+        assert answers.get(visit=rec.visit, item=rec.checklist_item).answer == "no"
+
+
+def _programme_sessions_scores_and_recommendations(coached):
+    programme = CoachingProgramme.objects.get()
+    assert programme.name == "Pendampingan KIA dan rujukan 2025"
+    assert (programme.start_date, programme.end_date) == (date(2025, 4, 1), date(2026, 3, 31))
+    assert timezone.localdate(programme.created_at) < programme.start_date
+    assert set(programme.specialists.values_list("username", flat=True)) == {
+        "spesialis.obgyn", "spesialis.anak"
+    }  # fmt: skip
+    assert [t.code for t in programme.topics.all()] == ["poned", "neonatal", "rujukan"]
+    all_puskesmas = Facility.objects.filter(kind=FacilityKind.PUSKESMAS)
+    assert set(programme.puskesmas.all()) == set(all_puskesmas)
+    figures = programme_figures(programme)
+    total = all_puskesmas.count()
+    assert (figures.coverage.visited, figures.coverage.total) == (total - 2, total)
+    summary = coached.programme
+    assert (summary.visited, summary.to_cover) == (total - 2, total)
+    sessions = programme.sessions.select_related("puskesmas", "specialist")
+    assert summary.sessions == sessions.count() == total - 1  # a second one at Ampenan
+    assert sessions.filter(puskesmas__name="Puskesmas Ampenan").count() == 2
+    assert {s.specialist.username for s in sessions} == {"spesialis.obgyn", "spesialis.anak"}
+    for session in sessions:
+        assert programme.start_date <= session.session_date <= TODAY - timedelta(days=3)
+        assert session.session_date.weekday() < 5
+        assert timezone.localdate(session.created_at) == session.session_date
+        people = list(session.participants.select_related("user"))
+        staff = [p.user for p in people if p.user is not None]
+        assert [u.facility_id for u in staff] == [session.puskesmas_id]
+        assert 3 <= len(people) - 1 <= 5
+        reviews = list(session.case_reviews.all())
+        assert len(reviews) == 2
+        for review in reviews:
+            assert not re.search(r"\d{16}", review.summary + review.lessons)
+            assert timezone.localdate(review.created_at) == session.session_date
+    # Spread over the months of the programme so far.
+    assert len({(s.session_date.year, s.session_date.month) for s in sessions}) >= 8
+    # Scores: post above pre on every topic, by a plausible margin.
+    for _topic, change in figures.by_topic:
+        assert change is not None and change.n > 20
+        assert 5 < change.mean_post - change.mean_pre < 25
+        assert 35 < change.mean_pre < 70
+    assert summary.mean_post > summary.mean_pre
+    missed = SessionScore.objects.filter(post__isnull=True).count()
+    assert 0 < missed < SessionScore.objects.count() / 5
+    # Its recommendations: in several states, answered by the puskesmas, judged by the
+    # session's specialist.
+    recs = Recommendation.objects.filter(session__programme=programme)
+    states = Counter(recs.values_list("state", flat=True))
+    assert summary.recommendations == recs.count() >= total
+    assert len(states) >= 3 and states[RecState.VERIFIED] > 0
+    assert summary.by_state == {s: states[s] for s in RecState.values}
+    events = RecommendationEvent.objects.filter(recommendation__in=recs).select_related(
+        "by", "recommendation__session"
+    )
+    for event in events:
+        session = event.recommendation.session
+        if event.action == "answer":
+            assert event.by.role == Role.PUSKESMAS
+            assert event.by.facility_id == session.puskesmas_id
+        else:
+            assert event.by_id == session.specialist_id
+
+
+@pytest.mark.django_db
 def test_written_once_and_the_same_from_the_same_seed(coached):
     digest = _digest()
     again = generate_coaching(today=TODAY, seed=7)
-    assert again.teams == 0 and [login.username for login in again.logins][:3] == [
+    assert again.teams == 0 and again.programme is None
+    assert [login.username for login in again.logins][:3] == [
         "tpcb.kia",
         "tpcb.gizi",
         "tpcb.ptm",
@@ -187,18 +336,21 @@ def test_written_once_and_the_same_from_the_same_seed(coached):
 def test_command_writes_coaching_once_and_prints_its_logins():
     out = StringIO()
     call_command("demo", population=300, history_years=1, stdout=out)
-    assert "2 TPCB teams" in out.getvalue()
+    assert "2 TPCB teams" in out.getvalue() and "checklist answers" in out.getvalue()
+    assert "specialist programme, " in out.getvalue()
     assert "tpcb.gizi" in out.getvalue() and "puskesmas.babakan" in out.getvalue()
+    assert "spesialis.anak" in out.getvalue() and "spesialis.obgyn" in out.getvalue()
     count = Recommendation.objects.count()
     out = StringIO()
     call_command("demo", population=300, if_empty=True, stdout=out)
     assert Recommendation.objects.count() == count
     assert "TPCB teams" not in out.getvalue() and "tpcb.gizi" in out.getvalue()
+    assert "specialist programme" not in out.getvalue()
     # A demo district made before the coaching existed gets it with --if-empty.
     _delete_coaching()
     out = StringIO()
     call_command("demo", population=300, if_empty=True, stdout=out)
-    assert "2 TPCB teams" in out.getvalue()
+    assert "2 TPCB teams" in out.getvalue() and "specialist programme, " in out.getvalue()
     assert Recommendation.objects.count() == count
     # --reset wipes it with the rest (a team's lead is protected until then).
     call_command("demo", population=300, history_years=0, reset=True, stdout=StringIO())

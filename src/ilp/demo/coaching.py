@@ -13,20 +13,26 @@ snapshots are read from its indicator counts) and writes, through the evaluation
   days old or more are done: marked done on their date with the indicator snapshot of their
   month (``visit_mark_done``: computed from the demo's counts, nothing invented) and findings
   naming the lowest indicators; the rest are planned;
+- the example checklist of every cluster (``checklist_seed_example``), published by the
+  Dinkes ten days before the decree, so every visit takes version 1 when it is planned; each
+  done visit's items answered on its day (mostly ya, some sebagian, tidak or tidak dinilai);
 - one to three recommendations per done visit, on its lowest indicators (or a data-recording
   problem), addressed to the indicator's cluster, the head of the puskesmas or, at Ampenan, to
   the demo staff login; each then lives through a drawn course (answered, accepted and verified
   at the team's next visit; sent back and answered again; left unanswered past its due date …)
-  cut at today, so every state is present, overdue ones included.
+  cut at today, so every state is present, overdue ones included; at some visits one more on
+  a checklist item answered tidak (``recommend_on_checklist``);
+- a specialist coaching programme with its sessions, scores and recommendations
+  (``ilp.demo.specialists``; written once, beside the teams).
 
 The writes run "now"; afterwards each row's timestamps are moved to the day the story puts
 them on (a visit's plan three weeks before it, its end on its date, each history event on its
 day), and every UUID is drawn from the seed, so the same seed and `today` give the same rows.
 The audit rows keep the generation's own time (they record what the generator did).
 
-Composable: ``form_teams``, ``plan_visits``, ``hold_visit``, ``recommend`` and ``live_through``
-each do one step, so later steps (checklist answers of a done visit, specialist sessions) can
-be added beside them."""
+Composable: ``form_teams``, ``seed_checklists``, ``plan_visits``, ``answer_checklists``,
+``hold_visit``, ``recommend``, ``recommend_on_checklist`` and ``live_through`` each do one
+step, so later steps can be added beside them."""
 
 from __future__ import annotations
 
@@ -53,12 +59,15 @@ from ilp.demo.logins import (
 )
 from ilp.evaluation import services
 from ilp.evaluation.models import (
+    ChecklistAnswerCode,
+    ChecklistItem,
     CoachingVisit,
     Recommendation,
     RecommendationEvent,
     RecState,
     TpcbTeam,
 )
+from ilp.evaluation.services_checklists import checklist_answer, checklist_seed_example
 from ilp.monitoring.catalogue import load_catalogue
 from ilp.places.models import Facility, FacilityKind
 
@@ -128,6 +137,18 @@ SEND_BACKS = (
     "Rencana belum menyebut sasaran dan jadwal; lengkapi.",
     "Belum ada bukti kegiatan; sertakan rekap atau daftar hadir.",
 )
+# How a team answers a checklist item (drawn with these weights) and what it notes.
+CHECKLIST_ANSWERS = (
+    (ChecklistAnswerCode.YES, 60),
+    (ChecklistAnswerCode.PARTIAL, 18),
+    (ChecklistAnswerCode.NO, 12),
+    (ChecklistAnswerCode.NOT_ASSESSED, 10),
+)
+CHECKLIST_NOTES = {
+    ChecklistAnswerCode.PARTIAL: "Baru sebagian; dibahas dengan penanggung jawab klaster.",
+    ChecklistAnswerCode.NO: "Belum dilaksanakan saat kunjungan.",
+    ChecklistAnswerCode.NOT_ASSESSED: "Petugas penanggung jawab tidak di tempat.",
+}
 # The course a recommendation takes after its visit (drawn; cut at today).
 COURSES = (
     ("closed", 50),  # answered, accepted, verified at the team's next visit
@@ -143,12 +164,16 @@ class CoachingSummary:
     teams: int = 0
     visits: int = 0
     done: int = 0
+    checklists: int = 0
+    answers: int = 0
     recommendations: int = 0
     by_state: dict[str, int] = field(default_factory=dict)
     overdue: int = 0
     events: int = 0
     seconds: float = 0.0
     logins: list[DemoLogin] = field(default_factory=list)
+    # The specialist programme (``ilp.demo.specialists``); None when one existed already.
+    programme: Any = None
 
 
 @dataclass
@@ -180,16 +205,30 @@ def generate_coaching(
     seed: int = DEFAULT_SEED,
     progress: Callable[[str], None] | None = None,
 ) -> CoachingSummary:
-    """Teams, visits and recommendations of the demo district (nothing when a team exists)."""
+    """Teams, checklists, visits and recommendations of the demo district (nothing when a team
+    exists), then the specialist programme (nothing when a programme exists)."""
+    # Imported here: ilp.demo.specialists builds on this module's story and courses.
+    from ilp.demo.specialists import generate_programme
+
     started = time.perf_counter()
     today = today or timezone.localdate()
     say = progress or (lambda message: None)
     summary = CoachingSummary(logins=ensure_demo_logins(coaching_login_specs()))
-    if coaching_exists():
-        return summary
+    if not coaching_exists():
+        _generate_teams_and_visits(summary, today, seed, say)
+    summary.programme = generate_programme(today=today, seed=seed, progress=say)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _generate_teams_and_visits(
+    summary: CoachingSummary, today: date, seed: int, say: Callable[[str], None]
+) -> None:
+    started = time.perf_counter()
     story = _Story(random.Random(f"coaching-{seed}"), today)  # noqa: S311 - demo data
     with transaction.atomic():
         dinkes = User.objects.get(username="dinkes")
+        checklists = seed_checklists(dinkes, story)
         teams = form_teams(dinkes, story)
         visits = plan_visits(teams, story)
         say(f"{len(visits)} visits planned ({time.perf_counter() - started:.1f} s)")
@@ -197,38 +236,57 @@ def generate_coaching(
         by_puskesmas: dict[int, list[CoachingVisit]] = {}
         for visit in done:
             by_puskesmas.setdefault(visit.puskesmas_id, []).append(visit)
+        answers = 0
         for visit in done:
+            answers += len(answer_checklists(visit, story))
             hold_visit(visit, story)
-        say(f"{len(done)} visits done, snapshots frozen ({time.perf_counter() - started:.1f} s)")
+        say(
+            f"{len(done)} visits done, {answers} checklist answers, snapshots frozen "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
         recs = 0
         for visit in done:
             later = [
                 v for v in by_puskesmas[visit.puskesmas_id] if v.planned_date > visit.planned_date
             ]
-            for rec in recommend(visit, story):
+            for rec in [*recommend(visit, story), *recommend_on_checklist(visit, story)]:
                 live_through(rec, later, story)
                 recs += 1
         _backdate(story, seed)
         say(f"{recs} recommendations and their history ({time.perf_counter() - started:.1f} s)")
     summary.teams = len(teams)
+    summary.checklists = len(checklists)
+    summary.answers = answers
     summary.visits = len(visits)
     summary.done = len(done)
     summary.recommendations = recs
-    summary.by_state = {s: Recommendation.objects.filter(state=s).count() for s in RecState.values}
-    summary.overdue = Recommendation.objects.filter(
+    visit_recs = Recommendation.objects.filter(visit__isnull=False)
+    summary.by_state = {s: visit_recs.filter(state=s).count() for s in RecState.values}
+    summary.overdue = visit_recs.filter(
         state__in=[RecState.OPEN, RecState.ANSWERED, RecState.ACCEPTED, RecState.SENT_BACK],
         due_date__lt=today,
     ).count()
-    summary.events = RecommendationEvent.objects.count()
-    summary.seconds = time.perf_counter() - started
-    return summary
+    summary.events = RecommendationEvent.objects.filter(recommendation__visit__isnull=False).count()
+
+
+def seed_checklists(dinkes: User, story: _Story) -> list[Any]:
+    """The example checklist of every cluster as version 1, published by the Dinkes ten days
+    before the teams' decree (so every visit of the year takes it when planned)."""
+    versions = checklist_seed_example(user=dinkes)
+    day = _weekday(_decree_date(story.today) - timedelta(days=10))
+    moment = story.at(day, 9)
+    for version in versions:
+        story.stamp(version.checklist, created_at=moment, updated_at=moment)
+        story.stamp(version, created_at=moment, updated_at=moment)
+        for item in version.items.all():
+            story.stamp(item, created_at=moment, updated_at=moment)
+    return versions
 
 
 def form_teams(dinkes: User, story: _Story) -> list[TpcbTeam]:
     """The district's teams, formed by the Kepala Dinas' decree in the month before the year of
     visits began."""
-    first = _month_start(story.today, -MONTHS_BACK)
-    decree = _weekday(first - timedelta(days=20))
+    decree = _decree_date(story.today)
     users = {u.username: u for u in User.objects.filter(username__in=_team_usernames())}
     teams = []
     for n, spec in enumerate(TEAMS, start=1):
@@ -247,6 +305,10 @@ def form_teams(dinkes: User, story: _Story) -> list[TpcbTeam]:
         story.stamp(team, created_at=story.at(decree, 10), updated_at=story.at(decree, 10))
         teams.append(team)
     return teams
+
+
+def _decree_date(today: date) -> date:
+    return _weekday(_month_start(today, -MONTHS_BACK) - timedelta(days=20))
 
 
 def _team_usernames() -> set[str]:
@@ -276,6 +338,29 @@ def plan_visits(teams: list[TpcbTeam], story: _Story) -> list[CoachingVisit]:
                 story.stamp(visit, created_at=planned, updated_at=planned)
                 visits.append(visit)
     return sorted(visits, key=lambda v: (v.planned_date, v.pk))
+
+
+def answer_checklists(visit: CoachingVisit, story: _Story) -> list[Any]:
+    """The team lead's answers to every item of the visit's checklists (while it is still
+    planned: a done visit's answers are frozen), each drawn; on the visit's day."""
+    rng = story.rng
+    codes = [c for c, _w in CHECKLIST_ANSWERS]
+    weights = [w for _c, w in CHECKLIST_ANSWERS]
+    items = ChecklistItem.objects.filter(version__visits=visit).order_by("version_id", "position")
+    answers = []
+    moment = story.at(visit.planned_date, 11)
+    for item in items:
+        code = rng.choices(codes, weights)[0]
+        answer = checklist_answer(
+            user=visit.team.lead,
+            visit=visit,
+            item=item,
+            answer=code,
+            note=CHECKLIST_NOTES.get(code, ""),
+        )
+        story.stamp(answer, created_at=moment, updated_at=moment)
+        answers.append(answer)
+    return answers
 
 
 def hold_visit(visit: CoachingVisit, story: _Story) -> CoachingVisit:
@@ -336,24 +421,69 @@ def recommend(visit: CoachingVisit, story: _Story) -> list[Recommendation]:
     recs = []
     for content in contents:
         rec = services.recommendation_create(user=visit.team.lead, visit=visit, content=content)
-        made = story.at(visit.planned_date, 15)
-        story.stamp(rec, created_at=made, updated_at=made)
-        story.events.update(dict.fromkeys(rec.events.values_list("pk", flat=True), made))
-        recs.append(rec)
+        recs.append(made_on(rec, visit.planned_date, story))
     return recs
+
+
+def recommend_on_checklist(visit: CoachingVisit, story: _Story) -> list[Recommendation]:
+    """At about one done visit in three, one recommendation on an item of its checklists
+    answered tidak, addressed to the item's cluster, due in 30 days."""
+    missed = list(
+        ChecklistItem.objects.filter(answers__visit=visit, answers__answer=ChecklistAnswerCode.NO)
+        .select_related("version__checklist")
+        .order_by("version_id", "position")
+    )
+    if not missed or story.rng.random() >= 0.35:
+        return []
+    item = story.rng.choice(missed)
+    content = services.RecommendationContent(
+        what=f"Tindak lanjuti butir {item.code} daftar tilik: {item.text}",
+        checklist_item=item,
+        indicator=item.indicator,
+        why=f"Butir {item.code} dijawab tidak saat kunjungan.",
+        owner_role=item.version.checklist.cluster,
+        due_date=visit.planned_date + timedelta(days=30),
+    )
+    rec = services.recommendation_create(user=visit.team.lead, visit=visit, content=content)
+    return [made_on(rec, visit.planned_date, story)]
+
+
+def made_on(rec: Recommendation, day: date, story: _Story) -> Recommendation:
+    """Put a new recommendation and its creation event on the afternoon of `day`."""
+    made = story.at(day, 15)
+    story.stamp(rec, created_at=made, updated_at=made)
+    story.events.update(dict.fromkeys(rec.events.values_list("pk", flat=True), made))
+    return rec
 
 
 def live_through(rec: Recommendation, later: list[CoachingVisit], story: _Story) -> None:
     """Move the recommendation along a drawn course, each step on its day, up to yesterday:
     the puskesmas answers within three weeks, the team judges within ten days and verifies an
     accepted one at its next done visit (`later`: the puskesmas' done visits after this one)."""
+    members = list(rec.visit.members.all()) if rec.visit is not None else []
+    follow_course(
+        rec,
+        story,
+        judges=members,
+        verify_on=lambda day: next((v.planned_date for v in later if v.planned_date > day), None),
+    )
+
+
+def follow_course(
+    rec: Recommendation,
+    story: _Story,
+    *,
+    judges: list[User],
+    verify_on: Callable[[date], date | None],
+    verify_note: str = "Diverifikasi saat kunjungan; capaian dipantau.",
+) -> None:
+    """Walk a recommendation through a course drawn from COURSES, cut at today: its
+    puskesmas' staff login answers, one of `judges` accepts or sends back, and verifies on the
+    day `verify_on(last step's day)` gives (None: not yet)."""
     rng = story.rng
     course = rng.choices([c for c, _w in COURSES], [w for _c, w in COURSES])[0]
-    visit = rec.visit
-    assert visit is not None  # noqa: S101 - the demo's recommendations come from visits
-    staff = User.objects.filter(username=puskesmas_login(visit.puskesmas.name)).first()
-    members = list(visit.members.all())
-    day = visit.planned_date
+    staff = User.objects.filter(username=puskesmas_login(rec.puskesmas.name)).first()
+    day = rec.origin_date
     steps: list[tuple[str, int, str]] = []
     if course != "stalled":
         steps.append(("answer", rng.randint(5, 20), rng.choice(ANSWERS)))
@@ -363,18 +493,18 @@ def live_through(rec: Recommendation, later: list[CoachingVisit], story: _Story)
         steps.append(("answer", rng.randint(5, 15), rng.choice(REANSWERS)))
     if course in ("closed", "reworked"):
         steps.append(("accept", rng.randint(3, 10), ""))
-        steps.append(("verify", 0, "Diverifikasi saat kunjungan; capaian dipantau."))
+        steps.append(("verify", 0, verify_note))
     for action, days, note in steps:
         if action == "verify":
-            nxt = next((v for v in later if v.planned_date > day), None)
+            nxt = verify_on(day)
             if nxt is None:
                 return
-            day = nxt.planned_date
+            day = nxt
         else:
             day = day + timedelta(days=days)
         if day >= story.today:
             return
-        user = staff if action == "answer" else rng.choice(members)
+        user = staff if action == "answer" else rng.choice(judges)
         if user is None:
             return
         services.recommendation_act(user=user, recommendation=rec, action=action, note=note)
@@ -384,15 +514,18 @@ def live_through(rec: Recommendation, later: list[CoachingVisit], story: _Story)
         story.stamp(rec, updated_at=moment)
 
 
-def _backdate(story: _Story, seed: int) -> None:
+def _backdate(story: _Story, seed: int, label: str = "coaching") -> None:
     """Put each row at the moment of the story and give it a UUID drawn from the seed (the audit
-    rows follow the new UUID)."""
-    ids = random.Random(f"coaching-uuids-{seed}")  # noqa: S311 - demo data
+    rows follow the new UUID); a row without a UUID only gets its moments."""
+    ids = random.Random(f"{label}-uuids-{seed}")  # noqa: S311 - demo data
     merged: dict[tuple[type[models.Model], int], tuple[Any, dict[str, Any]]] = {}
     for obj, moments in story.stamps:
         key = (type(obj), obj.pk)
         merged.setdefault(key, (obj, {}))[1].update(moments)
     for (model, pk), (obj, moments) in merged.items():
+        if not hasattr(obj, "uuid"):
+            model._default_manager.filter(pk=pk).update(**moments)
+            continue
         new = uuid.UUID(int=ids.getrandbits(128), version=4)
         AuditEvent.objects.filter(object_uuid=obj.uuid).update(object_uuid=new)
         model._default_manager.filter(pk=pk).update(uuid=new, **moments)

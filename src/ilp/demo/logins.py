@@ -133,8 +133,9 @@ def puskesmas_login(name: str) -> str:
 
 def coaching_login_specs() -> list[dict[str, Any]]:
     """The logins the demo's coaching adds (``ilp.demo.coaching``): three more TPCB analysts for
-    its two teams, and one staff login (Klaster 1, management) at every puskesmas but the demo
-    one, who answers its recommendations."""
+    its two teams, the paediatrician of the specialist programme, and one staff login
+    (Klaster 1, management) at every puskesmas but the demo one, who answers its
+    recommendations."""
     city = Area.objects.get(code="52.71")
     analysts = [
         {"username": f"tpcb.{topic}", "role": Role.TPCB, "area": city, "first_name": name}
@@ -156,7 +157,15 @@ def coaching_login_specs() -> list[dict[str, Any]]:
         .exclude(name=DEMO_PUSKESMAS)
         .order_by("code")
     ]
-    return analysts + staff
+    # The specialist programme's paediatrician, beside the demo's obstetrician (one per role
+    # in ``demo_login_specs``).
+    paediatrician = {
+        "username": "spesialis.anak",
+        "role": Role.SPECIALIST,
+        "area": city,
+        "first_name": "dr. Spesialis Anak",
+    }
+    return [*analysts, paediatrician, *staff]
 
 
 def ensure_demo_logins(specs: list[dict[str, Any]] | None = None) -> list[DemoLogin]:

@@ -24,6 +24,7 @@ from ilp.demo.generate import (
 from ilp.demo.geography import CITY_CODE
 from ilp.demo.history import HistorySummary, generate_service_history
 from ilp.demo.logins import DEMO_PASSWORD, DemoLogin, ensure_demo_logins
+from ilp.demo.specialists import ProgrammeSummary
 from ilp.places.models import AreaBoundary
 
 
@@ -125,6 +126,8 @@ class Command(BaseCommand):
         c = generate_coaching(seed=seed, progress=self._progress if verbosity > 1 else None)
         if c.teams:
             self._print_coaching(c)
+        if c.programme is not None:
+            self._print_programme(c.programme)
         return c.logins
 
     def _print_coaching(self, c: CoachingSummary) -> None:
@@ -132,8 +135,19 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done in {c.seconds:.1f} s: {c.teams} TPCB teams, {c.visits} coaching visits "
-                f"({c.done} done), {c.recommendations} recommendations ({states}; "
-                f"{c.overdue} overdue)."
+                f"({c.done} done, {c.answers} checklist answers on {c.checklists} checklists), "
+                f"{c.recommendations} recommendations ({states}; {c.overdue} overdue)."
+            )
+        )
+
+    def _print_programme(self, p: ProgrammeSummary) -> None:
+        states = ", ".join(f"{n} {state}" for state, n in p.by_state.items())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done in {p.seconds:.1f} s: specialist programme, {p.sessions} sessions at "
+                f"{p.visited} of {p.to_cover} puskesmas, {p.participants} participants, "
+                f"{p.case_reviews} case reviews, tests {p.mean_pre:.1f} → {p.mean_post:.1f} "
+                f"(mean of {p.scores}), {p.recommendations} recommendations ({states})."
             )
         )
 
