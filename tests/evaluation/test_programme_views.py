@@ -395,7 +395,7 @@ def test_open_list_filtered_by_team_leaves_session_recommendations_out(
     everything = client.get("/pembinaan/terbuka/").content.decode()
     assert "Sweeping ibu hamil" in everything
     assert "Latih ulang manajemen perdarahan" in everything
-    by_team = client.get(f"/pembinaan/terbuka/?team={team.pk}").content.decode()
+    by_team = client.get(f"/pembinaan/terbuka/?team={team.uuid}").content.decode()
     assert "Sweeping ibu hamil" in by_team
     assert "Latih ulang manajemen perdarahan" not in by_team
 

@@ -240,12 +240,43 @@ def test_open_list_overdue_first_and_filters(client, district, team, visit):
         members=[district.tpcb],
         puskesmas=[district.pkm_timur_f],
     )
-    response = client.get(f"/pembinaan/terbuka/?team={other.pk}", HTTP_HX_REQUEST="true")
+    response = client.get(f"/pembinaan/terbuka/?team={other.uuid}", HTTP_HX_REQUEST="true")
     part = response.content.decode()
     assert "<h1>" not in part
     assert "Tidak ada rekomendasi terbuka." in part
     part = client.get("/pembinaan/terbuka/?cluster=1", HTTP_HX_REQUEST="true").content.decode()
     assert "Tidak ada rekomendasi terbuka." in part
+
+
+def test_open_list_pages_of_fifty_with_the_counts_of_all(
+    client, district, team, visit, django_assert_num_queries
+):
+    today = timezone.localdate()
+    overdue_day = max(visit.planned_date, today - timedelta(days=1))
+    for i in range(3):
+        _rec(district, visit, f"Lewat {i:02d}", overdue_day)
+    for i in range(50):
+        _rec(district, visit, f"Nanti {i:02d}", today + timedelta(days=10 + i))
+    client.force_login(district.dinkes)
+    client.get("/pembinaan/terbuka/")
+    # the page costs the same whatever the number of rows (session, user, teams of the
+    # filter, counts, one page of rows)
+    with django_assert_num_queries(QUERIES_OPEN_LIST):
+        first = client.get("/pembinaan/terbuka/").content.decode()
+    assert "53 rekomendasi terbuka, 3 lewat batas waktu." in first
+    assert "Halaman 1 dari 2" in first
+    assert "Lewat 00" in first and "Nanti 46" in first and "Nanti 47" not in first
+    second = client.get(f"/pembinaan/terbuka/?team={team.uuid}&page=2").content.decode()
+    assert "Nanti 47" in second and "Nanti 49" in second and "Lewat 00" not in second
+    assert f"team={team.uuid}&amp;page=1" in second  # the filter kept by the pager
+    # a page past the end shows the last; nonsense shows the first
+    assert "Nanti 49" in client.get("/pembinaan/terbuka/?page=99").content.decode()
+    assert "Lewat 00" in client.get("/pembinaan/terbuka/?page=x").content.decode()
+
+
+# session and user, the filter's teams, the counts, one page of rows (and the cluster labels
+# read no query)
+QUERIES_OPEN_LIST = 5
 
 
 def test_pages_in_english(client, district, visit, rec):

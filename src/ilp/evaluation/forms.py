@@ -276,7 +276,11 @@ class ActionForm(forms.Form):
 
 class OpenFilterForm(forms.Form):
     team = forms.ModelChoiceField(
-        label=_("Tim"), queryset=TpcbTeam.objects.none(), required=False, empty_label=_("Semua")
+        label=_("Tim"),
+        queryset=TpcbTeam.objects.none(),
+        required=False,
+        empty_label=_("Semua"),
+        to_field_name="uuid",  # integer pks never leave the server
     )
     cluster = forms.ChoiceField(label=_("Klaster"), required=False)
 
@@ -286,3 +290,12 @@ class OpenFilterForm(forms.Form):
         self.fields["cluster"].choices = [("", _("Semua"))] + [  # type: ignore[attr-defined]
             (c, str(CLUSTER_LABELS[c])) for c in CLUSTERS
         ]
+
+
+class PageForm(forms.Form):
+    """The page of a long list (``?page=``); a bad value reads as the first page."""
+
+    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
+
+    def number(self) -> int:
+        return (self.cleaned_data.get("page") or 1) if self.is_valid() else 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -174,23 +174,57 @@ def visits_for(user: User) -> QuerySet[CoachingVisit]:
     )
 
 
+# Rows per page of the district's open list (a district of 60 puskesmas has hundreds open).
+OPEN_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class OpenPage:
+    """One page of the district's open recommendations and the counts of the whole list."""
+
+    rows: list[Recommendation]
+    total: int
+    overdue: int
+    page: int
+    pages: int
+
+
 def open_recommendations(
-    user: User, *, team: TpcbTeam | None = None, cluster: str = ""
-) -> list[Recommendation]:
+    user: User,
+    *,
+    team: TpcbTeam | None = None,
+    cluster: str = "",
+    page: int = 1,
+    per_page: int = OPEN_PAGE_SIZE,
+) -> OpenPage:
     """The district's open recommendations (dinkes administrator), overdue first then by due
-    date; optionally of one team, or whose indicator belongs to one cluster."""
+    date (an overdue one's due date is before every other's, so the due-date order is that
+    order); optionally of one team, or whose indicator belongs to one cluster. One page of
+    rows (without their history, which the list does not show) and the counts: two queries."""
     if not can_manage_teams(user):
         raise PermissionDenied(_("Daftar ini untuk administrator Dinas Kesehatan."))
-    found = recommendations_for(user).filter(state__in=OPEN_STATES)
+    scoped = Recommendation.objects.filter(recommendation_scope_q(user)).values("pk")
+    found = Recommendation.objects.filter(pk__in=scoped, state__in=OPEN_STATES)
     if team is not None:
         found = found.filter(visit__team=team)
     if cluster:
         codes = [i.code for i in load_catalogue().values() if i.cluster == cluster]
         found = found.filter(indicator__in=codes)
     today = timezone.localdate()
-    rows = list(found.order_by("due_date", "id"))
-    # Overdue first (the due date passed), each group by due date.
-    return sorted(rows, key=lambda r: (r.due_date >= today, r.due_date, r.pk))
+    counts = found.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+    pages = max(1, -(-counts["total"] // per_page))
+    page = min(max(page, 1), pages)
+    rows = list(
+        found.select_related(
+            "owner_user",
+            "owner_area",
+            "visit__puskesmas",
+            "visit__team",
+            "session__puskesmas",
+            "session__programme",
+        ).order_by("due_date", "id")[(page - 1) * per_page : page * per_page]
+    )
+    return OpenPage(rows, counts["total"], counts["overdue"], page, pages)
 
 
 def is_overdue(rec: Recommendation, today: date | None = None) -> bool:

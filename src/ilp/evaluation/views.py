@@ -10,6 +10,7 @@ predicates."""
 from __future__ import annotations
 
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -39,6 +40,7 @@ from ilp.evaluation.forms import (
     ActionForm,
     FindingsForm,
     OpenFilterForm,
+    PageForm,
     RecommendationForm,
     TeamForm,
     VisitForm,
@@ -438,16 +440,22 @@ def task_list(request: HttpRequest) -> HttpResponse:
 def open_list(request: HttpRequest) -> HttpResponse:
     """Every open recommendation of the district, overdue first, by team and cluster."""
     user = _user(request)
-    form = OpenFilterForm(request.GET or None, teams=selectors.teams_for(user))
+    # the filter names the teams only: no members or puskesmas read
+    teams = selectors.teams_for(user).prefetch_related(None)
+    form = OpenFilterForm(request.GET or None, teams=teams)
     team = cluster = None
     if form.is_valid():
         team, cluster = form.cleaned_data["team"], form.cleaned_data["cluster"]
-    recs = selectors.open_recommendations(user, team=team, cluster=cluster or "")
+    page = PageForm(request.GET).number()
+    found = selectors.open_recommendations(user, team=team, cluster=cluster or "", page=page)
     today = timezone.localdate()
-    rows = [{"rec": r, "overdue": selectors.is_overdue(r, today)} for r in recs]
+    rows = [{"rec": r, "overdue": selectors.is_overdue(r, today)} for r in found.rows]
     template = (
         "evaluation/_open_rows.html"
         if request.headers.get("HX-Request")
         else "evaluation/open.html"
     )
-    return render(request, template, {"form": form, "rows": rows})
+    # The pager's links keep the filters.
+    kept = {k: v for k, v in request.GET.items() if k in ("team", "cluster") and v}
+    context = {"form": form, "rows": rows, "found": found, "filters": urlencode(kept)}
+    return render(request, template, context)
