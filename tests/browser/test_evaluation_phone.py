@@ -12,8 +12,18 @@ import pytest
 from tests.browser import fits, login, shot
 from tests.browser.test_pws_phone import phone  # noqa: F401  (the PWS pages' phone fixture)
 from tests.evaluation import review_data
-from tests.evaluation.conftest import team  # noqa: F401  (the coaching fixtures' team)
+from tests.evaluation.conftest import (  # noqa: F401  (the coaching fixtures)
+    programme,
+    rec,
+    session,
+    session_rec,
+    spa,
+    spog,
+    team,
+    visit,
+)
 from tests.evaluation.review_data import YEAR
+from tests.evaluation.test_review_sessions import data  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,3 +47,22 @@ def test_kepala_puskesmas_reads_the_month_on_a_phone(district, team, live_server
     assert "Nilai: 72,5" in page.locator(".pkp-total").inner_text()
     assert fits(page)
     shot(page, "evaluation-pkp-390")
+
+
+def test_the_specialist_sessions_section_fits_a_phone(
+    district,
+    team,  # noqa: F811
+    live_server,
+    phone,  # noqa: F811
+    data,  # noqa: F811  (test_review_sessions' hand-built sessions)
+):
+    page = phone
+    login(page, live_server, district.pkm_barat)
+    page.goto(live_server.url + "/pembinaan/evaluasi/P5271010101/?period=2026-03")
+    section = page.locator("#ev-sesi-spesialis")
+    assert section.locator("h2").inner_text() == "Sesi pendampingan spesialis"
+    assert "+27,5" in section.inner_text()
+    assert "sesi spesialis" in page.locator("#ev-rekomendasi").inner_text()
+    assert fits(page)
+    section.scroll_into_view_if_needed()
+    shot(page, "evaluation-monthly-sessions-390")

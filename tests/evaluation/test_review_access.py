@@ -1,8 +1,9 @@
 """Who opens the routine-evaluation pages, role by role: the dinkes administrator every
 puskesmas of the district; a TPCB member the puskesmas their teams coach (one in no team:
-none); puskesmas staff their own; pustu, kader, cross-sector, protection, data-protection
-and role-less users nothing (403); anonymous users go to the login page. A puskesmas outside
-the reader's answers 404, as an unknown one does."""
+none); puskesmas staff their own; pustu, kader, cross-sector, protection, data-protection,
+role-less users and specialists (even of a programme coaching the puskesmas) nothing (403);
+anonymous users go to the login page. A puskesmas outside the reader's answers 404, as an
+unknown one does."""
 
 from __future__ import annotations
 
@@ -50,17 +51,50 @@ EXPECTED = {
     "ppa": DENIED,
     "dpo": DENIED,
     "norole": DENIED,
+    # A specialist coaches in a programme but does not read the puskesmas' evaluations (its
+    # indicators and TPCB coaching): the programme pages show the specialist's sessions.
+    "spog": DENIED,
 }
 
 
 def _persona(district, name, tpcb_other):
     if name == "tpcb_other":
         return tpcb_other
+    if name == "spog":
+        # A specialist of the programme covering both puskesmas, with a session at Barat.
+        return _specialist_with_session(district)
     if name == "dpo":
         return User.objects.create_user(
             username="dpo", password="pw-test-123", role=Role.DATA_PROTECTION, area=district.city
         )
     return getattr(district, name)
+
+
+def _specialist_with_session(district):
+    from datetime import date
+
+    from ilp.evaluation import programme_services
+
+    spog = User.objects.create_user(
+        username="spog", password="pw-test-123", role=Role.SPECIALIST, area=district.city
+    )
+    programme = programme_services.programme_save(
+        user=district.dinkes,
+        name="Pendampingan KIA 2026",
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+        specialists=[spog],
+        puskesmas=[district.pkm_barat_f, district.pkm_timur_f],
+        topics=[("poned", "PONED")],
+    )
+    programme_services.session_create(
+        user=spog,
+        programme=programme,
+        puskesmas=district.pkm_barat_f,
+        specialist=spog,
+        session_date=date(2026, 3, 15),
+    )
+    return spog
 
 
 @pytest.mark.parametrize("persona", list(EXPECTED))
@@ -70,7 +104,9 @@ def test_every_role(district, team, tpcb_other, client_for, persona):
     assert got == EXPECTED[persona]
 
 
-@pytest.mark.parametrize("persona", ["bidan_ampel", "camat_barat", "kades_ampel", "dpo", "norole"])
+@pytest.mark.parametrize(
+    "persona", ["bidan_ampel", "camat_barat", "kades_ampel", "dpo", "norole", "spog"]
+)
 def test_denied_roles_get_no_pdf_and_leave_no_export(
     district, team, tpcb_other, client_for, persona
 ):

@@ -1,5 +1,6 @@
 """App configuration of evaluation and coaching: a camat's or kepala desa's tasks are a section
-of their home page (``ilp.accounts.home.CROSS_SECTOR_SECTIONS``)."""
+of their home page (``ilp.accounts.home.CROSS_SECTOR_SECTIONS``); the specialists' sessions
+are a section of the monthly evaluation (``ilp.evaluation.programme_review``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ class EvaluationConfig(AppConfig):
     verbose_name = "Evaluasi dan pembinaan"
 
     def ready(self) -> None:
+        # Imported here, once the models are loaded, so none of these makes an import cycle.
         from ilp.accounts.home import CROSS_SECTOR_SECTIONS
+        from ilp.evaluation import programme_review  # noqa: F401  (registers its section)
         from ilp.evaluation.home import home_section
 
         if home_section not in CROSS_SECTOR_SECTIONS:

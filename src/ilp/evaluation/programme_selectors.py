@@ -111,8 +111,10 @@ class ProgrammeFigures:
     not_visited: list[Facility]
 
 
-def _score_rows(programme: CoachingProgramme) -> list[ScoreRow]:
-    found = SessionScore.objects.filter(participant__session__programme=programme).values_list(
+def score_rows(scores: QuerySet[SessionScore]) -> list[ScoreRow]:
+    """The scores as the plain rows ``programme_figures`` counts (one query); a person is
+    identified as that module says."""
+    found = scores.values_list(
         "participant__user_id",
         "participant__name",
         "participant__session__puskesmas_id",
@@ -135,7 +137,7 @@ def programme_figures(programme: CoachingProgramme) -> ProgrammeFigures:
     puskesmas = list(programme.puskesmas.order_by("name"))
     visited = programme.sessions.values_list("puskesmas_id", flat=True).distinct()
     cover = coverage([f.pk for f in puskesmas], list(visited))
-    rows = _score_rows(programme)
+    rows = score_rows(SessionScore.objects.filter(participant__session__programme=programme))
     per_topic = change_by_topic(rows)
     per_puskesmas = change_by_puskesmas(rows)
     by_id = {f.pk: f for f in puskesmas}

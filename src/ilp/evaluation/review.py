@@ -2,8 +2,10 @@
 its lokmin and its TPCB team, generated from the data — each indicator against its target
 line with its PWS status (the summary of the lokmin pack, ``ilp.monitoring.lokmin``, read
 without the desa bars and trends, which stay in the pack), the month's data quality, the
-recommendations (open and overdue at the month's end, new and closed in the month) and the
-coaching done (the month's visits and the last ones done).
+recommendations (open and overdue at the month's end, new and closed in the month; those of
+the TPCB visits and of the specialists' sessions alike, each with its origin) and the
+coaching done (the month's visits and the last ones done; the specialists' sessions are a
+registered section, ``ilp.evaluation.programme_review``).
 
 Recommendations are read *as at the month's end* (or today, for the current month) from
 their history: open when created by then and not verified by then; overdue when open and
@@ -149,11 +151,12 @@ def _local_day(moment: datetime | None) -> date | None:
 
 
 def recommendations_as_at(puskesmas: Facility, first: date, as_of: date) -> RecommendationsAsAt:
-    """The puskesmas' recommendations read as at `as_of` (one query)."""
+    """The puskesmas' recommendations read as at `as_of` (one query): those of its TPCB
+    visits and those of the specialists' sessions held there."""
     found = with_verified_at(
-        Recommendation.objects.filter(visit__puskesmas=puskesmas).select_related(
-            "owner_user", "visit__team"
-        )
+        Recommendation.objects.filter(
+            Q(visit__puskesmas=puskesmas) | Q(session__puskesmas=puskesmas)
+        ).select_related("owner_user", "visit__team", "session")
     ).filter(created_at__date__lte=as_of)
     open_, closed, new = [], [], 0
     for rec in found.order_by("due_date", "id"):
