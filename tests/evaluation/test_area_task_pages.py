@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from ilp.accounts.models import AuditEvent
 from ilp.evaluation.models import Recommendation, RecState
@@ -165,3 +166,14 @@ def test_due_date_of_a_task_before_the_visit(client, district, visit):
     assert response.status_code == 422
     assert "Batas waktu tidak boleh sebelum tanggal kunjungan." in response.content.decode()
     assert date(2026, 3, 1) < visit.planned_date
+
+
+def test_the_monthly_evaluation_names_the_addressed_kecamatan(client, district, rec_kec):
+    today = timezone.localdate()
+    client.force_login(district.dinkes)
+    page = client.get(
+        f"/pembinaan/evaluasi/{district.pkm_barat_f.code}/",
+        {"period": f"{today.year}-{today.month:02d}"},
+    ).content.decode()
+    assert "Anggarkan PMT dari dana kecamatan" in page
+    assert f'data-label="Ditujukan ke">{district.kec_barat}</td>' in page

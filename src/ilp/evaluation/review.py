@@ -156,7 +156,7 @@ def recommendations_as_at(puskesmas: Facility, first: date, as_of: date) -> Reco
     found = with_verified_at(
         Recommendation.objects.filter(
             Q(visit__puskesmas=puskesmas) | Q(session__puskesmas=puskesmas)
-        ).select_related("owner_user", "visit__team", "session")
+        ).select_related("owner_user", "owner_area", "visit__team", "session")
     ).filter(created_at__date__lte=as_of)
     open_, closed, new = [], [], 0
     for rec in found.order_by("due_date", "id"):
