@@ -43,7 +43,7 @@ from ilp.evaluation.programme_models import (
 )
 from ilp.evaluation.programme_selectors import programme_figures
 from ilp.evaluation.services import indicator_snapshot
-from ilp.places.models import Facility, FacilityKind
+from ilp.places.models import AreaLevel, Facility, FacilityKind
 
 TODAY = date(2026, 3, 2)
 
@@ -151,8 +151,18 @@ def _every_state(coached):
     recs = visit_recs.select_related("visit__puskesmas", "owner_user")
     assert {r.owner_role for r in recs} >= {"kepala", "k2", "k3"}
     assert {r.owner_user.username for r in recs if r.owner_user} == {"puskesmas.ampenan"}
+    # Two tasks of the demo puskesmas' last visits for the cross-sector logins: the kepala
+    # desa answered his (and the team accepted it), the camat's is open.
+    tasks = visit_recs.filter(owner_area__isnull=False).order_by("visit__planned_date")
+    assert [(t.owner_area.level, t.state) for t in tasks] == [
+        (AreaLevel.VILLAGE, RecState.ACCEPTED),
+        (AreaLevel.DISTRICT, RecState.OPEN),
+    ]
+    (answer,) = tasks[0].events.filter(action="answer")
+    assert answer.by.username.startswith("kades.")
+    assert answer.at.date() == tasks[0].visit.planned_date + timedelta(days=7)
     for event in RecommendationEvent.objects.filter(
-        recommendation__visit__isnull=False
+        recommendation__visit__isnull=False, recommendation__owner_area__isnull=True
     ).select_related("by", "recommendation__visit"):
         if event.action == "answer":
             assert event.by.role == Role.PUSKESMAS

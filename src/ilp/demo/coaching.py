@@ -48,12 +48,13 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from ilp.accounts.models import AuditEvent, User
+from ilp.accounts.models import AuditEvent, Role, User
 from ilp.demo.generate import DEFAULT_SEED
 from ilp.demo.logins import (
     DEMO_PUSKESMAS,
     DemoLogin,
     coaching_login_specs,
+    demo_login_specs,
     ensure_demo_logins,
     puskesmas_login,
 )
@@ -69,7 +70,7 @@ from ilp.evaluation.models import (
 )
 from ilp.evaluation.services_checklists import checklist_answer, checklist_seed_example
 from ilp.monitoring.catalogue import load_catalogue
-from ilp.places.models import Facility, FacilityKind
+from ilp.places.models import AreaLevel, Facility, FacilityKind
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,7 @@ def _generate_teams_and_visits(
             for rec in [*recommend(visit, story), *recommend_on_checklist(visit, story)]:
                 live_through(rec, later, story)
                 recs += 1
+        recs += len(tasks_for_the_area(done, story))
         _backdate(story, seed)
         say(f"{recs} recommendations and their history ({time.perf_counter() - started:.1f} s)")
     summary.teams = len(teams)
@@ -446,6 +448,55 @@ def recommend_on_checklist(visit: CoachingVisit, story: _Story) -> list[Recommen
     )
     rec = services.recommendation_create(user=visit.team.lead, visit=visit, content=content)
     return [made_on(rec, visit.planned_date, story)]
+
+
+def tasks_for_the_area(done: list[CoachingVisit], story: _Story) -> list[Recommendation]:
+    """Tasks of the last two done visits to the demo puskesmas for the cross-sector logins: one
+    for the camat of its kecamatan (left open) and one for the kepala desa of the demo desa,
+    answered a week later and accepted by the team (a kecamatan meeting's follow-up). No
+    random draw, so the visits' own courses stay as they were."""
+    ampenan = [v for v in done if v.puskesmas.name == DEMO_PUSKESMAS][-2:]
+    officials = User.objects.filter(role=Role.CROSS_SECTOR, username__in=_official_usernames())
+    by_level = {u.area.level: u for u in officials.select_related("area") if u.area is not None}
+    kades, camat = by_level.get(AreaLevel.VILLAGE), by_level.get(AreaLevel.DISTRICT)
+    if len(ampenan) < 2 or kades is None or camat is None:
+        return []
+    older, newer = sorted(ampenan, key=lambda v: v.planned_date)
+    made = []
+    for visit, official, what in (
+        (older, kades, "Gerakkan kader dan tokoh masyarakat untuk sweeping balita ke posyandu."),
+        (newer, camat, "Bahas anggaran PMT lokal di rapat minggon kecamatan."),
+    ):
+        rec = services.recommendation_create(
+            user=visit.team.lead,
+            visit=visit,
+            content=services.RecommendationContent(
+                what=what,
+                why="Tindak lanjut rapat lintas sektor kecamatan.",
+                owner_area=official.area,
+                due_date=visit.planned_date + timedelta(days=45),
+            ),
+        )
+        made.append(made_on(rec, visit.planned_date, story))
+    answer_day, accept_day = (
+        older.planned_date + timedelta(days=7),
+        older.planned_date + timedelta(days=12),
+    )
+    rec = made[0]
+    for user, action, note, day in (
+        (kades, "answer", "Jadwal sweeping disepakati di musyawarah desa.", answer_day),
+        (older.team.lead, "accept", "", accept_day),
+    ):
+        if day >= story.today:
+            break
+        services.recommendation_act(user=user, recommendation=rec, action=action, note=note)
+        story.events[rec.events.order_by("-pk").values_list("pk", flat=True)[0]] = story.at(day)
+        story.stamp(rec, updated_at=story.at(day))
+    return made
+
+
+def _official_usernames() -> list[str]:
+    return [s["username"] for s in demo_login_specs() if s["role"] == Role.CROSS_SECTOR]
 
 
 def made_on(rec: Recommendation, day: date, story: _Story) -> Recommendation:
