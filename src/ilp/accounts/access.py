@@ -20,6 +20,7 @@ cross-sector viewer see no person at all):
 | cross_sector | none                            | user.area (suppressed)| —                    |
 | dpo          | none (reads the audit log only) | none                 | —                     |
 | specialist   | none (coaching programmes only) | none                 | —                     |
+| hospital     | only persons of its referrals   | none                 | — (answers referrals) |
 
 Families: a family's identity (KK number, address, head) belongs to the area of its address;
 a user sees it only when that address and its head are in scope (`family_in_scope`). A
@@ -52,8 +53,10 @@ Referrals (``ilp.referrals``): a referral is sent by staff who record at its sen
 and those below it) and acted on by the receiving facility's own staff (`may_receive`: pustu
 or puskesmas staff of the to-facility). Each side reads the referrals it sends or receives
 (`referral_scope_q`); the dinkes administrator reads every referral from or to a facility of
-the district, and takes no step. TPCB, protection, cross-sector and data-protection roles:
-nothing (hospital staff have no role yet).
+the district, and takes no step. Hospital staff (role ``hospital``, their facility a hospital)
+receive and answer the referrals sent to their hospital and send its back referrals
+(`is_hospital_staff`); they read nothing else of the registry. TPCB, protection, cross-sector
+and data-protection roles: nothing.
 
 Specialist coaching programmes: the dinkes administrator forms them; their specialists (role
 ``specialist``, which reads nothing else) record sessions and judge the sessions'
@@ -749,11 +752,23 @@ def evaluation_puskesmas(user: Any) -> QuerySet[Facility]:
 
 # Who sends referrals (from their facility or one below it) and who receives them (their own).
 REFERRAL_SENDER_ROLES = frozenset({Role.KADER, Role.PUSTU, Role.PUSKESMAS})
-REFERRAL_RECEIVER_ROLES = frozenset({Role.PUSTU, Role.PUSKESMAS})
-# Facilities a referral may start from (a hospital's back referral waits for the hospital role).
+REFERRAL_RECEIVER_ROLES = frozenset({Role.PUSTU, Role.PUSKESMAS, Role.HOSPITAL})
+# Facilities a referral may start from: the primary-care network, and a hospital for its back
+# referrals (rujuk balik) or onward referrals, sent by its own staff.
 REFERRING_FACILITY_KINDS = frozenset(
-    {FacilityKind.POSYANDU, FacilityKind.PUSTU, FacilityKind.PUSKESMAS}
+    {FacilityKind.POSYANDU, FacilityKind.PUSTU, FacilityKind.PUSKESMAS, FacilityKind.HOSPITAL}
 )
+
+
+def is_hospital_staff(user: Any) -> bool:
+    """Whether the user is staff of a hospital of the referral network (their facility a
+    hospital): they read and act on referrals to and from it, nothing else of the registry."""
+    return (
+        _active(user)
+        and user.role == Role.HOSPITAL
+        and user.facility_id is not None
+        and user.facility.kind == FacilityKind.HOSPITAL
+    )
 
 
 def can_use_referrals(user: Any) -> bool:
@@ -763,26 +778,33 @@ def can_use_referrals(user: Any) -> bool:
         return False
     if user.role == Role.DINKES_ADMIN:
         return user.area_id is not None
+    if user.role == Role.HOSPITAL:
+        return is_hospital_staff(user)
     return user.role in REFERRAL_SENDER_ROLES and bool(user.facility_id)
 
 
 def can_send_referrals(user: Any) -> bool:
     """Whether the user's role sends referrals (from some facility)."""
+    if _active(user) and user.role == Role.HOSPITAL:
+        return is_hospital_staff(user)
     return _active(user) and user.role in REFERRAL_SENDER_ROLES and bool(user.facility_id)
 
 
 def can_receive_referrals(user: Any) -> bool:
     """Whether the user's role receives referrals (at their own facility)."""
+    if _active(user) and user.role == Role.HOSPITAL:
+        return is_hospital_staff(user)
     return _active(user) and user.role in REFERRAL_RECEIVER_ROLES and bool(user.facility_id)
 
 
 def may_refer_from(user: Any, facility: Facility) -> bool:
-    """Whether the user sends referrals from `facility`: a sending role that records there."""
-    return (
-        can_send_referrals(user)
-        and facility.kind in REFERRING_FACILITY_KINDS
-        and may_record_at(user, facility)
-    )
+    """Whether the user sends referrals from `facility`: a sending role that records there; a
+    hospital's staff from their own hospital only (they record no care in the registry)."""
+    if not can_send_referrals(user) or facility.kind not in REFERRING_FACILITY_KINDS:
+        return False
+    if user.role == Role.HOSPITAL:
+        return facility.pk == user.facility_id
+    return facility.kind != FacilityKind.HOSPITAL and may_record_at(user, facility)
 
 
 def may_receive(user: Any, referral: Any) -> bool:
@@ -807,6 +829,10 @@ def referral_scope_q(user: Any, prefix: str = "") -> Q:
         facilities = Facility.objects.filter(in_district).values("pk")
         return Q(**{f"{prefix}from_facility__in": facilities}) | Q(
             **{f"{prefix}to_facility__in": facilities}
+        )
+    if user.role == Role.HOSPITAL:
+        return Q(**{f"{prefix}from_facility_id": user.facility_id}) | Q(
+            **{f"{prefix}to_facility_id": user.facility_id}
         )
     sending = Facility.objects.filter(recording_facilities_q(user)).values("pk")
     return Q(**{f"{prefix}from_facility__in": sending}) | Q(

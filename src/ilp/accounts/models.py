@@ -24,6 +24,9 @@ class Role(models.TextChoices):
     # A specialist (SpOG, SpA, …) who coaches puskesmas in a programme of the Dinkes
     # (``ilp.evaluation``): records sessions and judges their recommendations, nothing else.
     SPECIALIST = "specialist", _("Dokter spesialis pembina")
+    # Staff of a hospital (RSUD, RSIA) of the referral network (``ilp.referrals``): receive and
+    # answer the referrals sent to their hospital, send back referrals; nothing else.
+    HOSPITAL = "hospital", _("Petugas rumah sakit (RSUD/RSIA)")
 
 
 class Cluster(models.TextChoices):
