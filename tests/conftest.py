@@ -182,6 +182,7 @@ def build_district() -> SimpleNamespace:
     d.camat_barat = user("camat_barat", Role.CROSS_SECTOR, area=d.kec_barat)
     d.kades_ampel = user("kades_ampel", Role.CROSS_SECTOR, area=d.ampel)
     d.norole = user("norole", "")
+    d.rs_uji = user("rs_uji", Role.HOSPITAL, facility=d.hospital_f)
 
     # Residents: one family in Ampel Timur, one person in each other dusun.
     d.family_ampel = Family.objects.create(
