@@ -252,6 +252,8 @@ def _field_message(err: dict) -> str:
         return _("Harus true atau false.")
     if kind in ("date_format", "date_type", "date_parsing", "date_from_datetime_parsing"):
         return _("Tanggal harus berformat YYYY-MM-DD.")
+    if kind.startswith("datetime_") or kind == "timezone_aware":
+        return _("Waktu harus berformat ISO 8601, mis. 2026-03-01T08:30:00+08:00.")
     if kind == "date_invalid":
         return _("Tanggal ini tidak ada di kalender.")
     if kind in ("enum", "literal_error"):

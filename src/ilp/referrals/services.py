@@ -24,7 +24,7 @@ from ilp.accounts.access import (
     may_act_as_sender,
     may_receive,
     may_refer_from,
-    require_person_in_scope,
+    may_refer_person,
 )
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import AuditAction, User
@@ -137,7 +137,8 @@ def referral_create(
             _("Anda tidak bertugas di %(facility)s; rujukan dari sana tidak dapat Anda buat.")
             % {"facility": from_facility}
         )
-    require_person_in_scope(user, person)
+    if not may_refer_person(user, person):
+        raise PermissionDenied(_("Penduduk ini di luar wilayah kerja Anda."))
     if person.deceased_on is not None:
         raise _invalid(
             "person",
@@ -262,7 +263,8 @@ def _require_order(referral: Referral, action: str) -> None:
     if referral.state in rules.TERMINAL:
         raise Conflict(
             _("Rujukan ini sudah berakhir (%(state)s) dan tidak dapat diubah lagi.")
-            % {"state": _state_label(referral.state)}
+            % {"state": _state_label(referral.state)},
+            code="referral_ended",
         )
     sources = rules.TRANSITIONS[action][0]
     if referral.state not in sources:
@@ -276,7 +278,8 @@ def _require_order(referral: Referral, action: str) -> None:
                 "action": _action_label(action),
                 "state": _state_label(referral.state),
                 "allowed": allowed,
-            }
+            },
+            code="invalid_transition",
         )
 
 
@@ -313,15 +316,32 @@ def referral_act(
     answer_care: str = "",
     answer_advice: str = "",
     back_referral_plan: str = "",
+    expected_state: str = "",
 ) -> Referral:
     """Take one step on `referral` (``ilp.standards.referral.TRANSITIONS``): the sender
     records the departure, cancels or closes; the receiver receives, handles, answers
     (the care given required; diagnosis, advice and rujuk balik plan as known), refuses,
     redirects (to `redirect_to`: a new linked referral) or records that the person did not
-    arrive. Ends need a reason code (``END_REASONS``). Returns the referral as stored."""
+    arrive. Ends need a reason code (``END_REASONS``). `expected_state`: the state the
+    caller saw (a machine client's If-Match); another one now is a Conflict, as is a change
+    made by someone else between this read and the write. Returns the referral as stored."""
     if action not in rules.TRANSITIONS:
         raise _invalid("action", _("Tindakan tidak dikenal."))
     _require_side(user, referral, action)
+    if expected_state and expected_state != referral.state:
+        raise Conflict(
+            _(
+                "Rujukan ini sudah diubah: statusnya sekarang %(state)s, bukan %(expected)s; "
+                "baca lagi rujukannya lalu putuskan."
+            )
+            % {
+                "state": _state_label(referral.state),
+                "expected": _state_label(expected_state)
+                if expected_state in ReferralState.values
+                else expected_state,
+            },
+            code="state_changed",
+        )
     _require_order(referral, action)
     now = timezone.now()
     at = occurred_at or now
@@ -371,7 +391,8 @@ def referral_act(
                     "Rujukan ini baru saja diubah oleh petugas lain (statusnya sekarang "
                     "%(state)s); muat ulang halaman dan periksa lagi."
                 )
-                % {"state": _state_label(current[0])}
+                % {"state": _state_label(current[0])},
+                code="state_changed",
             )
         if onward_from is not None and redirect_to is not None:
             onward = _onward_leg(user, referral, onward_from, redirect_to, at)
