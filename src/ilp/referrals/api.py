@@ -522,6 +522,7 @@ def referral_create(request: HttpRequest, body: ReferralIn) -> Status[ReferralDe
         source = user.facility
     else:
         raise _invalid("from_facility", _("Isi kode fasilitas pengirim."))
+    services.require_refer_from(user, source)
     target = _facility("to_facility", body.to_facility)
     person = _person(user, body.person)
     encounter = None

@@ -111,6 +111,18 @@ def _not_future(field: str, at: datetime, now: datetime) -> None:
 # ---------------------------------------------------------------- create
 
 
+def require_refer_from(user: User, facility: Facility) -> None:
+    """PermissionDenied unless `user` sends referrals from `facility` (checked before
+    anything else of a new referral, so a caller learns nothing of the person first)."""
+    if not can_send_referrals(user):
+        raise PermissionDenied(_("Peran Anda tidak boleh membuat rujukan."))
+    if not may_refer_from(user, facility):
+        raise PermissionDenied(
+            _("Anda tidak bertugas di %(facility)s; rujukan dari sana tidak dapat Anda buat.")
+            % {"facility": facility}
+        )
+
+
 def referral_create(
     *,
     user: User,
@@ -130,13 +142,7 @@ def referral_create(
     """Refer `person` from `from_facility` to `to_facility`. `decided_at` (when it was
     decided to refer) defaults to now, `detected_at` (when the finding was made) to
     `decided_at`; the encounter's alerts are copied as they are now."""
-    if not can_send_referrals(user):
-        raise PermissionDenied(_("Peran Anda tidak boleh membuat rujukan."))
-    if not may_refer_from(user, from_facility):
-        raise PermissionDenied(
-            _("Anda tidak bertugas di %(facility)s; rujukan dari sana tidak dapat Anda buat.")
-            % {"facility": from_facility}
-        )
+    require_refer_from(user, from_facility)
     if not may_refer_person(user, person):
         raise PermissionDenied(_("Penduduk ini di luar wilayah kerja Anda."))
     if person.deceased_on is not None:
