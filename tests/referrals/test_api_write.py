@@ -777,3 +777,16 @@ def test_step_message_in_english(client, district, referral):
     )
     error = assert_error(response, 409, "invalid_transition")
     assert error["message"].startswith("The action")
+
+
+def test_state_changed_in_english(client, district, referral):
+    services.referral_act(user=district.bidan_ampel, referral=referral, action="depart")
+    client.force_login(district.pkm_barat)
+    response = post_json(
+        client,
+        _url(referral, "/events"),
+        {"action": "receive", "expected_state": "created"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    error = assert_error(response, 409, "state_changed")
+    assert error["message"].startswith("This referral has changed: its status is now ")
