@@ -805,7 +805,7 @@ def may_refer_from(user: Any, facility: Facility) -> bool:
     if not can_send_referrals(user) or facility.kind not in REFERRING_FACILITY_KINDS:
         return False
     if user.role == Role.HOSPITAL:
-        return facility.pk == user.facility_id
+        return bool(facility.pk == user.facility_id)
     return facility.kind != FacilityKind.HOSPITAL and may_record_at(user, facility)
 
 
@@ -826,7 +826,8 @@ def may_refer_person(user: Any, person: Any) -> bool:
     if is_hospital_staff(user):
         from ilp.referrals.models import Referral  # referrals build on accounts
 
-        return Referral.objects.filter(person=person, to_facility_id=user.facility_id).exists()
+        found = Referral.objects.filter(person=person, to_facility_id=user.facility_id)
+        return bool(found.exists())
     return person_in_scope(user, person)
 
 

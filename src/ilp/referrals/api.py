@@ -54,7 +54,7 @@ with the same values.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal, cast, get_args
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -498,13 +498,14 @@ def referral_detail(request: HttpRequest, referral_id: str) -> ReferralDetailOut
 def _person(user: User, uuid: UUID) -> Person:
     """The person to refer: within the caller's area, or (hospital staff, who read no
     registry) referred to their hospital; otherwise the same message either way."""
+    found: Person | None
     if user.role == Role.HOSPITAL:
         found = Person.objects.filter(uuid=uuid, referrals__to_facility_id=user.facility_id).first()
     else:
         found = Person.objects.filter(person_scope_q(user), uuid=uuid).first()
     if found is None:
         raise _invalid("person", _("Penduduk tidak ditemukan di wilayah Anda."))
-    return found
+    return cast(Person, found)
 
 
 @router.post("", response={201: ReferralDetailOut, **ERRORS_WRITE})
@@ -563,7 +564,7 @@ def referral_event(request: HttpRequest, referral_id: str, body: EventIn) -> Ref
     redirect_to = None
     if body.redirect_to:
         redirect_to = _facility("redirect_to", body.redirect_to)
-    answer = body.answer or AnswerIn()
+    answer = body.answer or AnswerIn.model_validate({})
     try:
         services.referral_act(
             user=user,
@@ -586,6 +587,6 @@ def referral_event(request: HttpRequest, referral_id: str, body: EventIn) -> Ref
 
 # Every kind, state and reason of the model is one of the API's literals (checked at import,
 # so a new model choice cannot silently fall out of the schema).
-assert set(ReferralKind.values) == set(Kind.__args__)  # noqa: S101
-assert set(ReferralState.values) == set(State.__args__)  # noqa: S101
-assert set(EndReason.values) == set(Reason.__args__)  # noqa: S101
+assert set(ReferralKind.values) == set(get_args(Kind))  # noqa: S101
+assert set(ReferralState.values) == set(get_args(State))  # noqa: S101
+assert set(EndReason.values) == set(get_args(Reason))  # noqa: S101
