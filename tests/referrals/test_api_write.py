@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 
 from ilp.accounts.models import AuditEvent, Role, User
 from ilp.referrals import selectors, services
-from ilp.referrals.models import Referral
+from ilp.referrals.models import END_REASONS, Referral
 from ilp.standards import referral as rules
 from tests.api.helpers import assert_error, post_json
 
@@ -672,7 +672,8 @@ def test_every_invalid_transition_refused(client, district, referral):
             if rules.next_state(state, action) is not None:
                 continue
             client.force_login(_actor(district, action))
-            response = _step(client, referral, action, reason="other", note="x")
+            ending = {"reason": "other", "note": "x"} if action in END_REASONS else {}
+            response = _step(client, referral, action, **ending)
             if state in rules.TERMINAL:
                 error = assert_error(response, 409, "referral_ended")
                 assert error["message"] == (
@@ -790,3 +791,41 @@ def test_state_changed_in_english(client, district, referral):
     )
     error = assert_error(response, 409, "state_changed")
     assert error["message"].startswith("This referral has changed: its status is now ")
+
+
+def test_fields_of_another_action_refused_not_dropped(client, district, referral):
+    client.force_login(district.pkm_barat)
+    response = _step(
+        client, referral, "receive", answer={"care": "x"}, redirect_to="RS-UJI", reason="no_bed"
+    )
+    assert_error(
+        response,
+        422,
+        "invalid",
+        {
+            "answer": ["Isian ini hanya untuk tindakan: answer."],
+            "redirect_to": ["Isian ini hanya untuk tindakan: redirect."],
+            "reason": ["Isian ini hanya untuk tindakan: refuse, redirect, cancel, not_arrive."],
+        },
+    )
+    assert Referral.objects.get(pk=referral.pk).state == "created"
+
+
+def test_kader_sends_and_the_pustu_receives(client, district):
+    client.force_login(district.kader_ampel_timur)
+    data = _new(district, from_facility="POS-AT", to_facility="PUSTU-AMPEL", kind="planned")
+    response = post_json(client, URL, data)
+    assert response.status_code == 201, response.content
+    referral = Referral.objects.get(uuid=response.json()["id"])
+    assert _step(client, referral, "depart").json()["state"] == "departed"
+    error = assert_error(_step(client, referral, "receive"), 403, "forbidden")
+    assert error["message"] == (
+        "Hanya petugas Pustu Ampel (penerima rujukan ini) yang boleh melakukan tindakan "
+        "\u201cTerima pasien\u201d."
+    )
+    client.force_login(district.bidan_ampel)
+    body = _step(client, referral, "receive", expected_state="departed").json()
+    shown = (body["state"], body["taskStatus"], body["priority"])
+    assert shown == ("received", "received", "routine")
+    client.force_login(district.kader_ampel_timur)
+    assert client.get(_url(referral)).json()["state"] == "received"

@@ -79,6 +79,7 @@ from ilp.places.api import ERRORS_READ, ErrorOut, Text
 from ilp.places.models import Facility
 from ilp.referrals import selectors, services
 from ilp.referrals.models import (
+    END_REASONS,
     EndReason,
     Referral,
     ReferralAction,
@@ -87,6 +88,7 @@ from ilp.referrals.models import (
     ReferralState,
 )
 from ilp.standards import icd10
+from ilp.standards import referral as rules
 from ilp.standards import referral_fhir as fhir
 
 router = Router(tags=["referrals"])
@@ -453,6 +455,28 @@ EVENT_FIELDS = {
 }
 
 
+# The fields that belong to some actions only: sent with another, they would be dropped.
+ACTION_ONLY: dict[str, frozenset[str]] = {
+    "answer": frozenset({"answer"}),
+    "redirect_to": frozenset({"redirect"}),
+    "reason": frozenset(END_REASONS),
+}
+
+
+def _refuse_unused(body: EventIn) -> None:
+    """Refuse a field the action does not take (an answer sent with `handle`), rather than
+    drop what the client meant to record."""
+    fields: dict[str, list[str]] = {}
+    for field, actions in ACTION_ONLY.items():
+        if getattr(body, field) and body.action not in actions:
+            allowed = ", ".join(a for a in rules.ACTIONS if a in actions)
+            fields[field] = [
+                _("Isian ini hanya untuk tindakan: %(actions)s.") % {"actions": allowed}
+            ]
+    if fields:
+        raise ValidationFailed(_("Periksa kembali isian yang ditandai."), fields=fields)
+
+
 # ---------------------------------------------------------------------------------------------
 # Endpoints
 
@@ -561,6 +585,7 @@ def referral_event(request: HttpRequest, referral_id: str, body: EventIn) -> Ref
     user = cast(User, request.user)
     _require_reader(user)
     referral = _get(user, referral_id)
+    _refuse_unused(body)
     redirect_to = None
     if body.redirect_to:
         redirect_to = _facility("redirect_to", body.redirect_to)
