@@ -11,6 +11,7 @@ overdue. Neither SISRUTE nor the programme sets an official figure (DOMAIN.md §
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from ilp.accounts.access import (
     REFERRING_FACILITY_KINDS,
     can_receive_referrals,
     can_send_referrals,
+    can_use_referrals,
     recording_facilities_q,
     referral_scope_q,
 )
@@ -70,6 +72,16 @@ def is_overdue(referral: Referral, now: datetime) -> bool:
 def referrals_for(user: User) -> QuerySet[Referral]:
     """Every referral the user reads, with person and facilities joined."""
     return Referral.objects.filter(referral_scope_q(user)).select_related(*_WITH)
+
+
+def readable_uuids(user: User, uuids: Iterable[str]) -> set[str]:
+    """Which of these referral UUIDs (text) the user may open: one query, none when there are
+    none (a work list links its rujuk balik lines to the referral only for those)."""
+    wanted = {u for u in uuids if u}
+    if not wanted or not can_use_referrals(user):
+        return set()
+    found = Referral.objects.filter(referral_scope_q(user), uuid__in=wanted)
+    return {str(u) for u in found.values_list("uuid", flat=True)}
 
 
 def referral_get(user: User, referral_uuid: Any) -> Referral:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -28,10 +29,15 @@ from ilp.accounts.access import (
 )
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import AuditAction, User
-from ilp.care.models import Encounter
+from ilp.care.models import Encounter, TaskCloseReason, TaskStatus
+from ilp.care.services.tasks import (
+    close_back_referral_tasks,
+    follow_up_facility,
+    open_back_referral_task,
+)
 from ilp.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from ilp.people.models import Person
-from ilp.places.models import Facility
+from ilp.places.models import Facility, FacilityKind
 from ilp.referrals.models import (
     END_REASONS,
     Companion,
@@ -206,6 +212,8 @@ def referral_create(
             occurred_at=decided_at,
             by=user,
         )
+        if kind == ReferralKind.BACK and from_facility.kind == FacilityKind.HOSPITAL:
+            _open_follow_up(user, referral, decided_at, referral.reason)
         _audit(
             user,
             AuditAction.CREATE,
@@ -403,6 +411,7 @@ def referral_act(
         if onward_from is not None and redirect_to is not None:
             onward = _onward_leg(user, referral, onward_from, redirect_to, at)
             detail["onward"] = str(onward.uuid)
+        _follow_up(user, referral, action, at, changes.get("back_referral_plan", ""))
         ReferralEvent.objects.create(
             referral=referral,
             action=action,
@@ -464,3 +473,47 @@ def _onward_leg(
         {"from": source.code, "to": target.code, "previous": str(referral.uuid)},
     )
     return onward
+
+
+# ---------------------------------------------------------------- rujuk balik follow-up
+
+
+def _follow_up(user: User, referral: Referral, action: str, at: datetime, plan: str) -> None:
+    """What a step does to the rujuk balik follow-up on the work lists: an answer with a plan
+    opens it; a back referral received at primary care closes it as done (the person was
+    seen), one cancelled closes it as not needed."""
+    if action == "answer" and plan and referral.kind != ReferralKind.BACK:
+        _open_follow_up(user, referral, at, plan)
+    elif referral.kind == ReferralKind.BACK and action == "receive":
+        close_back_referral_tasks(
+            referral.uuid, actor=user, status=TaskStatus.DONE, reason=TaskCloseReason.VISITED
+        )
+    elif referral.kind == ReferralKind.BACK and action == "cancel":
+        close_back_referral_tasks(
+            referral.uuid,
+            actor=user,
+            status=TaskStatus.CANCELLED,
+            reason=TaskCloseReason.NO_LONGER_NEEDED,
+        )
+
+
+def _open_follow_up(user: User, referral: Referral, at: datetime, plan: str) -> None:
+    """Open "Kontrol rujuk balik" for the referral's person, due
+    ``ILP_BACK_REFERRAL_FOLLOW_UP_DAYS`` after `at` (the answer, or the hospital's decision to
+    send them back), owned by the lowest primary-care facility serving them."""
+    person = referral.person
+    # The side that answered (the receiver) or sent the person back (the sender).
+    back = referral.kind == ReferralKind.BACK
+    hospital = referral.from_facility if back else referral.to_facility
+    primary = referral.to_facility if back else referral.from_facility
+    on = timezone.localdate(at)
+    open_back_referral_task(
+        actor=user,
+        person=person,
+        facility=follow_up_facility(person, primary),
+        referral_uuid=referral.uuid,
+        hospital=hospital.name,
+        answered_on=on,
+        due_date=rules.follow_up_due(on, settings.ILP_BACK_REFERRAL_FOLLOW_UP_DAYS),
+        plan=plan,
+    )

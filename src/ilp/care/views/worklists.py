@@ -61,6 +61,7 @@ from ilp.core.dates import query_date
 from ilp.core.exceptions import BadParameter, Conflict, ValidationFailed
 from ilp.core.texts import Text
 from ilp.places.models import Facility, FacilityKind
+from ilp.referrals import selectors as referral_selectors
 
 PAGE_SIZE = 500  # rows per printed sheet
 SPECIAL_HEAD = 100  # rows of each special list on the overview
@@ -169,6 +170,11 @@ def worklist_page(request: HttpRequest, code: str) -> HttpResponse:
     # time (the Excel download has them all).
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     reach = contacts(i.person.id for i in page.object_list)
+    # The rujuk balik lines link to their referral for those who may open it (one query).
+    readable = referral_selectors.readable_uuids(
+        cast(User, request.user),
+        (i.detail.get("referral", "") for i in page.object_list if i.item == BACK_REFERRAL),
+    )
     rows = []
     previous = None
     for i in page.object_list:
@@ -180,7 +186,7 @@ def worklist_page(request: HttpRequest, code: str) -> HttpResponse:
                 "state_label": STATE_LABELS.get(i.state, i.state),
                 "contact": reach.get(i.person.id),
                 "group": group if group != previous else None,
-                **_item_actions(facility, i),
+                **_item_actions(facility, i, readable),
             }
         )
         previous = group
@@ -204,17 +210,24 @@ def worklist_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _item_actions(facility: Facility, item: WorkItem) -> dict[str, str]:
-    """A task's line links to what to do (the home-visit form for a home visit) and to its
-    close form on the task page."""
+BACK_REFERRAL = "rujuk-balik"  # the work-list item kind of a rujuk balik follow-up
+
+
+def _item_actions(facility: Facility, item: WorkItem, readable: set[str]) -> dict[str, str]:
+    """A task's line links to what to do (the home-visit form for a home visit or a rujuk
+    balik follow-up: a visit closes it), to its close form on the task page, and a rujuk
+    balik line to its referral when the reader may open it (`readable`)."""
     task = item.detail.get("task")
     if not task:
         return {}
     out = {"close_url": reverse("care:tasks", args=[facility.code]) + f"#tugas-{task}"}
-    if item.item == "kunjungan-rumah":
+    if item.item in ("kunjungan-rumah", BACK_REFERRAL):
         out["action_url"] = reverse(
             "care:package", args=[item.person.uuid, ServicePackage.HOME_VISIT]
         )
+    referral = item.detail.get("referral")
+    if referral and referral in readable:
+        out["referral_url"] = reverse("referrals:detail", args=[referral])
     return out
 
 
