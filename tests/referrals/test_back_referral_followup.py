@@ -153,15 +153,7 @@ def _to_hospital(district, person):
     )
 
 
-@pytest.fixture
-def hospital_sends_back(monkeypatch):
-    """The hospital's staff may send back the persons of its referrals (access.py's docstring);
-    on this branch the hospital's person scope does not admit them yet (the hospital's pages are
-    built in parallel), so the scope check of referral_create is lifted here."""
-    monkeypatch.setattr(services, "require_person_in_scope", lambda user, person: None)
-
-
-def test_a_hospitals_back_referral_lists_until_received(district, hospital_sends_back):
+def test_a_hospitals_back_referral_lists_until_received(district):
     _to_hospital(district, district.siti)
     back = services.referral_create(
         user=district.rs_uji,
@@ -186,7 +178,7 @@ def test_a_hospitals_back_referral_lists_until_received(district, hospital_sends
     assert _back_items(district.pos_ampel_timur_f, timezone.localdate()) == []
 
 
-def test_a_cancelled_back_referral_closes_it_as_not_needed(district, hospital_sends_back):
+def test_a_cancelled_back_referral_closes_it_as_not_needed(district):
     _to_hospital(district, district.siti)
     back = services.referral_create(
         user=district.rs_uji,
