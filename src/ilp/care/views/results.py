@@ -14,6 +14,7 @@ from django.utils import formats
 
 from ilp.care.texts import class_text, result_label
 from ilp.core.texts import format_value, render_json
+from ilp.standards.referral_findings import calls_for_referral
 
 # The three anthropometric indices a kader reads at the posyandu, in table order.
 SESSION_INDICES = ("wfa", "lhfa", "wflh")
@@ -98,8 +99,9 @@ def growth_cells(results: Any) -> list[dict[str, Any]]:
     return [by_code.get(code, {}) for code in SESSION_INDICES]
 
 
-def alert_lines(alerts: Iterable[Any] | None) -> list[dict[str, str]]:
-    """Alerts rendered in the active language: dicts with level, message, action.
+def alert_lines(alerts: Iterable[Any] | None) -> list[dict[str, Any]]:
+    """Alerts rendered in the active language: dicts with level, message, action, and the
+    alert's code with whether it calls for a referral (``refer``: the page offers "Rujuk").
 
     Stored alerts are ``{level, code, params, action_code, action_params}``; alerts stored
     before that (``{level, message, action}`` sentences, or bare strings) are shown as
@@ -115,6 +117,8 @@ def alert_lines(alerts: Iterable[Any] | None) -> list[dict[str, str]]:
                     "level": str(a.get("level") or "warning"),
                     "message": render_json({"code": a["code"], "params": a.get("params") or {}}),
                     "action": action,
+                    "code": str(a["code"]),
+                    "refer": calls_for_referral(str(a["code"]), str(a.get("action_code") or "")),
                 }
             )
         elif isinstance(a, Mapping):
@@ -123,8 +127,12 @@ def alert_lines(alerts: Iterable[Any] | None) -> list[dict[str, str]]:
                     "level": str(a.get("level") or "warning"),
                     "message": str(a.get("message") or ""),
                     "action": str(a.get("action") or ""),
+                    "code": "",
+                    "refer": False,
                 }
             )
         else:
-            out.append({"level": "warning", "message": str(a), "action": ""})
+            out.append(
+                {"level": "warning", "message": str(a), "action": "", "code": "", "refer": False}
+            )
     return out

@@ -71,7 +71,7 @@ class SessionRow:
     encounter: Encounter | None = None
     cells: list[dict[str, Any]] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
-    alerts: list[dict[str, str]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
     needs_confirmation: bool = False
     saved: bool = False
     # An adult due for screening who has not come (yet): a line with the attendance box,
