@@ -481,3 +481,29 @@ def test_creating_from_an_alert_costs_a_fixed_number_of_queries(
         response = client.post(url, data)
     assert response.status_code == 302
     assert Referral.objects.count() == 1
+
+
+def test_the_posyandu_row_offers_rujuk_once_saved_with_severe_wasting(client, district):
+    import uuid
+
+    from tests.conftest import _person
+
+    today = timezone.localdate()
+    child = _person("Anak Kurus", "F", today - timedelta(days=90), district.rt_ampel_timur)
+    client.force_login(district.kader_ampel_timur)
+    opened = client.post("/layanan/posyandu/POS-AT/sesi/", {"on": today.isoformat()})
+    assert opened.status_code == 302
+    response = client.post(
+        f"/layanan/posyandu/POS-AT/sesi/{today.isoformat()}/{child.uuid}/",
+        {"client_id": str(uuid.uuid4()), "weight": "4,5", "height": "60,4", "measured": "lying"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    row = response.content.decode()
+    enc = Encounter.objects.get(person=child)
+    assert "Gizi buruk" in row
+    assert f"/rujukan/baru/?encounter={enc.uuid}&amp;alert=care.alert.severe_wasting" in row
+    proposed = client.get(f"/rujukan/baru/?encounter={enc.uuid}&alert=care.alert.severe_wasting")
+    initial = proposed.context["form"].initial
+    assert (initial["kind"], initial["diagnosis_code"]) == ("emergency", "E43")
+    assert initial["to_facility"] == district.pustu_ampel_f.pk

@@ -99,9 +99,8 @@ def growth_cells(results: Any) -> list[dict[str, Any]]:
     return [by_code.get(code, {}) for code in SESSION_INDICES]
 
 
-def alert_lines(alerts: Iterable[Any] | None) -> list[dict[str, Any]]:
-    """Alerts rendered in the active language: dicts with level, message, action, and the
-    alert's code with whether it calls for a referral (``refer``: the page offers "Rujuk").
+def alert_lines(alerts: Iterable[Any] | None) -> list[dict[str, str]]:
+    """Alerts rendered in the active language: dicts with level, message, action.
 
     Stored alerts are ``{level, code, params, action_code, action_params}``; alerts stored
     before that (``{level, message, action}`` sentences, or bare strings) are shown as
@@ -117,8 +116,6 @@ def alert_lines(alerts: Iterable[Any] | None) -> list[dict[str, Any]]:
                     "level": str(a.get("level") or "warning"),
                     "message": render_json({"code": a["code"], "params": a.get("params") or {}}),
                     "action": action,
-                    "code": str(a["code"]),
-                    "refer": calls_for_referral(str(a["code"]), str(a.get("action_code") or "")),
                 }
             )
         elif isinstance(a, Mapping):
@@ -127,12 +124,22 @@ def alert_lines(alerts: Iterable[Any] | None) -> list[dict[str, Any]]:
                     "level": str(a.get("level") or "warning"),
                     "message": str(a.get("message") or ""),
                     "action": str(a.get("action") or ""),
-                    "code": "",
-                    "refer": False,
                 }
             )
         else:
-            out.append(
-                {"level": "warning", "message": str(a), "action": "", "code": "", "refer": False}
-            )
+            out.append({"level": "warning", "message": str(a), "action": ""})
+    return out
+
+
+def alert_rows(alerts: Iterable[Any] | None) -> list[dict[str, Any]]:
+    """``alert_lines`` for a page that offers "Rujuk": each line also with the alert's
+    ``code`` and whether it calls for a referral (``refer``,
+    ``ilp.standards.referral_findings``)."""
+    stored = list(alerts or [])
+    out = []
+    for alert, line in zip(stored, alert_lines(stored), strict=True):
+        coded = isinstance(alert, Mapping) and bool(alert.get("code"))
+        code = str(alert["code"]) if coded else ""
+        action = str(alert.get("action_code") or "") if coded else ""
+        out.append({**line, "code": code, "refer": coded and calls_for_referral(code, action)})
     return out
