@@ -246,6 +246,8 @@ def proposed_target(facility: Facility, *, hospital: bool = False) -> Facility |
         hospital and facility.kind == FacilityKind.PUSTU
     ):
         return district_hospital(facility)
+    if facility.parent_id is None:
+        return None
     above = Facility.objects.select_related("parent__parent").filter(pk=facility.parent_id).first()
     for _step in range(3):
         if above is None:
