@@ -1,9 +1,11 @@
 """Pages of referrals (under ``/rujukan/``): the sending side's open referrals (the overdue
 ones marked), the receiving facility's incoming list by urgency, one referral with its
-timeline, delays and the actions the viewer may take, and the form that creates one from an
-encounter (``?encounter=<uuid>``: person, facility and alerts filled in) or a person
-(``?person=<uuid>``). Views are thin: forms parse, services write, selectors read; the rules
-are ``ilp.accounts.access`` predicates."""
+timeline, delays and the actions the viewer may take, its letter (``surat.pdf``), a person's
+referrals (``orang/<uuid>/``, loaded into the person page), and the form that creates one in
+one click, everything known filled in (``selectors.propose``): from an alert of an encounter
+(``?encounter=<uuid>&alert=<code>``), a work list's finding (``?person=<uuid>&finding=<code>``)
+or a person page (``?person=<uuid>``). Views are thin: forms parse, services write, selectors
+read; the rules are ``ilp.accounts.access`` predicates."""
 
 from __future__ import annotations
 
