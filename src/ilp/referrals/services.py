@@ -50,8 +50,8 @@ from ilp.referrals.models import (
     Transport,
     step_label,
 )
-from ilp.referrals.selectors import RECEIVING_KINDS
-from ilp.standards import icd10
+from ilp.referrals.selectors import RECEIVING_KINDS, finding_alert
+from ilp.standards import icd10, referral_findings
 from ilp.standards import referral as rules
 
 
@@ -129,6 +129,24 @@ def require_refer_from(user: User, facility: Facility) -> None:
         )
 
 
+def _trigger_alerts(
+    encounter: Encounter | None, first_alert: str, finding_code: str
+) -> list[dict[str, Any]]:
+    """What the referral keeps of its trigger: the encounter's alerts (the chosen one first),
+    or a work list's finding as an alert; refuses a finding that calls for no referral."""
+    if encounter is not None:
+        alerts = list(encounter.alerts or [])
+        chosen = [a for a in alerts if isinstance(a, dict) and a.get("code") == first_alert]
+        return chosen + [a for a in alerts if a not in chosen]
+    if not finding_code:
+        return []
+    if not referral_findings.is_known(finding_code):
+        raise _invalid(
+            "reason", _("Temuan %(code)s tidak memerlukan rujukan.") % {"code": finding_code}
+        )
+    return [finding_alert(finding_code)]
+
+
 def referral_create(
     *,
     user: User,
@@ -144,10 +162,14 @@ def referral_create(
     care_given: str = "",
     transport: str = "",
     accompanied_by: str = "",
+    first_alert: str = "",
+    finding_code: str = "",
 ) -> Referral:
     """Refer `person` from `from_facility` to `to_facility`. `decided_at` (when it was
     decided to refer) defaults to now, `detected_at` (when the finding was made) to
-    `decided_at`; the encounter's alerts are copied as they are now."""
+    `decided_at`; the encounter's alerts are copied as they are now, the one coded
+    `first_alert` (the alert the user referred from) first. Without an encounter, a work
+    list's `finding_code` (``ilp.standards.referral_findings``) is kept as the trigger."""
     require_refer_from(user, from_facility)
     if not may_refer_person(user, person):
         raise PermissionDenied(_("Penduduk ini di luar wilayah kerja Anda."))
@@ -174,6 +196,7 @@ def referral_create(
         raise _invalid("accompanied_by", _("Pilih pendamping dari daftar."))
     if encounter is not None and (encounter.person_id != person.pk or encounter.is_voided):
         raise _invalid("encounter", _("Pelayanan pemicu bukan pelayanan orang ini."))
+    trigger = _trigger_alerts(encounter, first_alert, finding_code)
     now = timezone.now()
     decided_at = decided_at or now
     detected_at = detected_at or decided_at
@@ -192,7 +215,7 @@ def referral_create(
             reason=reason,
             diagnosis_code=code,
             encounter=encounter,
-            trigger_alerts=list(encounter.alerts) if encounter is not None else [],
+            trigger_alerts=trigger,
             care_given=(care_given or "").strip(),
             transport=transport,
             accompanied_by=accompanied_by,

@@ -14,4 +14,6 @@ urlpatterns = [
     path("baru/", views.new, name="new"),
     path("<uuid:referral_uuid>/", views.detail, name="detail"),
     path("<uuid:referral_uuid>/aksi/", views.act, name="act"),
+    path("<uuid:referral_uuid>/surat.pdf", views.letter, name="letter"),
+    path("orang/<uuid:person_uuid>/", views.person_referrals, name="person"),
 ]

@@ -47,7 +47,7 @@ from ilp.care.selectors import person_doses, person_encounters, person_open_task
 from ilp.care.services import plausibility as P
 from ilp.care.services.corrections import DOSE_FIELDS, OBSERVATION_FIELDS
 from ilp.care.views.common import put_errors
-from ilp.care.views.results import alert_lines, decorate
+from ilp.care.views.results import alert_lines, alert_rows, decorate
 from ilp.core.corrections import history_entries
 from ilp.core.exceptions import ApplicationError, Conflict, ValidationFailed
 from ilp.people.models import Person, PregnancyOutcome
@@ -129,7 +129,7 @@ def person_care(request: HttpRequest, person_uuid) -> HttpResponse:
     )
     for e in encounters:
         e.result_rows = decorate(e.results)
-        e.alert_rows = alert_lines(e.alerts)
+        e.alert_rows = alert_rows(e.alerts)
         e.can_correct = e.voided_at is None and rights.may(
             author_id=e.recorded_by_id, facility_id=e.facility_id
         )

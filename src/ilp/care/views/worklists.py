@@ -62,6 +62,7 @@ from ilp.core.exceptions import BadParameter, Conflict, ValidationFailed
 from ilp.core.texts import Text
 from ilp.places.models import Facility, FacilityKind
 from ilp.referrals import selectors as referral_selectors
+from ilp.standards.referral_findings import is_known as is_known_finding
 
 PAGE_SIZE = 500  # rows per printed sheet
 SPECIAL_HEAD = 100  # rows of each special list on the overview
@@ -302,6 +303,7 @@ def special_page(request: HttpRequest, code: str) -> HttpResponse:
                 "label": SPECIAL_LABELS.get(key, key),
                 "count": len(items),
                 "items": shown,
+                "rows": [(item, referral_finding(key, item.code)) for item in shown],
                 "more": more,
                 "page": page,
             }
@@ -328,6 +330,22 @@ def _kohort(request: HttpRequest, code: str, register: str):
     facility = facility_for_user(request.user, code)
     rows = kohort_for_user(request.user, facility, register, on=on, ip=client_ip(request))
     return facility, form, on, rows
+
+
+def referral_finding(list_code: str, item_code: str) -> str:
+    """The finding (``ilp.standards.referral_findings``) a special list's row refers from, ""
+    for a row that calls for no referral: a KRT/KRST pregnancy, severe wasting, uncontrolled
+    hypertension (its grade in the scheme that names it: PNPK grades, JNC 7 stages)."""
+    if list_code == "risiko_tinggi":
+        found = f"kspr.class.{item_code}"
+    elif list_code == "gizi":
+        found = "care.alert.severe_wasting" if item_code == "gizi_buruk" else ""
+    elif list_code == "ht_tidak_terkendali":
+        scheme = "bp_pnpk" if item_code.startswith("grade_") else "bp_jnc7"
+        found = f"{scheme}.class.{item_code}"
+    else:
+        found = ""
+    return found if found and is_known_finding(found) else ""
 
 
 @require_GET
