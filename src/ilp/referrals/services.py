@@ -24,7 +24,7 @@ from ilp.accounts.access import (
     may_act_as_sender,
     may_receive,
     may_refer_from,
-    require_person_in_scope,
+    may_refer_person,
 )
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import AuditAction, User
@@ -137,7 +137,9 @@ def referral_create(
             _("Anda tidak bertugas di %(facility)s; rujukan dari sana tidak dapat Anda buat.")
             % {"facility": from_facility}
         )
-    require_person_in_scope(user, person)
+    if not may_refer_person(user, person):
+        # a hospital's staff refer only the persons of their referrals (rujuk balik)
+        raise PermissionDenied(_("Penduduk ini di luar wilayah kerja Anda."))
     if person.deceased_on is not None:
         raise _invalid(
             "person",

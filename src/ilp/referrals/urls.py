@@ -13,5 +13,6 @@ urlpatterns = [
     path("masuk/", views.incoming, name="incoming"),
     path("baru/", views.new, name="new"),
     path("<uuid:referral_uuid>/", views.detail, name="detail"),
+    path("<uuid:referral_uuid>/ringkasan/", views.summary, name="summary"),
     path("<uuid:referral_uuid>/aksi/", views.act, name="act"),
 ]

@@ -1,8 +1,10 @@
 """Pages of referrals (under ``/rujukan/``): the sending side's open referrals (the overdue
 ones marked), the receiving facility's incoming list by urgency, one referral with its
-timeline, delays and the actions the viewer may take, and the form that creates one from an
-encounter (``?encounter=<uuid>``: person, facility and alerts filled in) or a person
-(``?person=<uuid>``). Views are thin: forms parse, services write, selectors read; the rules
+timeline, delays and the actions the viewer may take, the referred person's summary for the
+receiving side (``ringkasan/``: all a hospital's staff see of the person), and the form that
+creates one from an encounter (``?encounter=<uuid>``: person, facility and alerts filled
+in), a person (``?person=<uuid>``) or, as a back referral, a referral the user's facility
+received and handled (``?back=<uuid>``). Views are thin: forms parse, services write, selectors read; the rules
 are ``ilp.accounts.access`` predicates."""
 
 from __future__ import annotations
@@ -21,15 +23,17 @@ from ilp.accounts.access import (
     can_send_referrals,
     can_use_referrals,
     client_ip,
+    may_refer_back,
     role_required,
 )
 from ilp.accounts.audit import audit_bulk_view, audit_record
 from ilp.accounts.models import User
 from ilp.care.presenters import present_alerts
 from ilp.care.selectors import encounter_for_user
-from ilp.core.exceptions import ApplicationError, BadParameter
+from ilp.core.exceptions import ApplicationError, BadParameter, PermissionDenied
 from ilp.people.selectors import person_detail
 from ilp.referrals import selectors, services
+from ilp.referrals.summary import referred_person_summary
 from ilp.referrals.forms import ActionForm, ReferralForm, apply_error
 from ilp.referrals.models import Referral, ReferralAction
 from ilp.standards import icd10
@@ -122,6 +126,7 @@ def _detail_page(
         "answer_diagnosis_title": icd10.description(referral.answer_diagnosis_code),
         "onward": selectors.onward_of(referral),
         "actions": forms,
+        "can_refer_back": may_refer_back(user, referral),
     }
     return render(request, "referrals/detail.html", context, status=status)
 
@@ -140,6 +145,25 @@ def detail(request: HttpRequest, referral_uuid: str) -> HttpResponse:
         ip=client_ip(request),
     )
     return _detail_page(request, referral)
+
+
+@role_required(can_use_referrals)
+@require_http_methods(["GET"])
+def summary(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+    """The referred person's summary, read through the referral (identity basics, pregnancy,
+    recent results, the triggering alerts): one audited read of the person."""
+    referral = selectors.referral_get(_user(request), referral_uuid)
+    found = referred_person_summary(referral)
+    audit_record(
+        user=request.user,
+        action="view",
+        object_type="person",
+        object_uuid=referral.person.uuid,
+        person_id=referral.person_id,
+        ip=client_ip(request),
+        detail={"referral": str(referral.uuid), "page": "referral_summary"},
+    )
+    return render(request, "referrals/summary.html", {"ref": referral, "s": found})
 
 
 @role_required(can_use_referrals)
@@ -175,17 +199,39 @@ def new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     ip = client_ip(request)
     source = request.GET
-    encounter = person = None
+    encounter = person = back = None
     if source.get("encounter"):
         encounter = encounter_for_user(user, source["encounter"], ip=ip)
         person = encounter.person
+    elif source.get("back"):
+        back = selectors.referral_get(user, source["back"])
+        if not may_refer_back(user, back):
+            raise PermissionDenied(
+                _(
+                    "Rujuk balik dibuat oleh petugas %(facility)s (penerima rujukan ini) "
+                    "setelah pasien ditangani."
+                )
+                % {"facility": back.to_facility}
+            )
+        person = back.person
+        audit_record(
+            user=user,
+            action="view",
+            object_type="referral",
+            object_uuid=back.uuid,
+            person_id=back.person_id,
+            ip=ip,
+            detail={"page": "back_referral"},
+        )
     elif source.get("person"):
         person = person_detail(user, source["person"], ip=ip)
     else:
         raise BadParameter(_("Buka formulir rujukan dari catatan pelayanan atau halaman penduduk."))
     sources = selectors.referring_facilities(user)
     initial: dict[str, Any] = {}
-    if encounter is not None:
+    if back is not None:
+        initial.update(selectors.back_referral_initial(back))
+    elif encounter is not None:
         initial["from_facility"] = encounter.facility_id
         initial["reason"] = "; ".join(a["label"] for a in present_alerts(encounter.alerts))
     elif user.facility_id:
@@ -214,6 +260,7 @@ def new(request: HttpRequest) -> HttpResponse:
         "form": form,
         "person": person,
         "encounter": encounter,
+        "back": back,
         "alerts": present_alerts(encounter.alerts) if encounter is not None else [],
     }
     return render(request, "referrals/new.html", context, status=status)
