@@ -142,9 +142,7 @@ def referred_person_summary(referral: Referral) -> ReferredPersonSummary:
         pregnancy=_pregnancy(person, today) if person.sex == Sex.FEMALE else None,
         values=_last_values(person, since),
         encounters=[
-            {"encounter": e, "results": present_results(e.results)}
-            for e in encounters
-            if e.results
+            {"encounter": e, "results": present_results(e.results)} for e in encounters if e.results
         ],
         alerts=present_alerts(referral.trigger_alerts),
         since=since,

@@ -4,8 +4,8 @@ timeline, delays and the actions the viewer may take, the referred person's summ
 receiving side (``ringkasan/``: all a hospital's staff see of the person), and the form that
 creates one from an encounter (``?encounter=<uuid>``: person, facility and alerts filled
 in), a person (``?person=<uuid>``) or, as a back referral, a referral the user's facility
-received and handled (``?back=<uuid>``). Views are thin: forms parse, services write, selectors read; the rules
-are ``ilp.accounts.access`` predicates."""
+received and handled (``?back=<uuid>``). Views are thin: forms parse, services write,
+selectors read; the rules are ``ilp.accounts.access`` predicates."""
 
 from __future__ import annotations
 
@@ -33,9 +33,9 @@ from ilp.care.selectors import encounter_for_user
 from ilp.core.exceptions import ApplicationError, BadParameter, PermissionDenied
 from ilp.people.selectors import person_detail
 from ilp.referrals import selectors, services
-from ilp.referrals.summary import referred_person_summary
 from ilp.referrals.forms import ActionForm, ReferralForm, apply_error
 from ilp.referrals.models import Referral, ReferralAction
+from ilp.referrals.summary import referred_person_summary
 from ilp.standards import icd10
 
 # The fields each action's form shows (besides its time and note).
