@@ -207,14 +207,13 @@ def test_summary_shows_what_the_referral_needs(client, district, pregnant_siti):
     assert "G2 P1 A0" in page
     values = {v.code: v.value for v in s.values}
     assert values == {
-        "sbp": "162",
-        "dbp": "112",
+        "bp": "162/112",
         "hb": "10.7",
         "weight": "61.5",
         "height": "155",
         "muac": "23",
     }
-    assert "Tekanan darah sistolik (mmHg)" in page
+    assert "Tekanan darah (mmHg)" in page
     assert [a["code"] for a in s.alerts] == ["care.alert.bleeding"]
     assert len(s.encounters) == 1  # the one of the last three months
     codes = {r["code"] for r in s.encounters[0]["results"]}

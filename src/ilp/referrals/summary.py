@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ilp.care.evaluation.fields import SPECS
 from ilp.care.models import Encounter, Observation, Screening
@@ -120,7 +121,15 @@ def _last_values(person: Person, since: date) -> list[LastValue]:
         .order_by("-date", "-pk")
     ):
         rows.setdefault(obs.code, obs)
-    return [_value(rows[code]) for code in RECENT_CODES if code in rows]
+    values = [_value(rows[code]) for code in RECENT_CODES if code in rows]
+    sbp, dbp = rows.get("sbp"), rows.get("dbp")
+    if sbp is not None and dbp is not None and sbp.encounter_id == dbp.encounter_id:
+        # one reading, as it is written: 165/110
+        blood_pressure = LastValue(
+            "bp", _("Tekanan darah (mmHg)"), f"{sbp.value:g}/{dbp.value:g}", sbp.date
+        )
+        values = [blood_pressure, *(v for v in values if v.code not in ("sbp", "dbp"))]
+    return values
 
 
 def referred_person_summary(referral: Referral) -> ReferredPersonSummary:
