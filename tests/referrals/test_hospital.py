@@ -469,3 +469,29 @@ def test_the_admin_creates_and_edits_a_hospital_user(client, district):
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert User.objects.get(username="rs_siti").facility == district.hospital_f
+
+
+def test_the_admin_edits_a_hospital_user(client, district, rf):
+    from django.contrib import admin
+
+    admin_user = User.objects.create_superuser(username="root", password="pw-test-123")
+    request = rf.get("/admin/")
+    request.user = admin_user
+    model_admin = admin.site._registry[User]
+    form_class = model_admin.get_form(request, obj=district.rs_uji, change=True)
+    data = {
+        "username": "rs_uji",
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "08:00:00",
+        "role": "hospital",
+        "facility": district.pkm_barat_f.pk,
+    }
+    form = form_class(data, instance=district.rs_uji)
+    assert not form.is_valid()
+    assert form.errors["facility"] == [
+        "Petugas rumah sakit harus terdaftar di fasilitas berjenis rumah sakit (RSUD/RSIA): "
+        "pilih rumah sakitnya."
+    ]
+    form = form_class({**data, "facility": district.hospital_f.pk}, instance=district.rs_uji)
+    assert form.is_valid(), form.errors

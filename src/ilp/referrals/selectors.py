@@ -104,7 +104,7 @@ def back_referral_initial(referral: Referral) -> dict[str, Any]:
     the facility that received it, back to the one that sent it (a posyandu's referral goes
     back to its pustu: a posyandu receives none), the answer's diagnosis and plan."""
     target = referral.from_facility
-    if target.kind not in RECEIVING_KINDS and target.parent_id is not None:
+    if target.kind not in RECEIVING_KINDS and target.parent is not None:
         target = target.parent
     return {
         "kind": ReferralKind.BACK,
