@@ -357,6 +357,10 @@ def test_back_referral_only_after_handling_and_only_by_the_receiver(
     assert client.get(f"/rujukan/baru/?back={elsewhere.uuid}").status_code == 404
     # garbage
     assert client.get("/rujukan/baru/?back=not-a-uuid").status_code == 404
+    # the person (even one of its referrals) never through the registry's scope
+    assert client.get(f"/rujukan/baru/?person={district.siti.uuid}").status_code in (403, 404)
+    trigger = flagged_encounter(district.siti, district.pkm_barat_f, timezone.localdate())
+    assert client.get(f"/rujukan/baru/?encounter={trigger.uuid}").status_code in (403, 404)
 
 
 def test_hospital_staff_refer_only_from_their_hospital_and_only_persons_of_their_referrals(
