@@ -28,8 +28,8 @@ from ilp.accounts.access import (
     can_send_referrals,
     can_use_referrals,
     may_refer_from,
-    recording_facilities_q,
     referral_scope_q,
+    referral_sources_q,
 )
 from ilp.accounts.models import Role, User
 from ilp.care.models import Encounter
@@ -108,12 +108,29 @@ def referral_get(user: User, referral_uuid: Any) -> Referral:
 
 
 def referring_facilities(user: User) -> QuerySet[Facility]:
-    """The active facilities the user sends referrals from (their own first in the form)."""
+    """The active facilities the user sends referrals from (their own first in the form); a
+    hospital's staff their hospital."""
     if not can_send_referrals(user):
         return Facility.objects.none()
     return Facility.objects.filter(
-        recording_facilities_q(user), kind__in=REFERRING_FACILITY_KINDS, is_active=True
+        referral_sources_q(user), kind__in=REFERRING_FACILITY_KINDS, is_active=True
     ).order_by("kind", "name")
+
+
+def back_referral_initial(referral: Referral) -> dict[str, Any]:
+    """The new-referral form's values for the back referral (rujuk balik) of `referral`: from
+    the facility that received it, back to the one that sent it (a posyandu's referral goes
+    back to its pustu: a posyandu receives none), the answer's diagnosis and plan."""
+    target = referral.from_facility
+    if target.kind not in RECEIVING_KINDS and target.parent is not None:
+        target = target.parent
+    return {
+        "kind": ReferralKind.BACK,
+        "from_facility": referral.to_facility_id,
+        "to_facility": target.pk,
+        "diagnosis_code": referral.answer_diagnosis_code or referral.diagnosis_code,
+        "reason": referral.back_referral_plan or referral.answer_advice,
+    }
 
 
 def receiving_facilities() -> QuerySet[Facility]:
@@ -131,17 +148,24 @@ def history(referral: Referral) -> QuerySet[Any]:
     return referral.events.select_related("by").order_by("occurred_at", "pk")
 
 
-def outgoing_open(user: User) -> list[Referral]:
-    """The open referrals the user's side sent (from the facilities they record at), oldest
-    decision first; for the dinkes administrator every open referral of the district."""
+def _outgoing_open(user: User) -> QuerySet[Referral]:
     found = referrals_for(user).filter(state__in=OPEN_STATES)
     if user.role != Role.DINKES_ADMIN:
         if not can_send_referrals(user):
-            return []
-        found = found.filter(
-            from_facility__in=Facility.objects.filter(recording_facilities_q(user))
-        )
-    return list(found.order_by("decided_at", "pk"))
+            return found.none()
+        found = found.filter(from_facility__in=Facility.objects.filter(referral_sources_q(user)))
+    return found
+
+
+def outgoing_open(user: User) -> list[Referral]:
+    """The open referrals the user's side sent (from the facilities they record at), oldest
+    decision first; for the dinkes administrator every open referral of the district."""
+    return list(_outgoing_open(user).order_by("decided_at", "pk"))
+
+
+def outgoing_open_count(user: User) -> int:
+    """How many referrals `outgoing_open` lists."""
+    return _outgoing_open(user).count()
 
 
 def incoming(user: User) -> list[Referral]:

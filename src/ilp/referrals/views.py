@@ -1,11 +1,14 @@
 """Pages of referrals (under ``/rujukan/``): the sending side's open referrals (the overdue
 ones marked), the receiving facility's incoming list by urgency, one referral with its
-timeline, delays and the actions the viewer may take, its letter (``surat.pdf``), a person's
-referrals (``orang/<uuid>/``, loaded into the person page), and the form that creates one in
-one click, everything known filled in (``selectors.propose``): from an alert of an encounter
-(``?encounter=<uuid>&alert=<code>``), a work list's finding (``?person=<uuid>&finding=<code>``)
-or a person page (``?person=<uuid>``). Views are thin: forms parse, services write, selectors
-read; the rules are ``ilp.accounts.access`` predicates."""
+timeline, delays and the actions the viewer may take, its letter (``surat.pdf``), the
+referred person's summary for the receiving side (``ringkasan/``: all a hospital's staff see
+of the person), a person's referrals (``orang/<uuid>/``, loaded into the person page), and
+the form that creates one in one click, everything known filled in (``selectors.propose``):
+from an alert of an encounter (``?encounter=<uuid>&alert=<code>``), a work list's finding
+(``?person=<uuid>&finding=<code>``), a person page (``?person=<uuid>``) or, as a back
+referral, a referral the user's facility received and handled (``?back=<uuid>``). Views are
+thin: forms parse, services write, selectors read; the rules are ``ilp.accounts.access``
+predicates."""
 
 from __future__ import annotations
 
@@ -25,18 +28,20 @@ from ilp.accounts.access import (
     can_send_referrals,
     can_use_referrals,
     client_ip,
+    may_refer_back,
     role_required,
 )
 from ilp.accounts.audit import audit_bulk_view, audit_export, audit_record
 from ilp.accounts.models import User
 from ilp.care.presenters import present_alerts
 from ilp.care.selectors import encounter_for_user
-from ilp.core.exceptions import ApplicationError, BadParameter
+from ilp.core.exceptions import ApplicationError, BadParameter, PermissionDenied
 from ilp.core.pdf import html_to_pdf
 from ilp.people.selectors import person_detail
 from ilp.referrals import selectors, services
 from ilp.referrals.forms import ActionForm, ReferralForm, apply_error
 from ilp.referrals.models import Referral, ReferralAction
+from ilp.referrals.summary import referred_person_summary
 from ilp.standards import icd10
 from ilp.standards.lifestage import completed_months
 
@@ -131,6 +136,7 @@ def _detail_page(
         "answer_diagnosis_title": icd10.description(referral.answer_diagnosis_code),
         "onward": selectors.onward_of(referral),
         "actions": forms,
+        "can_refer_back": may_refer_back(user, referral),
     }
     return render(request, "referrals/detail.html", context, status=status)
 
@@ -215,6 +221,25 @@ def person_referrals(request: HttpRequest, person_uuid: str) -> HttpResponse:
 
 
 @role_required(can_use_referrals)
+@require_http_methods(["GET"])
+def summary(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+    """The referred person's summary, read through the referral (identity basics, pregnancy,
+    recent results, the triggering alerts): one audited read of the person."""
+    referral = selectors.referral_get(_user(request), referral_uuid)
+    found = referred_person_summary(referral)
+    audit_record(
+        user=request.user,
+        action="view",
+        object_type="person",
+        object_uuid=referral.person.uuid,
+        person_id=referral.person_id,
+        ip=client_ip(request),
+        detail={"referral": str(referral.uuid), "page": "referral_summary"},
+    )
+    return render(request, "referrals/summary.html", {"ref": referral, "s": found})
+
+
+@role_required(can_use_referrals)
 @require_POST
 def act(request: HttpRequest, referral_uuid: str) -> HttpResponse:
     """Take one step on a referral; the page again with the refusal beside that action."""
@@ -244,15 +269,36 @@ def act(request: HttpRequest, referral_uuid: str) -> HttpResponse:
 def new(request: HttpRequest) -> HttpResponse:
     """Refer a person, everything known filled in (``selectors.propose``): from an alert of an
     encounter (``?encounter=<uuid>&alert=<code>``: its person, facility, findings, kind,
-    target and ICD-10 code), from a work list (``?person=<uuid>&finding=<code>``) or from a
-    person page (``?person=<uuid>``). The user confirms with one POST."""
+    target and ICD-10 code), from a work list (``?person=<uuid>&finding=<code>``), from a
+    person page (``?person=<uuid>``) or as the back referral of a referral the user's
+    facility received and handled (``?back=<uuid>``). The user confirms with one POST."""
     user = _user(request)
     ip = client_ip(request)
     source = request.GET
-    encounter = person = None
+    encounter = person = back = None
     if source.get("encounter"):
         encounter = encounter_for_user(user, source["encounter"], ip=ip)
         person = encounter.person
+    elif source.get("back"):
+        back = selectors.referral_get(user, source["back"])
+        if not may_refer_back(user, back):
+            raise PermissionDenied(
+                _(
+                    "Rujuk balik dibuat oleh petugas %(facility)s (penerima rujukan ini) "
+                    "setelah pasien ditangani."
+                )
+                % {"facility": back.to_facility}
+            )
+        person = back.person
+        audit_record(
+            user=user,
+            action="view",
+            object_type="referral",
+            object_uuid=back.uuid,
+            person_id=back.person_id,
+            ip=ip,
+            detail={"page": "back_referral"},
+        )
     elif source.get("person"):
         person = person_detail(user, source["person"], ip=ip, related=_PERSON_RELATED)
     else:
@@ -266,11 +312,14 @@ def new(request: HttpRequest) -> HttpResponse:
         finding_code="" if encounter is not None else source.get("finding", ""),
         facilities=request.method == "GET",
     )
+    initial = dict(proposal.initial)
+    if back is not None:
+        initial.update(selectors.back_referral_initial(back))
     form = ReferralForm(
         request.POST or None,
         sources=selectors.referring_facilities(user),
         targets=selectors.receiving_facilities(),
-        initial=proposal.initial,
+        initial=initial,
     )
     status = 200
     if request.method == "POST":
@@ -295,6 +344,7 @@ def new(request: HttpRequest) -> HttpResponse:
         "form": form,
         "person": person,
         "encounter": encounter,
+        "back": back,
         "alerts": present_alerts(proposal.findings),
         "diagnosis_title": icd10.description(str(form["diagnosis_code"].value() or "")),
     }

@@ -68,6 +68,9 @@ STATES: tuple[str, ...] = (
 TERMINAL: frozenset[str] = frozenset({CLOSED, REFUSED, REDIRECTED, CANCELLED, NOT_ARRIVED})
 # Still waiting for something from the receiving facility (its incoming list).
 AWAITING_RECEIVER: frozenset[str] = frozenset({CREATED, DEPARTED, RECEIVED, HANDLED})
+# A back referral (rujuk balik, Program Rujuk Balik) follows a referral the receiver has
+# handled: once handled, answered or closed, the person may be sent back to primary care.
+BACK_REFERRAL_AFTER: frozenset[str] = frozenset({HANDLED, ANSWERED, CLOSED})
 
 SENDER = "sender"
 RECEIVER = "receiver"

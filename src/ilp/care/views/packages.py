@@ -43,6 +43,7 @@ from ilp.care.evaluation.registry import (
 )
 from ilp.care.forms import PackageForm, default_measured, hint_id
 from ilp.care.models import ImmunizationRecord, Observation, ServicePackage
+from ilp.care.presenters import age_text
 from ilp.care.selectors import person_doses, person_encounters, person_open_tasks
 from ilp.care.services import plausibility as P
 from ilp.care.services.corrections import DOSE_FIELDS, OBSERVATION_FIELDS
@@ -384,10 +385,4 @@ def _hints(form: PackageForm, evaluation) -> list[dict[str, Any]]:
 
 
 def _age_text(person: Person) -> str:
-    months = ages.months_on(person.birth_date, timezone.localdate())
-    if months < 24:
-        days = (timezone.localdate() - person.birth_date).days
-        if days < 60:
-            return _("%(d)d hari") % {"d": days}
-        return _("%(m)d bulan") % {"m": months}
-    return _("%(y)d tahun %(m)d bulan") % {"y": months // 12, "m": months % 12}
+    return age_text(person.birth_date, timezone.localdate())
