@@ -235,6 +235,7 @@ def _values(d, r) -> dict[str, list[str]]:
         "item_uuid": [str(r.checklist.items.get().uuid), UNKNOWN],
         "cluster": ["k1", "lintas", "zzz"],
         "referral_uuid": [str(r.referral.uuid), UNKNOWN],
+        "referral_id": [str(r.referral.uuid), UNKNOWN],
         # a posyandu, a puskesmas, an area (the API's areas/<code>); unknown
         "code": [d.pos_ampel_timur_f.code, d.pkm_barat_f.code, d.ampel.code, "NOPE"],
         "on": ["2025-03-10", "0001-01-01", "9999-12-31", "not-a-date"],
