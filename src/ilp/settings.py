@@ -30,6 +30,9 @@ ILP_EVIDENCE_MAX_BYTES, ILP_EVIDENCE_MAX_FILES   largest evidence file a puskesm
 ILP_REFERRAL_ANSWER_HOURS, ILP_REFERRAL_ANSWER_DAYS   a referral's answer is overdue this long
                       after the decision to refer: hours for emergency, maternal and neonatal
                       referrals (default 24), days for planned and back referrals (default 7)
+ILP_REFERRAL_ARRIVAL_HOURS, ILP_REFERRAL_ARRIVAL_DAYS   a referral "arrived too late" when received
+                      longer than this after the decision to refer (delay report): hours for
+                      the urgent kinds (default 2), days for planned and back (default 3)
 """
 
 from __future__ import annotations
@@ -284,6 +287,10 @@ ILP_SESSION_IDLE_SECONDS = env_int("ILP_SESSION_IDLE_MINUTES", 30) * 60
 # standard exists (DOMAIN.md §6, open item 7): a day for urgent kinds, a week for planned ones.
 ILP_REFERRAL_ANSWER_HOURS = env_int("ILP_REFERRAL_ANSWER_HOURS", 24)
 ILP_REFERRAL_ANSWER_DAYS = env_int("ILP_REFERRAL_ANSWER_DAYS", 7)
+# The delay report's "arrived too late" (ilp.standards.referral): decision → reception beyond
+# this. No official standard either (DOMAIN.md §6: a minutes standard to PONEK [NC]).
+ILP_REFERRAL_ARRIVAL_HOURS = env_int("ILP_REFERRAL_ARRIVAL_HOURS", 2)
+ILP_REFERRAL_ARRIVAL_DAYS = env_int("ILP_REFERRAL_ARRIVAL_DAYS", 3)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("ILP_SESSION_MAX_HOURS", 12) * 60 * 60
 

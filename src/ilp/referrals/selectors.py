@@ -1,6 +1,7 @@
 """Reads of referrals, scoped to the user (``ilp.accounts.access.referral_scope_q``): the
 sending side's open list with the overdue ones marked, the receiving facility's incoming list
-by urgency, one referral with its history, and the referrals the API lists.
+by urgency, one referral with its history, the referrals the API lists, and the delay report
+per facility and month (aggregates: ``can_view_referral_report``, no person in it).
 
 Overdue: an answer is awaited within ``ILP_REFERRAL_ANSWER_HOURS`` hours of the decision to
 refer for the urgent kinds (emergency, maternal, neonatal) and ``ILP_REFERRAL_ANSWER_DAYS``
@@ -11,20 +12,24 @@ overdue. Neither SISRUTE nor the programme sets an official figure (DOMAIN.md §
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ilp.accounts.access import (
     REFERRING_FACILITY_KINDS,
     can_receive_referrals,
     can_send_referrals,
     recording_facilities_q,
+    referral_report_facilities_q,
     referral_scope_q,
 )
 from ilp.accounts.models import Role, User
@@ -176,3 +181,173 @@ def timeline(referral: Referral) -> list[Step]:
             )
         )
     return steps
+
+
+# ---------------------------------------------------------------- the delay report
+
+SENT = "sent"
+RECEIVED = "received"
+REPORT_SIDES = (SENT, RECEIVED)
+# The steps the report reads (closing is the sender's, no delay ends there).
+_REPORT_STEPS = rules.STEP_ORDER[:6]
+
+
+# The delays of ilp.standards.referral.DELAYS as the report names them.
+DELAY_LABELS = {
+    "detection_decision": gettext_lazy("Temuan → keputusan merujuk"),
+    "decision_departure": gettext_lazy("Keputusan → berangkat"),
+    "departure_reception": gettext_lazy("Berangkat → diterima"),
+    "reception_handling": gettext_lazy("Diterima → ditangani"),
+    "handling_answer": gettext_lazy("Ditangani → dijawab"),
+}
+
+
+def delay_labels() -> list[tuple[str, str]]:
+    """The five delays in order, each (name, label in the reader's language)."""
+    return [(name, str(DELAY_LABELS[name])) for name, _a, _b in rules.DELAYS]
+
+
+def arrival_limit(kind: str) -> timedelta:
+    """How long after the decision to refer a person may be received before the report counts
+    the arrival as too late, by kind (``ilp.standards.referral``; settings)."""
+    if kind in URGENT_KINDS:
+        return timedelta(hours=settings.ILP_REFERRAL_ARRIVAL_HOURS)
+    return timedelta(days=settings.ILP_REFERRAL_ARRIVAL_DAYS)
+
+
+@dataclass
+class ReportRow:
+    """One facility's report for one month (`month`: its first day)."""
+
+    facility_id: int
+    facility_name: str
+    facility_kind: str
+    month: date
+    report: rules.DelayReport
+
+    @property
+    def month_label(self) -> str:
+        """The month in the reader's locale ("Maret 2026")."""
+        return date_format(self.month, "YEAR_MONTH_FORMAT")
+
+
+@dataclass
+class DelayReportPage:
+    """The delay report of a period: a row per facility and month (by facility name, then
+    month) and the total over them."""
+
+    side: str
+    start: date
+    end: date  # the first day of the last month
+    rows: list[ReportRow] = field(default_factory=list)
+    total: rules.DelayReport = field(default_factory=rules.DelayReport)
+
+
+def _month_start(day: date) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, 1))
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def delay_report(user: User, *, start: date, end: date, side: str = SENT) -> DelayReportPage:
+    """The delay report of the referrals decided from the month of `start` to that of `end`
+    (in the district's time zone), per sending (`side` ``sent``) or receiving facility
+    (``received``) the user reads (`referral_report_facilities_q`). One query: the step times,
+    kind and facility of each referral; the figures are ``ilp.standards.referral``'s."""
+    if side not in REPORT_SIDES:
+        raise ValueError(f"unknown side {side!r}")
+    first, last = start.replace(day=1), end.replace(day=1)
+    page = DelayReportPage(side=side, start=first, end=last)
+    column = "from_facility" if side == SENT else "to_facility"
+    facilities = Facility.objects.filter(referral_report_facilities_q(user)).values("pk")
+    found = Referral.objects.filter(
+        Q(**{f"{column}__in": facilities}),
+        decided_at__gte=_month_start(first),
+        decided_at__lt=_month_start(_next_month(last)),
+    ).values_list(f"{column}_id", f"{column}__name", f"{column}__kind", "kind", *_REPORT_STEPS)
+    groups: dict[tuple[int, date], list[rules.ReportLine]] = {}
+    names: dict[int, tuple[str, str]] = {}
+    everything: list[rules.ReportLine] = []
+    for facility_id, name, facility_kind, kind, *times in found.iterator(chunk_size=5000):
+        stamps = dict(zip(_REPORT_STEPS, times, strict=True))
+        line = rules.ReportLine(stamps, answer_allowance(kind), arrival_limit(kind))
+        month = timezone.localtime(stamps["decided_at"]).date().replace(day=1)
+        groups.setdefault((facility_id, month), []).append(line)
+        names[facility_id] = (name, facility_kind)
+        everything.append(line)
+    for (facility_id, month), lines in groups.items():
+        name, facility_kind = names[facility_id]
+        page.rows.append(
+            ReportRow(facility_id, name, facility_kind, month, rules.delay_report(lines))
+        )
+    page.rows.sort(key=lambda r: (r.facility_name, r.facility_id, r.month))
+    page.total = rules.delay_report(everything)
+    return page
+
+
+def overdue_sent_count(user: User, now: datetime) -> int:
+    """How many referrals the user's side sent still wait for their answer past the allowance
+    (``is_overdue``, counted in the database)."""
+    if not can_send_referrals(user):
+        return 0
+    urgent = sorted(URGENT_KINDS)
+    late = Q(kind__in=urgent, decided_at__lt=now - answer_allowance(urgent[0])) | (
+        ~Q(kind__in=urgent)
+        & Q(decided_at__lt=now - timedelta(days=settings.ILP_REFERRAL_ANSWER_DAYS))
+    )
+    return (
+        Referral.objects.filter(
+            late,
+            from_facility__in=Facility.objects.filter(recording_facilities_q(user)).values("pk"),
+            state__in=sorted(rules.AWAITING_RECEIVER),
+        )
+        .order_by()
+        .count()
+    )
+
+
+def _minutes(value: object) -> int | str:
+    return int(value.total_seconds() // 60) if isinstance(value, timedelta) else ""
+
+
+def _share(value: float | None) -> float | str:
+    return "" if value is None else value
+
+
+def report_table(page: DelayReportPage) -> list[list[object]]:
+    """The report as rows for a spreadsheet: a header, then one row per facility and month and
+    the total; shares in percent, delays in whole minutes (empty when unknown)."""
+    header: list[object] = [
+        _("Fasilitas"),
+        _("Bulan"),
+        _("Rujukan"),
+        _("Dijawab (%)"),
+        _("Dijawab tepat waktu (%)"),
+        _("Diterima"),
+        _("Terlambat tiba (%)"),
+    ]
+    for _name, label in delay_labels():
+        header += [
+            _("%(delay)s, median (menit)") % {"delay": label},
+            _("%(delay)s, p90 (menit)") % {"delay": label},
+        ]
+
+    def cells(report: rules.DelayReport) -> list[object]:
+        found: list[object] = [
+            report.referrals,
+            _share(report.answered_share),
+            _share(report.answered_in_time_share),
+            report.received,
+            _share(report.too_late_share),
+        ]
+        for name, _label in delay_labels():
+            found += [_minutes(report.delays[name]["median"]), _minutes(report.delays[name]["p90"])]
+        return found
+
+    table: list[list[object]] = [header]
+    for row in page.rows:
+        table.append([row.facility_name, f"{row.month:%Y-%m}", *cells(row.report)])
+    table.append([_("Jumlah"), "", *cells(page.total)])
+    return table

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("masuk/", views.incoming, name="incoming"),
     path("baru/", views.new, name="new"),
+    path("laporan/", views.report, name="report"),
+    path("laporan/csv/", views.report_csv, name="report_csv"),
     path("<uuid:referral_uuid>/", views.detail, name="detail"),
     path("<uuid:referral_uuid>/aksi/", views.act, name="act"),
 ]

@@ -30,12 +30,35 @@ default of numpy.percentile and of R's quantile(): for n sorted values x₁…x�
 p, h = (n − 1)·p, and the result is x_{⌊h⌋+1} + (h − ⌊h⌋)(x_{⌊h⌋+2} − x_{⌊h⌋+1}). It is
 continuous in p and equals the median at p = 0.5. (Hyndman, R. J. & Fan, Y. (1996) Sample
 quantiles in statistical packages. The American Statistician 50(4): 361–365.)
+
+The delay report (``delay_report``), per facility and month, counts over the referrals
+*decided* in the period:
+
+- **referrals**: every leg decided in the period, whatever became of it (a refused or
+  cancelled one counts: it was sent);
+- **answered**: those with an answer recorded (``answered_at``: states answered and closed);
+  **answered in time**: answered no later than the answer allowance after the decision (the
+  allowance of ``ilp.referrals.selectors.answer_allowance``: settings
+  ``ILP_REFERRAL_ANSWER_HOURS`` for the urgent kinds, ``ILP_REFERRAL_ANSWER_DAYS`` for the
+  others);
+- **median and p90** of each of the five ``DELAYS``, over the referrals where both its steps
+  are recorded (an unknown delay is left out, never counted as zero);
+- **arrived too late**: of the referrals whose reception is recorded, those received longer
+  after the *decision to refer* than the arrival limit of their kind. Decision → reception is
+  the second of the three delays (reaching care: waiting for transport plus the journey,
+  Thaddeus & Maine 1994 [S50], DOMAIN.md §6 "maternal timeliness") and is known even when the
+  departure was not recorded. No official limit exists (DOMAIN.md §6: "a minutes standard to
+  PONEK [NC]"; SISRUTE sets none), so the limits are settings of the district's policy:
+  ``ILP_REFERRAL_ARRIVAL_HOURS`` for emergency, maternal and neonatal referrals (default 2:
+  the two hours commonly used as the target for reaching emergency obstetric care),
+  ``ILP_REFERRAL_ARRIVAL_DAYS`` for planned and back referrals (default 3).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 SOURCE = "Kepdirjen Yankes HK.02.02/D/1131/2023 (Juknis SISRUTE); three delays (Thaddeus & Maine)"
@@ -203,3 +226,82 @@ def duration_summary(durations: Iterable[timedelta]) -> dict[str, timedelta | No
         "median": timedelta(seconds=round(mid)) if mid is not None else None,
         "p90": timedelta(seconds=round(high)) if high is not None else None,
     }
+
+
+def arrived_too_late(stamps: Mapping[str, datetime | None], limit: timedelta) -> bool | None:
+    """Whether the person was received more than `limit` after the decision to refer (see the
+    module docstring); None when no reception is recorded."""
+    decided, received = stamps.get("decided_at"), stamps.get("received_at")
+    if decided is None or received is None:
+        return None
+    return received - decided > limit
+
+
+def answered_in_time(stamps: Mapping[str, datetime | None], allowance: timedelta) -> bool | None:
+    """Whether the answer came within `allowance` of the decision; None when unanswered."""
+    decided, answered = stamps.get("decided_at"), stamps.get("answered_at")
+    if decided is None or answered is None:
+        return None
+    return answered - decided <= allowance
+
+
+def share(part: int, whole: int) -> float | None:
+    """`part` of `whole` in percent, one decimal; None for an empty whole."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """What the delay report needs of one referral: its step times, and the answer allowance
+    and arrival limit of its kind."""
+
+    stamps: Mapping[str, datetime | None]
+    allowance: timedelta
+    arrival_limit: timedelta
+
+
+@dataclass
+class DelayReport:
+    """The delay report of a set of referrals (see the module docstring)."""
+
+    referrals: int = 0
+    answered: int = 0
+    answered_in_time: int = 0
+    received: int = 0
+    too_late: int = 0
+    # delay name → {"median": timedelta | None, "p90": timedelta | None, "n": int}
+    delays: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    @property
+    def answered_share(self) -> float | None:
+        return share(self.answered, self.referrals)
+
+    @property
+    def answered_in_time_share(self) -> float | None:
+        return share(self.answered_in_time, self.referrals)
+
+    @property
+    def too_late_share(self) -> float | None:
+        return share(self.too_late, self.received)
+
+
+def delay_report(lines: Iterable[ReportLine]) -> DelayReport:
+    """Counts, shares and the median and p90 of each delay over `lines`."""
+    report = DelayReport()
+    durations: dict[str, list[timedelta]] = {name: [] for name, _a, _b in DELAYS}
+    for line in lines:
+        report.referrals += 1
+        if line.stamps.get("answered_at") is not None:
+            report.answered += 1
+            if answered_in_time(line.stamps, line.allowance):
+                report.answered_in_time += 1
+        late = arrived_too_late(line.stamps, line.arrival_limit)
+        if late is not None:
+            report.received += 1
+            report.too_late += late
+        for name, value in delays(line.stamps).items():
+            if value is not None:
+                durations[name].append(value)
+    for name, values in durations.items():
+        report.delays[name] = {**duration_summary(values), "n": len(values)}
+    return report
