@@ -22,7 +22,8 @@ MARCH, APRIL = date(2026, 3, 1), date(2026, 4, 1)
 
 def at(day: int, hour: float, month: int = 3) -> datetime:
     """A time in the district's time zone, `hour` hours after midnight."""
-    return timezone.make_aware(datetime(2026, month, day)) + timedelta(hours=hour)
+    zone = timezone.get_current_timezone()
+    return datetime(2026, month, day, tzinfo=zone) + timedelta(hours=hour)
 
 
 def make(district, source, target, kind, state, **stamps):

@@ -12,7 +12,8 @@ overdue. Neither SISRUTE nor the programme sets an official figure (DOMAIN.md §
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -239,12 +240,12 @@ class DelayReportPage:
     side: str
     start: date
     end: date  # the first day of the last month
-    rows: list[ReportRow] = field(default_factory=list)
-    total: rules.DelayReport = field(default_factory=rules.DelayReport)
+    rows: list[ReportRow] = dataclasses.field(default_factory=list)
+    total: rules.DelayReport = dataclasses.field(default_factory=rules.DelayReport)
 
 
 def _month_start(day: date) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, 1))
+    return datetime(day.year, day.month, 1, tzinfo=timezone.get_current_timezone())
 
 
 def _next_month(day: date) -> date:

@@ -280,4 +280,3 @@ def report_csv(request: HttpRequest) -> HttpResponse:
         detail={"side": page.side, "from": f"{page.start:%Y-%m}", "to": f"{page.end:%Y-%m}"},
     )
     return response
-
