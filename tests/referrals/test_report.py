@@ -280,3 +280,38 @@ def test_csv_export_is_audited(client, district, legs):
     assert event.action == "export"
     assert event.person_ids == []
     assert event.detail["rows"] == 2
+
+
+# ---------------------------------------------------------------- the kepala puskesmas' home
+
+
+def test_puskesmas_home_shows_this_months_referrals(client, district, referral, now):
+    """The conftest referral (Pustu Ampel → Puskesmas Barat, maternal, decided 3 h ago) and
+    one of Puskesmas Barat decided 30 h ago and not answered (overdue, if still this month)."""
+    old = make(
+        district,
+        district.pkm_barat_f,
+        district.hospital_f,
+        "emergency",
+        "departed",
+        decided_at=now - timedelta(hours=30),
+        departed_at=now - timedelta(hours=29),
+    )
+    this_month = timezone.localtime(now).date().replace(day=1)
+    counted = 1 + (timezone.localtime(old.decided_at).date() >= this_month)
+    client.force_login(district.pkm_barat)
+    response = client.get("/")
+    section = response.context["referral_home"]
+    assert section["report"].referrals == counted
+    assert section["overdue"] == 1
+    html = response.content.decode()
+    assert 'id="home-rujukan"' in html
+    assert '<a href="/rujukan/">1 rujukan</a>' in html
+    assert "Temuan → keputusan merujuk" in html
+    assert "1 jam" in html  # the conftest referral: found 4 h ago, decided 3 h ago
+
+
+def test_other_homes_have_no_referral_section(client, district, referral):
+    for user in (district.bidan_ampel, district.dinkes, district.kader_ampel_timur):
+        client.force_login(user)
+        assert "referral_home" not in client.get("/").context
