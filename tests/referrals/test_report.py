@@ -315,3 +315,24 @@ def test_other_homes_have_no_referral_section(client, district, referral):
     for user in (district.bidan_ampel, district.dinkes, district.kader_ampel_timur):
         client.force_login(user)
         assert "referral_home" not in client.get("/").context
+
+
+def test_network_rows_group_pustu_and_posyandu_under_their_puskesmas(district, legs):
+    make(
+        district,
+        district.pos_batu_f,
+        district.pkm_barat_f,
+        "planned",
+        "created",
+        decided_at=at(5, 8),
+    )
+    page = selectors.delay_report(district.dinkes, start=MARCH, end=MARCH, network=True)
+    assert _rows(page) == [("Puskesmas Barat", "2026-03", 3), ("Puskesmas Timur", "2026-03", 2)]
+    hospital = selectors.delay_report(
+        district.dinkes, start=MARCH, end=MARCH, side="received", network=True
+    )
+    assert _rows(hospital) == [
+        ("Puskesmas Barat", "2026-03", 2),
+        ("Puskesmas Timur", "2026-03", 1),
+        ("RSUD Kota Uji", "2026-03", 2),
+    ]

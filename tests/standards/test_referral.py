@@ -163,6 +163,8 @@ def test_delay_report_hand_worked():
     assert journey["p90"] == timedelta(hours=2.8)
     # handling → answer: 1 h and 33 h
     assert report.delays["handling_answer"]["median"] == timedelta(hours=17)
+    # decision → reception where received: 2, 4 and 1 h (the third without a departure)
+    assert report.reaching == {"median": timedelta(hours=2), "p90": timedelta(hours=3.6), "n": 3}
 
 
 def test_delay_report_of_nothing():

@@ -252,26 +252,47 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def delay_report(user: User, *, start: date, end: date, side: str = SENT) -> DelayReportPage:
+def _network_head(columns: tuple[Any, ...]) -> tuple[int, str, str]:
+    """The puskesmas a facility belongs to (itself, its parent or grandparent, the first that
+    is a puskesmas), from (id, name, kind) of the facility, its parent and grandparent; the
+    facility itself when none is (a hospital, the dinkes)."""
+    for at in range(0, 9, 3):
+        pk, name, kind = columns[at : at + 3]
+        if kind == FacilityKind.PUSKESMAS:
+            return pk, name, kind
+    return columns[0], columns[1], columns[2]
+
+
+def delay_report(
+    user: User, *, start: date, end: date, side: str = SENT, network: bool = False
+) -> DelayReportPage:
     """The delay report of the referrals decided from the month of `start` to that of `end`
     (in the district's time zone), per sending (`side` ``sent``) or receiving facility
-    (``received``) the user reads (`referral_report_facilities_q`). One query: the step times,
-    kind and facility of each referral; the figures are ``ilp.standards.referral``'s."""
+    (``received``) the user reads (`referral_report_facilities_q`); with `network`, per
+    puskesmas with its pustu and posyandu (the monitoring pages' rows). One query: the step
+    times, kind and facility of each referral; the figures are ``ilp.standards.referral``'s."""
     if side not in REPORT_SIDES:
         raise ValueError(f"unknown side {side!r}")
     first, last = start.replace(day=1), end.replace(day=1)
     page = DelayReportPage(side=side, start=first, end=last)
     column = "from_facility" if side == SENT else "to_facility"
+    levels = (column, f"{column}__parent", f"{column}__parent__parent")
+    place = [f"{level}{suffix}" for level in levels for suffix in ("_id", "__name", "__kind")]
+    if not network:
+        place = place[:3]
     facilities = Facility.objects.filter(referral_report_facilities_q(user)).values("pk")
     found = Referral.objects.filter(
         Q(**{f"{column}__in": facilities}),
         decided_at__gte=_month_start(first),
         decided_at__lt=_month_start(_next_month(last)),
-    ).values_list(f"{column}_id", f"{column}__name", f"{column}__kind", "kind", *_REPORT_STEPS)
+    ).values_list(*place, "kind", *_REPORT_STEPS)
+    width = len(place)
     groups: dict[tuple[int, date], list[rules.ReportLine]] = {}
     names: dict[int, tuple[str, str]] = {}
     everything: list[rules.ReportLine] = []
-    for facility_id, name, facility_kind, kind, *times in found.iterator(chunk_size=5000):
+    for values in found.iterator(chunk_size=5000):
+        facility_id, name, facility_kind = _network_head(values[:width]) if network else values[:3]
+        kind, times = values[width], values[width + 1 :]
         stamps = dict(zip(_REPORT_STEPS, times, strict=True))
         line = rules.ReportLine(stamps, answer_allowance(kind), arrival_limit(kind))
         month = timezone.localtime(stamps["decided_at"]).date().replace(day=1)

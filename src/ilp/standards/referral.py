@@ -271,6 +271,8 @@ class DelayReport:
     too_late: int = 0
     # delay name → {"median": timedelta | None, "p90": timedelta | None, "n": int}
     delays: dict[str, dict[str, object]] = field(default_factory=dict)
+    # decision → reception, the whole of delay 2 (the same summary), known without a departure
+    reaching: dict[str, object] = field(default_factory=dict)
 
     @property
     def answered_share(self) -> float | None:
@@ -289,6 +291,7 @@ def delay_report(lines: Iterable[ReportLine]) -> DelayReport:
     """Counts, shares and the median and p90 of each delay over `lines`."""
     report = DelayReport()
     durations: dict[str, list[timedelta]] = {name: [] for name, _a, _b in DELAYS}
+    reaching: list[timedelta] = []
     for line in lines:
         report.referrals += 1
         if line.stamps.get("answered_at") is not None:
@@ -297,6 +300,7 @@ def delay_report(lines: Iterable[ReportLine]) -> DelayReport:
                 report.answered_in_time += 1
         late = arrived_too_late(line.stamps, line.arrival_limit)
         if late is not None:
+            reaching.append(line.stamps["received_at"] - line.stamps["decided_at"])  # type: ignore[operator]
             report.received += 1
             report.too_late += late
         for name, value in delays(line.stamps).items():
@@ -304,4 +308,5 @@ def delay_report(lines: Iterable[ReportLine]) -> DelayReport:
                 durations[name].append(value)
     for name, values in durations.items():
         report.delays[name] = {**duration_summary(values), "n": len(values)}
+    report.reaching = {**duration_summary(reaching), "n": len(reaching)}
     return report
