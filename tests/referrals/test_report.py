@@ -336,3 +336,36 @@ def test_network_rows_group_pustu_and_posyandu_under_their_puskesmas(district, l
         ("Puskesmas Timur", "2026-03", 1),
         ("RSUD Kota Uji", "2026-03", 2),
     ]
+
+
+# ---------------------------------------------------------------- the monitoring pages
+
+
+def test_summary_page_has_the_referral_family(client, district, legs):
+    client.force_login(district.dinkes)
+    response = client.get("/pws/ringkasan/", {"area": district.city.code, "period": "2026-03"})
+    assert response.status_code == 200
+    family = response.context["family"]
+    assert [(row.name, row.report.referrals) for row in family["rows"]] == [
+        ("Puskesmas Barat", 2),
+        ("Puskesmas Timur", 2),
+    ]
+    html = response.content.decode()
+    assert 'id="sum-rujukan"' in html
+    # Puskesmas Barat: a answered in time (1 of 2: 50%), b late (1 of 2 received: 50%),
+    # decision → reception 1.5 h and 3 h: median 2 h 15 min
+    assert (
+        '<tr><th scope="row">Puskesmas Barat</th><td class="num">2</td><td class="num">50,0%</td>'
+        '<td>2 jam 15 menit</td><td class="num">50,0%</td></tr>'
+    ) in html
+    assert '<a href="/rujukan/laporan/?dari=2026-03">' in html
+    index = client.get("/pws/").content.decode()
+    assert 'id="pws-rujukan"' in index
+
+
+def test_monitoring_pages_have_no_referral_family_for_other_readers(client, district, legs):
+    for user in (district.bidan_ampel, district.camat_barat):
+        client.force_login(user)
+        response = client.get("/pws/ringkasan/", {"period": "2026-03"})
+        assert response.context["family"] is None
+        assert 'id="pws-rujukan"' not in client.get("/pws/").content.decode()
