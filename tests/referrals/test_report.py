@@ -228,6 +228,9 @@ def test_page_in_english_uses_english_number_format(client, district, legs):
     client.cookies["django_language"] = "en"
     html = client.get(PAGE, {"dari": "2026-03", "sampai": "2026-04"}).content.decode()
     assert "40.0% (2)" in html
+    assert "33.3% (1 of 3 received)" in html
+    assert "Puskesmas Barat · March 2026" in html
+    assert "Finding → decision to refer" in html
 
 
 @pytest.mark.parametrize(
