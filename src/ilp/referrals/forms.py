@@ -148,7 +148,7 @@ class ActionForm(forms.Form):
 REPORT_MAX_MONTHS = 24
 
 
-class MonthField(forms.CharField):
+class MonthField(forms.Field):
     """A month as ``YYYY-MM`` (the value of ``<input type="month">``), cleaned to its first
     day."""
 
@@ -158,7 +158,7 @@ class MonthField(forms.CharField):
     }
 
     def to_python(self, value: Any) -> date | None:
-        text = str(super().to_python(value) or "").strip()
+        text = str(value or "").strip()[:16]
         if not text:
             return None
         try:

@@ -260,7 +260,7 @@ def report_csv(request: HttpRequest) -> HttpResponse:
     form, page = _report(request)
     if page is None:
         return HttpResponse(
-            "\n".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
+            "\n".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()),
             status=400,
             content_type="text/plain; charset=utf-8",
         )
