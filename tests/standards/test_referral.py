@@ -114,30 +114,35 @@ def test_duration_summary():
     assert rules.duration_summary([]) == {"median": None, "p90": None}
 
 
-def _line(offsets_hours, allowance=24, limit=2):
-    """A report line with the steps at these hours after detection (None: not recorded)."""
+def _stamps(offsets_hours):
+    """Step times at these hours after detection (None: not recorded), by name."""
     start = datetime(2026, 3, 1, 8, tzinfo=UTC)
-    stamps = {
+    return {
         name: start + timedelta(hours=h) if h is not None else None
         for name, h in zip(rules.STEP_ORDER, offsets_hours, strict=False)
     }
-    return rules.ReportLine(stamps, timedelta(hours=allowance), timedelta(hours=limit))
+
+
+def _line(offsets_hours, allowance=24, limit=2):
+    """A report line with the steps at these hours after detection."""
+    stamps = _stamps(offsets_hours)
+    return rules.ReportLine.of(stamps, timedelta(hours=allowance), timedelta(hours=limit))
 
 
 def test_arrived_too_late_counts_from_the_decision():
     # decided at +1, received at +3: two hours exactly is not late, a minute more is
-    on_time = _line([0, 1, 1.5, 3]).stamps
+    on_time = _stamps([0, 1, 1.5, 3])
     assert rules.arrived_too_late(on_time, timedelta(hours=2)) is False
     assert rules.arrived_too_late(on_time, timedelta(hours=1, minutes=59)) is True
     # no reception recorded: unknown, not late
-    assert rules.arrived_too_late(_line([0, 1, 2]).stamps, timedelta(hours=2)) is None
+    assert rules.arrived_too_late(_stamps([0, 1, 2]), timedelta(hours=2)) is None
 
 
 def test_answered_in_time():
-    stamps = _line([0, 1, 2, 3, 4, 25]).stamps  # answered 24 h after the decision
+    stamps = _stamps([0, 1, 2, 3, 4, 25])  # answered 24 h after the decision
     assert rules.answered_in_time(stamps, timedelta(hours=24)) is True
     assert rules.answered_in_time(stamps, timedelta(hours=23)) is False
-    assert rules.answered_in_time(_line([0, 1]).stamps, timedelta(hours=24)) is None
+    assert rules.answered_in_time(_stamps([0, 1]), timedelta(hours=24)) is None
 
 
 def test_delay_report_hand_worked():
