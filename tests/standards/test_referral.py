@@ -178,3 +178,13 @@ def test_delay_report_of_nothing():
     assert report.answered_share is None
     assert report.too_late_share is None
     assert report.delays["reception_handling"] == {"median": None, "p90": None, "n": 0}
+
+
+def test_delay_reports_per_group_and_total_agree_with_delay_report():
+    lines = [_line([0, 1, 2, 3, 4, 5]), _line([0, 2, 3, 6, 7, 40]), _line([0, 0.5, None, 1.5])]
+    groups = {"x": lines[:1], "y": lines[1:]}
+    found, total = rules.delay_reports(groups)
+    assert found["x"] == rules.delay_report(lines[:1])
+    assert found["y"] == rules.delay_report(lines[1:])
+    assert total == rules.delay_report(lines)
+    assert total.referrals == 3

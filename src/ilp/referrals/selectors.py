@@ -333,7 +333,6 @@ def delay_report(
     decided_at = 1 + rules.REPORT_STEPS.index("decided_at")
     groups: dict[tuple[int, date], list[rules.ReportLine]] = {}
     names: dict[int, tuple[str, str]] = {}
-    everything: list[rules.ReportLine] = []
     for values in found:
         facility_id, name, facility_kind = (
             _network_head(values[:width]) if network else values[:3]
@@ -344,14 +343,11 @@ def delay_report(
         month = months[bisect_right(bounds, values[width + decided_at]) - 1]
         groups.setdefault((facility_id, month), []).append(line)
         names[facility_id] = (name, facility_kind)
-        everything.append(line)
-    for (facility_id, month), lines in groups.items():
+    reports, page.total = rules.delay_reports(groups)
+    for (facility_id, month), report in reports.items():
         name, facility_kind = names[facility_id]
-        page.rows.append(
-            ReportRow(facility_id, name, facility_kind, month, rules.delay_report(lines))
-        )
+        page.rows.append(ReportRow(facility_id, name, facility_kind, month, report))
     page.rows.sort(key=lambda r: (r.facility_name, r.facility_id, r.month))
-    page.total = rules.delay_report(everything)
     return page
 
 

@@ -60,6 +60,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 SOURCE = "Kepdirjen Yankes HK.02.02/D/1131/2023 (Juknis SISRUTE); three delays (Thaddeus & Maine)"
 
@@ -307,41 +308,98 @@ class DelayReport:
         return share(self.too_late, self.received)
 
 
+def _quantile_sorted(ordered: list[float], fraction: float) -> float:
+    h = (len(ordered) - 1) * fraction
+    low = math.floor(h)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (h - low) * (ordered[high] - ordered[low])
+
+
 def _summary(seconds: list[float]) -> dict[str, object]:
-    mid, high = median(seconds), p90(seconds)
+    """Median and p90 (`percentile`'s linear method, one sort for both) as whole-second
+    timedeltas, and the count."""
+    if not seconds:
+        return {"median": None, "p90": None, "n": 0}
+    ordered = sorted(seconds)
     return {
-        "median": timedelta(seconds=round(mid)) if mid is not None else None,
-        "p90": timedelta(seconds=round(high)) if high is not None else None,
-        "n": len(seconds),
+        "median": timedelta(seconds=round(_quantile_sorted(ordered, 0.5))),
+        "p90": timedelta(seconds=round(_quantile_sorted(ordered, 0.9))),
+        "n": len(ordered),
     }
+
+
+class _Tally:
+    """The running counts and delay lists of one report."""
+
+    __slots__ = ("answered", "durations", "in_time", "late", "reaching", "referrals")
+
+    def __init__(self) -> None:
+        self.referrals = self.answered = self.in_time = self.late = 0
+        self.durations: list[list[float]] = [[] for _ in DELAYS]
+        self.reaching: list[float] = []
+
+    def add(self, line: ReportLine) -> None:
+        stamps = line.stamps
+        self.referrals += 1
+        decided = stamps[_DECIDED]
+        answer, reception = stamps[_ANSWERED], stamps[_RECEIVED]
+        if answer is not None:
+            self.answered += 1
+            if decided is not None and answer - decided <= line.allowance:
+                self.in_time += 1
+        if reception is not None and decided is not None:
+            self.reaching.append(reception - decided)
+            if reception - decided > line.arrival_limit:
+                self.late += 1
+        for values, (_name, start, end) in zip(self.durations, _PAIRS, strict=True):
+            a, b = stamps[start], stamps[end]
+            if a is not None and b is not None:
+                values.append(b - a)
+
+    def merge(self, other: _Tally) -> None:
+        self.referrals += other.referrals
+        self.answered += other.answered
+        self.in_time += other.in_time
+        self.late += other.late
+        self.reaching += other.reaching
+        for mine, theirs in zip(self.durations, other.durations, strict=True):
+            mine += theirs
+
+    def report(self) -> DelayReport:
+        return DelayReport(
+            referrals=self.referrals,
+            answered=self.answered,
+            answered_in_time=self.in_time,
+            received=len(self.reaching),
+            too_late=self.late,
+            delays={
+                name: _summary(values)
+                for (name, _a, _b), values in zip(DELAYS, self.durations, strict=True)
+            },
+            reaching=_summary(self.reaching),
+        )
 
 
 def delay_report(lines: Iterable[ReportLine]) -> DelayReport:
     """Counts, shares and the median and p90 of each delay over `lines` (the rules of
     `answered_in_time` and `arrived_too_late`, applied to seconds)."""
-    report = DelayReport()
-    durations: dict[str, list[float]] = {name: [] for name, _a, _b in DELAYS}
-    reaching: list[float] = []
-    referrals = answered = in_time = late = 0
+    tally = _Tally()
     for line in lines:
-        stamps = line.stamps
-        referrals += 1
-        decided = stamps[_DECIDED]
-        answer, reception = stamps[_ANSWERED], stamps[_RECEIVED]
-        if answer is not None:
-            answered += 1
-            if decided is not None and answer - decided <= line.allowance:
-                in_time += 1
-        if reception is not None and decided is not None:
-            reaching.append(reception - decided)
-            if reception - decided > line.arrival_limit:
-                late += 1
-        for name, start, end in _PAIRS:
-            a, b = stamps[start], stamps[end]
-            if a is not None and b is not None:
-                durations[name].append(b - a)
-    report.referrals, report.answered, report.answered_in_time = referrals, answered, in_time
-    report.received, report.too_late = len(reaching), late
-    report.delays = {name: _summary(values) for name, values in durations.items()}
-    report.reaching = _summary(reaching)
-    return report
+        tally.add(line)
+    return tally.report()
+
+
+def delay_reports(
+    groups: Mapping[Any, Iterable[ReportLine]],
+) -> tuple[dict[Any, DelayReport], DelayReport]:
+    """The report of each group of lines and of all of them together, reading each line
+    once."""
+    total = _Tally()
+    found: dict[Any, DelayReport] = {}
+    for key, lines in groups.items():
+        tally = _Tally()
+        for line in lines:
+            tally.add(line)
+        found[key] = tally.report()
+        total.merge(tally)
+    return found, total.report()
