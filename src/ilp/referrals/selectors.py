@@ -324,6 +324,7 @@ def delay_report(
         )
         .annotate(**seconds)
         .values_list(*place, "kind", *seconds)
+        .order_by()  # grouped in Python: the model's ordering would only add a sort
     )
     width = len(place)
     limits = {
