@@ -335,9 +335,7 @@ def delay_report(
     groups: dict[tuple[int, date], list[rules.ReportLine]] = {}
     names: dict[int, tuple[str, str]] = {}
     for values in found:
-        facility_id, name, facility_kind = (
-            _network_head(values[:width]) if network else values[:3]
-        )
+        facility_id, name, facility_kind = _network_head(values[:width]) if network else values[:3]
         kind = values[width]
         allowance, limit = limits[kind]
         line = rules.ReportLine(values[width + 1 :], allowance, limit)
