@@ -372,3 +372,21 @@ def test_monitoring_pages_have_no_referral_family_for_other_readers(client, dist
         response = client.get("/pws/ringkasan/", {"period": "2026-03"})
         assert response.context["family"] is None
         assert 'id="pws-rujukan"' not in client.get("/pws/").content.decode()
+
+
+def test_large_counts_use_the_locale_thousands_separator():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from ilp.standards.referral import DelayReport, delay_report
+
+    report = delay_report([])
+    big = DelayReport(referrals=12345, answered=6000, delays=report.delays, reaching={})
+    with translation.override("id"):
+        html = render_to_string("referrals/_report_card.html", {"report": big, "title": "x"})
+    assert "<dd>12.345</dd>" in html
+    assert "48,6% (6.000)" in html
+    with translation.override("en"):
+        html = render_to_string("referrals/_report_card.html", {"report": big, "title": "x"})
+    assert "<dd>12,345</dd>" in html
+    assert "48.6% (6,000)" in html
