@@ -213,14 +213,17 @@ def test_page_shows_rows_and_no_person(client, district, legs):
     response = client.get(PAGE, {"dari": "2026-03", "sampai": "2026-04"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Puskesmas Barat · Maret 2026" in html
-    assert "Pustu Cemara · Maret 2026" in html
+    assert '<th scope="row">Puskesmas Barat</th><td>Maret 2026</td>' in html
+    assert '<th scope="row">Puskesmas Barat</th><td>April 2026</td>' in html
+    assert '<th scope="row">Pustu Cemara</th><td>Maret 2026</td>' in html
     assert district.siti.full_name not in html
     # the total: 5 referrals, 2 answered (40%), 1 of 3 received late
     assert "40,0% (2)" in html
     assert "33,3% (1 dari 3 yang diterima)" in html
-    # delays in hours and minutes: Pustu Ampel's decision → departure is 30 minutes
-    assert "30 menit" in html
+    # delays in hours and minutes, median · p90: Pustu Ampel's decision → departure is 30
+    # minutes, Puskesmas Barat's (b) an hour; Pustu Cemara's is unknown
+    assert "<td>30 menit · 30 menit</td>" in html
+    assert "<td>1 jam · 1 jam</td>" in html
 
 
 def test_page_in_english_uses_english_number_format(client, district, legs):
@@ -229,7 +232,7 @@ def test_page_in_english_uses_english_number_format(client, district, legs):
     html = client.get(PAGE, {"dari": "2026-03", "sampai": "2026-04"}).content.decode()
     assert "40.0% (2)" in html
     assert "33.3% (1 of 3 received)" in html
-    assert "Puskesmas Barat · March 2026" in html
+    assert '<th scope="row">Puskesmas Barat</th><td>March 2026</td>' in html
     assert "Finding → decision to refer" in html
 
 
