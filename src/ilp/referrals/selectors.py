@@ -208,10 +208,9 @@ class _Epoch(Func):
 
     output_field = FloatField()
 
-    @property
-    def convert_value(self) -> Any:
+    def get_db_converters(self, connection: Any) -> list[Any]:
         # Both databases already answer a float (or NULL): no per-value conversion in Python.
-        return self._convert_value_noop
+        return []
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
