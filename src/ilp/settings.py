@@ -30,6 +30,9 @@ ILP_EVIDENCE_MAX_BYTES, ILP_EVIDENCE_MAX_FILES   largest evidence file a puskesm
 ILP_REFERRAL_ANSWER_HOURS, ILP_REFERRAL_ANSWER_DAYS   a referral's answer is overdue this long
                       after the decision to refer: hours for emergency, maternal and neonatal
                       referrals (default 24), days for planned and back referrals (default 7)
+ILP_REFERRAL_ARRIVAL_HOURS, ILP_REFERRAL_ARRIVAL_DAYS   a referral "arrived too late" when received
+                      longer than this after the decision to refer (delay report): hours for
+                      the urgent kinds (default 2), days for planned and back (default 3)
 """
 
 from __future__ import annotations
@@ -287,6 +290,10 @@ ILP_REFERRAL_ANSWER_DAYS = env_int("ILP_REFERRAL_ANSWER_DAYS", 7)
 # A rujuk balik puts "Kontrol rujuk balik" on the work lists of the person's area, due this many
 # days after the answer (ilp.standards.referral.FOLLOW_UP_DAYS: no national rule; district policy).
 ILP_BACK_REFERRAL_FOLLOW_UP_DAYS = env_int("ILP_BACK_REFERRAL_FOLLOW_UP_DAYS", 7)
+# The delay report's "arrived too late" (ilp.standards.referral): decision → reception beyond
+# this. No official standard either (DOMAIN.md §6: a minutes standard to PONEK [NC]).
+ILP_REFERRAL_ARRIVAL_HOURS = env_int("ILP_REFERRAL_ARRIVAL_HOURS", 2)
+ILP_REFERRAL_ARRIVAL_DAYS = env_int("ILP_REFERRAL_ARRIVAL_DAYS", 3)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("ILP_SESSION_MAX_HOURS", 12) * 60 * 60
 

@@ -196,8 +196,9 @@ def test_the_summary_reads_all_indicators_in_fixed_queries(
     ds, client_for, django_assert_num_queries
 ):
     """Session and user (2), the user's area (1), the area and its children (2), all
-    indicators' counts (1), puskesmas targets (1), projected sasaran (1), years kept (0)."""
+    indicators' counts (1), puskesmas targets (1), projected sasaran (1), years kept (0), the
+    month's referrals for the Rujukan family (1)."""
     client = client_for(ds.dinkes)
     client.get("/")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert client.get(URL, {"area": ds.city.code, "period": PERIOD}).status_code == 200

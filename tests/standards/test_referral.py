@@ -112,3 +112,79 @@ def test_duration_summary():
         "p90": timedelta(minutes=37),
     }
     assert rules.duration_summary([]) == {"median": None, "p90": None}
+
+
+def _stamps(offsets_hours):
+    """Step times at these hours after detection (None: not recorded), by name."""
+    start = datetime(2026, 3, 1, 8, tzinfo=UTC)
+    return {
+        name: start + timedelta(hours=h) if h is not None else None
+        for name, h in zip(rules.STEP_ORDER, offsets_hours, strict=False)
+    }
+
+
+def _line(offsets_hours, allowance=24, limit=2):
+    """A report line with the steps at these hours after detection."""
+    stamps = _stamps(offsets_hours)
+    return rules.ReportLine.of(stamps, timedelta(hours=allowance), timedelta(hours=limit))
+
+
+def test_arrived_too_late_counts_from_the_decision():
+    # decided at +1, received at +3: two hours exactly is not late, a minute more is
+    on_time = _stamps([0, 1, 1.5, 3])
+    assert rules.arrived_too_late(on_time, timedelta(hours=2)) is False
+    assert rules.arrived_too_late(on_time, timedelta(hours=1, minutes=59)) is True
+    # no reception recorded: unknown, not late
+    assert rules.arrived_too_late(_stamps([0, 1, 2]), timedelta(hours=2)) is None
+
+
+def test_answered_in_time():
+    stamps = _stamps([0, 1, 2, 3, 4, 25])  # answered 24 h after the decision
+    assert rules.answered_in_time(stamps, timedelta(hours=24)) is True
+    assert rules.answered_in_time(stamps, timedelta(hours=23)) is False
+    assert rules.answered_in_time(_stamps([0, 1]), timedelta(hours=24)) is None
+
+
+def test_delay_report_hand_worked():
+    lines = [
+        _line([0, 1, 2, 3, 4, 5]),  # answered 4 h after decision; received 2 h after: on time
+        _line([0, 2, 3, 6, 7, 40]),  # received 4 h after decision: late; answered 38 h: not in time
+        _line([0, 0.5, None, 1.5]),  # received without a recorded departure: on time
+        _line([1, 3]),  # sent, nothing since
+    ]
+    report = rules.delay_report(lines)
+    assert (report.referrals, report.answered, report.answered_in_time) == (4, 2, 1)
+    assert (report.received, report.too_late) == (3, 1)
+    assert report.answered_share == 50.0
+    assert report.answered_in_time_share == 25.0
+    assert report.too_late_share == 33.3
+    # detection → decision over all four: 0.5, 1, 2, 2 h → median 1.5 h, p90 2 h
+    first = report.delays["detection_decision"]
+    assert first == {"median": timedelta(hours=1.5), "p90": timedelta(hours=2), "n": 4}
+    # departure → reception only where both are known: 1 h and 3 h
+    journey = report.delays["departure_reception"]
+    assert journey["n"] == 2
+    assert journey["median"] == timedelta(hours=2)
+    assert journey["p90"] == timedelta(hours=2.8)
+    # handling → answer: 1 h and 33 h
+    assert report.delays["handling_answer"]["median"] == timedelta(hours=17)
+    # decision → reception where received: 2, 4 and 1 h (the third without a departure)
+    assert report.reaching == {"median": timedelta(hours=2), "p90": timedelta(hours=3.6), "n": 3}
+
+
+def test_delay_report_of_nothing():
+    report = rules.delay_report([])
+    assert report.referrals == 0
+    assert report.answered_share is None
+    assert report.too_late_share is None
+    assert report.delays["reception_handling"] == {"median": None, "p90": None, "n": 0}
+
+
+def test_delay_reports_per_group_and_total_agree_with_delay_report():
+    lines = [_line([0, 1, 2, 3, 4, 5]), _line([0, 2, 3, 6, 7, 40]), _line([0, 0.5, None, 1.5])]
+    groups = {"x": lines[:1], "y": lines[1:]}
+    found, total = rules.delay_reports(groups)
+    assert found["x"] == rules.delay_report(lines[:1])
+    assert found["y"] == rules.delay_report(lines[1:])
+    assert total == rules.delay_report(lines)
+    assert total.referrals == 3

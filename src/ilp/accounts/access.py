@@ -62,6 +62,11 @@ receiving side sends the person back (`may_refer_back`) once the referral was ha
 referred person's NIK is shown (API) to the receiving side and to users whose person scope
 holds them (`may_see_referred_nik`). TPCB, protection, cross-sector and data-protection
 roles: nothing.
+The referral delay report (counts, shares and delays per facility and month; no person in it)
+is read by the dinkes administrator and TPCB for every facility of the district, by a
+puskesmas for itself and its pustu and posyandu, and by hospital staff for their hospital
+(`can_view_referral_report`, `referral_report_facilities_q`); pustu, kader and the other roles
+read none.
 
 Specialist coaching programmes: the dinkes administrator forms them; their specialists (role
 ``specialist``, which reads nothing else) record sessions and judge the sessions'
@@ -893,6 +898,36 @@ def referral_scope_q(user: Any, prefix: str = "") -> Q:
     return Q(**{f"{prefix}from_facility__in": sending}) | Q(
         **{f"{prefix}to_facility_id": user.facility_id}
     )
+
+
+# The referral delay report: aggregates per facility (see the module docstring).
+REFERRAL_REPORT_ROLES = DISTRICT_ROLES | {Role.PUSKESMAS}
+
+
+def can_view_referral_report(user: Any) -> bool:
+    """Whether the user reads the referral delay report (of `referral_report_facilities_q`)."""
+    if not _active(user):
+        return False
+    if user.role == Role.HOSPITAL:
+        return is_hospital_staff(user)
+    if user.role in DISTRICT_ROLES:
+        return user.area_id is not None
+    return user.role in REFERRAL_REPORT_ROLES and bool(user.facility_id)
+
+
+def referral_report_facilities_q(user: Any) -> Q:
+    """A filter over Facility: the facilities whose rows of the delay report the user reads
+    (district roles: the district's; a puskesmas: it, its pustu and posyandu; a hospital's
+    staff: their hospital)."""
+    if not can_view_referral_report(user):
+        return _NOTHING
+    if user.role in DISTRICT_ROLES:
+        code = user.area.code
+        return Q(area__code=code) | Q(area__code__startswith=f"{code}.")
+    if user.role == Role.HOSPITAL:
+        return Q(pk=user.facility_id)
+    fid = user.facility_id
+    return Q(pk=fid) | Q(parent=fid) | Q(parent__parent=fid)
 
 
 # Specialist coaching programmes (``ilp.evaluation.programme_*``). The dinkes administrator

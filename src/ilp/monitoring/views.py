@@ -21,12 +21,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from ilp.accounts.access import can_view_data_quality, can_view_indicators
+from ilp.accounts.access import (
+    can_view_data_quality,
+    can_view_indicators,
+    can_view_referral_report,
+)
 from ilp.accounts.models import User
 from ilp.accounts.views import role_required
 from ilp.monitoring import dashboard, maps, pws, selectors
 from ilp.monitoring.catalogue import CLUSTERS, Indicator
 from ilp.monitoring.params import request_code, request_period
+from ilp.monitoring.referral_family import referral_family
 from ilp.monitoring.services import years_kept
 
 
@@ -57,7 +62,11 @@ def pws_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/index.html",
-        {"clusters": clusters, "data_quality": can_view_data_quality(request.user)},
+        {
+            "clusters": clusters,
+            "data_quality": can_view_data_quality(request.user),
+            "referrals": can_view_referral_report(request.user),
+        },
     )
 
 
@@ -139,6 +148,7 @@ def pws_summary(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     first, _last = years_kept(today)
     query = urlencode({"area": area, "period": page.period})
+    year, month = (int(part) for part in page.period.split("-"))
     return render(
         request,
         "monitoring/summary.html",
@@ -146,6 +156,8 @@ def pws_summary(request: HttpRequest) -> HttpResponse:
             "page": page,
             "area": area,
             "excel_url": f"{reverse('monitoring:summary_excel')}?{query}",
+            # the Rujukan family: per facility, not per area (ilp.monitoring.referral_family)
+            "family": referral_family(cast(User, request.user), year, month),
             "period_min": f"{first:04d}-01",
             "period_max": f"{today.year:04d}-{today.month:02d}",
         },

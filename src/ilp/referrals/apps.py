@@ -1,5 +1,6 @@
 """App configuration of referrals: registers the hospital staff's home page section
-(``ilp.accounts.home.HOSPITAL_SECTIONS``)."""
+(``ilp.accounts.home.HOSPITAL_SECTIONS``) and the referral section of the kepala puskesmas'
+home (``ilp.accounts.home.HOME_SECTIONS``), both in ``ilp.referrals.home``."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Rujukan"
 
     def ready(self) -> None:
-        from ilp.accounts.home import HOSPITAL_SECTIONS
-        from ilp.referrals.home import hospital_home
+        from ilp.accounts.home import HOME_SECTIONS, HOSPITAL_SECTIONS
+        from ilp.referrals.home import home_section, hospital_home
 
         if hospital_home not in HOSPITAL_SECTIONS:
             HOSPITAL_SECTIONS.append(hospital_home)
+        if home_section not in HOME_SECTIONS:
+            HOME_SECTIONS.append(home_section)

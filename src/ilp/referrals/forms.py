@@ -4,6 +4,7 @@ the user reads the service's specific message rather than a generic "required"."
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -141,3 +142,63 @@ class ActionForm(forms.Form):
     def __init__(self, *args: Any, targets: QuerySet[Facility], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _offer_active(self.fields["redirect_to"], targets)
+
+
+# The longest period the delay report covers at once (its rows are per facility and month).
+REPORT_MAX_MONTHS = 24
+
+
+class MonthField(forms.Field):
+    """A month as ``YYYY-MM`` (the value of ``<input type="month">``), cleaned to its first
+    day."""
+
+    widget = forms.TextInput(attrs={"type": "month"})
+    default_error_messages = {
+        "invalid": _("Tulis bulan sebagai TTTT-BB, misalnya 2026-03."),
+    }
+
+    def to_python(self, value: Any) -> date | None:
+        text = str(value or "").strip()[:16]
+        if not text:
+            return None
+        try:
+            year, month = (int(part) for part in text.split("-"))
+            return date(year, month, 1)
+        except ValueError as exc:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
+class DelayReportForm(forms.Form):
+    """The delay report's filter: a month, or a range of months (``dari`` … ``sampai``), and
+    whether facilities are the senders or the receivers. Empty: the current month, senders."""
+
+    dari = MonthField(label=_("Dari bulan"), required=False)
+    sampai = MonthField(label=_("Sampai bulan"), required=False)
+    sisi = forms.ChoiceField(
+        label=_("Fasilitas sebagai"),
+        required=False,
+        choices=[("sent", _("Pengirim")), ("received", _("Penerima"))],
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        this_month = self.today.replace(day=1)
+        start = data.get("dari") or this_month
+        end = data.get("sampai") or start
+        if "dari" in self.errors or "sampai" in self.errors:
+            return data
+        if end < start:
+            self.add_error("sampai", _("Bulan akhir tidak boleh sebelum bulan awal."))
+        elif (end.year - start.year) * 12 + end.month - start.month >= REPORT_MAX_MONTHS:
+            self.add_error(
+                "sampai",
+                _("Rentang paling lama %(n)d bulan.") % {"n": REPORT_MAX_MONTHS},
+            )
+        elif start > this_month:
+            self.add_error("dari", _("Bulan ini belum tiba."))
+        data.update(dari=start, sampai=end, sisi=data.get("sisi") or "sent")
+        return data

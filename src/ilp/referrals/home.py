@@ -1,18 +1,31 @@
-"""The hospital staff's home page (``ilp.accounts.home.HOSPITAL_SECTIONS``): the referrals
-waiting for their hospital, most urgent first, with how many wait, how many are past the
-answer allowance and how many are urgent; and how many back referrals the hospital sent are
-still open. The persons named are audited as one list read."""
+"""The referral sections of the home pages.
+
+- The hospital staff's home (``ilp.accounts.home.HOSPITAL_SECTIONS``, `hospital_home`): the
+  referrals waiting for their hospital, most urgent first, with how many wait, how many are
+  past the answer allowance and how many are urgent; and how many back referrals the hospital
+  sent are still open. The persons named are audited as one list read.
+- The kepala puskesmas' home (``ilp.accounts.home.HOME_SECTIONS``, `home_section`): this
+  month's referrals sent by the puskesmas and the pustu and posyandu below it — how many, the
+  share answered, the median delays — and how many still wait for their answer past the
+  allowance (linked to the open list, where they are marked). No person named.
+"""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
-from ilp.accounts.access import client_ip, is_hospital_staff
+from ilp.accounts.access import (
+    can_send_referrals,
+    can_view_referral_report,
+    client_ip,
+    is_hospital_staff,
+)
 from ilp.accounts.audit import audit_bulk_view
-from ilp.accounts.models import User
+from ilp.accounts.models import Role, User
 from ilp.referrals import selectors
 
 
@@ -39,4 +52,22 @@ def hospital_home(request: HttpRequest) -> dict[str, Any]:
         "overdue_count": sum(1 for row in rows if row["overdue"]),
         "urgent_count": sum(1 for r in waiting if r.is_urgent),
         "back_open_count": selectors.outgoing_open_count(user),
+    }
+
+
+def home_section(user: User) -> dict[str, Any]:
+    """``referral_home`` for a puskesmas account; nothing for other roles."""
+    if user.role != Role.PUSKESMAS or not can_view_referral_report(user):
+        return {}
+    now = timezone.now()
+    today = timezone.localdate(now)
+    page = selectors.delay_report(user, start=today, end=today, side=selectors.SENT)
+    return {
+        "referral_home": {
+            "report": page.total,
+            "month": today.replace(day=1),
+            "overdue": selectors.overdue_sent_count(user, now) if can_send_referrals(user) else 0,
+            "open_url": reverse("referrals:index"),
+            "report_url": reverse("referrals:report"),
+        }
     }

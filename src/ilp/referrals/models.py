@@ -224,6 +224,9 @@ class Referral(BaseModel):
             # the sending facility's open list
             models.Index(fields=["from_facility", "state"], name="referral_from_state"),
             models.Index(fields=["person", "decided_at"], name="referral_person"),
+            # the delay report: a facility's referrals decided in a month (either side)
+            models.Index(fields=["from_facility", "decided_at"], name="referral_from_decided"),
+            models.Index(fields=["to_facility", "decided_at"], name="referral_to_decided"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,6 +1,7 @@
 """Reads of referrals, scoped to the user (``ilp.accounts.access.referral_scope_q``): the
 sending side's open list with the overdue ones marked, the receiving facility's incoming list
-by urgency, one referral with its history, and the referrals the API lists.
+by urgency, one referral with its history, the referrals the API lists, and the delay report
+per facility and month (aggregates: ``can_view_referral_report``, no person in it).
 
 Overdue: an answer is awaited within ``ILP_REFERRAL_ANSWER_HOURS`` hours of the decision to
 refer for the urgent kinds (emergency, maternal, neonatal) and ``ILP_REFERRAL_ANSWER_DAYS``
@@ -11,6 +12,8 @@ overdue. Neither SISRUTE nor the programme sets an official figure (DOMAIN.md §
 
 from __future__ import annotations
 
+import dataclasses
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -18,9 +21,21 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ilp.accounts.access import (
     REFERRING_FACILITY_KINDS,
@@ -28,6 +43,8 @@ from ilp.accounts.access import (
     can_send_referrals,
     can_use_referrals,
     may_refer_from,
+    recording_facilities_q,
+    referral_report_facilities_q,
     referral_scope_q,
     referral_sources_q,
 )
@@ -397,3 +414,223 @@ def person_referrals(user: User, person_uuid: Any) -> list[Referral]:
         )
     except (ValueError, ValidationError):
         return []
+
+
+# ---------------------------------------------------------------- the delay report
+
+SENT = "sent"
+RECEIVED = "received"
+REPORT_SIDES = (SENT, RECEIVED)
+
+
+class _Epoch(Func):
+    """A timestamp as seconds since 1970 (a float, milliseconds kept): a year of referrals
+    reads far faster as numbers than as timestamps."""
+
+    output_field = FloatField()
+
+    def get_db_converters(self, connection: Any) -> list[Any]:
+        # Both databases already answer a float (or NULL): no per-value conversion in Python.
+        return []
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "ROUND((julianday(%(expressions)s) - 2440587.5) * 86400.0, 3)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+# The delays of ilp.standards.referral.DELAYS as the report names them.
+DELAY_LABELS = {
+    "detection_decision": gettext_lazy("Temuan → keputusan merujuk"),
+    "decision_departure": gettext_lazy("Keputusan → berangkat"),
+    "departure_reception": gettext_lazy("Berangkat → diterima"),
+    "reception_handling": gettext_lazy("Diterima → ditangani"),
+    "handling_answer": gettext_lazy("Ditangani → dijawab"),
+}
+
+
+def delay_labels() -> list[tuple[str, str]]:
+    """The five delays in order, each (name, label in the reader's language)."""
+    return [(name, str(DELAY_LABELS[name])) for name, _a, _b in rules.DELAYS]
+
+
+def arrival_limit(kind: str) -> timedelta:
+    """How long after the decision to refer a person may be received before the report counts
+    the arrival as too late, by kind (``ilp.standards.referral``; settings)."""
+    if kind in URGENT_KINDS:
+        return timedelta(hours=settings.ILP_REFERRAL_ARRIVAL_HOURS)
+    return timedelta(days=settings.ILP_REFERRAL_ARRIVAL_DAYS)
+
+
+@dataclass
+class ReportRow:
+    """One facility's report for one month (`month`: its first day)."""
+
+    facility_id: int
+    facility_name: str
+    facility_kind: str
+    month: date
+    report: rules.DelayReport
+
+    @property
+    def month_label(self) -> str:
+        """The month in the reader's locale ("Maret 2026")."""
+        return date_format(self.month, "YEAR_MONTH_FORMAT")
+
+
+@dataclass
+class DelayReportPage:
+    """The delay report of a period: a row per facility and month (by facility name, then
+    month) and the total over them."""
+
+    side: str
+    start: date
+    end: date  # the first day of the last month
+    rows: list[ReportRow] = dataclasses.field(default_factory=list)
+    total: rules.DelayReport = dataclasses.field(default_factory=rules.DelayReport)
+
+
+def _month_start(day: date) -> datetime:
+    return datetime(day.year, day.month, 1, tzinfo=timezone.get_current_timezone())
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _network_head(columns: tuple[Any, ...]) -> tuple[int, str, str]:
+    """The puskesmas a facility belongs to (itself, its parent or grandparent, the first that
+    is a puskesmas), from (id, name, kind) of the facility, its parent and grandparent; the
+    facility itself when none is (a hospital, the dinkes)."""
+    for at in range(0, 9, 3):
+        pk, name, kind = columns[at : at + 3]
+        if kind == FacilityKind.PUSKESMAS:
+            return pk, name, kind
+    return columns[0], columns[1], columns[2]
+
+
+def delay_report(
+    user: User, *, start: date, end: date, side: str = SENT, network: bool = False
+) -> DelayReportPage:
+    """The delay report of the referrals decided from the month of `start` to that of `end`
+    (in the district's time zone), per sending (`side` ``sent``) or receiving facility
+    (``received``) the user reads (`referral_report_facilities_q`); with `network`, per
+    puskesmas with its pustu and posyandu (the monitoring pages' rows). One query: the step
+    times, kind and facility of each referral; the figures are ``ilp.standards.referral``'s."""
+    if side not in REPORT_SIDES:
+        raise ValueError(f"unknown side {side!r}")
+    first, last = start.replace(day=1), end.replace(day=1)
+    page = DelayReportPage(side=side, start=first, end=last)
+    column = "from_facility" if side == SENT else "to_facility"
+    levels = (column, f"{column}__parent", f"{column}__parent__parent")
+    place = [f"{level}{suffix}" for level in levels for suffix in ("_id", "__name", "__kind")]
+    if not network:
+        place = place[:3]
+    # The month starts of the period (and the one after) in seconds, to bucket each decision.
+    months = [first]
+    while months[-1] <= last:
+        months.append(_next_month(months[-1]))
+    bounds = [_month_start(month).timestamp() for month in months]
+    facilities = Facility.objects.filter(referral_report_facilities_q(user)).values("pk")
+    seconds = {f"s_{name}": _Epoch(F(name)) for name in rules.REPORT_STEPS}
+    found = (
+        Referral.objects.filter(
+            Q(**{f"{column}__in": facilities}),
+            decided_at__gte=_month_start(first),
+            decided_at__lt=_month_start(months[-1]),
+        )
+        .annotate(**seconds)
+        .values_list(*place, "kind", *seconds)
+        .order_by()  # grouped in Python: the model's ordering would only add a sort
+    )
+    width = len(place)
+    limits = {
+        kind: (answer_allowance(kind).total_seconds(), arrival_limit(kind).total_seconds())
+        for kind in URGENCY_RANK
+    }
+    decided_at = 1 + rules.REPORT_STEPS.index("decided_at")
+    groups: dict[tuple[int, date], list[rules.ReportLine]] = {}
+    names: dict[int, tuple[str, str]] = {}
+    for values in found:
+        facility_id, name, facility_kind = _network_head(values[:width]) if network else values[:3]
+        kind = values[width]
+        allowance, limit = limits[kind]
+        line = rules.ReportLine(values[width + 1 :], allowance, limit)
+        month = months[bisect_right(bounds, values[width + decided_at]) - 1]
+        groups.setdefault((facility_id, month), []).append(line)
+        names[facility_id] = (name, facility_kind)
+    reports, page.total = rules.delay_reports(groups)
+    for (facility_id, month), report in reports.items():
+        name, facility_kind = names[facility_id]
+        page.rows.append(ReportRow(facility_id, name, facility_kind, month, report))
+    page.rows.sort(key=lambda r: (r.facility_name, r.facility_id, r.month))
+    return page
+
+
+def overdue_sent_count(user: User, now: datetime) -> int:
+    """How many referrals the user's side sent still wait for their answer past the allowance
+    (``is_overdue``, counted in the database)."""
+    if not can_send_referrals(user):
+        return 0
+    urgent = sorted(URGENT_KINDS)
+    late = Q(kind__in=urgent, decided_at__lt=now - answer_allowance(urgent[0])) | (
+        ~Q(kind__in=urgent)
+        & Q(decided_at__lt=now - timedelta(days=settings.ILP_REFERRAL_ANSWER_DAYS))
+    )
+    return (
+        Referral.objects.filter(
+            late,
+            from_facility__in=Facility.objects.filter(recording_facilities_q(user)).values("pk"),
+            state__in=sorted(rules.AWAITING_RECEIVER),
+        )
+        .order_by()
+        .count()
+    )
+
+
+def _minutes(value: object) -> int | str:
+    return int(value.total_seconds() // 60) if isinstance(value, timedelta) else ""
+
+
+def _share(value: float | None) -> float | str:
+    return "" if value is None else value
+
+
+def report_table(page: DelayReportPage) -> list[list[object]]:
+    """The report as rows for a spreadsheet: a header, then one row per facility and month and
+    the total; shares in percent, delays in whole minutes (empty when unknown)."""
+    header: list[object] = [
+        _("Fasilitas"),
+        _("Bulan"),
+        _("Rujukan"),
+        _("Dijawab (%)"),
+        _("Dijawab tepat waktu (%)"),
+        _("Diterima"),
+        _("Terlambat tiba (%)"),
+    ]
+    for _name, label in delay_labels():
+        header += [
+            _("%(delay)s, median (menit)") % {"delay": label},
+            _("%(delay)s, p90 (menit)") % {"delay": label},
+        ]
+
+    def cells(report: rules.DelayReport) -> list[object]:
+        found: list[object] = [
+            report.referrals,
+            _share(report.answered_share),
+            _share(report.answered_in_time_share),
+            report.received,
+            _share(report.too_late_share),
+        ]
+        for name, _label in delay_labels():
+            found += [_minutes(report.delays[name]["median"]), _minutes(report.delays[name]["p90"])]
+        return found
+
+    table: list[list[object]] = [header]
+    for row in page.rows:
+        table.append([row.facility_name, f"{row.month:%Y-%m}", *cells(row.report)])
+    table.append([_("Jumlah"), "", *cells(page.total)])
+    return table

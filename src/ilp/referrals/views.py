@@ -2,19 +2,22 @@
 ones marked), the receiving facility's incoming list by urgency, one referral with its
 timeline, delays and the actions the viewer may take, its letter (``surat.pdf``), the
 referred person's summary for the receiving side (``ringkasan/``: all a hospital's staff see
-of the person), a person's referrals (``orang/<uuid>/``, loaded into the person page), and
-the form that creates one in one click, everything known filled in (``selectors.propose``):
+of the person), a person's referrals (``orang/<uuid>/``, loaded into the person page), the
+form that creates one in one click, everything known filled in (``selectors.propose``):
 from an alert of an encounter (``?encounter=<uuid>&alert=<code>``), a work list's finding
 (``?person=<uuid>&finding=<code>``), a person page (``?person=<uuid>``) or, as a back
-referral, a referral the user's facility received and handled (``?back=<uuid>``). Views are
-thin: forms parse, services write, selectors read; the rules are ``ilp.accounts.access``
-predicates."""
+referral, a referral the user's facility received and handled (``?back=<uuid>``); and the
+delay report per facility and month (``laporan/``, with its CSV: aggregates only, no person
+named). Views are thin: forms parse, services write, selectors read; the rules are
+``ilp.accounts.access`` predicates."""
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +30,7 @@ from ilp.accounts.access import (
     can_receive_referrals,
     can_send_referrals,
     can_use_referrals,
+    can_view_referral_report,
     client_ip,
     may_refer_back,
     role_required,
@@ -39,7 +43,7 @@ from ilp.core.exceptions import ApplicationError, BadParameter, PermissionDenied
 from ilp.core.pdf import html_to_pdf
 from ilp.people.selectors import person_detail
 from ilp.referrals import selectors, services
-from ilp.referrals.forms import ActionForm, ReferralForm, apply_error
+from ilp.referrals.forms import ActionForm, DelayReportForm, ReferralForm, apply_error
 from ilp.referrals.models import Referral, ReferralAction
 from ilp.referrals.summary import referred_person_summary
 from ilp.standards import icd10
@@ -349,3 +353,62 @@ def new(request: HttpRequest) -> HttpResponse:
         "diagnosis_title": icd10.description(str(form["diagnosis_code"].value() or "")),
     }
     return render(request, "referrals/new.html", context, status=status)
+
+
+def _report(request: HttpRequest) -> tuple[DelayReportForm, selectors.DelayReportPage | None]:
+    # Always bound: an empty query is valid and means this month, by sending facility.
+    form = DelayReportForm(request.GET, today=timezone.localdate())
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    page = selectors.delay_report(
+        _user(request), start=data["dari"], end=data["sampai"], side=data["sisi"]
+    )
+    return form, page
+
+
+@role_required(can_view_referral_report)
+@require_http_methods(["GET"])
+def report(request: HttpRequest) -> HttpResponse:
+    """The delay report: per facility and month, the referrals, share answered (and within
+    the allowance), median and p90 of each delay and the share arriving too late."""
+    form, page = _report(request)
+    context = {
+        "form": form,
+        "page": page,
+        "delay_labels": selectors.delay_labels(),
+        "csv_query": request.GET.urlencode(),
+        "arrival_hours": settings.ILP_REFERRAL_ARRIVAL_HOURS,
+        "arrival_days": settings.ILP_REFERRAL_ARRIVAL_DAYS,
+    }
+    return render(request, "referrals/report.html", context, status=200 if page else 400)
+
+
+@role_required(can_view_referral_report)
+@require_http_methods(["GET"])
+def report_csv(request: HttpRequest) -> HttpResponse:
+    """The delay report as CSV (one row per facility and month, delays in minutes); logged as
+    an export of aggregates (no person in it)."""
+    form, page = _report(request)
+    if page is None:
+        return HttpResponse(
+            "\n".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"laporan-rujukan-{page.side}-{page.start:%Y-%m}-{page.end:%Y-%m}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    writer = csv.writer(response)
+    writer.writerows(selectors.report_table(page))
+    audit_export(
+        user=request.user,
+        object_type="referral_report",
+        file_format="csv",
+        person_ids=[],
+        row_count=len(page.rows),
+        ip=client_ip(request),
+        detail={"side": page.side, "from": f"{page.start:%Y-%m}", "to": f"{page.end:%Y-%m}"},
+    )
+    return response

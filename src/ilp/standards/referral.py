@@ -30,13 +30,37 @@ default of numpy.percentile and of R's quantile(): for n sorted values x₁…x�
 p, h = (n − 1)·p, and the result is x_{⌊h⌋+1} + (h − ⌊h⌋)(x_{⌊h⌋+2} − x_{⌊h⌋+1}). It is
 continuous in p and equals the median at p = 0.5. (Hyndman, R. J. & Fan, Y. (1996) Sample
 quantiles in statistical packages. The American Statistician 50(4): 361–365.)
+
+The delay report (``delay_report``), per facility and month, counts over the referrals
+*decided* in the period:
+
+- **referrals**: every leg decided in the period, whatever became of it (a refused or
+  cancelled one counts: it was sent);
+- **answered**: those with an answer recorded (``answered_at``: states answered and closed);
+  **answered in time**: answered no later than the answer allowance after the decision (the
+  allowance of ``ilp.referrals.selectors.answer_allowance``: settings
+  ``ILP_REFERRAL_ANSWER_HOURS`` for the urgent kinds, ``ILP_REFERRAL_ANSWER_DAYS`` for the
+  others);
+- **median and p90** of each of the five ``DELAYS``, over the referrals where both its steps
+  are recorded (an unknown delay is left out, never counted as zero);
+- **arrived too late**: of the referrals whose reception is recorded, those received longer
+  after the *decision to refer* than the arrival limit of their kind. Decision → reception is
+  the second of the three delays (reaching care: waiting for transport plus the journey,
+  Thaddeus & Maine 1994 [S50], DOMAIN.md §6 "maternal timeliness") and is known even when the
+  departure was not recorded. No official limit exists (DOMAIN.md §6: "a minutes standard to
+  PONEK [NC]"; SISRUTE sets none), so the limits are settings of the district's policy:
+  ``ILP_REFERRAL_ARRIVAL_HOURS`` for emergency, maternal and neonatal referrals (default 2:
+  the two hours commonly used as the target for reaching emergency obstetric care),
+  ``ILP_REFERRAL_ARRIVAL_DAYS`` for planned and back referrals (default 3).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 SOURCE = "Kepdirjen Yankes HK.02.02/D/1131/2023 (Juknis SISRUTE); three delays (Thaddeus & Maine)"
 
@@ -222,3 +246,179 @@ def follow_up_due(answered_on: date, days: int = FOLLOW_UP_DAYS) -> date:
     """The day by which a person answered (or sent back) on `answered_on` should be seen again
     in primary care: overdue from the day after."""
     return answered_on + timedelta(days=max(0, days))
+
+
+def arrived_too_late(stamps: Mapping[str, datetime | None], limit: timedelta) -> bool | None:
+    """Whether the person was received more than `limit` after the decision to refer (see the
+    module docstring); None when no reception is recorded."""
+    decided, received = stamps.get("decided_at"), stamps.get("received_at")
+    if decided is None or received is None:
+        return None
+    return received - decided > limit
+
+
+def answered_in_time(stamps: Mapping[str, datetime | None], allowance: timedelta) -> bool | None:
+    """Whether the answer came within `allowance` of the decision; None when unanswered."""
+    decided, answered = stamps.get("decided_at"), stamps.get("answered_at")
+    if decided is None or answered is None:
+        return None
+    return answered - decided <= allowance
+
+
+def share(part: int, whole: int) -> float | None:
+    """`part` of `whole` in percent, one decimal; None for an empty whole."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+# The steps the delay report reads, in order (closing is the sender's; no delay ends there).
+REPORT_STEPS: tuple[str, ...] = STEP_ORDER[:6]
+_AT = {name: i for i, name in enumerate(REPORT_STEPS)}
+_PAIRS = tuple((name, _AT[start], _AT[end]) for name, start, end in DELAYS)
+_DECIDED, _RECEIVED, _ANSWERED = _AT["decided_at"], _AT["received_at"], _AT["answered_at"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLine:
+    """What the delay report needs of one referral: its step times in ``REPORT_STEPS`` order
+    as seconds since any fixed epoch (None: not recorded), and the answer allowance and
+    arrival limit of its kind in seconds. Seconds rather than datetimes: a district's year of
+    referrals is read as plain numbers, far faster than as timestamps."""
+
+    stamps: tuple[float | None, ...]
+    allowance: float
+    arrival_limit: float
+
+    @classmethod
+    def of(
+        cls, stamps: Mapping[str, datetime | None], allowance: timedelta, arrival_limit: timedelta
+    ) -> ReportLine:
+        """A line from step times by name (as ``Referral.stamps()`` gives them)."""
+        seconds = tuple(
+            at.timestamp() if (at := stamps.get(name)) is not None else None
+            for name in REPORT_STEPS
+        )
+        return cls(seconds, allowance.total_seconds(), arrival_limit.total_seconds())
+
+
+@dataclass
+class DelayReport:
+    """The delay report of a set of referrals (see the module docstring)."""
+
+    referrals: int = 0
+    answered: int = 0
+    answered_in_time: int = 0
+    received: int = 0
+    too_late: int = 0
+    # delay name → {"median": timedelta | None, "p90": timedelta | None, "n": int}
+    delays: dict[str, dict[str, object]] = field(default_factory=dict)
+    # decision → reception, the whole of delay 2 (the same summary), known without a departure
+    reaching: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def answered_share(self) -> float | None:
+        return share(self.answered, self.referrals)
+
+    @property
+    def answered_in_time_share(self) -> float | None:
+        return share(self.answered_in_time, self.referrals)
+
+    @property
+    def too_late_share(self) -> float | None:
+        return share(self.too_late, self.received)
+
+
+def _quantile_sorted(ordered: list[float], fraction: float) -> float:
+    h = (len(ordered) - 1) * fraction
+    low = math.floor(h)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (h - low) * (ordered[high] - ordered[low])
+
+
+def _summary(seconds: list[float]) -> dict[str, object]:
+    """Median and p90 (`percentile`'s linear method, one sort for both) as whole-second
+    timedeltas, and the count."""
+    if not seconds:
+        return {"median": None, "p90": None, "n": 0}
+    ordered = sorted(seconds)
+    return {
+        "median": timedelta(seconds=round(_quantile_sorted(ordered, 0.5))),
+        "p90": timedelta(seconds=round(_quantile_sorted(ordered, 0.9))),
+        "n": len(ordered),
+    }
+
+
+class _Tally:
+    """The running counts and delay lists of one report."""
+
+    __slots__ = ("answered", "durations", "in_time", "late", "reaching", "referrals")
+
+    def __init__(self) -> None:
+        self.referrals = self.answered = self.in_time = self.late = 0
+        self.durations: list[list[float]] = [[] for _ in DELAYS]
+        self.reaching: list[float] = []
+
+    def add(self, line: ReportLine) -> None:
+        stamps = line.stamps
+        self.referrals += 1
+        decided = stamps[_DECIDED]
+        answer, reception = stamps[_ANSWERED], stamps[_RECEIVED]
+        if answer is not None:
+            self.answered += 1
+            if decided is not None and answer - decided <= line.allowance:
+                self.in_time += 1
+        if reception is not None and decided is not None:
+            self.reaching.append(reception - decided)
+            if reception - decided > line.arrival_limit:
+                self.late += 1
+        for values, (_name, start, end) in zip(self.durations, _PAIRS, strict=True):
+            a, b = stamps[start], stamps[end]
+            if a is not None and b is not None:
+                values.append(b - a)
+
+    def merge(self, other: _Tally) -> None:
+        self.referrals += other.referrals
+        self.answered += other.answered
+        self.in_time += other.in_time
+        self.late += other.late
+        self.reaching += other.reaching
+        for mine, theirs in zip(self.durations, other.durations, strict=True):
+            mine += theirs
+
+    def report(self) -> DelayReport:
+        return DelayReport(
+            referrals=self.referrals,
+            answered=self.answered,
+            answered_in_time=self.in_time,
+            received=len(self.reaching),
+            too_late=self.late,
+            delays={
+                name: _summary(values)
+                for (name, _a, _b), values in zip(DELAYS, self.durations, strict=True)
+            },
+            reaching=_summary(self.reaching),
+        )
+
+
+def delay_report(lines: Iterable[ReportLine]) -> DelayReport:
+    """Counts, shares and the median and p90 of each delay over `lines` (the rules of
+    `answered_in_time` and `arrived_too_late`, applied to seconds)."""
+    tally = _Tally()
+    for line in lines:
+        tally.add(line)
+    return tally.report()
+
+
+def delay_reports(
+    groups: Mapping[Any, Iterable[ReportLine]],
+) -> tuple[dict[Any, DelayReport], DelayReport]:
+    """The report of each group of lines and of all of them together, reading each line
+    once."""
+    total = _Tally()
+    found: dict[Any, DelayReport] = {}
+    for key, lines in groups.items():
+        tally = _Tally()
+        for line in lines:
+            tally.add(line)
+        found[key] = tally.report()
+        total.merge(tally)
+    return found, total.report()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
@@ -27,3 +28,12 @@ def duration_text(value: timedelta | None) -> str:
     if minutes or not parts:
         parts.append(_("%(n)d menit") % {"n": minutes})
     return " ".join(parts)
+
+
+@register.filter(name="delay_rows")
+def delay_rows(report: Any) -> list[dict[str, Any]]:
+    """The five delays of a ``DelayReport`` in order, each with its label, median, p90 and
+    how many referrals it was measured on."""
+    from ilp.referrals.selectors import delay_labels  # selectors import models; tags load early
+
+    return [{"label": label, **report.delays[name]} for name, label in delay_labels()]
