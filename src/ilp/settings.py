@@ -30,6 +30,8 @@ ILP_EVIDENCE_MAX_BYTES, ILP_EVIDENCE_MAX_FILES   largest evidence file a puskesm
 ILP_REFERRAL_ANSWER_HOURS, ILP_REFERRAL_ANSWER_DAYS   a referral's answer is overdue this long
                       after the decision to refer: hours for emergency, maternal and neonatal
                       referrals (default 24), days for planned and back referrals (default 7)
+ILP_DEATH_NOTIFY_HOURS   a maternal/perinatal death must be notified within this many hours of
+                      the death (default 24, issue 12; the AMP-SR guideline says 3x24 = 72)
 """
 
 from __future__ import annotations
@@ -284,6 +286,9 @@ ILP_SESSION_IDLE_SECONDS = env_int("ILP_SESSION_IDLE_MINUTES", 30) * 60
 # standard exists (DOMAIN.md §6, open item 7): a day for urgent kinds, a week for planned ones.
 ILP_REFERRAL_ANSWER_HOURS = env_int("ILP_REFERRAL_ANSWER_HOURS", 24)
 ILP_REFERRAL_ANSWER_DAYS = env_int("ILP_REFERRAL_ANSWER_DAYS", 7)
+# Deaths (ilp.standards.deaths.notification_check): the notification limit. The issue asks for
+# 24 h; the AMP-SR guideline (MPDN) allows hospitals 3x24 h, a district following it sets 72.
+ILP_DEATH_NOTIFY_HOURS = env_int("ILP_DEATH_NOTIFY_HOURS", 24)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("ILP_SESSION_MAX_HOURS", 12) * 60 * 60
 
