@@ -9,6 +9,7 @@ from ilp.accounts.access import (
     can_register,
     can_use_coaching,
     can_use_referrals,
+    can_view_deaths,
     can_view_personal_data,
 )
 
@@ -22,6 +23,7 @@ def access(request: HttpRequest) -> dict[str, dict[str, bool]]:
                 "register": False,
                 "coaching": False,
                 "referrals": False,
+                "deaths": False,
             }
         }
     return {
@@ -30,5 +32,6 @@ def access(request: HttpRequest) -> dict[str, dict[str, bool]]:
             "register": can_register(user),
             "coaching": can_use_coaching(user),
             "referrals": can_use_referrals(user),
+            "deaths": can_view_deaths(user),
         }
     }

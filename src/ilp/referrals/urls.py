@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ilp.referrals import views
+from ilp.referrals import views, views_deaths
 
 app_name = "referrals"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("baru/", views.new, name="new"),
     path("<uuid:referral_uuid>/", views.detail, name="detail"),
     path("<uuid:referral_uuid>/aksi/", views.act, name="act"),
+    path("kematian/", views_deaths.index, name="deaths"),
+    path("kematian/baru/", views_deaths.new, name="death_new"),
+    path("kematian/<uuid:death_uuid>/notifikasi/", views_deaths.notify, name="death_notify"),
+    path("kematian/<uuid:death_uuid>/batal/", views_deaths.void, name="death_void"),
 ]
