@@ -821,7 +821,7 @@ def may_refer_from(user: Any, facility: Facility) -> bool:
     if not can_send_referrals(user) or facility.kind not in REFERRING_FACILITY_KINDS:
         return False
     if user.role == Role.HOSPITAL:
-        return facility.pk == user.facility_id
+        return bool(facility.pk == user.facility_id)
     return facility.kind != FacilityKind.HOSPITAL and may_record_at(user, facility)
 
 

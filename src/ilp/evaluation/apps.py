@@ -25,5 +25,5 @@ class EvaluationConfig(AppConfig):
         from ilp.evaluation.death_services import review_open
         from ilp.referrals.services_deaths import DEATH_RECORDED
 
-        if review_open not in DEATH_RECORDED:
-            DEATH_RECORDED.append(review_open)
+        if review_open not in DEATH_RECORDED:  # type: ignore[comparison-overlap]
+            DEATH_RECORDED.append(review_open)  # type: ignore[arg-type]

@@ -60,7 +60,7 @@ def review_open(death: Death, user: User) -> DeathReview:
     person's desa) and the puskesmas serving that desa (the first by name when several)."""
     village = death.person.village
     district = village
-    while district.level > AreaLevel.REGENCY and district.parent_id is not None:
+    while district.level > AreaLevel.REGENCY and district.parent is not None:
         district = district.parent
     puskesmas = (
         Facility.objects.filter(kind=FacilityKind.PUSKESMAS, service_areas=village)

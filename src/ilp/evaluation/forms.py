@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from ilp.accounts.access import TEAM_MEMBER_ROLES
 from ilp.accounts.models import Role, User
 from ilp.core.exceptions import ApplicationError
-from ilp.evaluation.models import OWNER_ROLES, ChecklistItem, CoachingVisit, DeathReview, TpcbTeam
+from ilp.evaluation.death_models import DeathReview
+from ilp.evaluation.models import OWNER_ROLES, ChecklistItem, CoachingVisit, TpcbTeam
 from ilp.evaluation.programme_models import CoachingSession
 from ilp.evaluation.services import (
     NOT_IN_VISIT_CHECKLIST,

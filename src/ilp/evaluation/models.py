@@ -303,7 +303,7 @@ class Recommendation(BaseModel):
         return self.origin.puskesmas
 
     @property
-    def puskesmas_id(self) -> int:
+    def puskesmas_id(self) -> int | None:
         return self.origin.puskesmas_id
 
     @property

@@ -38,11 +38,11 @@ from ilp.accounts.audit import audit_record
 from ilp.accounts.models import AuditAction, User
 from ilp.core.exceptions import ApplicationError, Conflict, PermissionDenied, ValidationFailed
 from ilp.evaluation import evidence
+from ilp.evaluation.death_models import DeathReview
 from ilp.evaluation.models import (
     OWNER_ROLES,
     ChecklistItem,
     CoachingVisit,
-    DeathReview,
     Recommendation,
     RecommendationEvent,
     RecState,

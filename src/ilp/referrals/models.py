@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ilp.core.history import ChangeHistory
-from ilp.core.models import BaseModel, Versioned, Voidable, VoidableQuerySet
+from ilp.core.models import BaseModel, Versioned, Voidable
 from ilp.standards import deaths
 from ilp.standards import referral as rules
 
@@ -383,7 +383,6 @@ class Death(Voidable, Versioned, BaseModel):
     notified_by_name = models.CharField(_("nama pelapor"), max_length=120, blank=True)
     notified_at = models.DateTimeField(_("waktu notifikasi"), null=True, blank=True)
 
-    objects = VoidableQuerySet.as_manager()
     history = ChangeHistory()
 
     class Meta:

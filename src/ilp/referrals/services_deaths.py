@@ -122,7 +122,10 @@ def _check_pregnancy(person: Person, data: DeathData, died_on: Any) -> Pregnancy
                     "Kehamilan ini berakhir pada %(date)s, lebih dari %(days)s hari sebelum "
                     "kematian: bukan kematian ibu (WHO ICD-10)."
                 )
-                % {"date": formats.date_format(end), "days": rules.MATERNAL_DAYS_AFTER_END},
+                % {
+                    "date": formats.date_format(pregnancy.outcome_date or died_on),
+                    "days": rules.MATERNAL_DAYS_AFTER_END,
+                },
             )
         return pregnancy
     if not ongoing and pregnancy.outcome != PregnancyOutcome.STILLBIRTH:
@@ -154,7 +157,7 @@ def _check_pregnancy(person: Person, data: DeathData, died_on: Any) -> Pregnancy
 def _check_place(data: DeathData) -> Facility | None:
     if data.place not in DeathPlace.values:
         raise _invalid("place", _("Pilih tempat meninggal."))
-    kind = FACILITY_PLACES.get(data.place)
+    kind = FACILITY_PLACES.get(DeathPlace(data.place))
     if kind is not None:
         if data.facility is None:
             raise _invalid("facility", _("Pilih fasilitas tempat meninggal."))
