@@ -78,7 +78,7 @@ def generate_deaths(*, today: date | None = None) -> int:
                 notified_at=died + timedelta(hours=30),
             ),
         )
-        review = death.review  # type: ignore[attr-defined]
+        review = death.review
         meeting = today - timedelta(days=10)
         death_services.review_update(
             user=tpcb,
