@@ -13,7 +13,7 @@ import re
 import types
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -187,7 +187,21 @@ def _records(d) -> SimpleNamespace:
             what="x", why="y", owner_role="k2", due_date=date(2025, 4, 1)
         ),
     )
+    # A stillbirth (the mother lives on: the other URLs still find her) and its review.
+    from ilp.referrals.services_deaths import DeathData, death_record
+
+    death = death_record(
+        user=d.pkm_barat,
+        person=d.siti,
+        data=DeathData(
+            kind="stillbirth",
+            died_at=datetime(2025, 9, 1, 2, tzinfo=UTC),
+            place="home",
+            pregnancy=pregnancy,
+        ),
+    )
     return SimpleNamespace(
+        death=death,
         evidence=recommendation.events.get(action="answer").evidence.get(),
         checklist=checklist,
         referral=referral,
@@ -236,6 +250,7 @@ def _values(d, r) -> dict[str, list[str]]:
         "cluster": ["k1", "lintas", "zzz"],
         "referral_uuid": [str(r.referral.uuid), UNKNOWN],
         "referral_id": [str(r.referral.uuid), UNKNOWN],
+        "death_uuid": [str(r.death.uuid), UNKNOWN],
         # a posyandu, a puskesmas, an area (the API's areas/<code>); unknown
         "code": [d.pos_ampel_timur_f.code, d.pkm_barat_f.code, d.ampel.code, "NOPE"],
         "on": ["2025-03-10", "0001-01-01", "9999-12-31", "not-a-date"],

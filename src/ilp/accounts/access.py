@@ -68,6 +68,18 @@ puskesmas for itself and its pustu and posyandu, and by hospital staff for their
 (`can_view_referral_report`, `referral_report_facilities_q`); pustu, kader and the other roles
 read none.
 
+Maternal and perinatal deaths (``ilp.referrals`` records, ``ilp.evaluation`` reviews, AMP-SR):
+a death is recorded (`may_record_death`) by puskesmas or pustu staff for a person of their area,
+by hospital staff for a death at their hospital of a person their hospital received by referral
+(`is_hospital_staff`), and by the dinkes administrator for any person of the district (the
+guideline: unnotified after a month, the Dinkes enters it); the same people void one recorded
+by mistake. Deaths are read (`death_scope_q`) by the dinkes administrator and TPCB (the
+district), puskesmas and pustu staff (their area) and hospital staff (the deaths at their
+hospital). The review (AMP-SR: meeting, avoidable factors, recommendations) is kept by the
+district: dinkes administrator and TPCB (`can_review_deaths`); its recommendations are answered
+by the staff of the puskesmas of the dead person's area, like any other. Kader, protection,
+cross-sector and data-protection roles: no death record; cross-sector viewers see no count.
+
 Specialist coaching programmes: the dinkes administrator forms them; their specialists (role
 ``specialist``, which reads nothing else) record sessions and judge the sessions'
 recommendations (`may_run_programme`).
@@ -683,9 +695,10 @@ def is_area_official(user: Any, area: Any) -> bool:
 
 def recommendation_scope_q(user: Any, prefix: str = "") -> Q:
     """A filter over Recommendation (or rows pointing to one, with `prefix`) keeping what the
-    user reads: the dinkes administrator all of the district's, a team member the team's,
-    puskesmas staff their puskesmas', a specialist those of their programmes' sessions, a camat
-    those addressed to his kecamatan or its desa, a kepala desa those addressed to his desa."""
+    user reads: the dinkes administrator all of the district's, a team member the team's (and,
+    like the dinkes, those of the district's death reviews), puskesmas staff their puskesmas',
+    a specialist those of their programmes' sessions, a camat those addressed to his kecamatan
+    or its desa, a kepala desa those addressed to his desa."""
     if can_answer_area_tasks(user):
         own = Q(**{f"{prefix}owner_area_id": user.area_id})
         if user.area.level == AreaLevel.DISTRICT:
@@ -694,12 +707,17 @@ def recommendation_scope_q(user: Any, prefix: str = "") -> Q:
     if not can_use_coaching(user):
         return _NOTHING
     if user.role == Role.PUSKESMAS:
-        return Q(**{f"{prefix}visit__puskesmas_id": user.facility_id}) | Q(
-            **{f"{prefix}session__puskesmas_id": user.facility_id}
+        return (
+            Q(**{f"{prefix}visit__puskesmas_id": user.facility_id})
+            | Q(**{f"{prefix}session__puskesmas_id": user.facility_id})
+            | Q(**{f"{prefix}death_review__puskesmas_id": user.facility_id})
         )
     if user.role == Role.SPECIALIST:
         return Q(**{f"{prefix}session__programme__specialists": user.pk})
-    member = Q(**{f"{prefix}visit__team__members": user.pk})
+    # The district's death reviews are kept by its dinkes and TPCB staff (`can_review_deaths`).
+    member = Q(**{f"{prefix}visit__team__members": user.pk}) | Q(
+        **{f"{prefix}death_review__district_id": user.area_id}
+    )
     if can_manage_teams(user):
         return (
             member
@@ -1046,3 +1064,78 @@ def role_required(check: Rule) -> Callable[[ViewFunc], ViewFunc]:
         return guarded
 
     return decorator
+
+
+# ---------------------------------------------------------------- deaths (see the docstring)
+
+DEATH_RECORDER_ROLES = frozenset({Role.DINKES_ADMIN, Role.PUSKESMAS, Role.PUSTU})
+
+
+def can_record_deaths(user: Any) -> bool:
+    """Whether the user's role records maternal and perinatal deaths at all (which persons:
+    `may_record_death`)."""
+    if _active(user) and user.role == Role.HOSPITAL:
+        return is_hospital_staff(user)
+    if not _active(user) or user.role not in DEATH_RECORDER_ROLES:
+        return False
+    return user.area_id is not None if user.role == Role.DINKES_ADMIN else bool(user.facility_id)
+
+
+def can_review_deaths(user: Any) -> bool:
+    """Whether the user keeps the district's death reviews (meeting, factors,
+    recommendations): the dinkes administrator and TPCB analysts of the district."""
+    return can_join_teams(user)
+
+
+def can_view_deaths(user: Any) -> bool:
+    """Whether the user opens the death pages at all (which deaths: `death_scope_q`)."""
+    return can_record_deaths(user) or can_review_deaths(user)
+
+
+def received_by_referral(user: Any, person: Any) -> bool:
+    """Whether the hospital staff user's hospital received `person` by some referral."""
+    from ilp.referrals.models import Referral  # referrals builds on accounts
+
+    return (
+        is_hospital_staff(user)
+        and Referral.objects.filter(person_id=person.pk, to_facility_id=user.facility_id).exists()
+    )
+
+
+def may_record_death(user: Any, person: Any, facility: Facility | None = None) -> bool:
+    """Whether the user records (or voids) the death of `person` at `facility` (None: not at
+    a facility): see the module docstring."""
+    if not can_record_deaths(user):
+        return False
+    if user.role == Role.HOSPITAL:
+        at_own = facility is not None and facility.pk == user.facility_id
+        return at_own and received_by_referral(user, person)
+    return person_in_scope(user, person)
+
+
+def death_scope_q(user: Any, prefix: str = "") -> Q:
+    """A filter over Death (or rows pointing to one, with `prefix`) keeping those the user
+    reads: their area's for district, puskesmas and pustu staff, their hospital's for
+    hospital staff."""
+    if not can_view_deaths(user):
+        return _NOTHING
+    if user.role == Role.HOSPITAL:
+        return Q(**{f"{prefix}facility_id": user.facility_id})
+    return person_scope_q(user, prefix=f"{prefix}person__")
+
+
+def may_mark_deceased(user: Any, person: Any) -> bool:
+    """Whether the user sets or clears `person`'s date of death as a death record's
+    consequence (``ilp.people.corrections.person_set_deceased``): a death recorder who may
+    record some death of the person (in scope, or received by referral at their hospital)."""
+    if not can_record_deaths(user):
+        return False
+    if user.role == Role.HOSPITAL:
+        return received_by_referral(user, person)
+    return person_in_scope(user, person)
+
+
+def may_review_death(user: Any, review: Any) -> bool:
+    """Whether the user keeps `review` (its meeting, factors, recommendations; judges those
+    recommendations): the dinkes and TPCB staff of its district."""
+    return can_review_deaths(user) and review.district_id == user.area_id

@@ -10,6 +10,7 @@ from ilp.accounts.access import (
     can_send_referrals,
     can_use_coaching,
     can_use_referrals,
+    can_view_deaths,
     can_view_personal_data,
 )
 
@@ -24,6 +25,7 @@ def access(request: HttpRequest) -> dict[str, dict[str, bool]]:
                 "coaching": False,
                 "referrals": False,
                 "send_referrals": False,
+                "deaths": False,
             }
         }
     return {
@@ -34,5 +36,6 @@ def access(request: HttpRequest) -> dict[str, dict[str, bool]]:
             "referrals": can_use_referrals(user),
             # the "Rujuk" links beside alerts, work-list rows and on the person page
             "send_referrals": can_send_referrals(user),
+            "deaths": can_view_deaths(user),
         }
     }

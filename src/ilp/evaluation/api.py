@@ -119,10 +119,11 @@ class ChecklistItemOut(Schema):
 
 
 class SourceOut(Schema):
-    """Where the recommendation was given: a TPCB visit or a specialist's session."""
+    """Where the recommendation was given: a TPCB visit, a specialist's session or a death
+    review (AMP-SR)."""
 
-    kind: Literal["visit", "session"]
-    id: str = Field(description="The visit's or session's UUID")
+    kind: Literal["visit", "session", "death_review"]
+    id: str = Field(description="The visit's, session's or death review's UUID")
     date: date
     team: str | None = Field(description="The visiting TPCB team (a visit)")
     programme: str | None = Field(description="The coaching programme (a session)")
@@ -166,6 +167,15 @@ def _item_out(item: ChecklistItem | None) -> ChecklistItemOut | None:
 
 
 def _source(rec: Recommendation) -> SourceOut:
+    if rec.death_review is not None:
+        return SourceOut(
+            kind="death_review",
+            id=str(rec.death_review.uuid),
+            date=rec.origin_date,
+            team=None,
+            programme=None,
+            specialist=None,
+        )
     if rec.session is not None:
         return SourceOut(
             kind="session",

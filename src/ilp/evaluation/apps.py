@@ -1,6 +1,7 @@
 """App configuration of evaluation and coaching: a camat's or kepala desa's tasks are a section
 of their home page (``ilp.accounts.home.CROSS_SECTOR_SECTIONS``); the specialists' sessions
-are a section of the monthly evaluation (``ilp.evaluation.programme_review``)."""
+are a section of the monthly evaluation (``ilp.evaluation.programme_review``); a recorded death
+opens its review (``ilp.evaluation.death_services.review_open``)."""
 
 from __future__ import annotations
 
@@ -20,3 +21,9 @@ class EvaluationConfig(AppConfig):
 
         if home_section not in CROSS_SECTOR_SECTIONS:
             CROSS_SECTOR_SECTIONS.append(home_section)
+        # A recorded death opens its AMP-SR review (referrals does not import evaluation).
+        from ilp.evaluation.death_services import review_open
+        from ilp.referrals.services_deaths import DEATH_RECORDED
+
+        if review_open not in DEATH_RECORDED:  # type: ignore[comparison-overlap]
+            DEATH_RECORDED.append(review_open)  # type: ignore[arg-type]

@@ -8,11 +8,13 @@ from typing import Any
 from uuid import UUID
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ilp.accounts.access import TEAM_MEMBER_ROLES
 from ilp.accounts.models import Role, User
 from ilp.core.exceptions import ApplicationError
+from ilp.evaluation.death_models import DeathReview
 from ilp.evaluation.models import OWNER_ROLES, ChecklistItem, CoachingVisit, TpcbTeam
 from ilp.evaluation.programme_models import CoachingSession
 from ilp.evaluation.services import (
@@ -183,7 +185,11 @@ class RecommendationForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, visit: CoachingVisit | CoachingSession, language: str, **kwargs: Any
+        self,
+        *args: Any,
+        visit: CoachingVisit | CoachingSession | DeathReview,
+        language: str,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = indicator_choices(language)  # type: ignore[attr-defined]
@@ -191,16 +197,18 @@ class RecommendationForm(forms.Form):
             ("", str(_("— tanpa masalah mutu data —"))),
             *((code, str(MEASURE_LABELS[code])) for code in MEASURES),
         ]
-        if isinstance(visit, CoachingSession):
-            # A specialist's session works through no checklist (and its pk is not a visit's).
+        if not isinstance(visit, CoachingVisit):
+            # A specialist's session or a death review works through no checklist.
             del self.fields["checklist_item"]
         else:
             self.fields["checklist_item"].widget.choices = checklist_item_choices(visit)
         self.fields["owner_user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             role=Role.PUSKESMAS, facility=visit.puskesmas_id, is_active=True
         ).order_by("username")
+        # A death review of a desa no puskesmas serves: no area to address (the service says so).
+        served = served_areas_q(visit.puskesmas) if visit.puskesmas is not None else Q(pk__in=[])
         self.fields["owner_area"].queryset = (  # type: ignore[attr-defined]
-            Area.objects.filter(served_areas_q(visit.puskesmas)).distinct().order_by("code")
+            Area.objects.filter(served).distinct().order_by("code")
         )
 
     def clean_checklist_item(self) -> ChecklistItem | None:
@@ -270,6 +278,7 @@ class ActionForm(forms.Form):
             ("puskesmas", "puskesmas"),
             ("session", "session"),
             ("tugas", "tugas"),
+            ("death", "death"),
         ]
     )
 

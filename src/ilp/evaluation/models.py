@@ -19,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from ilp.accounts.models import Cluster
 from ilp.core.models import BaseModel
 
+# The death reviews (AMP-SR) live in their own module too.
+from ilp.evaluation.death_models import DeathReview  # noqa: F401 - re-exported
+
 # The specialist coaching programmes live in their own module; imported here so that
 # `ilp.evaluation.models` names every model of the app.
 from ilp.evaluation.programme_models import (  # noqa: F401 - re-exported
@@ -181,8 +184,8 @@ class Recommendation(BaseModel):
     state moves open → answered → accepted or sent back (→ answered again) → verified
     (closed)."""
 
-    # Where it was given: a TPCB visit or a specialist's session (exactly one of the two, see
-    # `recommendation_one_origin`; `origin` and `puskesmas` read whichever it is).
+    # Where it was given: a TPCB visit, a specialist's session or a death review (exactly one
+    # of the three, see `recommendation_one_origin`; `origin` and `puskesmas` read whichever).
     visit = models.ForeignKey(
         CoachingVisit,
         null=True,
@@ -198,6 +201,14 @@ class Recommendation(BaseModel):
         on_delete=models.PROTECT,
         related_name="recommendations",
         verbose_name=_("sesi pendampingan spesialis"),
+    )
+    death_review = models.ForeignKey(
+        "evaluation.DeathReview",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name=_("pengkajian kematian"),
     )
     what = models.TextField(_("rekomendasi"))
     indicator = models.CharField(_("indikator"), max_length=32, blank=True)
@@ -263,10 +274,13 @@ class Recommendation(BaseModel):
                 ),
                 name="recommendation_one_owner",
             ),
-            # Given at exactly one place: a TPCB visit or a specialist's session.
+            # Given at exactly one place: a TPCB visit, a specialist's session or a death review.
             models.CheckConstraint(
-                condition=(models.Q(visit__isnull=False) & models.Q(session__isnull=True))
-                | (models.Q(visit__isnull=True) & models.Q(session__isnull=False)),
+                condition=(
+                    models.Q(visit__isnull=False, session__isnull=True, death_review__isnull=True)
+                    | models.Q(visit__isnull=True, session__isnull=False, death_review__isnull=True)
+                    | models.Q(visit__isnull=True, session__isnull=True, death_review__isnull=False)
+                ),
                 name="recommendation_one_origin",
             ),
         ]
@@ -275,9 +289,13 @@ class Recommendation(BaseModel):
         return self.what[:60]
 
     @property
-    def origin(self) -> CoachingVisit | CoachingSession:
-        """The visit or the specialist's session that gave the recommendation."""
-        return self.visit if self.visit is not None else self.session  # type: ignore[return-value]
+    def origin(self) -> CoachingVisit | CoachingSession | DeathReview:
+        """The visit, the specialist's session or the death review that gave it."""
+        if self.visit is not None:
+            return self.visit
+        if self.session is not None:
+            return self.session
+        return self.death_review  # type: ignore[return-value]
 
     @property
     def puskesmas(self) -> Any:
@@ -285,15 +303,25 @@ class Recommendation(BaseModel):
         return self.origin.puskesmas
 
     @property
-    def puskesmas_id(self) -> int:
+    def puskesmas_id(self) -> int | None:
         return self.origin.puskesmas_id
 
     @property
     def origin_date(self) -> date:
-        """The day it was given: the visit's date or the session's."""
+        """The day it was given: the visit's date, the session's or the review meeting's (the
+        day the review opened before its meeting is recorded)."""
         if self.visit is not None:
             return self.visit.planned_date
+        if self.death_review is not None:
+            return review_date(self.death_review)
         return self.origin.session_date  # type: ignore[union-attr]
+
+
+def review_date(review: DeathReview) -> date:
+    """The day a death review counts from: its meeting, else the day it opened."""
+    from django.utils import timezone
+
+    return review.meeting_date or timezone.localdate(review.created_at)
 
 
 class RecommendationEvent(models.Model):

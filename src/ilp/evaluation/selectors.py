@@ -120,6 +120,9 @@ def _with_history(found: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
         "session__puskesmas",
         "session__programme",
         "session__specialist",
+        # A death review's (``rec.origin``): the review, its death (the link) and puskesmas.
+        "death_review__death",
+        "death_review__puskesmas",
     ).prefetch_related(Prefetch("events", queryset=events))
 
 
@@ -222,6 +225,8 @@ def open_recommendations(
             "visit__team",
             "session__puskesmas",
             "session__programme",
+            "death_review__death",
+            "death_review__puskesmas",
         ).order_by("due_date", "id")[(page - 1) * per_page : page * per_page]
     )
     return OpenPage(rows, counts["total"], counts["overdue"], page, pages)

@@ -31,12 +31,14 @@ from ilp.accounts.access import (
     is_area_official,
     is_puskesmas_staff,
     is_team_member,
+    may_review_death,
     may_run_programme,
 )
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import AuditAction, User
 from ilp.core.exceptions import ApplicationError, Conflict, PermissionDenied, ValidationFailed
 from ilp.evaluation import evidence
+from ilp.evaluation.death_models import DeathReview
 from ilp.evaluation.models import (
     OWNER_ROLES,
     ChecklistItem,
@@ -48,6 +50,7 @@ from ilp.evaluation.models import (
     VisitAction,
     VisitEvent,
     VisitState,
+    review_date,
 )
 from ilp.evaluation.programme_models import CoachingSession
 from ilp.monitoring import quality
@@ -480,9 +483,14 @@ class RecommendationContent:
     checklist_item: ChecklistItem | None = None
     owner_area: Area | None = None
 
-    def fields(self, visit: CoachingVisit | CoachingSession) -> dict[str, Any]:
+    def fields(self, visit: CoachingVisit | CoachingSession | DeathReview) -> dict[str, Any]:
         """The model fields, or ValidationFailed with the first bad field's message.
-        `visit`: where it is given, a TPCB visit or a specialist's session."""
+        `visit`: where it is given, a TPCB visit, a specialist's session or a death review."""
+        if visit.puskesmas is None:
+            raise _invalid(
+                "owner_role",
+                _("Desa orang ini tidak dilayani puskesmas; rekomendasi tidak dapat dituju."),
+            )
         if not self.what.strip():
             raise _invalid("what", _("Tulis apa yang harus diubah."))
         if self.indicator and self.indicator not in load_catalogue():
@@ -490,8 +498,8 @@ class RecommendationContent:
         if self.quality_check and self.quality_check not in quality.MEASURES:
             raise _invalid("quality_check", _("Pemeriksaan mutu data tidak dikenal."))
         if self.checklist_item is not None and (
-            # a specialist's session works through no checklist
-            isinstance(visit, CoachingSession)
+            # a specialist's session and a death review work through no checklist
+            not isinstance(visit, CoachingVisit)
             or not visit.checklist_versions.filter(pk=self.checklist_item.version_id).exists()
         ):
             raise _invalid("checklist_item", str(NOT_IN_VISIT_CHECKLIST))
@@ -531,15 +539,24 @@ class RecommendationContent:
         }
 
 
-def _origin_date(origin: CoachingVisit | CoachingSession) -> date:
+def _origin_date(origin: CoachingVisit | CoachingSession | DeathReview) -> date:
     if isinstance(origin, CoachingSession):
         return origin.session_date
+    if isinstance(origin, DeathReview):
+        return review_date(origin)
     return origin.planned_date
 
 
 def _require_author(user: User, rec: Recommendation) -> None:
     """Who writes and judges a recommendation: the visit's team, or whoever runs the
-    session's programme (its specialists, the dinkes administrator)."""
+    session's programme (its specialists, the dinkes administrator), the district's
+    reviewers of a death review (dinkes, TPCB)."""
+    if rec.death_review is not None:
+        if not may_review_death(user, rec.death_review):
+            raise PermissionDenied(
+                _("Hanya Dinas Kesehatan atau TPCB kabupaten/kota ini yang boleh melakukannya.")
+            )
+        return
     if rec.session is not None:
         if not may_run_programme(user, rec.session.programme):
             raise PermissionDenied(NOT_PROGRAMME_RUNNER)
@@ -645,6 +662,8 @@ class ActionRights:
         return frozenset(programmes_run_by(self.user).values_list("pk", flat=True))
 
     def _judges(self, rec: Recommendation) -> bool:
+        if rec.death_review_id is not None:
+            return may_review_death(self.user, rec.death_review)
         if rec.session is not None:
             return rec.session.programme_id in self.runs_programmes
         return rec.visit.team_id in self.member_of  # type: ignore[union-attr]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from ilp.evaluation import (
+    death_views,
     programme_views,
     views,
     views_checklists,
@@ -91,4 +92,16 @@ urlpatterns = [
         name="session_recommendation_new",
     ),
     path("tugas/", views.task_list, name="tasks"),
+    # Death reviews (AMP-SR), keyed by the death.
+    path("kematian/<uuid:death_uuid>/", death_views.death_review, name="death_review"),
+    path(
+        "kematian/<uuid:death_uuid>/kajian/",
+        death_views.death_review_save,
+        name="death_review_save",
+    ),
+    path(
+        "kematian/<uuid:death_uuid>/rekomendasi/",
+        death_views.death_review_recommendation,
+        name="death_review_recommendation",
+    ),
 ]

@@ -368,6 +368,10 @@ def recommendation_action(request: HttpRequest, recommendation_uuid: str) -> Htt
         return _tasks_page(request, status=422, errors={rec.pk: form})
     if back == "puskesmas" and can_answer_recommendations(user):
         return _puskesmas_page(request, status=422, errors={rec.pk: form})
+    if rec.death_review is not None:
+        from ilp.evaluation.death_views import review_page
+
+        return review_page(request, rec.death_review, status=422, errors={rec.pk: form})
     if rec.session is not None:
         from ilp.evaluation.programme_views import session_page
 
@@ -376,7 +380,9 @@ def recommendation_action(request: HttpRequest, recommendation_uuid: str) -> Htt
 
 
 def _origin_redirect(rec: Recommendation) -> HttpResponse:
-    """Back to the page of the visit or specialist session that gave the recommendation."""
+    """Back to the page of the visit, specialist session or death review that gave it."""
+    if rec.death_review is not None:
+        return redirect("evaluation:death_review", death_uuid=rec.death_review.death.uuid)
     if rec.session is not None:
         return redirect("evaluation:session", session_uuid=rec.session.uuid)
     return redirect("evaluation:visit", visit_uuid=rec.origin.uuid)

@@ -26,7 +26,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ilp.accounts.access import may_move_person, person_in_scope, require_corrector
+from ilp.accounts.access import (
+    may_mark_deceased,
+    may_move_person,
+    person_in_scope,
+    require_corrector,
+)
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import AuditPurpose, User
 from ilp.core.corrections import Reason, record_change, record_void
@@ -235,6 +240,38 @@ def person_correct(
         # Another user registered the same NIK between the check and the write.
         raise nik_taken() from exc
     return changed
+
+
+def person_set_deceased(
+    *, actor: User, person: Person, deceased_on: date | None, reason: Reason
+) -> bool:
+    """Set (or, `deceased_on` None, clear) a person's date of death as the consequence of a
+    death record (``ilp.referrals.services``: recorded, or voided as a mistake); returns
+    whether it changed. Audited, with the reason in the person's history like any
+    correction; the work lists and reminders leave a deceased person out (they filter on
+    ``deceased_on``) and the indicator cells are refreshed. Called inside the death's
+    transaction; `actor` must be a death recorder for the person (`may_mark_deceased`)."""
+    if not may_mark_deceased(actor, person):
+        raise PermissionDenied(_("Anda tidak boleh mencatat kematian penduduk ini."))
+    _not_voided(person)
+    with transaction.atomic():
+        changed = record_change(
+            person, actor=actor, changes={"deceased_on": deceased_on}, reason=reason
+        )
+        if not changed:
+            return False
+        records_changed([person.pk])
+        _audit(
+            actor,
+            "update",
+            "person",
+            person,
+            person.pk,
+            fields=changed,
+            reason=reason.code,
+            deceased_on=deceased_on.isoformat() if deceased_on else None,
+        )
+    return True
 
 
 def person_void(

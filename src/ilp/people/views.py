@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ilp.accounts.access import (
     CorrectionRights,
     can_record,
+    can_record_deaths,
     can_register,
     can_view_personal_data,
     scope_villages,
@@ -213,6 +214,8 @@ def person_page(request: HttpRequest, person_uuid: UUID) -> HttpResponse:
         "history": history,
         "is_female": person.sex == Sex.FEMALE,
         "can_move": can_register(request.user) and person.voided_at is None,
+        # A maternal or perinatal death (ilp.referrals; the service checks the kind fits).
+        "can_record_death": can_record_deaths(request.user) and person.voided_at is None,
         # Offered only where the service would accept it: a woman of reproductive age.
         "may_add_pregnancy": person.sex == Sex.FEMALE
         and may_be_pregnant(person.birth_date, timezone.localdate()),

@@ -9,11 +9,22 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from ilp.core.exceptions import ApplicationError
+from ilp.core.models import CorrectionReason
+from ilp.people.models import Pregnancy
 from ilp.places.models import Facility
-from ilp.referrals.models import Companion, EndReason, ReferralKind, Transport
+from ilp.referrals.models import (
+    Companion,
+    DeathKind,
+    DeathPlace,
+    EndReason,
+    Referral,
+    ReferralKind,
+    Transport,
+)
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -202,3 +213,86 @@ class DelayReportForm(forms.Form):
             self.add_error("dari", _("Bulan ini belum tiba."))
         data.update(dari=start, sampai=end, sisi=data.get("sisi") or "sent")
         return data
+
+
+class DeathForm(forms.Form):
+    """A maternal death, stillbirth or neonatal death of a known person; what the service
+    judges (kind fits the person, times, place and facility, code) is checked there."""
+
+    kind = forms.ChoiceField(label=_("Jenis kematian"), choices=_blank(DeathKind.choices))
+    died_at = forms.DateTimeField(
+        label=_("Waktu meninggal"), widget=DATETIME, input_formats=DATETIME_FORMATS, required=False
+    )
+    place = forms.ChoiceField(label=_("Tempat meninggal"), choices=_blank(DeathPlace.choices))
+    facility = forms.ModelChoiceField(
+        label=_("Fasilitas tempat meninggal"),
+        queryset=Facility.objects.none(),
+        required=False,
+        help_text=_("Bila meninggal di fasilitas kesehatan."),
+    )
+    pregnancy = forms.ModelChoiceField(
+        label=_("Kehamilan"),
+        queryset=Pregnancy.objects.none(),
+        required=False,
+        help_text=_("Untuk kematian ibu dan lahir mati."),
+    )
+    cause_code = forms.CharField(
+        label=_("Penyebab (kode ICD-10)"),
+        max_length=12,
+        required=False,
+        help_text=_("Mis. O72.1; boleh tanpa titik."),
+    )
+    referral = forms.ModelChoiceField(
+        label=_("Rujukan terakhir"), queryset=Referral.objects.none(), required=False
+    )
+    care_path_note = forms.CharField(
+        label=_("Riwayat pelayanan sebelum meninggal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        required=False,
+    )
+    notified_by_facility = forms.ModelChoiceField(
+        label=_("Dilaporkan oleh fasilitas"), queryset=Facility.objects.none(), required=False
+    )
+    notified_by_name = forms.CharField(label=_("Nama pelapor"), max_length=120, required=False)
+    notified_at = forms.DateTimeField(
+        label=_("Waktu notifikasi"),
+        widget=DATETIME,
+        input_formats=DATETIME_FORMATS,
+        required=False,
+        help_text=_("Kosongkan bila belum dilaporkan."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        facilities: QuerySet[Facility],
+        pregnancies: QuerySet[Pregnancy],
+        referrals: QuerySet[Referral],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = facilities  # type: ignore[attr-defined]
+        self.fields["notified_by_facility"].queryset = facilities  # type: ignore[attr-defined]
+        self.fields["pregnancy"].queryset = pregnancies  # type: ignore[attr-defined]
+        self.fields["referral"].queryset = referrals  # type: ignore[attr-defined]
+        self.fields["pregnancy"].label_from_instance = _pregnancy_label  # type: ignore[attr-defined]
+        self.fields["referral"].label_from_instance = _referral_label  # type: ignore[attr-defined]
+
+
+def _pregnancy_label(pregnancy: Pregnancy) -> str:
+    return f"{_('HPL')} {formats.date_format(pregnancy.edd)} · {pregnancy.get_outcome_display()}"
+
+
+def _referral_label(referral: Referral) -> str:
+    when = formats.date_format(timezone.localtime(referral.decided_at), "SHORT_DATE_FORMAT")
+    return f"{when} · {referral.from_facility} → {referral.to_facility}"
+
+
+class VoidForm(forms.Form):
+    """Why a record is voided: a correction reason code and a note."""
+
+    reason = forms.ChoiceField(
+        label=_("Alasan pembatalan"), choices=_blank(CorrectionReason.choices)
+    )
+    note = forms.CharField(label=_("Keterangan"), max_length=255, required=False)

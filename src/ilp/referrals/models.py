@@ -16,6 +16,9 @@ where" is never rewritten. The chain of legs is one patient journey.
 
 Codes are stored (kind, transport, companion, reasons); their labels are rendered in the
 reader's language. Diagnoses are WHO ICD-10 codes in WHO's form (``ilp.standards.icd10``).
+
+A ``Death`` (maternal, stillbirth, neonatal) records a death at the end of a path of care; its
+review (AMP-SR) lives in ``ilp.evaluation`` (which may import this app, not the reverse).
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ilp.core.models import BaseModel
+from ilp.core.history import ChangeHistory
+from ilp.core.models import BaseModel, Versioned, Voidable
+from ilp.standards import deaths
 from ilp.standards import referral as rules
 
 
@@ -294,3 +299,124 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id} {self.action} {self.from_state}→{self.to_state}"
+
+
+# ---------------------------------------------------------------- deaths
+
+
+class DeathKind(models.TextChoices):
+    """The kinds of ``ilp.standards.deaths``: a mother's death, a baby born dead (the record
+    is the mother's: the baby was never a registered person), a newborn's death."""
+
+    MATERNAL = deaths.MATERNAL, _("Kematian ibu")
+    STILLBIRTH = deaths.STILLBIRTH, _("Lahir mati")
+    NEONATAL = deaths.NEONATAL, _("Kematian neonatal")
+
+
+class DeathPlace(models.TextChoices):
+    HOME = "home", _("Rumah")
+    ON_THE_WAY = "on_the_way", _("Dalam perjalanan")
+    POSYANDU = "posyandu", _("Posyandu")
+    PUSTU = "pustu", _("Pustu")
+    PUSKESMAS = "puskesmas", _("Puskesmas")
+    HOSPITAL = "hospital", _("Rumah sakit")
+    OTHER_FACILITY = "other_facility", _("Fasilitas kesehatan lain")
+
+
+# Places that are a facility of the registry (the death record names which one).
+FACILITY_PLACES = {
+    DeathPlace.POSYANDU: "posyandu",
+    DeathPlace.PUSTU: "pustu",
+    DeathPlace.PUSKESMAS: "puskesmas",
+    DeathPlace.HOSPITAL: "hospital",
+}
+
+
+class Death(Voidable, Versioned, BaseModel):
+    """A maternal death, a stillbirth or a neonatal death (``ilp.standards.deaths``).
+
+    `person` is who died, except for a stillbirth: then the mother, whose `pregnancy` ended
+    in it. A maternal death and a stillbirth name the pregnancy. The cause is a WHO ICD-10
+    code (its ICD-MM group is derived, not stored). The path of care before the death is the
+    person's referrals and encounters (read, not copied) plus the referral the death ended,
+    if any, and a note. Notification: who notified (a facility and a name) and when; the
+    review's 24-hour check compares `notified_at` with `died_at`. A death recorded by mistake
+    is voided with a reason (the row and its history stay); the person is restored."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="deaths", verbose_name=_("orang")
+    )
+    kind = models.CharField(_("jenis kematian"), max_length=12, choices=DeathKind.choices)
+    pregnancy = models.ForeignKey(
+        "people.Pregnancy",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deaths",
+        verbose_name=_("kehamilan"),
+    )
+    died_at = models.DateTimeField(_("waktu meninggal"))
+    place = models.CharField(_("tempat meninggal"), max_length=16, choices=DeathPlace.choices)
+    facility = models.ForeignKey(
+        "places.Facility",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deaths",
+        verbose_name=_("fasilitas tempat meninggal"),
+    )
+    cause_code = models.CharField(_("penyebab (ICD-10)"), max_length=8, blank=True)
+    referral = models.ForeignKey(
+        Referral,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deaths",
+        verbose_name=_("rujukan terakhir"),
+    )
+    care_path_note = models.TextField(_("riwayat pelayanan sebelum meninggal"), blank=True)
+    notified_by_facility = models.ForeignKey(
+        "places.Facility",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("dilaporkan oleh fasilitas"),
+    )
+    notified_by_name = models.CharField(_("nama pelapor"), max_length=120, blank=True)
+    notified_at = models.DateTimeField(_("waktu notifikasi"), null=True, blank=True)
+
+    history = ChangeHistory()
+
+    class Meta:
+        ordering = ["-died_at", "-pk"]
+        verbose_name = _("kematian")
+        verbose_name_plural = _("kematian")
+        indexes = [models.Index(fields=["died_at"], name="death_died_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=DeathKind.values), name="death_kind"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(place__in=DeathPlace.values), name="death_place"
+            ),
+            # One counted death per person (a stillbirth: per pregnancy).
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(voided_at__isnull=True) & ~models.Q(kind="stillbirth"),
+                name="death_one_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["pregnancy"],
+                condition=models.Q(voided_at__isnull=True, kind="stillbirth"),
+                name="death_one_stillbirth_per_pregnancy",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.uuid} {self.kind}"
+
+    @property
+    def marks_deceased(self) -> bool:
+        """Whether the record's person died (not so for a stillbirth: the mother lives)."""
+        return self.kind != DeathKind.STILLBIRTH

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ilp.referrals import views
+from ilp.referrals import views, views_deaths
 
 app_name = "referrals"
 
@@ -19,4 +19,8 @@ urlpatterns = [
     path("<uuid:referral_uuid>/aksi/", views.act, name="act"),
     path("<uuid:referral_uuid>/surat.pdf", views.letter, name="letter"),
     path("orang/<uuid:person_uuid>/", views.person_referrals, name="person"),
+    path("kematian/", views_deaths.index, name="deaths"),
+    path("kematian/baru/", views_deaths.new, name="death_new"),
+    path("kematian/<uuid:death_uuid>/notifikasi/", views_deaths.notify, name="death_notify"),
+    path("kematian/<uuid:death_uuid>/batal/", views_deaths.void, name="death_void"),
 ]

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ilp.accounts.access import (
     can_receive_referrals,
+    can_record_deaths,
     can_send_referrals,
     can_use_referrals,
     can_view_referral_report,
@@ -36,7 +37,7 @@ from ilp.accounts.access import (
     role_required,
 )
 from ilp.accounts.audit import audit_bulk_view, audit_export, audit_record
-from ilp.accounts.models import User
+from ilp.accounts.models import Role, User
 from ilp.care.presenters import present_alerts
 from ilp.care.selectors import encounter_for_user
 from ilp.core.exceptions import ApplicationError, BadParameter, PermissionDenied
@@ -44,7 +45,7 @@ from ilp.core.pdf import html_to_pdf
 from ilp.people.selectors import person_detail
 from ilp.referrals import selectors, services
 from ilp.referrals.forms import ActionForm, DelayReportForm, ReferralForm, apply_error
-from ilp.referrals.models import Referral, ReferralAction
+from ilp.referrals.models import EndReason, Referral, ReferralAction
 from ilp.referrals.summary import referred_person_summary
 from ilp.standards import icd10
 from ilp.standards.lifestage import completed_months
@@ -141,8 +142,20 @@ def _detail_page(
         "onward": selectors.onward_of(referral),
         "actions": forms,
         "can_refer_back": may_refer_back(user, referral),
+        "may_record_death": _may_record_death(user, referral),
     }
     return render(request, "referrals/detail.html", context, status=status)
+
+
+def _may_record_death(user: User, referral: Referral) -> bool:
+    """Whether the page offers recording the referred person's death: a referral ended
+    because the person died (for whoever records deaths of the person), or any referral to
+    a hospital for its staff (the service checks the rest)."""
+    if not can_record_deaths(user) or referral.person.deceased_on is not None:
+        return False
+    if referral.end_reason == EndReason.DIED:
+        return True
+    return user.role == Role.HOSPITAL and referral.to_facility_id == user.facility_id
 
 
 @role_required(can_use_referrals)

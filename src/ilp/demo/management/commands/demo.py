@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ilp.demo.boundaries import write_demo_boundaries
 from ilp.demo.coaching import CoachingSummary, generate_coaching
+from ilp.demo.deaths import generate_deaths
 from ilp.demo.generate import (
     DEFAULT_POPULATION,
     DEFAULT_SEED,
@@ -128,6 +129,10 @@ class Command(BaseCommand):
             self._print_coaching(c)
         if c.programme is not None:
             self._print_programme(c.programme)
+        # A few maternal and perinatal deaths with their reviews (nothing when one exists).
+        deaths = generate_deaths()
+        if deaths:
+            self.stdout.write(f"{deaths} maternal/perinatal deaths with their reviews")
         return c.logins
 
     def _print_coaching(self, c: CoachingSummary) -> None:
