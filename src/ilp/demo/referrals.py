@@ -57,7 +57,7 @@ import math
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
@@ -306,7 +306,7 @@ class _Network:
     puskesmas_of_village: dict[int, int]
     pustu_of_village: dict[int, int]
     posyandu_of_hamlet: dict[int, int]
-    parent: dict[int, int | None]
+    parent: Mapping[int, int | None]
     kind: dict[int, str]
     code: dict[int, str]
     hospitals: dict[str, int]
@@ -352,7 +352,9 @@ def _network() -> _Network:
     served = Facility.service_areas.through.objects.values_list(
         "facility_id", "area_id", "area__level"
     ).order_by("id")
-    pkm, pustu, pos = {}, {}, {}
+    pkm: dict[int, int] = {}
+    pustu: dict[int, int] = {}
+    pos: dict[int, int] = {}
     for fid, area_id, level in served:
         if fid not in active:
             continue
@@ -362,7 +364,7 @@ def _network() -> _Network:
             pustu.setdefault(area_id, fid)
         elif kind[fid] == FacilityKind.POSYANDU and level == AreaLevel.HAMLET:
             pos.setdefault(area_id, fid)
-    hospitals = {code[f]: f for f in active if kind[f] == FacilityKind.HOSPITAL}
+    hospitals = {code[f]: f for f in sorted(active) if kind[f] == FacilityKind.HOSPITAL}
     users = list(
         User.objects.filter(is_active=True, facility__isnull=False)
         .values_list("id", "role", "facility_id")
@@ -423,7 +425,7 @@ class _Draw:
     def __init__(self, rng: random.Random):
         self.rng = rng
 
-    def pick(self, weights: dict[str, float]) -> str:
+    def pick(self, weights: Mapping[str, float]) -> str:
         keys = list(weights)
         return self.rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
