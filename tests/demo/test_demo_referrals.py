@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ilp.accounts.access import may_act_as_sender, may_receive, may_refer_from
 from ilp.accounts.models import Role, User
-from ilp.demo.generate import generate_district
+from ilp.demo.generate import generate_district, wipe_demo_data
 from ilp.demo.history import generate_service_history
 from ilp.demo.logins import coaching_login_specs, ensure_demo_logins
 from ilp.demo.referrals import generate_referrals, history_last_day, staff_username
@@ -204,6 +204,14 @@ def test_written_once_and_the_same_from_the_same_seed(referred):
         Referral.objects.order_by("uuid").values_list("uuid", "person_id", "state", "decided_at")
     )
     assert after == before
+
+
+def test_the_district_wipe_takes_the_referrals_with_it(referred):
+    assert Referral.objects.filter(previous__isnull=False).exists()  # redirects, PROTECTed
+    wipe_demo_data()
+    assert not Referral.objects.exists() and not ReferralEvent.objects.exists()
+    assert not Person.objects.exists()
+    connection.check_constraints()
 
 
 @pytest.mark.django_db
