@@ -257,7 +257,7 @@ def wipe_demo_data() -> None:
                     if f.is_relation and f.related_model is model and f.null
                 ]
                 if own:
-                    model.objects.update(**dict.fromkeys(own))
+                    model._default_manager.update(**dict.fromkeys(own))
                 model.objects.all().delete()
             for table in people:
                 cursor.execute(f"DELETE FROM {qn(table)}")  # noqa: S608 - model tables
