@@ -76,7 +76,8 @@ header for you.
 or do this),
 `404 not_found` (missing *or* outside your working area — the API does not tell which),
 `409 duplicate_nik` / `duplicate_suspected` (with `candidates`) / `client_id_reused` /
-`edit_conflict` (with `version` and `changes`) / `voided`, `415` for a body that is not
+`edit_conflict` (with `version` and `changes`) / `voided` / `invalid_transition` /
+`referral_ended` / `state_changed`, `415` for a body that is not
 JSON, `422 invalid` / `invalid_json` with messages per field, `429 rate_limited`. Nested fields are
 dotted:
 `members.1.nik`.
@@ -123,6 +124,24 @@ camat or kepala desa reads only the recommendations addressed to his kecamatan o
 camat also those of its desa), without staff names. `POST /visits` plans a visit,
 `POST /visits/{uuid}/done` freezes its snapshot, `POST /recommendations/{uuid}/actions`
 answers, accepts, sends back or verifies.
+
+**Referrals.** `GET /referrals` lists the referrals the caller sends or receives (the
+dinkes administrator every one of the district), newest first, `?state=` to filter;
+`GET /referrals/{id}` gives one with FHIR `ServiceRequest`/`Task`-shaped fields (`status`,
+`intent`, `priority`, `subject` with the NIK under `https://fhir.kemkes.go.id/id/nik` for the
+receiving side, `requester`/`performer` facility codes, `reasonCode` in ICD-10,
+`authoredOn`, `taskStatus`, `businessStatus`, `statusReason`, `output` = the answer) and its
+`history`. A hospital's token sees only the referrals to and from its hospital; any other
+answers `404`. `POST /referrals` refers a person (UUID) from a facility (code, default the
+caller's) to another (`403` when the caller does not work at the sending facility).
+`POST /referrals/{id}/events` takes one step (`depart`, `receive`, `handle`, `answer` with
+`answer.care`, `answer.diagnosis`, `answer.advice`, `answer.back_referral_plan`, `close`,
+`refuse`, `redirect` with `redirect_to`, `cancel`, `not_arrive`; ends need a `reason`) at
+time `at` (default now, never in the future nor before the step before). A step of the other
+side answers `403`; out of order `409 invalid_transition`; an ended referral
+`409 referral_ended`; a referral changed since the caller read it `409 state_changed` (send
+the state read as `expected_state` to be told rather than act on a stale view). Times are
+ISO 8601; one without an offset is the district's local time.
 
 **Language.** Messages are in Indonesian; send `Accept-Language: en` for English.
 
@@ -252,6 +271,8 @@ def _field_message(err: dict) -> str:
         return _("Harus true atau false.")
     if kind in ("date_format", "date_type", "date_parsing", "date_from_datetime_parsing"):
         return _("Tanggal harus berformat YYYY-MM-DD.")
+    if kind.startswith("datetime_") or kind == "timezone_aware":
+        return _("Waktu harus berformat ISO 8601, mis. 2026-03-01T08:30:00+08:00.")
     if kind == "date_invalid":
         return _("Tanggal ini tidak ada di kalender.")
     if kind in ("enum", "literal_error"):

@@ -55,8 +55,10 @@ or puskesmas staff of the to-facility). Each side reads the referrals it sends o
 (`referral_scope_q`); the dinkes administrator reads every referral from or to a facility of
 the district, and takes no step. Hospital staff (role ``hospital``, their facility a hospital)
 receive and answer the referrals sent to their hospital and send its back referrals
-(`is_hospital_staff`); they read nothing else of the registry. TPCB, protection, cross-sector
-and data-protection roles: nothing.
+(`is_hospital_staff`); they read nothing else of the registry, and refer only persons
+referred to their hospital (`may_refer_person`). The referred person's NIK is shown (API) to
+the receiving side and to users whose person scope holds them (`may_see_referred_nik`).
+TPCB, protection, cross-sector and data-protection roles: nothing.
 
 Specialist coaching programmes: the dinkes administrator forms them; their specialists (role
 ``specialist``, which reads nothing else) record sessions and judge the sessions'
@@ -803,7 +805,7 @@ def may_refer_from(user: Any, facility: Facility) -> bool:
     if not can_send_referrals(user) or facility.kind not in REFERRING_FACILITY_KINDS:
         return False
     if user.role == Role.HOSPITAL:
-        return facility.pk == user.facility_id
+        return bool(facility.pk == user.facility_id)
     return facility.kind != FacilityKind.HOSPITAL and may_record_at(user, facility)
 
 
@@ -815,6 +817,25 @@ def may_receive(user: Any, referral: Any) -> bool:
 def may_act_as_sender(user: Any, referral: Any) -> bool:
     """Whether the user acts as the sending side of `referral`."""
     return may_refer_from(user, referral.from_facility)
+
+
+def may_refer_person(user: Any, person: Any) -> bool:
+    """Whether the user refers `person`: a person in their scope; for a hospital's staff (who
+    read no registry) a person referred to their hospital, whom they send back (rujuk balik)
+    or onward."""
+    if is_hospital_staff(user):
+        from ilp.referrals.models import Referral  # referrals build on accounts
+
+        found = Referral.objects.filter(person=person, to_facility_id=user.facility_id)
+        return bool(found.exists())
+    return person_in_scope(user, person)
+
+
+def may_see_referred_nik(user: Any, referral: Any) -> bool:
+    """Whether the user reading `referral` sees the referred person's NIK: the receiving
+    side (they admit the person, and SATUSEHAT/BPJS identify a patient by it), or a user
+    whose person scope holds the person. Others read the referral without it."""
+    return may_receive(user, referral) or person_in_scope(user, referral.person)
 
 
 def referral_scope_q(user: Any, prefix: str = "") -> Q:

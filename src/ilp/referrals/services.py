@@ -24,7 +24,7 @@ from ilp.accounts.access import (
     may_act_as_sender,
     may_receive,
     may_refer_from,
-    require_person_in_scope,
+    may_refer_person,
 )
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import AuditAction, User
@@ -111,6 +111,18 @@ def _not_future(field: str, at: datetime, now: datetime) -> None:
 # ---------------------------------------------------------------- create
 
 
+def require_refer_from(user: User, facility: Facility) -> None:
+    """PermissionDenied unless `user` sends referrals from `facility` (checked before
+    anything else of a new referral, so a caller learns nothing of the person first)."""
+    if not can_send_referrals(user):
+        raise PermissionDenied(_("Peran Anda tidak boleh membuat rujukan."))
+    if not may_refer_from(user, facility):
+        raise PermissionDenied(
+            _("Anda tidak bertugas di %(facility)s; rujukan dari sana tidak dapat Anda buat.")
+            % {"facility": facility}
+        )
+
+
 def referral_create(
     *,
     user: User,
@@ -130,14 +142,9 @@ def referral_create(
     """Refer `person` from `from_facility` to `to_facility`. `decided_at` (when it was
     decided to refer) defaults to now, `detected_at` (when the finding was made) to
     `decided_at`; the encounter's alerts are copied as they are now."""
-    if not can_send_referrals(user):
-        raise PermissionDenied(_("Peran Anda tidak boleh membuat rujukan."))
-    if not may_refer_from(user, from_facility):
-        raise PermissionDenied(
-            _("Anda tidak bertugas di %(facility)s; rujukan dari sana tidak dapat Anda buat.")
-            % {"facility": from_facility}
-        )
-    require_person_in_scope(user, person)
+    require_refer_from(user, from_facility)
+    if not may_refer_person(user, person):
+        raise PermissionDenied(_("Penduduk ini di luar wilayah kerja Anda."))
     if person.deceased_on is not None:
         raise _invalid(
             "person",
@@ -262,7 +269,8 @@ def _require_order(referral: Referral, action: str) -> None:
     if referral.state in rules.TERMINAL:
         raise Conflict(
             _("Rujukan ini sudah berakhir (%(state)s) dan tidak dapat diubah lagi.")
-            % {"state": _state_label(referral.state)}
+            % {"state": _state_label(referral.state)},
+            code="referral_ended",
         )
     sources = rules.TRANSITIONS[action][0]
     if referral.state not in sources:
@@ -276,7 +284,8 @@ def _require_order(referral: Referral, action: str) -> None:
                 "action": _action_label(action),
                 "state": _state_label(referral.state),
                 "allowed": allowed,
-            }
+            },
+            code="invalid_transition",
         )
 
 
@@ -313,15 +322,32 @@ def referral_act(
     answer_care: str = "",
     answer_advice: str = "",
     back_referral_plan: str = "",
+    expected_state: str = "",
 ) -> Referral:
     """Take one step on `referral` (``ilp.standards.referral.TRANSITIONS``): the sender
     records the departure, cancels or closes; the receiver receives, handles, answers
     (the care given required; diagnosis, advice and rujuk balik plan as known), refuses,
     redirects (to `redirect_to`: a new linked referral) or records that the person did not
-    arrive. Ends need a reason code (``END_REASONS``). Returns the referral as stored."""
+    arrive. Ends need a reason code (``END_REASONS``). `expected_state`: the state the
+    caller saw (a machine client's If-Match); another one now is a Conflict, as is a change
+    made by someone else between this read and the write. Returns the referral as stored."""
     if action not in rules.TRANSITIONS:
         raise _invalid("action", _("Tindakan tidak dikenal."))
     _require_side(user, referral, action)
+    if expected_state and expected_state != referral.state:
+        raise Conflict(
+            _(
+                "Rujukan ini sudah diubah: statusnya sekarang %(state)s, bukan %(expected)s; "
+                "baca lagi rujukannya lalu putuskan."
+            )
+            % {
+                "state": _state_label(referral.state),
+                "expected": _state_label(expected_state)
+                if expected_state in ReferralState.values
+                else expected_state,
+            },
+            code="state_changed",
+        )
     _require_order(referral, action)
     now = timezone.now()
     at = occurred_at or now
@@ -371,7 +397,8 @@ def referral_act(
                     "Rujukan ini baru saja diubah oleh petugas lain (statusnya sekarang "
                     "%(state)s); muat ulang halaman dan periksa lagi."
                 )
-                % {"state": _state_label(current[0])}
+                % {"state": _state_label(current[0])},
+                code="state_changed",
             )
         if onward_from is not None and redirect_to is not None:
             onward = _onward_leg(user, referral, onward_from, redirect_to, at)
