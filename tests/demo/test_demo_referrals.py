@@ -13,7 +13,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from ilp.accounts.access import may_act_as_sender, may_receive, may_refer_from
+from ilp.accounts.access import (
+    may_act_as_sender,
+    may_receive,
+    may_refer_from,
+    may_refer_person,
+)
 from ilp.accounts.models import Role, User
 from ilp.demo.generate import generate_district, wipe_demo_data
 from ilp.demo.history import generate_service_history
@@ -81,6 +86,7 @@ def test_every_generated_referral_keeps_the_services_rules(referred):
         assert first.occurred_at == r.decided_at
         if r.previous_id is None:
             assert may_refer_from(first.by, r.from_facility), (r, first.by)
+            assert may_refer_person(first.by, r.person), (r, first.by)
         else:  # a redirect's onward leg is opened by whoever redirected
             redirect = events[r.previous_id][-1]
             assert redirect.action == "redirect" and first.by_id == redirect.by_id
