@@ -891,6 +891,16 @@ def _live(
     return (handled, None) if course == "onward" else (None, None)
 
 
+def _working_hours(draw: _Draw, at: datetime) -> datetime:
+    """`at`, or the next opening hour (08:00–10:59) when it falls outside 07:00–16:00: a
+    planned referral is decided while the puskesmas is open."""
+    local = timezone.localtime(at)
+    if 7 <= local.hour < 16:
+        return at
+    day = local.date() + timedelta(days=1 if local.hour >= 16 else 0)
+    return draw.moment(day, 8, 11)
+
+
 def _course(draw: _Draw, leg: _Leg) -> str:
     if leg.primary:
         weights = dict(COURSES_PRIMARY)
@@ -936,6 +946,8 @@ def _build(draw: _Draw, net: _Network, cases: list[_Case], cut: datetime, pk0: i
         decided = case.detected
         if rng.random() < 0.7:
             decided += draw.delay(spec["detect"])
+        if not urgent:
+            decided = _working_hours(draw, decided)
         i = 0
         legs = list(case.legs)
         while i < len(legs) and decided <= cut:
@@ -952,6 +964,9 @@ def _build(draw: _Draw, net: _Network, cases: list[_Case], cut: datetime, pk0: i
                 others = [
                     h for h in net.hospitals.values() if h != leg.target and h in net.receiver
                 ]
+                if leg.kind in ("maternal", "neonatal"):  # on to another PONEK hospital
+                    ponek = {net.hospitals.get(code) for code in PONEK}
+                    others = [h for h in others if h in ponek] or others
                 if not others or leg.primary:
                     course = "refuse" if not leg.primary else "cancel"
                 else:
