@@ -284,6 +284,9 @@ ILP_SESSION_IDLE_SECONDS = env_int("ILP_SESSION_IDLE_MINUTES", 30) * 60
 # standard exists (DOMAIN.md §6, open item 7): a day for urgent kinds, a week for planned ones.
 ILP_REFERRAL_ANSWER_HOURS = env_int("ILP_REFERRAL_ANSWER_HOURS", 24)
 ILP_REFERRAL_ANSWER_DAYS = env_int("ILP_REFERRAL_ANSWER_DAYS", 7)
+# A rujuk balik puts "Kontrol rujuk balik" on the work lists of the person's area, due this many
+# days after the answer (ilp.standards.referral.FOLLOW_UP_DAYS: no national rule; district policy).
+ILP_BACK_REFERRAL_FOLLOW_UP_DAYS = env_int("ILP_BACK_REFERRAL_FOLLOW_UP_DAYS", 7)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("ILP_SESSION_MAX_HOURS", 12) * 60 * 60
 

@@ -503,7 +503,7 @@ def test_every_work_list_reason_reads_in_english(code):
 
     params = {"dose": "<d>", "since": "<s>", "month": "<m>", "kind": "<k>", "last": "<l>"}
     params |= {"visit": "<v>", "reason": "<r>", "missed": "<x>", "risk": "<k2>"}
-    params |= {"first": "<f>", "second": "<s2>"}
+    params |= {"first": "<f>", "second": "<s2>", "facility": "<fa>", "date": "<dt>", "plan": "<p>"}
     with translation.override("id"):
         indonesian = render(code, params)
     with translation.override("en"):

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from ilp.accounts.access import is_hospital_staff
 from ilp.accounts.models import Role, User
 from ilp.care.models import Observation
 from ilp.care.services import plausibility as P
@@ -186,6 +187,13 @@ def test_one_login_per_role(demo):
         assert user.facility_id or user.area_id
     assert User.objects.get(username="dinkes").is_superuser
     assert User.objects.filter(role=Role.CROSS_SECTOR).count() == 2
+    # two hospitals' staff, each at its hospital (the city's RSUD, the province's)
+    hospital_staff = User.objects.filter(role=Role.HOSPITAL).select_related("facility")
+    assert {(u.username, u.facility.name) for u in hospital_staff} == {
+        ("rs.kota-mataram", "RSUD Kota Mataram"),
+        ("rs.provinsi-ntb", "RSUD Provinsi Nusa Tenggara Barat"),
+    }
+    assert all(is_hospital_staff(u) for u in hospital_staff)
 
 
 @pytest.mark.django_db
@@ -200,6 +208,7 @@ def test_command_refuses_existing_data_then_if_empty_skips():
     call_command("demo", population=300, if_empty=True, stdout=out)
     assert Person.objects.count() == count
     assert "puskesmas.ampenan" in out.getvalue()
+    assert "rs.kota-mataram" in out.getvalue() and "rs.provinsi-ntb" in out.getvalue()
 
 
 @pytest.mark.django_db

@@ -208,7 +208,7 @@ def test_create_from_an_encounter_prefills_and_creates(client, district, now):
     assert response.status_code == 200
     form = response.context["form"]
     assert form.initial["from_facility"] == district.pos_ampel_timur_f.pk
-    assert form.initial["reason"] == "Perdarahan"
+    assert form.initial["reason"] == "Perdarahan (Rujuk segera ke rumah sakit)"
     assert "Siti Aminah" in response.content.decode()
     posted = client.post(
         url,

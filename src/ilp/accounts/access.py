@@ -55,10 +55,13 @@ or puskesmas staff of the to-facility). Each side reads the referrals it sends o
 (`referral_scope_q`); the dinkes administrator reads every referral from or to a facility of
 the district, and takes no step. Hospital staff (role ``hospital``, their facility a hospital)
 receive and answer the referrals sent to their hospital and send its back referrals
-(`is_hospital_staff`); they read nothing else of the registry, and refer only persons
-referred to their hospital (`may_refer_person`). The referred person's NIK is shown (API) to
-the receiving side and to users whose person scope holds them (`may_see_referred_nik`).
-TPCB, protection, cross-sector and data-protection roles: nothing.
+(`is_hospital_staff`); they read nothing else of the registry. A referred person is read only
+through a referral the user reads (`referred_person_q`: the referral page's summary of the
+person, `may_refer_person` for a back referral), never through `person_scope_q`; the
+receiving side sends the person back (`may_refer_back`) once the referral was handled. The
+referred person's NIK is shown (API) to the receiving side and to users whose person scope
+holds them (`may_see_referred_nik`). TPCB, protection, cross-sector and data-protection
+roles: nothing.
 
 Specialist coaching programmes: the dinkes administrator forms them; their specialists (role
 ``specialist``, which reads nothing else) record sessions and judge the sessions'
@@ -91,6 +94,7 @@ from ilp.accounts.models import Role, User
 from ilp.core.exceptions import ApplicationError, NotFound
 from ilp.core.exceptions import PermissionDenied as DomainPermissionDenied
 from ilp.places.models import Area, AreaLevel, Facility, FacilityKind
+from ilp.standards.referral import BACK_REFERRAL_AFTER
 
 ViewFunc = Callable[..., HttpResponse]
 Rule = Callable[[Any], bool]
@@ -809,9 +813,39 @@ def may_refer_from(user: Any, facility: Facility) -> bool:
     return facility.kind != FacilityKind.HOSPITAL and may_record_at(user, facility)
 
 
+def referral_sources_q(user: Any) -> Q:
+    """A filter over Facility keeping those the user sends referrals from: the facilities they
+    record at (their own and those below it), a hospital's staff their own hospital."""
+    if not can_send_referrals(user):
+        return _NOTHING
+    if user.role == Role.HOSPITAL:
+        return Q(pk=user.facility_id)
+    return recording_facilities_q(user) & ~Q(kind=FacilityKind.HOSPITAL)
+
+
+def referred_person_q(user: Any, prefix: str = "") -> Q:
+    """A filter over Person (or rows pointing to one, with `prefix`) keeping the persons of the
+    referrals the user reads (`referral_scope_q`): all a hospital's staff see of the registry."""
+    from ilp.referrals.models import Referral  # referrals build on accounts: no import at load
+
+    persons = Referral.objects.filter(referral_scope_q(user)).values("person_id")
+    return Q(**{f"{prefix}pk__in": persons})
+
+
 def may_receive(user: Any, referral: Any) -> bool:
     """Whether the user acts as the receiving side of `referral` (its to-facility's staff)."""
     return can_receive_referrals(user) and user.facility_id == referral.to_facility_id
+
+
+def may_refer_back(user: Any, referral: Any) -> bool:
+    """Whether the user sends a back referral (rujuk balik) of `referral`: its receiving
+    facility's staff, once it was handled there (``standards.referral.BACK_REFERRAL_AFTER``),
+    sending from that facility."""
+    return (
+        referral.state in BACK_REFERRAL_AFTER
+        and may_receive(user, referral)
+        and may_refer_from(user, referral.to_facility)
+    )
 
 
 def may_act_as_sender(user: Any, referral: Any) -> bool:

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from ilp.accounts.access import (
     can_register,
+    can_send_referrals,
     can_use_coaching,
     can_use_referrals,
     can_view_personal_data,
@@ -22,6 +23,7 @@ def access(request: HttpRequest) -> dict[str, dict[str, bool]]:
                 "register": False,
                 "coaching": False,
                 "referrals": False,
+                "send_referrals": False,
             }
         }
     return {
@@ -30,5 +32,7 @@ def access(request: HttpRequest) -> dict[str, dict[str, bool]]:
             "register": can_register(user),
             "coaching": can_use_coaching(user),
             "referrals": can_use_referrals(user),
+            # the "Rujuk" links beside alerts, work-list rows and on the person page
+            "send_referrals": can_send_referrals(user),
         }
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +70,24 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("pengguna")
         verbose_name_plural = _("pengguna")
+
+    def clean(self) -> None:
+        """Hospital staff work at a hospital: their facility scopes every referral they read
+        (``ilp.accounts.access.is_hospital_staff``), so it is required and must be one."""
+        super().clean()
+        if self.role == Role.HOSPITAL:
+            from ilp.places.models import FacilityKind
+
+            facility = self.facility if self.facility_id else None
+            if facility is None or facility.kind != FacilityKind.HOSPITAL:
+                raise ValidationError(
+                    {
+                        "facility": _(
+                            "Petugas rumah sakit harus terdaftar di fasilitas berjenis rumah "
+                            "sakit (RSUD/RSIA): pilih rumah sakitnya."
+                        )
+                    }
+                )
 
 
 class AuditAction(models.TextChoices):

@@ -33,13 +33,14 @@ from ilp.accounts.access import (
     can_upload_sasaran,
     can_view_personal_data,
     client_ip,
+    is_hospital_staff,
     public,
     role_required,
     scope_hamlets,
     scope_villages,
 )
 from ilp.accounts.forms import LoginForm, SecondFactorForm
-from ilp.accounts.home import CROSS_SECTOR_SECTIONS, home_sections
+from ilp.accounts.home import CROSS_SECTOR_SECTIONS, HOSPITAL_SECTIONS, home_sections
 from ilp.accounts.models import Role, User
 from ilp.accounts.second_factor import code_matches, has_second_factor, needs_second_factor
 from ilp.accounts.selectors import (
@@ -248,6 +249,12 @@ def home(request: HttpRequest) -> HttpResponse:
         template = "accounts/home_dpo.html"
     elif role == Role.SPECIALIST:
         template = "accounts/home_specialist.html"
+    elif role == Role.HOSPITAL and is_hospital_staff(user):
+        # The hospital's incoming referrals first (ilp.referrals.home): nothing else of the
+        # registry is theirs to see.
+        for section in HOSPITAL_SECTIONS:
+            context.update(section(request))
+        template = "accounts/home_hospital.html"
     else:
         template = "accounts/home_norole.html"
     return render(request, template, context)

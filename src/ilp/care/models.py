@@ -367,6 +367,9 @@ class TaskKind(models.TextChoices):
     HOME_VISIT = "home_visit", _("Kunjungan rumah")
     FOLLOW_UP = "follow_up", _("Tindak lanjut hasil abnormal")
     REFER = "refer", _("Rujuk ke puskesmas")
+    # Opened by ``ilp.referrals`` when a referral is answered with a rujuk balik plan (or a
+    # hospital sends the person back): the person seen again in primary care.
+    BACK_REFERRAL = "back_referral", _("Kontrol rujuk balik")
 
 
 class TaskStatus(models.TextChoices):
@@ -420,7 +423,7 @@ class Task(BaseModel):
     (``ilp.care.services.tasks``)."""
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="tasks")
-    kind = models.CharField(max_length=12, choices=TaskKind.choices)
+    kind = models.CharField(max_length=16, choices=TaskKind.choices)
     # Why, as a code with parameters (``ilp.core.texts.Text``), rendered in the reader's
     # language: the same finding recorded in English and in Indonesian is the same task.
     reason_code = models.CharField(_("alasan"), max_length=64)
@@ -433,6 +436,9 @@ class Task(BaseModel):
     source_session = models.ForeignKey(
         PosyanduSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
     )
+    # The referral whose answer (rujuk balik plan) or back referral opened it: its public UUID,
+    # not a foreign key (``care`` sits below ``referrals``; a referral is never deleted).
+    source_referral = models.UUIDField(_("rujukan asal"), null=True, blank=True)
     status = models.CharField(max_length=10, choices=TaskStatus.choices, default="open")
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(

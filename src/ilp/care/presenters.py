@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from ilp.care.evaluation import ages
 from ilp.care.texts import class_text, result_label
 from ilp.core.texts import Text
 
@@ -165,3 +168,15 @@ def present_task(task: Any, *, today: date) -> dict[str, Any]:
         "overdue": task.due_date < today,
         "facility": task.facility.code,
     }
+
+
+def age_text(birth: date, on: date) -> str:
+    """A person's age on `on` as the pages write it: days under 60 days, months under two
+    years, else years and months."""
+    months = ages.months_on(birth, on)
+    if months < 24:
+        days = (on - birth).days
+        if days < 60:
+            return _("%(d)d hari") % {"d": days}
+        return _("%(m)d bulan") % {"m": months}
+    return _("%(y)d tahun %(m)d bulan") % {"y": months // 12, "m": months % 12}

@@ -1,4 +1,5 @@
-"""One demo login per role, all with the same printed password."""
+"""One demo login per role (two for the hospital role: the city's RSUD and the province's
+referral hospital), all with the same printed password."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from ilp.places.models import Area, Facility, FacilityKind
 DEMO_PASSWORD = "ilp-demo-2026"  # noqa: S105 - printed on purpose: demo data only
 DEMO_PUSKESMAS = "Puskesmas Ampenan"
 DEMO_KECAMATAN = "52.71.01"
+# The two hospitals whose staff get a demo login (``geography``'s hospitals: the city's RSUD
+# and the province's referral hospital), by code, with the login's short name.
+DEMO_HOSPITALS = (("RS-5271-01", "rs.kota-mataram"), ("RS-5271-02", "rs.provinsi-ntb"))
 
 
 @dataclass
@@ -123,6 +127,27 @@ def demo_login_specs() -> list[dict]:
             "area": desa,
             "first_name": "Lurah",
         },
+        *hospital_login_specs(),
+    ]
+
+
+def hospital_login_specs() -> list[dict[str, Any]]:
+    """The staff logins of the two demo hospitals (role hospital: their referrals only)."""
+    hospitals = {
+        f.code: f
+        for f in Facility.objects.filter(
+            kind=FacilityKind.HOSPITAL, code__in=[code for code, _login in DEMO_HOSPITALS]
+        )
+    }
+    return [
+        {
+            "username": username,
+            "role": Role.HOSPITAL,
+            "facility": hospitals[code],
+            "first_name": f"Petugas {hospitals[code].name}",
+        }
+        for code, username in DEMO_HOSPITALS
+        if code in hospitals
     ]
 
 

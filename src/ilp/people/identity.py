@@ -34,6 +34,15 @@ def compact_number(raw: str) -> str:
     return _SEPARATORS.sub("", raw or "")
 
 
+def mask_nik(nik: str) -> str:
+    """A NIK as shown to those who need to match a person but not to copy the number (a
+    hospital reading a referral): its last four digits only; "" for none."""
+    nik = compact_number(nik)
+    if not nik:
+        return ""
+    return "•" * max(len(nik) - 4, 0) + nik[-4:]
+
+
 def check_nik(
     raw: str,
     *,

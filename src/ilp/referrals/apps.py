@@ -1,4 +1,5 @@
-"""App configuration of referrals."""
+"""App configuration of referrals: registers the hospital staff's home page section
+(``ilp.accounts.home.HOSPITAL_SECTIONS``)."""
 
 from __future__ import annotations
 
@@ -9,3 +10,10 @@ class ReferralsConfig(AppConfig):
     name = "ilp.referrals"
     label = "referrals"
     verbose_name = "Rujukan"
+
+    def ready(self) -> None:
+        from ilp.accounts.home import HOSPITAL_SECTIONS
+        from ilp.referrals.home import hospital_home
+
+        if hospital_home not in HOSPITAL_SECTIONS:
+            HOSPITAL_SECTIONS.append(hospital_home)

@@ -11,33 +11,42 @@ overdue. Neither SISRUTE nor the programme sets an official figure (DOMAIN.md §
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ilp.accounts.access import (
     REFERRING_FACILITY_KINDS,
     can_receive_referrals,
     can_send_referrals,
-    recording_facilities_q,
+    can_use_referrals,
+    may_refer_from,
     referral_scope_q,
+    referral_sources_q,
 )
 from ilp.accounts.models import Role, User
-from ilp.core.exceptions import NotFound
+from ilp.care.models import Encounter
+from ilp.care.presenters import present_alerts
+from ilp.core.exceptions import BadParameter, NotFound
+from ilp.people.models import Person
 from ilp.places.models import Facility, FacilityKind
 from ilp.referrals.models import (
     URGENCY_RANK,
     URGENT_KINDS,
     Referral,
+    ReferralKind,
     ReferralState,
     step_label,
 )
 from ilp.standards import referral as rules
+from ilp.standards import referral_findings as findings
 
 # Facilities a referral may go to (a posyandu is not a place to be referred to).
 RECEIVING_KINDS = frozenset({FacilityKind.PUSTU, FacilityKind.PUSKESMAS, FacilityKind.HOSPITAL})
@@ -72,6 +81,16 @@ def referrals_for(user: User) -> QuerySet[Referral]:
     return Referral.objects.filter(referral_scope_q(user)).select_related(*_WITH)
 
 
+def readable_uuids(user: User, uuids: Iterable[str]) -> set[str]:
+    """Which of these referral UUIDs (text) the user may open: one query, none when there are
+    none (a work list links its rujuk balik lines to the referral only for those)."""
+    wanted = {u for u in uuids if u}
+    if not wanted or not can_use_referrals(user):
+        return set()
+    found = Referral.objects.filter(referral_scope_q(user), uuid__in=wanted)
+    return {str(u) for u in found.values_list("uuid", flat=True)}
+
+
 def referral_get(user: User, referral_uuid: Any) -> Referral:
     """One referral the user reads; NotFound otherwise (outside scope looks the same)."""
     try:
@@ -89,12 +108,29 @@ def referral_get(user: User, referral_uuid: Any) -> Referral:
 
 
 def referring_facilities(user: User) -> QuerySet[Facility]:
-    """The active facilities the user sends referrals from (their own first in the form)."""
+    """The active facilities the user sends referrals from (their own first in the form); a
+    hospital's staff their hospital."""
     if not can_send_referrals(user):
         return Facility.objects.none()
     return Facility.objects.filter(
-        recording_facilities_q(user), kind__in=REFERRING_FACILITY_KINDS, is_active=True
+        referral_sources_q(user), kind__in=REFERRING_FACILITY_KINDS, is_active=True
     ).order_by("kind", "name")
+
+
+def back_referral_initial(referral: Referral) -> dict[str, Any]:
+    """The new-referral form's values for the back referral (rujuk balik) of `referral`: from
+    the facility that received it, back to the one that sent it (a posyandu's referral goes
+    back to its pustu: a posyandu receives none), the answer's diagnosis and plan."""
+    target = referral.from_facility
+    if target.kind not in RECEIVING_KINDS and target.parent is not None:
+        target = target.parent
+    return {
+        "kind": ReferralKind.BACK,
+        "from_facility": referral.to_facility_id,
+        "to_facility": target.pk,
+        "diagnosis_code": referral.answer_diagnosis_code or referral.diagnosis_code,
+        "reason": referral.back_referral_plan or referral.answer_advice,
+    }
 
 
 def receiving_facilities() -> QuerySet[Facility]:
@@ -112,17 +148,24 @@ def history(referral: Referral) -> QuerySet[Any]:
     return referral.events.select_related("by").order_by("occurred_at", "pk")
 
 
-def outgoing_open(user: User) -> list[Referral]:
-    """The open referrals the user's side sent (from the facilities they record at), oldest
-    decision first; for the dinkes administrator every open referral of the district."""
+def _outgoing_open(user: User) -> QuerySet[Referral]:
     found = referrals_for(user).filter(state__in=OPEN_STATES)
     if user.role != Role.DINKES_ADMIN:
         if not can_send_referrals(user):
-            return []
-        found = found.filter(
-            from_facility__in=Facility.objects.filter(recording_facilities_q(user))
-        )
-    return list(found.order_by("decided_at", "pk"))
+            return found.none()
+        found = found.filter(from_facility__in=Facility.objects.filter(referral_sources_q(user)))
+    return found
+
+
+def outgoing_open(user: User) -> list[Referral]:
+    """The open referrals the user's side sent (from the facilities they record at), oldest
+    decision first; for the dinkes administrator every open referral of the district."""
+    return list(_outgoing_open(user).order_by("decided_at", "pk"))
+
+
+def outgoing_open_count(user: User) -> int:
+    """How many referrals `outgoing_open` lists."""
+    return _outgoing_open(user).count()
 
 
 def incoming(user: User) -> list[Referral]:
@@ -176,3 +219,181 @@ def timeline(referral: Referral) -> list[Step]:
             )
         )
     return steps
+
+
+# ---------------------------------------------------------------- one-click proposals
+#
+# A referral opened from an alert (service form, posyandu row), a work list or a person page
+# comes with everything known filled in; the user still confirms it. What to propose from a
+# finding is ``ilp.standards.referral_findings``; the facility tree decides the target.
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What the new-referral form shows filled in: the findings (stored alerts, the chosen one
+    first), the form's initial values, and the finding code a work list named (kept for the
+    POST, which stores it as the referral's trigger)."""
+
+    findings: list[dict[str, Any]]
+    initial: dict[str, Any]
+    finding_code: str = ""
+
+
+def referral_alerts(alerts: Any) -> list[dict[str, Any]]:
+    """The stored alerts (an encounter's ``alerts``) that call for a referral."""
+    return [
+        a
+        for a in alerts or []
+        if isinstance(a, dict)
+        and a.get("code")
+        and findings.calls_for_referral(str(a["code"]), str(a.get("action_code") or ""))
+    ]
+
+
+def finding_alert(code: str) -> dict[str, Any]:
+    """A work list's finding in the shape of a stored alert (no parameters, no action)."""
+    level = "danger" if findings.is_danger(code) else "warning"
+    return {"level": level, "code": code, "params": {}, "action_code": "", "action_params": {}}
+
+
+def district_hospital(facility: Facility) -> Facility | None:
+    """The active hospital of `facility`'s kabupaten/kota (the first two parts of the area
+    code): a RSUD before the others, then by code."""
+    district = ".".join(facility.area.code.split(".")[:2])
+    rsud_first = Case(When(name__istartswith="RSUD", then=Value(0)), default=Value(1))
+    return (
+        Facility.objects.filter(
+            kind=FacilityKind.HOSPITAL,
+            is_active=True,
+            area__code__startswith=district,
+        )
+        .exclude(pk=facility.pk)
+        .order_by(rsud_first, "code")
+        .first()
+    )
+
+
+def proposed_target(facility: Facility, *, hospital: bool = False) -> Facility | None:
+    """Where a referral from `facility` goes by the facility tree: from a posyandu its
+    supervising pustu (or puskesmas), the first active one up; from a pustu the same, or the
+    district hospital when the finding asks for a hospital; from a puskesmas the district
+    hospital."""
+    if facility.kind == FacilityKind.PUSKESMAS or (
+        hospital and facility.kind == FacilityKind.PUSTU
+    ):
+        return district_hospital(facility)
+    if facility.parent_id is None:
+        return None
+    above = Facility.objects.select_related("parent__parent").filter(pk=facility.parent_id).first()
+    for _step in range(3):
+        if above is None:
+            return None
+        if above.is_active and above.kind in RECEIVING_KINDS:
+            return above
+        above = above.parent
+    return None
+
+
+def _age_days(person: Person, on: date) -> int | None:
+    return (on - person.birth_date).days if person.birth_date else None
+
+
+def _reason_text(alerts: list[dict[str, Any]]) -> str:
+    """The findings as a sentence in the reader's language (rendered now, from the codes)."""
+    return "; ".join(
+        f"{a['label']} ({a['action']})" if a["action"] else a["label"]
+        for a in present_alerts(alerts)
+    )
+
+
+def _from_facility(user: User, facility: Facility | None) -> Facility | None:
+    """Where the referral starts: the encounter's facility when the user may refer from it,
+    else the user's own facility when they may."""
+    for candidate in (facility, user.facility if user.facility_id else None):
+        if candidate is not None and may_refer_from(user, candidate):
+            return candidate
+    return None
+
+
+def propose(
+    user: User,
+    person: Person,
+    *,
+    encounter: Encounter | None = None,
+    alert_code: str = "",
+    finding_code: str = "",
+    facilities: bool = True,
+) -> Proposal:
+    """The prefilled referral of `person`: from `encounter`'s alerts that call for referral
+    (`alert_code` first and the one that decides, when it is one of them), or from a work
+    list's `finding_code` (``ilp.standards.referral_findings``), or from nothing (the person
+    page: only the facilities). BadParameter for a finding code that calls for no referral.
+    `facilities=False` leaves out the facilities (for a POST: the form is bound, only the
+    findings are needed)."""
+    today = timezone.localdate()
+    if encounter is not None:
+        found = referral_alerts(encounter.alerts)
+        chosen = [a for a in found if a["code"] == alert_code]
+        found = chosen + [a for a in found if a["code"] != alert_code]
+        deciding = chosen or found
+        origin: Facility | None = encounter.facility
+        detected_at = encounter.created_at
+        age_on = encounter.date
+    elif finding_code:
+        if not findings.is_known(finding_code):
+            raise BadParameter(
+                _("Temuan %(code)s tidak memerlukan rujukan; buka formulir dari daftar kerja.")
+                % {"code": finding_code}
+            )
+        found = deciding = [finding_alert(finding_code)]
+        origin, detected_at, age_on = None, None, today
+    else:
+        found = deciding = []
+        origin, detected_at, age_on = None, None, today
+    source = _from_facility(user, origin) if facilities else None
+    initial: dict[str, Any] = {}
+    if source is not None:
+        initial["from_facility"] = source.pk
+        hospital = any(findings.wants_hospital(str(a.get("action_code") or "")) for a in deciding)
+        target = proposed_target(source, hospital=hospital)
+        if target is not None:
+            initial["to_facility"] = target.pk
+    if found:
+        codes = [str(a["code"]) for a in deciding]
+        initial["kind"] = findings.proposed_kind(
+            codes,
+            danger=any(a.get("level") == "danger" for a in deciding),
+            age_days=_age_days(person, age_on),
+        )
+        initial["reason"] = _reason_text(found)
+        initial["diagnosis_code"] = next((c for c in map(findings.icd10_code, codes) if c), "")
+    elif (age := _age_days(person, today)) is not None and 0 <= age < findings.NEONATAL_DAYS:
+        initial["kind"] = ReferralKind.NEONATAL
+    if detected_at is not None:
+        initial["detected_at"] = timezone.localtime(detected_at).replace(second=0, microsecond=0)
+    return Proposal(findings=found, initial=initial, finding_code=finding_code)
+
+
+def referral_for_letter(user: User, referral_uuid: Any) -> Referral:
+    """One referral the user reads, with what its letter prints (the person's address, the
+    referring worker); NotFound otherwise."""
+    found = referral_get(user, referral_uuid)
+    person = (
+        Person.objects.select_related("village__parent", "hamlet", "rt")
+        .filter(pk=found.person_id)
+        .first()
+    )
+    if person is not None:
+        found.person = person
+    return found
+
+
+def person_referrals(user: User, person_uuid: Any) -> list[Referral]:
+    """The referrals of one person the user reads (scoped like every referral read), the
+    latest decision first."""
+    try:
+        return list(
+            referrals_for(user).filter(person__uuid=person_uuid).order_by("-decided_at", "-pk")
+        )
+    except (ValueError, ValidationError):
+        return []

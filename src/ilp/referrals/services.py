@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -28,10 +29,15 @@ from ilp.accounts.access import (
 )
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import AuditAction, User
-from ilp.care.models import Encounter
+from ilp.care.models import Encounter, TaskCloseReason, TaskStatus
+from ilp.care.services.tasks import (
+    close_back_referral_tasks,
+    follow_up_facility,
+    open_back_referral_task,
+)
 from ilp.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from ilp.people.models import Person
-from ilp.places.models import Facility
+from ilp.places.models import Facility, FacilityKind
 from ilp.referrals.models import (
     END_REASONS,
     Companion,
@@ -44,8 +50,8 @@ from ilp.referrals.models import (
     Transport,
     step_label,
 )
-from ilp.referrals.selectors import RECEIVING_KINDS
-from ilp.standards import icd10
+from ilp.referrals.selectors import RECEIVING_KINDS, finding_alert
+from ilp.standards import icd10, referral_findings
 from ilp.standards import referral as rules
 
 
@@ -123,6 +129,24 @@ def require_refer_from(user: User, facility: Facility) -> None:
         )
 
 
+def _trigger_alerts(
+    encounter: Encounter | None, first_alert: str, finding_code: str
+) -> list[dict[str, Any]]:
+    """What the referral keeps of its trigger: the encounter's alerts (the chosen one first),
+    or a work list's finding as an alert; refuses a finding that calls for no referral."""
+    if encounter is not None:
+        alerts = list(encounter.alerts or [])
+        chosen = [a for a in alerts if isinstance(a, dict) and a.get("code") == first_alert]
+        return chosen + [a for a in alerts if a not in chosen]
+    if not finding_code:
+        return []
+    if not referral_findings.is_known(finding_code):
+        raise _invalid(
+            "reason", _("Temuan %(code)s tidak memerlukan rujukan.") % {"code": finding_code}
+        )
+    return [finding_alert(finding_code)]
+
+
 def referral_create(
     *,
     user: User,
@@ -138,10 +162,14 @@ def referral_create(
     care_given: str = "",
     transport: str = "",
     accompanied_by: str = "",
+    first_alert: str = "",
+    finding_code: str = "",
 ) -> Referral:
     """Refer `person` from `from_facility` to `to_facility`. `decided_at` (when it was
     decided to refer) defaults to now, `detected_at` (when the finding was made) to
-    `decided_at`; the encounter's alerts are copied as they are now."""
+    `decided_at`; the encounter's alerts are copied as they are now, the one coded
+    `first_alert` (the alert the user referred from) first. Without an encounter, a work
+    list's `finding_code` (``ilp.standards.referral_findings``) is kept as the trigger."""
     require_refer_from(user, from_facility)
     if not may_refer_person(user, person):
         raise PermissionDenied(_("Penduduk ini di luar wilayah kerja Anda."))
@@ -168,6 +196,7 @@ def referral_create(
         raise _invalid("accompanied_by", _("Pilih pendamping dari daftar."))
     if encounter is not None and (encounter.person_id != person.pk or encounter.is_voided):
         raise _invalid("encounter", _("Pelayanan pemicu bukan pelayanan orang ini."))
+    trigger = _trigger_alerts(encounter, first_alert, finding_code)
     now = timezone.now()
     decided_at = decided_at or now
     detected_at = detected_at or decided_at
@@ -186,7 +215,7 @@ def referral_create(
             reason=reason,
             diagnosis_code=code,
             encounter=encounter,
-            trigger_alerts=list(encounter.alerts) if encounter is not None else [],
+            trigger_alerts=trigger,
             care_given=(care_given or "").strip(),
             transport=transport,
             accompanied_by=accompanied_by,
@@ -206,6 +235,8 @@ def referral_create(
             occurred_at=decided_at,
             by=user,
         )
+        if kind == ReferralKind.BACK and from_facility.kind == FacilityKind.HOSPITAL:
+            _open_follow_up(user, referral, decided_at, referral.reason)
         _audit(
             user,
             AuditAction.CREATE,
@@ -403,6 +434,7 @@ def referral_act(
         if onward_from is not None and redirect_to is not None:
             onward = _onward_leg(user, referral, onward_from, redirect_to, at)
             detail["onward"] = str(onward.uuid)
+        _follow_up(user, referral, action, at, changes.get("back_referral_plan", ""))
         ReferralEvent.objects.create(
             referral=referral,
             action=action,
@@ -464,3 +496,47 @@ def _onward_leg(
         {"from": source.code, "to": target.code, "previous": str(referral.uuid)},
     )
     return onward
+
+
+# ---------------------------------------------------------------- rujuk balik follow-up
+
+
+def _follow_up(user: User, referral: Referral, action: str, at: datetime, plan: str) -> None:
+    """What a step does to the rujuk balik follow-up on the work lists: an answer with a plan
+    opens it; a back referral received at primary care closes it as done (the person was
+    seen), one cancelled closes it as not needed."""
+    if action == "answer" and plan and referral.kind != ReferralKind.BACK:
+        _open_follow_up(user, referral, at, plan)
+    elif referral.kind == ReferralKind.BACK and action == "receive":
+        close_back_referral_tasks(
+            referral.uuid, actor=user, status=TaskStatus.DONE, reason=TaskCloseReason.VISITED
+        )
+    elif referral.kind == ReferralKind.BACK and action == "cancel":
+        close_back_referral_tasks(
+            referral.uuid,
+            actor=user,
+            status=TaskStatus.CANCELLED,
+            reason=TaskCloseReason.NO_LONGER_NEEDED,
+        )
+
+
+def _open_follow_up(user: User, referral: Referral, at: datetime, plan: str) -> None:
+    """Open "Kontrol rujuk balik" for the referral's person, due
+    ``ILP_BACK_REFERRAL_FOLLOW_UP_DAYS`` after `at` (the answer, or the hospital's decision to
+    send them back), owned by the lowest primary-care facility serving them."""
+    person = referral.person
+    # The side that answered (the receiver) or sent the person back (the sender).
+    back = referral.kind == ReferralKind.BACK
+    hospital = referral.from_facility if back else referral.to_facility
+    primary = referral.to_facility if back else referral.from_facility
+    on = timezone.localdate(at)
+    open_back_referral_task(
+        actor=user,
+        person=person,
+        facility=follow_up_facility(person, primary),
+        referral_uuid=referral.uuid,
+        hospital=hospital.name,
+        answered_on=on,
+        due_date=rules.follow_up_due(on, settings.ILP_BACK_REFERRAL_FOLLOW_UP_DAYS),
+        plan=plan,
+    )

@@ -1,17 +1,24 @@
 """Pages of referrals (under ``/rujukan/``): the sending side's open referrals (the overdue
 ones marked), the receiving facility's incoming list by urgency, one referral with its
-timeline, delays and the actions the viewer may take, and the form that creates one from an
-encounter (``?encounter=<uuid>``: person, facility and alerts filled in) or a person
-(``?person=<uuid>``). Views are thin: forms parse, services write, selectors read; the rules
-are ``ilp.accounts.access`` predicates."""
+timeline, delays and the actions the viewer may take, its letter (``surat.pdf``), the
+referred person's summary for the receiving side (``ringkasan/``: all a hospital's staff see
+of the person), a person's referrals (``orang/<uuid>/``, loaded into the person page), and
+the form that creates one in one click, everything known filled in (``selectors.propose``):
+from an alert of an encounter (``?encounter=<uuid>&alert=<code>``), a work list's finding
+(``?person=<uuid>&finding=<code>``), a person page (``?person=<uuid>``) or, as a back
+referral, a referral the user's facility received and handled (``?back=<uuid>``). Views are
+thin: forms parse, services write, selectors read; the rules are ``ilp.accounts.access``
+predicates."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,18 +28,25 @@ from ilp.accounts.access import (
     can_send_referrals,
     can_use_referrals,
     client_ip,
+    may_refer_back,
     role_required,
 )
-from ilp.accounts.audit import audit_bulk_view, audit_record
+from ilp.accounts.audit import audit_bulk_view, audit_export, audit_record
 from ilp.accounts.models import User
 from ilp.care.presenters import present_alerts
 from ilp.care.selectors import encounter_for_user
-from ilp.core.exceptions import ApplicationError, BadParameter
+from ilp.core.exceptions import ApplicationError, BadParameter, PermissionDenied
+from ilp.core.pdf import html_to_pdf
 from ilp.people.selectors import person_detail
 from ilp.referrals import selectors, services
 from ilp.referrals.forms import ActionForm, ReferralForm, apply_error
 from ilp.referrals.models import Referral, ReferralAction
+from ilp.referrals.summary import referred_person_summary
 from ilp.standards import icd10
+from ilp.standards.lifestage import completed_months
+
+# The person's own fields are all the form shows (no family, no mother).
+_PERSON_RELATED = ("village",)
 
 # The fields each action's form shows (besides its time and note).
 ACTION_FIELDS: dict[str, tuple[str, ...]] = {
@@ -122,6 +136,7 @@ def _detail_page(
         "answer_diagnosis_title": icd10.description(referral.answer_diagnosis_code),
         "onward": selectors.onward_of(referral),
         "actions": forms,
+        "can_refer_back": may_refer_back(user, referral),
     }
     return render(request, "referrals/detail.html", context, status=status)
 
@@ -140,6 +155,88 @@ def detail(request: HttpRequest, referral_uuid: str) -> HttpResponse:
         ip=client_ip(request),
     )
     return _detail_page(request, referral)
+
+
+def age_text(birth: date | None, on: date) -> str:
+    """A person's age on `on` as a letter writes it: years, or months under one, or days
+    under one month."""
+    if birth is None:
+        return ""
+    months = completed_months(birth, on)
+    if months >= 12:
+        return _("%(n)d tahun") % {"n": months // 12}
+    if months >= 1:
+        return _("%(n)d bulan") % {"n": months}
+    return _("%(n)d hari") % {"n": (on - birth).days}
+
+
+@role_required(can_use_referrals)
+@require_http_methods(["GET"])
+def letter(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+    """The referral letter (surat rujukan) as PDF: the sending facility's header, the target,
+    the patient's identity, findings, diagnosis, care before transfer, transport, companion,
+    the referring worker, and the receiver's answer once given. Readable by whoever reads the
+    referral; each download audited as an export of that person."""
+    user = _user(request)
+    referral = selectors.referral_for_letter(user, referral_uuid)
+    decided_on = timezone.localtime(referral.decided_at).date()
+    context = {
+        "ref": referral,
+        "person": referral.person,
+        "age": age_text(referral.person.birth_date, decided_on),
+        "alerts": present_alerts(referral.trigger_alerts),
+        "diagnosis_title": icd10.description(referral.diagnosis_code),
+        "answer_diagnosis_title": icd10.description(referral.answer_diagnosis_code),
+        "answered": referral.answered_at is not None,
+        "worker": referral.created_by,
+    }
+    html = render_to_string("referrals/letter.html", context, request=request)
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="surat-rujukan-{referral.uuid}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    audit_export(
+        user=user,
+        object_type="referral",
+        file_format="pdf",
+        person_ids=[referral.person_id],
+        row_count=1,
+        ip=client_ip(request),
+        detail={"referral": str(referral.uuid), "document": "surat_rujukan"},
+    )
+    return response
+
+
+@role_required(can_use_referrals)
+@require_http_methods(["GET"])
+def person_referrals(request: HttpRequest, person_uuid: str) -> HttpResponse:
+    """A person's referrals the user reads (the person page loads it with htmx; without, a
+    page of its own); the read is audited."""
+    found = selectors.person_referrals(_user(request), person_uuid)
+    _audit_list(request, found, "person")
+    context = {"rows": _rows(found), "person_uuid": person_uuid}
+    template = (
+        "referrals/_person.html" if request.headers.get("HX-Request") else "referrals/person.html"
+    )
+    return render(request, template, context)
+
+
+@role_required(can_use_referrals)
+@require_http_methods(["GET"])
+def summary(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+    """The referred person's summary, read through the referral (identity basics, pregnancy,
+    recent results, the triggering alerts): one audited read of the person."""
+    referral = selectors.referral_get(_user(request), referral_uuid)
+    found = referred_person_summary(referral)
+    audit_record(
+        user=request.user,
+        action="view",
+        object_type="person",
+        object_uuid=referral.person.uuid,
+        person_id=referral.person_id,
+        ip=client_ip(request),
+        detail={"referral": str(referral.uuid), "page": "referral_summary"},
+    )
+    return render(request, "referrals/summary.html", {"ref": referral, "s": found})
 
 
 @role_required(can_use_referrals)
@@ -170,29 +267,57 @@ def act(request: HttpRequest, referral_uuid: str) -> HttpResponse:
 @role_required(can_send_referrals)
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
-    """Refer a person: from an encounter (its person, facility and alerts filled in) or from
-    a person page."""
+    """Refer a person, everything known filled in (``selectors.propose``): from an alert of an
+    encounter (``?encounter=<uuid>&alert=<code>``: its person, facility, findings, kind,
+    target and ICD-10 code), from a work list (``?person=<uuid>&finding=<code>``), from a
+    person page (``?person=<uuid>``) or as the back referral of a referral the user's
+    facility received and handled (``?back=<uuid>``). The user confirms with one POST."""
     user = _user(request)
     ip = client_ip(request)
     source = request.GET
-    encounter = person = None
+    encounter = person = back = None
     if source.get("encounter"):
         encounter = encounter_for_user(user, source["encounter"], ip=ip)
         person = encounter.person
+    elif source.get("back"):
+        back = selectors.referral_get(user, source["back"])
+        if not may_refer_back(user, back):
+            raise PermissionDenied(
+                _(
+                    "Rujuk balik dibuat oleh petugas %(facility)s (penerima rujukan ini) "
+                    "setelah pasien ditangani."
+                )
+                % {"facility": back.to_facility}
+            )
+        person = back.person
+        audit_record(
+            user=user,
+            action="view",
+            object_type="referral",
+            object_uuid=back.uuid,
+            person_id=back.person_id,
+            ip=ip,
+            detail={"page": "back_referral"},
+        )
     elif source.get("person"):
-        person = person_detail(user, source["person"], ip=ip)
+        person = person_detail(user, source["person"], ip=ip, related=_PERSON_RELATED)
     else:
         raise BadParameter(_("Buka formulir rujukan dari catatan pelayanan atau halaman penduduk."))
-    sources = selectors.referring_facilities(user)
-    initial: dict[str, Any] = {}
-    if encounter is not None:
-        initial["from_facility"] = encounter.facility_id
-        initial["reason"] = "; ".join(a["label"] for a in present_alerts(encounter.alerts))
-    elif user.facility_id:
-        initial["from_facility"] = user.facility_id
+    alert_code = source.get("alert", "")
+    proposal = selectors.propose(
+        user,
+        person,
+        encounter=encounter,
+        alert_code=alert_code,
+        finding_code="" if encounter is not None else source.get("finding", ""),
+        facilities=request.method == "GET",
+    )
+    initial = dict(proposal.initial)
+    if back is not None:
+        initial.update(selectors.back_referral_initial(back))
     form = ReferralForm(
         request.POST or None,
-        sources=sources,
+        sources=selectors.referring_facilities(user),
         targets=selectors.receiving_facilities(),
         initial=initial,
     )
@@ -203,7 +328,12 @@ def new(request: HttpRequest) -> HttpResponse:
             data = dict(form.cleaned_data)
             try:
                 referral = services.referral_create(
-                    user=user, person=person, encounter=encounter, **data
+                    user=user,
+                    person=person,
+                    encounter=encounter,
+                    first_alert=alert_code,
+                    finding_code=proposal.finding_code,
+                    **data,
                 )
             except ApplicationError as exc:
                 apply_error(form, exc)
@@ -214,6 +344,8 @@ def new(request: HttpRequest) -> HttpResponse:
         "form": form,
         "person": person,
         "encounter": encounter,
-        "alerts": present_alerts(encounter.alerts) if encounter is not None else [],
+        "back": back,
+        "alerts": present_alerts(proposal.findings),
+        "diagnosis_title": icd10.description(str(form["diagnosis_code"].value() or "")),
     }
     return render(request, "referrals/new.html", context, status=status)

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 SOURCE = "Kepdirjen Yankes HK.02.02/D/1131/2023 (Juknis SISRUTE); three delays (Thaddeus & Maine)"
 
@@ -68,6 +68,9 @@ STATES: tuple[str, ...] = (
 TERMINAL: frozenset[str] = frozenset({CLOSED, REFUSED, REDIRECTED, CANCELLED, NOT_ARRIVED})
 # Still waiting for something from the receiving facility (its incoming list).
 AWAITING_RECEIVER: frozenset[str] = frozenset({CREATED, DEPARTED, RECEIVED, HANDLED})
+# A back referral (rujuk balik, Program Rujuk Balik) follows a referral the receiver has
+# handled: once handled, answered or closed, the person may be sent back to primary care.
+BACK_REFERRAL_AFTER: frozenset[str] = frozenset({HANDLED, ANSWERED, CLOSED})
 
 SENDER = "sender"
 RECEIVER = "receiver"
@@ -203,3 +206,19 @@ def duration_summary(durations: Iterable[timedelta]) -> dict[str, timedelta | No
         "median": timedelta(seconds=round(mid)) if mid is not None else None,
         "p90": timedelta(seconds=round(high)) if high is not None else None,
     }
+
+
+# -- rujuk balik follow-up ---------------------------------------------------------------------
+#
+# Program Rujuk Balik (Kepmenkes HK.02.02/MENKES/524/2015, as DOMAIN.md §6 cites) returns a
+# stabilised patient to primary care with the hospital's plan; no national rule says within
+# how many days primary care must see them again. ILP's default is a week (a district sets its
+# own: the ``ILP_BACK_REFERRAL_FOLLOW_UP_DAYS`` setting), counted from the answer (or from the
+# day the hospital sent the person back).
+FOLLOW_UP_DAYS = 7
+
+
+def follow_up_due(answered_on: date, days: int = FOLLOW_UP_DAYS) -> date:
+    """The day by which a person answered (or sent back) on `answered_on` should be seen again
+    in primary care: overdue from the day after."""
+    return answered_on + timedelta(days=max(0, days))

@@ -18,6 +18,11 @@ A task is open until one of:
   - *referral* made below the puskesmas (posyandu, pustu, home): the person seen at the
     puskesmas. A referral made by the puskesmas itself (to a hospital) is closed by hand,
     once the hospital's answer is known.
+  - *rujuk balik* follow-up (opened by ``ilp.referrals`` through
+    :func:`open_back_referral_task` when a referral is answered with a back-referral plan or
+    a hospital sends the person back): any encounter of the person in primary care
+    (posyandu, pustu, puskesmas or a home visit) dated on or after the day it was opened. A
+    back referral received at the puskesmas closes it too (:func:`close_back_referral_tasks`).
 
   The task keeps who closed it (the recorder), when, ``close_reason`` ``service_recorded``
   and the ``closing_encounter``; voiding that encounter reopens the task
@@ -32,6 +37,7 @@ Which finding a follow-up is about is read from its reason code when the reason 
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -54,6 +60,9 @@ from ilp.care.models import (
     TaskStatus,
 )
 from ilp.core.exceptions import Conflict, ValidationFailed
+from ilp.core.texts import Text
+from ilp.people.models import Person
+from ilp.places.models import Facility, FacilityKind
 
 CLOSING_STATUSES = (TaskStatus.DONE, TaskStatus.CANCELLED)
 REASONS_FOR: dict[str, tuple[str, ...]] = {
@@ -65,6 +74,7 @@ DEFAULT_DONE_REASON: dict[str, str] = {
     TaskKind.HOME_VISIT: TaskCloseReason.VISITED,
     TaskKind.REFER: TaskCloseReason.REFERRED,
     TaskKind.FOLLOW_UP: TaskCloseReason.SERVED_ELSEWHERE,
+    TaskKind.BACK_REFERRAL: TaskCloseReason.VISITED,
 }
 
 # A follow-up's finding (the instrument of the abnormal screening that opened it) → the values
@@ -162,6 +172,9 @@ def _satisfies(
         topic = _topic_from_code(code) if code else None
         wanted = {topic} if topic else topics.get(task.source_encounter_id or 0, set())
         return any(measured & FOLLOW_UP_MEASURES.get(t, frozenset()) for t in wanted)
+    if task.kind == TaskKind.BACK_REFERRAL:
+        # Every place of an encounter is primary care (a hospital records none here).
+        return encounter.place_kind in PlaceKind.values
     return False
 
 
@@ -291,3 +304,89 @@ def task_close(*, actor: User, task: Task, status: str, reason: str = "") -> Tas
     task.status, task.closed_at, task.updated_by = status, now, actor
     task.closed_by, task.close_reason = actor, reason
     return task
+
+
+# ---------------------------------------------------------------- rujuk balik follow-up
+
+# The facility a follow-up belongs to: the lowest of primary care serving the person (their
+# posyandu, else pustu, else puskesmas), so that everyone from the kader up may close it.
+_LOWEST_FIRST = (FacilityKind.POSYANDU, FacilityKind.PUSTU, FacilityKind.PUSKESMAS)
+
+
+def follow_up_facility(person: Person, fallback: Facility) -> Facility:
+    """The posyandu serving the person's dusun, else the pustu or puskesmas serving their
+    desa (one query); `fallback` when none is active."""
+    areas = [a for a in (person.hamlet_id, person.village_id) if a is not None]
+    found = {
+        f.kind: f
+        for f in Facility.objects.filter(
+            kind__in=_LOWEST_FIRST, is_active=True, service_areas__in=areas
+        ).order_by("-pk")
+    }
+    return next((found[k] for k in _LOWEST_FIRST if k in found), fallback)
+
+
+def open_back_referral_task(
+    *,
+    actor: User,
+    person: Person,
+    facility: Facility,
+    referral_uuid: UUID,
+    hospital: str,
+    answered_on: date,
+    due_date: date,
+    plan: str,
+) -> Task:
+    """Open the "Kontrol rujuk balik" follow-up of a referral answered (or a person sent back)
+    on `answered_on` by `hospital` with `plan`: on the work lists of every facility whose area
+    holds the person until an encounter in primary care closes it. Called by
+    ``ilp.referrals.services`` in its transaction; one open follow-up per referral (a second
+    call returns the open one)."""
+    existing = Task.objects.filter(
+        person=person,
+        status=TaskStatus.OPEN,
+        kind=TaskKind.BACK_REFERRAL,
+        source_referral=referral_uuid,
+    ).first()
+    if existing is not None:
+        return existing
+    reason = Text(
+        "care.why.back_referral",
+        {"facility": hospital, "date": answered_on, "plan": plan or "—"},
+    )
+    task = Task(
+        person=person,
+        kind=TaskKind.BACK_REFERRAL,
+        due_date=due_date,
+        facility=facility,
+        source_referral=referral_uuid,
+        created_by=actor,
+        updated_by=actor,
+        **Task.reason_columns(reason),
+    )
+    task.save()
+    audit_record(
+        user=actor,
+        action="create",
+        object_type="task",
+        object_uuid=task.uuid,
+        person_id=person.pk,
+        detail={"kind": task.kind, "referral": str(referral_uuid)},
+    )
+    return task
+
+
+def close_back_referral_tasks(referral_uuid: UUID, *, actor: User, status: str, reason: str) -> int:
+    """Close the open follow-ups a referral opened: done when the person it sent back was
+    received (``visited``), not needed when it was cancelled. Returns how many."""
+    now = timezone.now()
+    return Task.objects.filter(
+        source_referral=referral_uuid, kind=TaskKind.BACK_REFERRAL, status=TaskStatus.OPEN
+    ).update(
+        status=status,
+        closed_at=now,
+        closed_by=actor,
+        close_reason=reason,
+        updated_at=now,
+        updated_by=actor,
+    )

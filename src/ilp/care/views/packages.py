@@ -43,11 +43,12 @@ from ilp.care.evaluation.registry import (
 )
 from ilp.care.forms import PackageForm, default_measured, hint_id
 from ilp.care.models import ImmunizationRecord, Observation, ServicePackage
+from ilp.care.presenters import age_text
 from ilp.care.selectors import person_doses, person_encounters, person_open_tasks
 from ilp.care.services import plausibility as P
 from ilp.care.services.corrections import DOSE_FIELDS, OBSERVATION_FIELDS
 from ilp.care.views.common import put_errors
-from ilp.care.views.results import alert_lines, decorate
+from ilp.care.views.results import alert_lines, alert_rows, decorate
 from ilp.core.corrections import history_entries
 from ilp.core.exceptions import ApplicationError, Conflict, ValidationFailed
 from ilp.people.models import Person, PregnancyOutcome
@@ -129,7 +130,7 @@ def person_care(request: HttpRequest, person_uuid) -> HttpResponse:
     )
     for e in encounters:
         e.result_rows = decorate(e.results)
-        e.alert_rows = alert_lines(e.alerts)
+        e.alert_rows = alert_rows(e.alerts)
         e.can_correct = e.voided_at is None and rights.may(
             author_id=e.recorded_by_id, facility_id=e.facility_id
         )
@@ -384,10 +385,4 @@ def _hints(form: PackageForm, evaluation) -> list[dict[str, Any]]:
 
 
 def _age_text(person: Person) -> str:
-    months = ages.months_on(person.birth_date, timezone.localdate())
-    if months < 24:
-        days = (timezone.localdate() - person.birth_date).days
-        if days < 60:
-            return _("%(d)d hari") % {"d": days}
-        return _("%(m)d bulan") % {"m": months}
-    return _("%(y)d tahun %(m)d bulan") % {"y": months // 12, "m": months % 12}
+    return age_text(person.birth_date, timezone.localdate())

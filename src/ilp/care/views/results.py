@@ -14,6 +14,7 @@ from django.utils import formats
 
 from ilp.care.texts import class_text, result_label
 from ilp.core.texts import format_value, render_json
+from ilp.standards.referral_findings import calls_for_referral
 
 # The three anthropometric indices a kader reads at the posyandu, in table order.
 SESSION_INDICES = ("wfa", "lhfa", "wflh")
@@ -127,4 +128,18 @@ def alert_lines(alerts: Iterable[Any] | None) -> list[dict[str, str]]:
             )
         else:
             out.append({"level": "warning", "message": str(a), "action": ""})
+    return out
+
+
+def alert_rows(alerts: Iterable[Any] | None) -> list[dict[str, Any]]:
+    """``alert_lines`` for a page that offers "Rujuk": each line also with the alert's
+    ``code`` and whether it calls for a referral (``refer``,
+    ``ilp.standards.referral_findings``)."""
+    stored = list(alerts or [])
+    out = []
+    for alert, line in zip(stored, alert_lines(stored), strict=True):
+        coded = isinstance(alert, Mapping) and bool(alert.get("code"))
+        code = str(alert["code"]) if coded else ""
+        action = str(alert.get("action_code") or "") if coded else ""
+        out.append({**line, "code": code, "refer": coded and calls_for_referral(code, action)})
     return out

@@ -48,7 +48,7 @@ from ilp.care.forms import (
 from ilp.care.models import Encounter, PosyanduSession
 from ilp.care.services.sessions import adult_package, session_date_parse
 from ilp.care.views.common import put_errors
-from ilp.care.views.results import alert_lines, decorate, growth_cells
+from ilp.care.views.results import alert_rows, decorate, growth_cells
 from ilp.core.dates import parse_date_param
 from ilp.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from ilp.people.models import Person
@@ -71,7 +71,7 @@ class SessionRow:
     encounter: Encounter | None = None
     cells: list[dict[str, Any]] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
-    alerts: list[dict[str, str]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
     needs_confirmation: bool = False
     saved: bool = False
     # An adult due for screening who has not come (yet): a line with the attendance box,
@@ -154,7 +154,7 @@ def _row(
     if encounter is not None:
         row.cells = growth_cells(encounter.results)
         row.results = [r for r in decorate(encounter.results) if r.get("class_label")]
-        row.alerts = alert_lines(encounter.alerts)
+        row.alerts = alert_rows(encounter.alerts)
         row.saved = True
     return row
 

@@ -61,6 +61,8 @@ from ilp.core.dates import query_date
 from ilp.core.exceptions import BadParameter, Conflict, ValidationFailed
 from ilp.core.texts import Text
 from ilp.places.models import Facility, FacilityKind
+from ilp.referrals import selectors as referral_selectors
+from ilp.standards.referral_findings import is_known as is_known_finding
 
 PAGE_SIZE = 500  # rows per printed sheet
 SPECIAL_HEAD = 100  # rows of each special list on the overview
@@ -169,6 +171,11 @@ def worklist_page(request: HttpRequest, code: str) -> HttpResponse:
     # time (the Excel download has them all).
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     reach = contacts(i.person.id for i in page.object_list)
+    # The rujuk balik lines link to their referral for those who may open it (one query).
+    readable = referral_selectors.readable_uuids(
+        cast(User, request.user),
+        (i.detail.get("referral", "") for i in page.object_list if i.item == BACK_REFERRAL),
+    )
     rows = []
     previous = None
     for i in page.object_list:
@@ -180,7 +187,7 @@ def worklist_page(request: HttpRequest, code: str) -> HttpResponse:
                 "state_label": STATE_LABELS.get(i.state, i.state),
                 "contact": reach.get(i.person.id),
                 "group": group if group != previous else None,
-                **_item_actions(facility, i),
+                **_item_actions(facility, i, readable),
             }
         )
         previous = group
@@ -204,17 +211,24 @@ def worklist_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _item_actions(facility: Facility, item: WorkItem) -> dict[str, str]:
-    """A task's line links to what to do (the home-visit form for a home visit) and to its
-    close form on the task page."""
+BACK_REFERRAL = "rujuk-balik"  # the work-list item kind of a rujuk balik follow-up
+
+
+def _item_actions(facility: Facility, item: WorkItem, readable: set[str]) -> dict[str, str]:
+    """A task's line links to what to do (the home-visit form for a home visit or a rujuk
+    balik follow-up: a visit closes it), to its close form on the task page, and a rujuk
+    balik line to its referral when the reader may open it (`readable`)."""
     task = item.detail.get("task")
     if not task:
         return {}
     out = {"close_url": reverse("care:tasks", args=[facility.code]) + f"#tugas-{task}"}
-    if item.item == "kunjungan-rumah":
+    if item.item in ("kunjungan-rumah", BACK_REFERRAL):
         out["action_url"] = reverse(
             "care:package", args=[item.person.uuid, ServicePackage.HOME_VISIT]
         )
+    referral = item.detail.get("referral")
+    if referral and referral in readable:
+        out["referral_url"] = reverse("referrals:detail", args=[referral])
     return out
 
 
@@ -289,6 +303,7 @@ def special_page(request: HttpRequest, code: str) -> HttpResponse:
                 "label": SPECIAL_LABELS.get(key, key),
                 "count": len(items),
                 "items": shown,
+                "rows": [(item, referral_finding(key, item.code)) for item in shown],
                 "more": more,
                 "page": page,
             }
@@ -315,6 +330,22 @@ def _kohort(request: HttpRequest, code: str, register: str):
     facility = facility_for_user(request.user, code)
     rows = kohort_for_user(request.user, facility, register, on=on, ip=client_ip(request))
     return facility, form, on, rows
+
+
+def referral_finding(list_code: str, item_code: str) -> str:
+    """The finding (``ilp.standards.referral_findings``) a special list's row refers from, ""
+    for a row that calls for no referral: a KRT/KRST pregnancy, severe wasting, uncontrolled
+    hypertension (its grade in the scheme that names it: PNPK grades, JNC 7 stages)."""
+    if list_code == "risiko_tinggi":
+        found = f"kspr.class.{item_code}"
+    elif list_code == "gizi":
+        found = "care.alert.severe_wasting" if item_code == "gizi_buruk" else ""
+    elif list_code == "ht_tidak_terkendali":
+        scheme = "bp_pnpk" if item_code.startswith("grade_") else "bp_jnc7"
+        found = f"{scheme}.class.{item_code}"
+    else:
+        found = ""
+    return found if found and is_known_finding(found) else ""
 
 
 @require_GET

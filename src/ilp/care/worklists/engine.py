@@ -13,7 +13,9 @@ through :mod:`ilp.care.worklists.rules` (the screening interval vectorised). Row
 tuples (``PersonRow`` is a named tuple); item texts repeat and are made once.
 
 Item codes: ``imunisasi:<dose code>``, ``anc:K<n>``, ``kf:KF<n>``, ``kn:KN<n>``, ``timbang``,
-``skrining:PTM``, ``skrining:lansia``, ``tindak-lanjut``, ``kunjungan-rumah``.
+``skrining:PTM``, ``skrining:lansia``, ``tindak-lanjut``, ``kunjungan-rumah``,
+``rujuk-balik`` (the follow-up of a referral answered with a rujuk balik plan: an open task of
+kind ``back_referral``, its ``detail`` naming the task and the referral).
 
 ``since`` is the date the item became due (state ``due``) or overdue (state ``overdue``).
 Sorting: danger first (high-risk pregnancy, referral), then overdue before due, then the
@@ -28,13 +30,14 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from operator import attrgetter
 from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import CharField, Max, Q
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from ilp.care.evaluation import ages
 from ilp.care.models import (
@@ -71,11 +74,21 @@ ITEM_KINDS = (
     "skrining",
     "tindak-lanjut",
     "kunjungan-rumah",
+    "rujuk-balik",
 )
 # Which item kinds belong to which puskesmas cluster (tasks belong to every cluster).
 CLUSTER_KINDS = {
-    "k2": {"imunisasi", "anc", "kf", "kn", "timbang", "tindak-lanjut", "kunjungan-rumah"},
-    "k3": {"skrining", "tindak-lanjut", "kunjungan-rumah"},
+    "k2": {
+        "imunisasi",
+        "anc",
+        "kf",
+        "kn",
+        "timbang",
+        "tindak-lanjut",
+        "kunjungan-rumah",
+        "rujuk-balik",
+    },
+    "k3": {"skrining", "tindak-lanjut", "kunjungan-rumah", "rujuk-balik"},
 }
 URGENCY_DANGER, URGENCY_OVERDUE, URGENCY_DUE = 2, 1, 0
 
@@ -385,7 +398,7 @@ def _compute_worklist(facility, on, cluster, kinds, person_q, persons) -> list[W
         sections.append((_weighing, (items, people, children, area, on)))
     if "skrining" in wanted:
         sections.append((_screening, (items, people, area, on)))
-    if {"tindak-lanjut", "kunjungan-rumah"} & wanted:
+    if {"tindak-lanjut", "kunjungan-rumah", "rujuk-balik"} & wanted:
         sections.append((_tasks, (items, people, area, on, wanted, cluster)))
     for fn, args in sections:
         try:
@@ -744,25 +757,61 @@ _TASK_HOME_VISIT = Text("care.why.task_home_visit")
 _TASK_FOLLOW_UP = Text("care.why.task_follow_up")
 
 
+def _day_after(on: date) -> datetime:
+    """The start of the day after `on` in the current time zone (rows created before it were
+    created by the end of `on`)."""
+    return timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
+
+
 def _tasks(items, people, area, on, wanted, cluster) -> None:
     kinds = []
     if "tindak-lanjut" in wanted:
         kinds += [TaskKind.FOLLOW_UP, TaskKind.REFER]
     if "kunjungan-rumah" in wanted:
         kinds.append(TaskKind.HOME_VISIT)
-    qs = Task.objects.filter(area, status=TaskStatus.OPEN, kind__in=kinds, due_date__lte=on)
+    if "rujuk-balik" in wanted:
+        kinds.append(TaskKind.BACK_REFERRAL)
+    # A rujuk balik follow-up is listed from the day it was opened (the answer), not only from
+    # its due date: the kader may visit as soon as the person is home.
+    listed = Q(due_date__lte=on)
+    if TaskKind.BACK_REFERRAL in kinds:
+        listed |= Q(kind=TaskKind.BACK_REFERRAL, created_at__lt=_day_after(on))
+    qs = Task.objects.filter(area, listed, status=TaskStatus.OPEN, kind__in=kinds)
     if cluster:
         qs = qs.filter(
             Q(source_encounter__isnull=True) | Q(source_encounter__cluster__in=[cluster, "lintas"])
         )
-    qs = qs.annotate(uuid_text=Cast("uuid", output_field=CharField()))
+    qs = qs.annotate(
+        uuid_text=Cast("uuid", output_field=CharField()),
+        referral_text=Cast("source_referral", output_field=CharField()),
+    )
     rows = list(
-        qs.values_list("person_id", "kind", "reason_code", "reason_params", "due_date", "uuid_text")
+        qs.values_list(
+            "person_id",
+            "kind",
+            "reason_code",
+            "reason_params",
+            "due_date",
+            "uuid_text",
+            "referral_text",
+        )
     )
     people.include(r[0] for r in rows)
     persons, row, append = people.persons, people.row, items.append
-    for pid, kind, reason_code, reason_params, due, uuid in rows:
+    for pid, kind, reason_code, reason_params, due, uuid, referral in rows:
         if pid not in persons:
+            continue
+        if kind == TaskKind.BACK_REFERRAL:
+            # Due from the answer until its due date, overdue from the day after (like a task).
+            why = Text.from_json({"code": reason_code, "params": reason_params or {}})
+            if due < on:
+                state, since, urgency = "overdue", due, URGENCY_OVERDUE
+            else:
+                answered = why.params.get("date")
+                since = answered if isinstance(answered, date) else due
+                state, urgency = "due", URGENCY_DUE
+            detail = {"task": _dashed(uuid), "referral": _dashed(referral) if referral else ""}
+            append(WorkItem(row(pid), "rujuk-balik", state, since, why, urgency, False, detail))
             continue
         state = "overdue" if due < on else "due"
         code = "kunjungan-rumah" if kind == TaskKind.HOME_VISIT else "tindak-lanjut"

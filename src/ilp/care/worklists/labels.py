@@ -16,6 +16,7 @@ ITEM_LABELS = {
     "skrining": _("Skrining PTM/lansia"),
     "tindak-lanjut": _("Tindak lanjut"),
     "kunjungan-rumah": _("Kunjungan rumah"),
+    "rujuk-balik": _("Kontrol rujuk balik"),
 }
 STATE_LABELS = {"due": _("Jatuh tempo"), "overdue": _("Terlambat")}
 SPECIAL_LABELS = {

@@ -32,6 +32,8 @@ REASONS = {
     "care.why.task_follow_up": _("Tindak lanjut"),
     "care.why.task_home_visit": _("Kunjungan rumah"),
     "care.why.refer": _("Rujuk ke puskesmas: %(reason)s"),
+    # A referral answered with a rujuk balik plan (or a person sent back by a hospital).
+    "care.why.back_referral": _("Rujuk balik dari %(facility)s (%(date)s): %(plan)s"),
     # A child on the special growth list for two findings (wasting and stunting).
     "care.special.both": _("%(first)s, %(second)s"),
 }
