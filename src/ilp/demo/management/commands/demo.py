@@ -25,6 +25,7 @@ from ilp.demo.generate import (
 from ilp.demo.geography import CITY_CODE
 from ilp.demo.history import HistorySummary, generate_service_history
 from ilp.demo.logins import DEMO_PASSWORD, DemoLogin, ensure_demo_logins
+from ilp.demo.referrals import ReferralSummary, generate_referrals
 from ilp.demo.specialists import ProgrammeSummary
 from ilp.places.models import AreaBoundary
 
@@ -33,7 +34,8 @@ class Command(BaseCommand):
     help = (
         "Generate the deterministic demo district (Kota Mataram, NTB): areas, facilities, "
         "families, residents, pregnancies, a service history (posyandu sessions, weighings, "
-        "immunisations, ANC, screenings, tasks) and one login per role. Does not start a server."
+        "immunisations, ANC, screenings, tasks), coaching, a year of referrals and one login "
+        "per role. Does not start a server."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -81,6 +83,7 @@ class Command(BaseCommand):
                     self._import_boundaries(seed)
                 if district_exists():
                     logins += self._coaching(seed, options["verbosity"])
+                    self._referrals(seed, options["verbosity"])
                 self._print_logins(logins)
                 return
             if not reset:
@@ -109,7 +112,9 @@ class Command(BaseCommand):
             )
             self._print_history(history)
         self._import_boundaries(seed)
-        self._print_logins(summary.logins + self._coaching(seed, options["verbosity"]))
+        logins = summary.logins + self._coaching(seed, options["verbosity"])
+        self._referrals(seed, options["verbosity"])
+        self._print_logins(logins)
 
     def _import_boundaries(self, seed: int) -> None:
         """Synthetic desa outlines, written to a file and loaded by `ilp boundaries import`
@@ -134,6 +139,24 @@ class Command(BaseCommand):
         if deaths:
             self.stdout.write(f"{deaths} maternal/perinatal deaths with their reviews")
         return c.logins
+
+    def _referrals(self, seed: int, verbosity: int) -> None:
+        """A year of referrals up to the history's last day (``ilp.demo.referrals``; none
+        written when referrals exist). Its hospital staff logins are not printed."""
+        r = generate_referrals(seed=seed, progress=self._progress if verbosity > 1 else None)
+        if r.referrals:
+            self._print_referrals(r)
+
+    def _print_referrals(self, r: ReferralSummary) -> None:
+        states = ", ".join(f"{n} {state}" for state, n in sorted(r.by_state.items()))
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(r.by_kind.items()))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done in {r.seconds:.1f} s: {r.referrals} referrals {r.start:%d-%m-%Y} – "
+                f"{r.end:%d-%m-%Y} ({kinds}; {states}; {r.overdue} overdue), {r.events} "
+                "referral events."
+            )
+        )
 
     def _print_coaching(self, c: CoachingSummary) -> None:
         states = ", ".join(f"{n} {state}" for state, n in c.by_state.items())
