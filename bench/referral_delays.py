@@ -95,7 +95,10 @@ def main() -> int:
     staff = User.objects.filter(role=Role.HOSPITAL, facility=hospital, is_active=True).first()
     staff = staff or User(username="bench-rs", role=Role.HOSPITAL, facility=hospital)
 
-    today = timezone.localdate()
+    # "Today" is the day of the last referral decision: a district generated earlier (its
+    # history ends on its own last day) is reported as of then, not as an empty current month.
+    latest = Referral.objects.order_by("-decided_at").values_list("decided_at", flat=True).first()
+    today = timezone.localdate(latest) if latest is not None else timezone.localdate()
     last_month = date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
     year_ago = date(today.year - 1, today.month, 1)
     first_month = date(year_ago.year + (year_ago.month == 12), year_ago.month % 12 + 1, 1)
