@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
+    Count,
     F,
     FloatField,
     Func,
@@ -52,6 +53,7 @@ from ilp.accounts.models import Role, User
 from ilp.care.models import Encounter
 from ilp.care.presenters import present_alerts
 from ilp.core.exceptions import BadParameter, NotFound
+from ilp.core.paging import Span, span
 from ilp.people.models import Person
 from ilp.places.models import Facility, FacilityKind
 from ilp.referrals.models import (
@@ -165,8 +167,49 @@ def history(referral: Referral) -> QuerySet[Any]:
     return referral.events.select_related("by").order_by("occurred_at", "pk")
 
 
+# Rows per page of the open and incoming lists (the busiest hospital has hundreds waiting).
+LIST_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ReferralPage:
+    """One page of a referral list and the counts of the whole list: how many wait, how many
+    are urgent (emergency, maternal, neonatal), how many wait for their answer past the
+    allowance (``is_overdue``)."""
+
+    rows: list[Referral]
+    total: int
+    urgent: int
+    overdue: int
+    at: Span
+
+
+def _overdue_q(now: datetime) -> Q:
+    """``is_overdue`` as a filter: waiting for the receiver past the answer allowance."""
+    urgent = sorted(URGENT_KINDS)
+    late = Q(kind__in=urgent, decided_at__lt=now - answer_allowance(urgent[0])) | (
+        ~Q(kind__in=urgent)
+        & Q(decided_at__lt=now - timedelta(days=settings.ILP_REFERRAL_ANSWER_DAYS))
+    )
+    return late & Q(state__in=sorted(rules.AWAITING_RECEIVER))
+
+
+def _page(
+    found: QuerySet[Referral], order: tuple[Any, ...], page: int, per_page: int, now: datetime
+) -> ReferralPage:
+    """One page of `found` in `order` and the counts over all of it: two queries."""
+    counts = found.order_by().aggregate(
+        total=Count("pk"),
+        urgent=Count("pk", filter=Q(kind__in=sorted(URGENT_KINDS))),
+        overdue=Count("pk", filter=_overdue_q(now)),
+    )
+    at = span(counts["total"], page, per_page)
+    rows = list(found.select_related(*_WITH).order_by(*order)[at.start : at.stop])
+    return ReferralPage(rows, counts["total"], counts["urgent"], counts["overdue"], at)
+
+
 def _outgoing_open(user: User) -> QuerySet[Referral]:
-    found = referrals_for(user).filter(state__in=OPEN_STATES)
+    found = Referral.objects.filter(referral_scope_q(user), state__in=OPEN_STATES)
     if user.role != Role.DINKES_ADMIN:
         if not can_send_referrals(user):
             return found.none()
@@ -174,10 +217,12 @@ def _outgoing_open(user: User) -> QuerySet[Referral]:
     return found
 
 
-def outgoing_open(user: User) -> list[Referral]:
-    """The open referrals the user's side sent (from the facilities they record at), oldest
-    decision first; for the dinkes administrator every open referral of the district."""
-    return list(_outgoing_open(user).order_by("decided_at", "pk"))
+def outgoing_open(user: User, *, page: int = 1, now: datetime | None = None) -> ReferralPage:
+    """One page of the open referrals the user's side sent (from the facilities they record
+    at), oldest decision first; for the dinkes administrator every open referral of the
+    district. Two queries (the counts, the page)."""
+    order = ("decided_at", "pk")
+    return _page(_outgoing_open(user), order, page, LIST_PAGE_SIZE, now or timezone.now())
 
 
 def outgoing_open_count(user: User) -> int:
@@ -185,25 +230,24 @@ def outgoing_open_count(user: User) -> int:
     return _outgoing_open(user).count()
 
 
-def incoming(user: User) -> list[Referral]:
-    """The referrals sent to the user's facility that wait for it (created, departed,
-    received, handled): urgent kinds first, then planned, then back referrals, each oldest
-    decision first."""
+def incoming(
+    user: User, *, page: int = 1, per_page: int = LIST_PAGE_SIZE, now: datetime | None = None
+) -> ReferralPage:
+    """One page of the referrals sent to the user's facility that wait for it (created,
+    departed, received, handled): urgent kinds first, then planned, then back referrals, each
+    oldest decision first. Two queries (the counts, the page)."""
+    found = Referral.objects.filter(
+        to_facility_id=user.facility_id, state__in=sorted(rules.AWAITING_RECEIVER)
+    )
     if not can_receive_referrals(user):
-        return []
+        found = found.none()
     rank = Case(
         *[When(kind=kind, then=Value(value)) for kind, value in URGENCY_RANK.items()],
         default=Value(9),
         output_field=IntegerField(),
     )
-    return list(
-        Referral.objects.filter(
-            to_facility_id=user.facility_id, state__in=sorted(rules.AWAITING_RECEIVER)
-        )
-        .select_related(*_WITH)
-        .annotate(urgency=rank)
-        .order_by("urgency", "decided_at", "pk")
-    )
+    order = ("urgency", "decided_at", "pk")
+    return _page(found.annotate(urgency=rank), order, page, per_page, now or timezone.now())
 
 
 @dataclass(frozen=True)
@@ -575,16 +619,10 @@ def overdue_sent_count(user: User, now: datetime) -> int:
     (``is_overdue``, counted in the database)."""
     if not can_send_referrals(user):
         return 0
-    urgent = sorted(URGENT_KINDS)
-    late = Q(kind__in=urgent, decided_at__lt=now - answer_allowance(urgent[0])) | (
-        ~Q(kind__in=urgent)
-        & Q(decided_at__lt=now - timedelta(days=settings.ILP_REFERRAL_ANSWER_DAYS))
-    )
     return (
         Referral.objects.filter(
-            late,
+            _overdue_q(now),
             from_facility__in=Facility.objects.filter(recording_facilities_q(user)).values("pk"),
-            state__in=sorted(rules.AWAITING_RECEIVER),
         )
         .order_by()
         .count()
