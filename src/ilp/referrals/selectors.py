@@ -511,30 +511,45 @@ def arrival_limit(kind: str) -> timedelta:
 
 @dataclass
 class ReportRow:
-    """One facility's report for one month (`month`: its first day)."""
+    """One facility's report for one month (`month`: its first day), or for the whole period
+    (`month` None)."""
 
     facility_id: int
     facility_name: str
     facility_kind: str
+    month: date | None
+    report: rules.DelayReport
+
+    @property
+    def month_label(self) -> str:
+        """The month in the reader's locale ("Maret 2026"); "" for the whole period."""
+        return date_format(self.month, "YEAR_MONTH_FORMAT") if self.month else ""
+
+
+@dataclass
+class MonthTotal:
+    """The report of every facility of the period's report for one month (its first day)."""
+
     month: date
     report: rules.DelayReport
 
     @property
     def month_label(self) -> str:
-        """The month in the reader's locale ("Maret 2026")."""
         return date_format(self.month, "YEAR_MONTH_FORMAT")
 
 
 @dataclass
 class DelayReportPage:
     """The delay report of a period: a row per facility and month (by facility name, then
-    month) and the total over them."""
+    month), or per facility over the whole period with the total of each month (`months`),
+    and the total over them."""
 
     side: str
     start: date
     end: date  # the first day of the last month
     rows: list[ReportRow] = dataclasses.field(default_factory=list)
     total: rules.DelayReport = dataclasses.field(default_factory=rules.DelayReport)
+    months: list[MonthTotal] = dataclasses.field(default_factory=list)
 
 
 def _month_start(day: date) -> datetime:
@@ -557,13 +572,22 @@ def _network_head(columns: tuple[Any, ...]) -> tuple[int, str, str]:
 
 
 def delay_report(
-    user: User, *, start: date, end: date, side: str = SENT, network: bool = False
+    user: User,
+    *,
+    start: date,
+    end: date,
+    side: str = SENT,
+    network: bool = False,
+    per_month: bool = True,
 ) -> DelayReportPage:
     """The delay report of the referrals decided from the month of `start` to that of `end`
     (in the district's time zone), per sending (`side` ``sent``) or receiving facility
     (``received``) the user reads (`referral_report_facilities_q`); with `network`, per
-    puskesmas with its pustu and posyandu (the monitoring pages' rows). One query: the step
-    times, kind and facility of each referral; the figures are ``ilp.standards.referral``'s."""
+    puskesmas with its pustu and posyandu (the monitoring pages' rows). A row per facility
+    and month; without `per_month`, a row per facility over the whole period and the total
+    of each month (`months`: a year of 300 facilities is 300 rows, not 3,600). One query: the
+    step times, kind and facility of each referral; the figures are
+    ``ilp.standards.referral``'s."""
     if side not in REPORT_SIDES:
         raise ValueError(f"unknown side {side!r}")
     first, last = start.replace(day=1), end.replace(day=1)
@@ -596,7 +620,8 @@ def delay_report(
         for kind in URGENCY_RANK
     }
     decided_at = 1 + rules.REPORT_STEPS.index("decided_at")
-    groups: dict[tuple[int, date], list[rules.ReportLine]] = {}
+    groups: dict[tuple[int, date | None], list[rules.ReportLine]] = {}
+    by_month: dict[date, list[rules.ReportLine]] = {}
     names: dict[int, tuple[str, str]] = {}
     for values in found:
         facility_id, name, facility_kind = _network_head(values[:width]) if network else values[:3]
@@ -604,13 +629,20 @@ def delay_report(
         allowance, limit = limits[kind]
         line = rules.ReportLine(values[width + 1 :], allowance, limit)
         month = months[bisect_right(bounds, values[width + decided_at]) - 1]
-        groups.setdefault((facility_id, month), []).append(line)
+        if per_month:
+            groups.setdefault((facility_id, month), []).append(line)
+        else:
+            groups.setdefault((facility_id, None), []).append(line)
+            by_month.setdefault(month, []).append(line)
         names[facility_id] = (name, facility_kind)
     reports, page.total = rules.delay_reports(groups)
+    if not per_month:
+        totals, _all = rules.delay_reports(by_month)
+        page.months = [MonthTotal(month, totals[month]) for month in sorted(totals)]
     for (facility_id, month), report in reports.items():
         name, facility_kind = names[facility_id]
         page.rows.append(ReportRow(facility_id, name, facility_kind, month, report))
-    page.rows.sort(key=lambda r: (r.facility_name, r.facility_id, r.month))
+    page.rows.sort(key=lambda r: (r.facility_name, r.facility_id, r.month or first))
     return page
 
 
@@ -669,6 +701,7 @@ def report_table(page: DelayReportPage) -> list[list[object]]:
 
     table: list[list[object]] = [header]
     for row in page.rows:
-        table.append([row.facility_name, f"{row.month:%Y-%m}", *cells(row.report)])
+        month = f"{row.month:%Y-%m}" if row.month else f"{page.start:%Y-%m}–{page.end:%Y-%m}"
+        table.append([row.facility_name, month, *cells(row.report)])
     table.append([_("Jumlah"), "", *cells(page.total)])
     return table

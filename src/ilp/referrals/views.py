@@ -383,14 +383,20 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/new.html", context, status=status)
 
 
-def _report(request: HttpRequest) -> tuple[DelayReportForm, selectors.DelayReportPage | None]:
+def _report(
+    request: HttpRequest, *, detailed: bool
+) -> tuple[DelayReportForm, selectors.DelayReportPage | None]:
+    """The report the query asks for: per facility and month when `detailed` (the CSV) or the
+    period is one month; else per facility over the period, with the total of each month."""
     # Always bound: an empty query is valid and means this month, by sending facility.
     form = DelayReportForm(request.GET, today=timezone.localdate())
     if not form.is_valid():
         return form, None
     data = form.cleaned_data
+    start, end = data["dari"], data["sampai"]
+    one_month = (start.year, start.month) == (end.year, end.month)
     page = selectors.delay_report(
-        _user(request), start=data["dari"], end=data["sampai"], side=data["sisi"]
+        _user(request), start=start, end=end, side=data["sisi"], per_month=detailed or one_month
     )
     return form, page
 
@@ -398,9 +404,10 @@ def _report(request: HttpRequest) -> tuple[DelayReportForm, selectors.DelayRepor
 @role_required(can_view_referral_report)
 @require_http_methods(["GET"])
 def report(request: HttpRequest) -> HttpResponse:
-    """The delay report: per facility and month, the referrals, share answered (and within
-    the allowance), median and p90 of each delay and the share arriving too late."""
-    form, page = _report(request)
+    """The delay report: per facility (and month, for one month; over the period with the
+    district's total per month, for several), the referrals, share answered (and within the
+    allowance), median and p90 of each delay and the share arriving too late."""
+    form, page = _report(request, detailed=False)
     context = {
         "form": form,
         "page": page,
@@ -417,7 +424,7 @@ def report(request: HttpRequest) -> HttpResponse:
 def report_csv(request: HttpRequest) -> HttpResponse:
     """The delay report as CSV (one row per facility and month, delays in minutes); logged as
     an export of aggregates (no person in it)."""
-    form, page = _report(request)
+    form, page = _report(request, detailed=True)
     if page is None:
         return HttpResponse(
             "\n".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()),
