@@ -35,6 +35,8 @@ ILP_REFERRAL_ARRIVAL_HOURS, ILP_REFERRAL_ARRIVAL_DAYS   a referral "arrived too 
                       the urgent kinds (default 2), days for planned and back (default 3)
 ILP_DEATH_NOTIFY_HOURS   a maternal/perinatal death must be notified within this many hours of
                       the death (default 24, issue 12; the AMP-SR guideline says 3x24 = 72)
+ILP_BACK_REFERRAL_FOLLOW_UP_DAYS   a rujuk balik's follow-up on the work lists is due this many
+                      days after the answer (default 7; district policy)
 """
 
 from __future__ import annotations

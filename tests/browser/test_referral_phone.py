@@ -32,7 +32,7 @@ def test_referral_loop_on_a_phone(phone, live_server, district):
     encounter = flagged_encounter(district.siti, district.pos_ampel_timur_f, timezone.localdate())
     login(phone, live_server, district.kader_ampel_timur)
     phone.goto(f"{live_server.url}/rujukan/baru/?encounter={encounter.uuid}")
-    assert phone.input_value("#id_reason") == "Perdarahan"
+    assert phone.input_value("#id_reason") == "Perdarahan (Rujuk segera ke rumah sakit)"
     assert fits(phone)
     _shot(phone, "referral_new")
     phone.select_option("#id_to_facility", label="Pustu Ampel")

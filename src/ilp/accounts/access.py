@@ -78,7 +78,10 @@ district), puskesmas and pustu staff (their area) and hospital staff (the deaths
 hospital). The review (AMP-SR: meeting, avoidable factors, recommendations) is kept by the
 district: dinkes administrator and TPCB (`can_review_deaths`); its recommendations are answered
 by the staff of the puskesmas of the dead person's area, like any other. Kader, protection,
-cross-sector and data-protection roles: no death record; cross-sector viewers see no count.
+cross-sector and data-protection roles: no death record. Counts of deaths per area and year
+(the monitoring family, ``ilp.monitoring.death_family``) are aggregates read like indicators
+(`can_view_death_counts`, areas: `indicator_areas`), cross-sector viewers' suppressed; not by a
+kader (a dusun's deaths are a named family).
 
 Specialist coaching programmes: the dinkes administrator forms them; their specialists (role
 ``specialist``, which reads nothing else) record sessions and judge the sessions'
@@ -309,6 +312,11 @@ INDICATOR_ROLES = PERSONAL_DATA_ROLES | {Role.CROSS_SECTOR}
 def can_view_indicators(user: Any) -> bool:
     """Whether the user reads the indicator catalogue and values at all."""
     return _active(user) and user.role in INDICATOR_ROLES
+
+
+def can_view_death_counts(user: Any) -> bool:
+    """Whether the user reads the counts of maternal and infant deaths per area and year."""
+    return can_view_indicators(user) and user.role != Role.KADER
 
 
 def indicator_areas(user: User) -> QuerySet[Area]:

@@ -42,6 +42,7 @@ from ilp.core.exceptions import BadParameter, NotFound, PermissionDenied, Valida
 from ilp.core.suppression import is_small
 from ilp.monitoring import pws, selectors
 from ilp.monitoring.catalogue import Indicator
+from ilp.monitoring.death_family import death_family
 from ilp.places.models import Area, AreaLevel
 
 # stunting, IDL, K1, K4, PTM 15+, D/S (posyandu activity), in this order on the page.
@@ -290,6 +291,8 @@ def home_context(user: User, today: date | None = None) -> dict[str, object]:
         "quarter": quarter,
         "quarter_url": quarter_url(area, quarter),
         "cross_url": reverse("packs:cross_sector"),
+        # maternal and infant deaths of the last completed year, suppressed
+        "death_family": death_family(user, area.code, year),
     }
 
 

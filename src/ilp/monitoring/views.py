@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 from ilp.accounts.access import (
     can_view_data_quality,
+    can_view_death_counts,
     can_view_indicators,
     can_view_referral_report,
 )
@@ -30,6 +31,7 @@ from ilp.accounts.models import User
 from ilp.accounts.views import role_required
 from ilp.monitoring import dashboard, maps, pws, selectors
 from ilp.monitoring.catalogue import CLUSTERS, Indicator
+from ilp.monitoring.death_family import death_family
 from ilp.monitoring.params import request_code, request_period
 from ilp.monitoring.referral_family import referral_family
 from ilp.monitoring.services import years_kept
@@ -66,6 +68,7 @@ def pws_index(request: HttpRequest) -> HttpResponse:
             "clusters": clusters,
             "data_quality": can_view_data_quality(request.user),
             "referrals": can_view_referral_report(request.user),
+            "death_counts": can_view_death_counts(request.user),
         },
     )
 
@@ -158,6 +161,8 @@ def pws_summary(request: HttpRequest) -> HttpResponse:
             "excel_url": f"{reverse('monitoring:summary_excel')}?{query}",
             # the Rujukan family: per facility, not per area (ilp.monitoring.referral_family)
             "family": referral_family(cast(User, request.user), year, month),
+            # maternal and infant deaths: yearly events per area (ilp.monitoring.death_family)
+            "death_family": death_family(cast(User, request.user), area, year),
             "period_min": f"{first:04d}-01",
             "period_max": f"{today.year:04d}-{today.month:02d}",
         },

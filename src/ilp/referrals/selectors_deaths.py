@@ -7,6 +7,11 @@ Counts are of deaths not voided, by the year of death (local time) and the dead 
 desa (a stillbirth: the mother's). They are shown to the roles that read deaths only; no
 cross-sector role reads them, so no suppression applies here (a page that ever shows them to
 one must pass them through ``ilp.core.suppression``).
+
+:func:`desa_mortality_counts` is the monitoring family's read (``ilp.monitoring.death_family``):
+per desa of a list, unscoped by death (the caller checks the areas against
+``indicator_areas``) and naming no one, the year's deaths by kind, the infant deaths of the
+registry and the live births.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +30,7 @@ from ilp.accounts.access import death_scope_q, may_record_death
 from ilp.accounts.models import User
 from ilp.care.models import Encounter
 from ilp.core.exceptions import NotFound
+from ilp.people.models import Person, Pregnancy, PregnancyOutcome
 from ilp.places.models import Area, Facility, FacilityKind
 from ilp.referrals.models import Death, DeathKind, Referral
 
@@ -153,3 +159,73 @@ def death_counts(user: User, year: int, level: str = "desa") -> list[CountRow]:
         ),
         key=lambda row: row.area,
     )
+
+
+@dataclass
+class DesaMortality:
+    """One desa's year: deaths by kind (``Death``, not voided), infant deaths (the registry:
+    persons who died before their first birthday, any cause; neonatal deaths are among them)
+    and live births (the larger of persons born that year and pregnancies ended in a live
+    birth that year: the register lags behind births, a pregnancy outcome misses twins and
+    mothers never seen in ANC, so the larger is the better lower bound)."""
+
+    maternal: int = 0
+    stillbirth: int = 0
+    neonatal: int = 0
+    infant: int = 0
+    births_registered: int = 0
+    births_outcome: int = 0
+
+    @property
+    def live_births(self) -> int:
+        return max(self.births_registered, self.births_outcome)
+
+
+def _yyyymmdd(field_name: str) -> Any:
+    return ExtractYear(field_name) * 10000 + ExtractMonth(field_name) * 100 + ExtractDay(field_name)
+
+
+def desa_mortality_counts(village_ids: list[int], year: int) -> dict[int, DesaMortality]:
+    """The year's figures per desa of `village_ids` by the residence desa (three queries:
+    deaths, persons, pregnancies); a desa without any is absent. Before the first birthday
+    compares dates as yyyymmdd numbers (``ilp.standards.mortality.died_before_first_birthday``),
+    which both SQLite and PostgreSQL compute."""
+    found: dict[int, DesaMortality] = {}
+    deaths = (
+        Death.objects.active()
+        .filter(person__village_id__in=village_ids, died_at__year=year)
+        .values("person__village_id")
+        .annotate(
+            maternal=Count("pk", filter=Q(kind=DeathKind.MATERNAL)),
+            stillbirth=Count("pk", filter=Q(kind=DeathKind.STILLBIRTH)),
+            neonatal=Count("pk", filter=Q(kind=DeathKind.NEONATAL)),
+        )
+    )
+    for row in deaths:
+        counts = found.setdefault(row["person__village_id"], DesaMortality())
+        counts.maternal, counts.stillbirth = row["maternal"], row["stillbirth"]
+        counts.neonatal = row["neonatal"]
+    persons = (
+        Person.objects.active()
+        .filter(village_id__in=village_ids)
+        .filter(Q(birth_date__year=year) | Q(deceased_on__year=year))
+        .annotate(age_key=_yyyymmdd("deceased_on") - _yyyymmdd("birth_date"))
+        .values("village_id")
+        .annotate(
+            born=Count("pk", filter=Q(birth_date__year=year)),
+            infant=Count("pk", filter=Q(deceased_on__year=year, age_key__lt=10000)),
+        )
+    )
+    for row in persons:
+        counts = found.setdefault(row["village_id"], DesaMortality())
+        counts.births_registered, counts.infant = row["born"], row["infant"]
+    outcomes = (
+        Pregnancy.objects.active()
+        .filter(person__village_id__in=village_ids)
+        .filter(outcome=PregnancyOutcome.LIVE_BIRTH, outcome_date__year=year)
+        .values("person__village_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in outcomes:
+        found.setdefault(row["person__village_id"], DesaMortality()).births_outcome = row["n"]
+    return found

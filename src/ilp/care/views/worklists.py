@@ -56,12 +56,12 @@ from ilp.care.worklists import (
 )
 from ilp.care.worklists.groups import contacts, grouped
 from ilp.care.worklists.labels import ITEM_LABELS, SPECIAL_LABELS, STATE_LABELS, item_label
+from ilp.care.worklists.links import readable_referrals
 from ilp.care.worklists.tasks import CLOSED_DAYS, task_for_user, tasks_for_user
 from ilp.core.dates import query_date
 from ilp.core.exceptions import BadParameter, Conflict, ValidationFailed
 from ilp.core.texts import Text
 from ilp.places.models import Facility, FacilityKind
-from ilp.referrals import selectors as referral_selectors
 from ilp.standards.referral_findings import is_known as is_known_finding
 
 PAGE_SIZE = 500  # rows per printed sheet
@@ -172,7 +172,7 @@ def worklist_page(request: HttpRequest, code: str) -> HttpResponse:
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     reach = contacts(i.person.id for i in page.object_list)
     # The rujuk balik lines link to their referral for those who may open it (one query).
-    readable = referral_selectors.readable_uuids(
+    readable = readable_referrals(
         cast(User, request.user),
         (i.detail.get("referral", "") for i in page.object_list if i.item == BACK_REFERRAL),
     )
