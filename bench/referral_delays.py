@@ -8,8 +8,13 @@ referral. Prints the p50 and p95 wall-clock milliseconds and the query count of:
 - the delay report (``ilp.referrals.selectors.delay_report``) as the dinkes administrator,
   by sending facility, for the current month (the page's default), for the last complete
   month and for the last twelve months, and per puskesmas network (the monitoring section);
-- the incoming list (``ilp.referrals.selectors.incoming``) of the hospital that receives the
-  most referrals, as its staff.
+- the report page ``/rujukan/laporan/`` through the test client (force_login, server time:
+  routing, middleware, session, rendering) for this month, last month and twelve months
+  (one row per facility over the period, the district's total per month);
+- the incoming list (``ilp.referrals.selectors.incoming``, its first page and the counts) of
+  the hospital that receives the most referrals, as its staff.
+
+"Today" is the day of the last referral decision.
 
     .venv/bin/python bench/referral_delays.py [--repeat 20]
 """
@@ -57,6 +62,8 @@ def main() -> int:
     setup_django()
 
     from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
     from django.utils import timezone
 
     from ilp.accounts.models import Role, User
@@ -107,15 +114,34 @@ def main() -> int:
         f"dinkes {dinkes.username} ({dinkes.area})"
     )
 
-    def report(start: date, end: date, network: bool = False) -> Callable[[], str]:
+    def report(
+        start: date, end: date, network: bool = False, per_month: bool = True
+    ) -> Callable[[], str]:
         def run() -> str:
-            page = selectors.delay_report(dinkes, start=start, end=end, network=network)
+            page = selectors.delay_report(
+                dinkes, start=start, end=end, network=network, per_month=per_month
+            )
             return f"{page.total.referrals} referrals, {len(page.rows)} rows"
 
         return run
 
     def incoming() -> str:
-        return f"{len(selectors.incoming(staff))} waiting"
+        found = selectors.incoming(staff, now=latest)
+        return f"{len(found.rows)} of {found.total} waiting"
+
+    # The pages through the test client (routing, middleware, session, rendering): server time.
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(dinkes)
+
+    def page(start: date, end: date) -> Callable[[], str]:
+        query = {"dari": f"{start:%Y-%m}", "sampai": f"{end:%Y-%m}", "sisi": "sent"}
+
+        def run() -> str:
+            response = client.get(reverse("referrals:report"), query)
+            assert response.status_code == 200, response.status_code  # noqa: S101
+            return f"{len(response.content) // 1024} KB"
+
+        return run
 
     ok = all(
         [
@@ -124,7 +150,21 @@ def main() -> int:
                 "delay report, district, last month", report(last_month, last_month), args.repeat
             ),
             measure(
-                "delay report, district, last 12 months", report(first_month, today), args.repeat
+                "delay report, district, last 12 months (facility x month)",
+                report(first_month, today),
+                args.repeat,
+            ),
+            measure(
+                "delay report, district, last 12 months (per facility)",
+                report(first_month, today, per_month=False),
+                args.repeat,
+            ),
+            measure("page /rujukan/laporan/, this month", page(today, today), args.repeat),
+            measure(
+                "page /rujukan/laporan/, last month", page(last_month, last_month), args.repeat
+            ),
+            measure(
+                "page /rujukan/laporan/, last 12 months", page(first_month, today), args.repeat
             ),
             measure(
                 "Rujukan family (per puskesmas), last month",

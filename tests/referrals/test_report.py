@@ -157,7 +157,23 @@ def test_figures_of_a_facility_and_month(district, legs):
     assert (row.report.answered, row.report.answered_in_time, row.report.too_late) == (1, 0, 0)
 
 
-def test_report_is_one_query(district, legs, django_assert_num_queries):
+def test_period_rows_per_facility_and_month_totals(district, legs):
+    page = selectors.delay_report(district.dinkes, start=MARCH, end=APRIL, per_month=False)
+    assert [(r.facility_name, r.month, r.report.referrals) for r in page.rows] == [
+        ("Puskesmas Barat", None, 2),
+        ("Puskesmas Timur", None, 1),
+        ("Pustu Ampel", None, 1),
+        ("Pustu Cemara", None, 1),
+    ]
+    assert [(m.month, m.report.referrals) for m in page.months] == [(MARCH, 4), (APRIL, 1)]
+    assert page.total.referrals == 5
+    # the same figures as the detailed report: April's total is Puskesmas Barat's April row
+    detailed = selectors.delay_report(district.dinkes, start=APRIL, end=APRIL)
+    assert page.months[1].report == detailed.total
+
+
+@pytest.mark.parametrize("per_month", [True, False])
+def test_report_is_one_query(district, legs, per_month, django_assert_num_queries):
     for _ in range(20):
         make(
             district,
@@ -170,7 +186,9 @@ def test_report_is_one_query(district, legs, django_assert_num_queries):
     user = district.pkm_barat
     user.facility  # noqa: B018 - the request's user has it loaded
     with django_assert_num_queries(1):
-        page = selectors.delay_report(user, start=MARCH, end=APRIL, side="received")
+        page = selectors.delay_report(
+            user, start=MARCH, end=APRIL, side="received", per_month=per_month
+        )
     assert page.total.referrals == 21
 
 
@@ -213,9 +231,15 @@ def test_page_shows_rows_and_no_person(client, district, legs):
     response = client.get(PAGE, {"dari": "2026-03", "sampai": "2026-04"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<th scope="row">Puskesmas Barat</th><td>Maret 2026</td>' in html
-    assert '<th scope="row">Puskesmas Barat</th><td>April 2026</td>' in html
-    assert '<th scope="row">Pustu Cemara</th><td>Maret 2026</td>' in html
+    # two months: a row per facility over the period (Puskesmas Barat's 2 referrals in one
+    # row), and the district's total per month
+    assert response.context["page"].months
+    assert '<th scope="row">Puskesmas Barat</th><td class="num">2</td>' in html
+    assert '<th scope="row">Pustu Cemara</th><td class="num">1</td>' in html
+    assert "<td>Maret 2026</td>" not in html
+    assert "Per fasilitas, Maret 2026 – April 2026" in html
+    assert '<th scope="row">Maret 2026</th><td class="num">4</td>' in html
+    assert '<th scope="row">April 2026</th><td class="num">1</td>' in html
     assert district.siti.full_name not in html
     # the total: 5 referrals, 2 answered (40%), 1 of 3 received late
     assert "40,0% (2)" in html
@@ -232,8 +256,18 @@ def test_page_in_english_uses_english_number_format(client, district, legs):
     html = client.get(PAGE, {"dari": "2026-03", "sampai": "2026-04"}).content.decode()
     assert "40.0% (2)" in html
     assert "33.3% (1 of 3 received)" in html
-    assert '<th scope="row">Puskesmas Barat</th><td>March 2026</td>' in html
+    assert '<th scope="row">March 2026</th><td class="num">4</td>' in html
     assert "Finding → decision to refer" in html
+
+
+def test_page_of_one_month_keeps_a_row_per_facility_and_month(client, district, legs):
+    client.force_login(district.dinkes)
+    response = client.get(PAGE, {"dari": "2026-03", "sampai": "2026-03"})
+    html = response.content.decode()
+    assert response.context["page"].months == []
+    assert '<th scope="row">Puskesmas Barat</th><td>Maret 2026</td>' in html
+    assert '<th scope="row">Pustu Cemara</th><td>Maret 2026</td>' in html
+    assert 'id="laporan-bulan"' not in html
 
 
 @pytest.mark.parametrize(
@@ -286,6 +320,20 @@ def test_csv_export_is_audited(client, district, legs):
     assert event.action == "export"
     assert event.person_ids == []
     assert event.detail["rows"] == 2
+
+
+def test_csv_of_several_months_keeps_facility_and_month_rows(client, district, legs):
+    client.force_login(district.dinkes)
+    response = client.get(PAGE + "csv/", {"dari": "2026-03", "sampai": "2026-04"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert [row[:3] for row in rows[1:]] == [
+        ["Puskesmas Barat", "2026-03", "1"],
+        ["Puskesmas Barat", "2026-04", "1"],
+        ["Puskesmas Timur", "2026-03", "1"],
+        ["Pustu Ampel", "2026-03", "1"],
+        ["Pustu Cemara", "2026-03", "1"],
+        ["Jumlah", "", "5"],
+    ]
 
 
 # ---------------------------------------------------------------- the kepala puskesmas' home

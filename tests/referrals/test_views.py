@@ -104,7 +104,10 @@ def test_sender_list_marks_the_overdue(client, district, now):
         late.pk,
         on_time.pk,
     ]
-    assert response.content.decode().count("belum dijawab, lewat batas waktu") == 2
+    marked = '<span class="alert alert-danger">belum dijawab, lewat batas waktu</span>'
+    assert response.content.decode().count(marked) == 2
+    found = response.context["found"]
+    assert (found.total, found.urgent, found.overdue) == (4, 2, 2)
 
 
 @override_settings(ILP_REFERRAL_ANSWER_HOURS=2, ILP_REFERRAL_ANSWER_DAYS=1)
@@ -156,9 +159,10 @@ def test_lists_cost_no_query_per_referral(client, district, now):
     for n in range(4):
         _make(district, "planned", now - timedelta(hours=n + 2))
     assert [queries(user, url) for user, url in urls] == one
-    # session, user, the list (scope as subqueries, person and facilities joined), the one
-    # audit row; the dinkes administrator's scope reads the district's area first
-    assert one == [4, 4, 5]
+    # session, user, the counts over the whole list, the page (scope as subqueries, person and
+    # facilities joined), the one audit row; the dinkes administrator's scope reads the
+    # district's area first
+    assert one == [5, 5, 6]
 
 
 def test_referral_page_shows_timeline_delays_answer_and_history(client, district, referral, now):

@@ -299,12 +299,3 @@ class OpenFilterForm(forms.Form):
         self.fields["cluster"].choices = [("", _("Semua"))] + [  # type: ignore[attr-defined]
             (c, str(CLUSTER_LABELS[c])) for c in CLUSTERS
         ]
-
-
-class PageForm(forms.Form):
-    """The page of a long list (``?page=``); a bad value reads as the first page."""
-
-    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
-
-    def number(self) -> int:
-        return (self.cleaned_data.get("page") or 1) if self.is_valid() else 1

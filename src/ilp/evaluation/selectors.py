@@ -27,6 +27,7 @@ from ilp.accounts.access import (
 )
 from ilp.accounts.models import User
 from ilp.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from ilp.core.paging import span
 from ilp.evaluation.models import (
     CoachingVisit,
     Recommendation,
@@ -215,8 +216,7 @@ def open_recommendations(
         found = found.filter(indicator__in=codes)
     today = timezone.localdate()
     counts = found.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
-    pages = max(1, -(-counts["total"] // per_page))
-    page = min(max(page, 1), pages)
+    at = span(counts["total"], page, per_page)
     rows = list(
         found.select_related(
             "owner_user",
@@ -227,9 +227,9 @@ def open_recommendations(
             "session__programme",
             "death_review__death",
             "death_review__puskesmas",
-        ).order_by("due_date", "id")[(page - 1) * per_page : page * per_page]
+        ).order_by("due_date", "id")[at.start : at.stop]
     )
-    return OpenPage(rows, counts["total"], counts["overdue"], page, pages)
+    return OpenPage(rows, counts["total"], counts["overdue"], at.page, at.pages)
 
 
 def is_overdue(rec: Recommendation, today: date | None = None) -> bool:

@@ -34,13 +34,13 @@ from ilp.accounts.access import (
 )
 from ilp.accounts.models import User
 from ilp.core.exceptions import ApplicationError
+from ilp.core.paging import PageForm
 from ilp.evaluation import evidence, selectors, services, snapshot_rows
 from ilp.evaluation.forms import (
     EVIDENCE_ACCEPT,
     ActionForm,
     FindingsForm,
     OpenFilterForm,
-    PageForm,
     RecommendationForm,
     TeamForm,
     VisitForm,

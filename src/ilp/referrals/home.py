@@ -1,8 +1,9 @@
 """The referral sections of the home pages.
 
 - The hospital staff's home (``ilp.accounts.home.HOSPITAL_SECTIONS``, `hospital_home`): the
-  referrals waiting for their hospital, most urgent first, with how many wait, how many are
-  past the answer allowance and how many are urgent; and how many back referrals the hospital
+  first referrals waiting for their hospital (`HOME_ROWS`, the rest on the incoming list),
+  most urgent first, with how many wait, how many are past the answer allowance and how many
+  are urgent (over the whole list); and how many back referrals the hospital
   sent are still open. The persons named are audited as one list read.
 - The kepala puskesmas' home (``ilp.accounts.home.HOME_SECTIONS``, `home_section`): this
   month's referrals sent by the puskesmas and the pustu and posyandu below it — how many, the
@@ -28,19 +29,23 @@ from ilp.accounts.audit import audit_bulk_view
 from ilp.accounts.models import Role, User
 from ilp.referrals import selectors
 
+# The incoming rows the home page shows (the rest on the incoming list, linked).
+HOME_ROWS = 10
+
 
 def hospital_home(request: HttpRequest) -> dict[str, Any]:
     """The context of the hospital staff's home page (empty for anyone else)."""
     user = cast(User, request.user)
     if not is_hospital_staff(user):
         return {}
-    waiting = selectors.incoming(user)
+    found = selectors.incoming(user, per_page=HOME_ROWS)
+    shown = found.rows
     now = timezone.now()
-    rows = [{"ref": r, "overdue": selectors.is_overdue(r, now)} for r in waiting]
+    rows = [{"ref": r, "overdue": selectors.is_overdue(r, now)} for r in shown]
     audit_bulk_view(
         user=user,
         object_type="referral",
-        person_ids=[r.person_id for r in waiting],
+        person_ids=[r.person_id for r in shown],
         ip=client_ip(request),
         detail={"list": "hospital_home"},
     )
@@ -48,9 +53,10 @@ def hospital_home(request: HttpRequest) -> dict[str, Any]:
         "hospital": user.facility,
         "rows": rows,
         "show_from": True,
-        "waiting_count": len(rows),
-        "overdue_count": sum(1 for row in rows if row["overdue"]),
-        "urgent_count": sum(1 for r in waiting if r.is_urgent),
+        "waiting_count": found.total,
+        "overdue_count": found.overdue,
+        "urgent_count": found.urgent,
+        "more_count": found.total - len(shown),
         "back_open_count": selectors.outgoing_open_count(user),
     }
 

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
+    Count,
     F,
     FloatField,
     Func,
@@ -52,6 +53,7 @@ from ilp.accounts.models import Role, User
 from ilp.care.models import Encounter
 from ilp.care.presenters import present_alerts
 from ilp.core.exceptions import BadParameter, NotFound
+from ilp.core.paging import Span, span
 from ilp.people.models import Person
 from ilp.places.models import Facility, FacilityKind
 from ilp.referrals.models import (
@@ -165,8 +167,49 @@ def history(referral: Referral) -> QuerySet[Any]:
     return referral.events.select_related("by").order_by("occurred_at", "pk")
 
 
+# Rows per page of the open and incoming lists (the busiest hospital has hundreds waiting).
+LIST_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ReferralPage:
+    """One page of a referral list and the counts of the whole list: how many wait, how many
+    are urgent (emergency, maternal, neonatal), how many wait for their answer past the
+    allowance (``is_overdue``)."""
+
+    rows: list[Referral]
+    total: int
+    urgent: int
+    overdue: int
+    at: Span
+
+
+def _overdue_q(now: datetime) -> Q:
+    """``is_overdue`` as a filter: waiting for the receiver past the answer allowance."""
+    urgent = sorted(URGENT_KINDS)
+    late = Q(kind__in=urgent, decided_at__lt=now - answer_allowance(urgent[0])) | (
+        ~Q(kind__in=urgent)
+        & Q(decided_at__lt=now - timedelta(days=settings.ILP_REFERRAL_ANSWER_DAYS))
+    )
+    return late & Q(state__in=sorted(rules.AWAITING_RECEIVER))
+
+
+def _page(
+    found: QuerySet[Referral], order: tuple[Any, ...], page: int, per_page: int, now: datetime
+) -> ReferralPage:
+    """One page of `found` in `order` and the counts over all of it: two queries."""
+    counts = found.order_by().aggregate(
+        total=Count("pk"),
+        urgent=Count("pk", filter=Q(kind__in=sorted(URGENT_KINDS))),
+        overdue=Count("pk", filter=_overdue_q(now)),
+    )
+    at = span(counts["total"], page, per_page)
+    rows = list(found.select_related(*_WITH).order_by(*order)[at.start : at.stop])
+    return ReferralPage(rows, counts["total"], counts["urgent"], counts["overdue"], at)
+
+
 def _outgoing_open(user: User) -> QuerySet[Referral]:
-    found = referrals_for(user).filter(state__in=OPEN_STATES)
+    found = Referral.objects.filter(referral_scope_q(user), state__in=OPEN_STATES)
     if user.role != Role.DINKES_ADMIN:
         if not can_send_referrals(user):
             return found.none()
@@ -174,10 +217,12 @@ def _outgoing_open(user: User) -> QuerySet[Referral]:
     return found
 
 
-def outgoing_open(user: User) -> list[Referral]:
-    """The open referrals the user's side sent (from the facilities they record at), oldest
-    decision first; for the dinkes administrator every open referral of the district."""
-    return list(_outgoing_open(user).order_by("decided_at", "pk"))
+def outgoing_open(user: User, *, page: int = 1, now: datetime | None = None) -> ReferralPage:
+    """One page of the open referrals the user's side sent (from the facilities they record
+    at), oldest decision first; for the dinkes administrator every open referral of the
+    district. Two queries (the counts, the page)."""
+    order = ("decided_at", "pk")
+    return _page(_outgoing_open(user), order, page, LIST_PAGE_SIZE, now or timezone.now())
 
 
 def outgoing_open_count(user: User) -> int:
@@ -185,25 +230,24 @@ def outgoing_open_count(user: User) -> int:
     return _outgoing_open(user).count()
 
 
-def incoming(user: User) -> list[Referral]:
-    """The referrals sent to the user's facility that wait for it (created, departed,
-    received, handled): urgent kinds first, then planned, then back referrals, each oldest
-    decision first."""
+def incoming(
+    user: User, *, page: int = 1, per_page: int = LIST_PAGE_SIZE, now: datetime | None = None
+) -> ReferralPage:
+    """One page of the referrals sent to the user's facility that wait for it (created,
+    departed, received, handled): urgent kinds first, then planned, then back referrals, each
+    oldest decision first. Two queries (the counts, the page)."""
+    found = Referral.objects.filter(
+        to_facility_id=user.facility_id, state__in=sorted(rules.AWAITING_RECEIVER)
+    )
     if not can_receive_referrals(user):
-        return []
+        found = found.none()
     rank = Case(
         *[When(kind=kind, then=Value(value)) for kind, value in URGENCY_RANK.items()],
         default=Value(9),
         output_field=IntegerField(),
     )
-    return list(
-        Referral.objects.filter(
-            to_facility_id=user.facility_id, state__in=sorted(rules.AWAITING_RECEIVER)
-        )
-        .select_related(*_WITH)
-        .annotate(urgency=rank)
-        .order_by("urgency", "decided_at", "pk")
-    )
+    order = ("urgency", "decided_at", "pk")
+    return _page(found.annotate(urgency=rank), order, page, per_page, now or timezone.now())
 
 
 @dataclass(frozen=True)
@@ -467,30 +511,45 @@ def arrival_limit(kind: str) -> timedelta:
 
 @dataclass
 class ReportRow:
-    """One facility's report for one month (`month`: its first day)."""
+    """One facility's report for one month (`month`: its first day), or for the whole period
+    (`month` None)."""
 
     facility_id: int
     facility_name: str
     facility_kind: str
+    month: date | None
+    report: rules.DelayReport
+
+    @property
+    def month_label(self) -> str:
+        """The month in the reader's locale ("Maret 2026"); "" for the whole period."""
+        return date_format(self.month, "YEAR_MONTH_FORMAT") if self.month else ""
+
+
+@dataclass
+class MonthTotal:
+    """The report of every facility of the period's report for one month (its first day)."""
+
     month: date
     report: rules.DelayReport
 
     @property
     def month_label(self) -> str:
-        """The month in the reader's locale ("Maret 2026")."""
         return date_format(self.month, "YEAR_MONTH_FORMAT")
 
 
 @dataclass
 class DelayReportPage:
     """The delay report of a period: a row per facility and month (by facility name, then
-    month) and the total over them."""
+    month), or per facility over the whole period with the total of each month (`months`),
+    and the total over them."""
 
     side: str
     start: date
     end: date  # the first day of the last month
     rows: list[ReportRow] = dataclasses.field(default_factory=list)
     total: rules.DelayReport = dataclasses.field(default_factory=rules.DelayReport)
+    months: list[MonthTotal] = dataclasses.field(default_factory=list)
 
 
 def _month_start(day: date) -> datetime:
@@ -513,13 +572,22 @@ def _network_head(columns: tuple[Any, ...]) -> tuple[int, str, str]:
 
 
 def delay_report(
-    user: User, *, start: date, end: date, side: str = SENT, network: bool = False
+    user: User,
+    *,
+    start: date,
+    end: date,
+    side: str = SENT,
+    network: bool = False,
+    per_month: bool = True,
 ) -> DelayReportPage:
     """The delay report of the referrals decided from the month of `start` to that of `end`
     (in the district's time zone), per sending (`side` ``sent``) or receiving facility
     (``received``) the user reads (`referral_report_facilities_q`); with `network`, per
-    puskesmas with its pustu and posyandu (the monitoring pages' rows). One query: the step
-    times, kind and facility of each referral; the figures are ``ilp.standards.referral``'s."""
+    puskesmas with its pustu and posyandu (the monitoring pages' rows). A row per facility
+    and month; without `per_month`, a row per facility over the whole period and the total
+    of each month (`months`: a year of 300 facilities is 300 rows, not 3,600). One query: the
+    step times, kind and facility of each referral; the figures are
+    ``ilp.standards.referral``'s."""
     if side not in REPORT_SIDES:
         raise ValueError(f"unknown side {side!r}")
     first, last = start.replace(day=1), end.replace(day=1)
@@ -552,7 +620,8 @@ def delay_report(
         for kind in URGENCY_RANK
     }
     decided_at = 1 + rules.REPORT_STEPS.index("decided_at")
-    groups: dict[tuple[int, date], list[rules.ReportLine]] = {}
+    groups: dict[tuple[int, date | None], list[rules.ReportLine]] = {}
+    by_month: dict[date, list[rules.ReportLine]] = {}
     names: dict[int, tuple[str, str]] = {}
     for values in found:
         facility_id, name, facility_kind = _network_head(values[:width]) if network else values[:3]
@@ -560,13 +629,20 @@ def delay_report(
         allowance, limit = limits[kind]
         line = rules.ReportLine(values[width + 1 :], allowance, limit)
         month = months[bisect_right(bounds, values[width + decided_at]) - 1]
-        groups.setdefault((facility_id, month), []).append(line)
+        if per_month:
+            groups.setdefault((facility_id, month), []).append(line)
+        else:
+            groups.setdefault((facility_id, None), []).append(line)
+            by_month.setdefault(month, []).append(line)
         names[facility_id] = (name, facility_kind)
     reports, page.total = rules.delay_reports(groups)
+    if not per_month:
+        totals, _all = rules.delay_reports(by_month)
+        page.months = [MonthTotal(month, totals[month]) for month in sorted(totals)]
     for (facility_id, month), report in reports.items():
         name, facility_kind = names[facility_id]
         page.rows.append(ReportRow(facility_id, name, facility_kind, month, report))
-    page.rows.sort(key=lambda r: (r.facility_name, r.facility_id, r.month))
+    page.rows.sort(key=lambda r: (r.facility_name, r.facility_id, r.month or first))
     return page
 
 
@@ -575,16 +651,10 @@ def overdue_sent_count(user: User, now: datetime) -> int:
     (``is_overdue``, counted in the database)."""
     if not can_send_referrals(user):
         return 0
-    urgent = sorted(URGENT_KINDS)
-    late = Q(kind__in=urgent, decided_at__lt=now - answer_allowance(urgent[0])) | (
-        ~Q(kind__in=urgent)
-        & Q(decided_at__lt=now - timedelta(days=settings.ILP_REFERRAL_ANSWER_DAYS))
-    )
     return (
         Referral.objects.filter(
-            late,
+            _overdue_q(now),
             from_facility__in=Facility.objects.filter(recording_facilities_q(user)).values("pk"),
-            state__in=sorted(rules.AWAITING_RECEIVER),
         )
         .order_by()
         .count()
@@ -631,6 +701,7 @@ def report_table(page: DelayReportPage) -> list[list[object]]:
 
     table: list[list[object]] = [header]
     for row in page.rows:
-        table.append([row.facility_name, f"{row.month:%Y-%m}", *cells(row.report)])
+        month = f"{row.month:%Y-%m}" if row.month else f"{page.start:%Y-%m}–{page.end:%Y-%m}"
+        table.append([row.facility_name, month, *cells(row.report)])
     table.append([_("Jumlah"), "", *cells(page.total)])
     return table

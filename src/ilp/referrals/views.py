@@ -41,6 +41,7 @@ from ilp.accounts.models import Role, User
 from ilp.care.presenters import present_alerts
 from ilp.care.selectors import encounter_for_user
 from ilp.core.exceptions import ApplicationError, BadParameter, PermissionDenied
+from ilp.core.paging import PageForm, page_message
 from ilp.core.pdf import html_to_pdf
 from ilp.people.selectors import person_detail
 from ilp.referrals import selectors, services
@@ -82,16 +83,29 @@ def _audit_list(request: HttpRequest, referrals: list[Referral], which: str) -> 
     )
 
 
+def _list_context(
+    request: HttpRequest, found: selectors.ReferralPage, form: PageForm, which: str
+) -> dict[str, Any]:
+    """A page of a referral list: its rows (the persons on it audited as one list read), the
+    counts over the whole list, the pager and what it says about a bad page asked for."""
+    _audit_list(request, found.rows, which)
+    return {
+        "rows": _rows(found.rows),
+        "found": found,
+        "page_message": page_message(form, found.at),
+    }
+
+
 @role_required(can_use_referrals)
 @require_http_methods(["GET"])
 def index(request: HttpRequest) -> HttpResponse:
     """The open referrals the user's side sent (every open one of the district for the dinkes
-    administrator), oldest decision first, the overdue ones marked."""
+    administrator), oldest decision first, the overdue ones marked; a page at a time."""
     user = _user(request)
-    found = selectors.outgoing_open(user)
-    _audit_list(request, found, "outgoing")
+    form = PageForm(request.GET)
+    found = selectors.outgoing_open(user, page=form.number())
     context = {
-        "rows": _rows(found),
+        **_list_context(request, found, form, "outgoing"),
         "can_receive": can_receive_referrals(user),
         "can_send": can_send_referrals(user),
     }
@@ -101,13 +115,14 @@ def index(request: HttpRequest) -> HttpResponse:
 @role_required(can_receive_referrals)
 @require_http_methods(["GET"])
 def incoming(request: HttpRequest) -> HttpResponse:
-    """The referrals waiting for the user's facility, most urgent first."""
-    found = selectors.incoming(_user(request))
-    _audit_list(request, found, "incoming")
+    """The referrals waiting for the user's facility, most urgent first; a page at a time."""
+    form = PageForm(request.GET)
+    found = selectors.incoming(_user(request), page=form.number())
     template = (
-        "referrals/_rows.html" if request.headers.get("HX-Request") else "referrals/incoming.html"
+        "referrals/_list.html" if request.headers.get("HX-Request") else "referrals/incoming.html"
     )
-    return render(request, template, {"rows": _rows(found), "show_from": True})
+    context = {**_list_context(request, found, form, "incoming"), "show_from": True}
+    return render(request, template, context)
 
 
 def _detail_page(
@@ -368,14 +383,20 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/new.html", context, status=status)
 
 
-def _report(request: HttpRequest) -> tuple[DelayReportForm, selectors.DelayReportPage | None]:
+def _report(
+    request: HttpRequest, *, detailed: bool
+) -> tuple[DelayReportForm, selectors.DelayReportPage | None]:
+    """The report the query asks for: per facility and month when `detailed` (the CSV) or the
+    period is one month; else per facility over the period, with the total of each month."""
     # Always bound: an empty query is valid and means this month, by sending facility.
     form = DelayReportForm(request.GET, today=timezone.localdate())
     if not form.is_valid():
         return form, None
     data = form.cleaned_data
+    start, end = data["dari"], data["sampai"]
+    one_month = (start.year, start.month) == (end.year, end.month)
     page = selectors.delay_report(
-        _user(request), start=data["dari"], end=data["sampai"], side=data["sisi"]
+        _user(request), start=start, end=end, side=data["sisi"], per_month=detailed or one_month
     )
     return form, page
 
@@ -383,9 +404,10 @@ def _report(request: HttpRequest) -> tuple[DelayReportForm, selectors.DelayRepor
 @role_required(can_view_referral_report)
 @require_http_methods(["GET"])
 def report(request: HttpRequest) -> HttpResponse:
-    """The delay report: per facility and month, the referrals, share answered (and within
-    the allowance), median and p90 of each delay and the share arriving too late."""
-    form, page = _report(request)
+    """The delay report: per facility (and month, for one month; over the period with the
+    district's total per month, for several), the referrals, share answered (and within the
+    allowance), median and p90 of each delay and the share arriving too late."""
+    form, page = _report(request, detailed=False)
     context = {
         "form": form,
         "page": page,
@@ -402,7 +424,7 @@ def report(request: HttpRequest) -> HttpResponse:
 def report_csv(request: HttpRequest) -> HttpResponse:
     """The delay report as CSV (one row per facility and month, delays in minutes); logged as
     an export of aggregates (no person in it)."""
-    form, page = _report(request)
+    form, page = _report(request, detailed=True)
     if page is None:
         return HttpResponse(
             "\n".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()),
