@@ -116,6 +116,12 @@ def test_work_list_rows_name_their_finding():
 
 def test_targets_follow_the_facility_tree(district):
     assert selectors.proposed_target(district.pos_ampel_timur_f) == district.pustu_ampel_f
+    # an alert that says "Rujuk ke puskesmas" skips the pustu
+    assert (
+        selectors.proposed_target(district.pos_ampel_timur_f, puskesmas=True)
+        == district.pkm_barat_f
+    )
+    assert selectors.proposed_target(district.pustu_ampel_f, puskesmas=True) == district.pkm_barat_f
     assert selectors.proposed_target(district.pustu_ampel_f) == district.pkm_barat_f
     assert selectors.proposed_target(district.pustu_ampel_f, hospital=True) == district.hospital_f
     assert selectors.proposed_target(district.pkm_barat_f) == district.hospital_f
@@ -506,4 +512,5 @@ def test_the_posyandu_row_offers_rujuk_once_saved_with_severe_wasting(client, di
     proposed = client.get(f"/rujukan/baru/?encounter={enc.uuid}&alert=care.alert.severe_wasting")
     initial = proposed.context["form"].initial
     assert (initial["kind"], initial["diagnosis_code"]) == ("emergency", "E43")
-    assert initial["to_facility"] == district.pustu_ampel_f.pk
+    # severe wasting says "Rujuk segera ke puskesmas": the puskesmas, not the pustu between
+    assert initial["to_facility"] == district.pkm_barat_f.pk

@@ -334,11 +334,14 @@ def district_hospital(facility: Facility) -> Facility | None:
     )
 
 
-def proposed_target(facility: Facility, *, hospital: bool = False) -> Facility | None:
+def proposed_target(
+    facility: Facility, *, hospital: bool = False, puskesmas: bool = False
+) -> Facility | None:
     """Where a referral from `facility` goes by the facility tree: from a posyandu its
     supervising pustu (or puskesmas), the first active one up; from a pustu the same, or the
     district hospital when the finding asks for a hospital; from a puskesmas the district
-    hospital."""
+    hospital. With `puskesmas` (the alert says "Rujuk ke puskesmas"), a posyandu or pustu
+    proposes the first active puskesmas up, skipping the pustu."""
     if facility.kind == FacilityKind.PUSKESMAS or (
         hospital and facility.kind == FacilityKind.PUSTU
     ):
@@ -349,7 +352,10 @@ def proposed_target(facility: Facility, *, hospital: bool = False) -> Facility |
     for _step in range(3):
         if above is None:
             return None
-        if above.is_active and above.kind in RECEIVING_KINDS:
+        wanted = (
+            above.kind == FacilityKind.PUSKESMAS if puskesmas else above.kind in RECEIVING_KINDS
+        )
+        if above.is_active and wanted:
             return above
         above = above.parent
     return None
@@ -416,7 +422,8 @@ def propose(
     if source is not None:
         initial["from_facility"] = source.pk
         hospital = any(findings.wants_hospital(str(a.get("action_code") or "")) for a in deciding)
-        target = proposed_target(source, hospital=hospital)
+        puskesmas = any(findings.wants_puskesmas(str(a.get("action_code") or "")) for a in deciding)
+        target = proposed_target(source, hospital=hospital, puskesmas=puskesmas)
         if target is not None:
             initial["to_facility"] = target.pk
     if found:

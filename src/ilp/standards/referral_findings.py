@@ -156,6 +156,20 @@ def is_danger(code: str) -> bool:
     return code in _DANGER or _bp_class(code) in _SEVERE_BP
 
 
+# Actions whose text names the puskesmas ("Rujuk ke puskesmas …", care.texts): from a posyandu
+# or pustu they propose the puskesmas itself, not the next facility up, so the form does not
+# contradict the alert the kader or midwife just read (the KSPR advice and the hospital actions
+# name no puskesmas).
+PUSKESMAS_ACTIONS = (
+    REFERRAL_ACTIONS - HOSPITAL_ACTIONS - {"kspr.term.advice.krst", "kspr.term.advice.krt"}
+)
+
+
+def wants_puskesmas(action_code: str) -> bool:
+    """Whether the alert's action sends the person to the puskesmas (not only one step up)."""
+    return action_code in PUSKESMAS_ACTIONS
+
+
 def wants_hospital(action_code: str) -> bool:
     """Whether the alert's action sends the person to a hospital (not the next facility up)."""
     return action_code in HOSPITAL_ACTIONS
