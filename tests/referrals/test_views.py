@@ -140,6 +140,9 @@ def test_incoming_list_by_urgency(client, district, now):
     partial = client.get("/rujukan/masuk/", headers={"HX-Request": "true"})
     assert "<h1>" not in partial.content.decode()
     assert partial.content.decode().count('class="card referral-row"') == 4
+    # "Muat ulang" refreshes the counts too: 4 waiting, 2 of them urgent
+    assert '<li id="count-waiting"><strong>4</strong>' in partial.content.decode()
+    assert '<li id="count-urgent"><strong>2</strong>' in partial.content.decode()
 
 
 def test_lists_cost_no_query_per_referral(client, district, now):

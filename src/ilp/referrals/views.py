@@ -118,8 +118,11 @@ def incoming(request: HttpRequest) -> HttpResponse:
     """The referrals waiting for the user's facility, most urgent first; a page at a time."""
     form = PageForm(request.GET)
     found = selectors.incoming(_user(request), page=form.number())
+    # "Muat ulang" (htmx) reloads the counts with the rows: a new urgent referral shows in both.
     template = (
-        "referrals/_list.html" if request.headers.get("HX-Request") else "referrals/incoming.html"
+        "referrals/_incoming_body.html"
+        if request.headers.get("HX-Request")
+        else "referrals/incoming.html"
     )
     context = {**_list_context(request, found, form, "incoming"), "show_from": True}
     return render(request, template, context)
