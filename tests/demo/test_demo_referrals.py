@@ -177,8 +177,8 @@ def test_the_mix_looks_like_a_district(referred):
     assert sorted(u.facility_id for u in staff) == sorted(h.pk for h in hospitals)
     made = {u.username for u in staff} - set(demo_usernames())
     assert made <= {staff_username(h.code) for h in hospitals}
-    busiest = max(staff, key=lambda u: len(incoming(u)))
-    listed = incoming(busiest)
+    busiest = max(staff, key=lambda u: incoming(u).total)
+    listed = incoming(busiest).rows
     assert listed and all(r.to_facility_id == busiest.facility_id for r in listed)
     assert {r.state for r in listed} <= rules.AWAITING_RECEIVER
     # urgent kinds are handled within hours, planned ones within days (medians)
