@@ -32,6 +32,7 @@ from ilp.accounts.views import role_required
 from ilp.monitoring import dashboard, maps, pws, selectors
 from ilp.monitoring.catalogue import CLUSTERS, Indicator
 from ilp.monitoring.death_family import death_family
+from ilp.monitoring.ktpa_screening_family import ktpa_screening_family
 from ilp.monitoring.params import request_code, request_period
 from ilp.monitoring.referral_family import referral_family
 from ilp.monitoring.services import years_kept
@@ -163,6 +164,10 @@ def pws_summary(request: HttpRequest) -> HttpResponse:
             "family": referral_family(cast(User, request.user), year, month),
             # maternal and infant deaths: yearly events per area (ilp.monitoring.death_family)
             "death_family": death_family(cast(User, request.user), area, year),
+            # KtP/A screenings: counts per area and month (ilp.monitoring.ktpa_screening_family)
+            "screening_family": ktpa_screening_family(
+                cast(User, request.user), area, year, month
+            ),
             "period_min": f"{first:04d}-01",
             "period_max": f"{today.year:04d}-{today.month:02d}",
         },

@@ -1,0 +1,156 @@
+"""Record a KtP/A screening (``Screening``) and, when it is positive, open a case.
+
+Who: a trained health worker of a puskesmas or pustu, for a person of their area
+(``ilp.accounts.access.may_screen``; DOMAIN.md §5.1: "skrining dilakukan oleh tenaga
+kesehatan yang terlatih di Puskesmas dan Pustu"). The instrument follows the person: the WAST
+for a woman of 18 or more, the child signs and Adams category under 18
+(``ilp.standards.ktpa_screening.instrument_for``). At least one sign is recorded (WHO: ask only
+those who show the signs). The rules of ``ilp.standards.ktpa_screening`` decide the result;
+each refusal is a specific message on its field (the WAST item, ``signs``,
+``child_category``, ``screened_at``).
+
+A positive result (one WAST answer above the lowest level, or Adams category 2 or 3) opens a
+case through ``ilp.protection.services.case_open`` (arrival route "screening", the screened
+person as victim, the screening worker assigned as case officer) and links it. Everything is
+audited through ``ilp.protection.audit`` (never with the person's id, so nothing shows in
+the person's access history); a refusal is audited too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ilp.accounts.access import may_screen
+from ilp.accounts.models import User
+from ilp.core.exceptions import PermissionDenied, ValidationFailed
+from ilp.people.models import Person
+from ilp.protection.models_screening import Screening, WastItem
+from ilp.standards import ktpa_screening as rules
+from ilp.standards.lifestage import completed_years
+
+# A screening time this far ahead of the server clock is a typing error (phone clocks drift).
+CLOCK_SLACK = timedelta(minutes=10)
+
+
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, fields={field: [message]})
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "missing_answer": _("Pilih salah satu jawaban."),
+        "invalid_answer": _("Jawaban ini bukan pilihan untuk pertanyaan ini."),
+        "unknown_item": _("Ada jawaban untuk pertanyaan yang tidak dikenal."),
+        "unknown_sign": _("Tanda ini tidak dikenal untuk skrining ini."),
+        "no_sign": _(
+            "Catat sedikitnya satu tanda yang menjadi alasan skrining: skrining hanya untuk yang "
+            "menunjukkan tanda kekerasan, bukan untuk semua orang."
+        ),
+        "unknown_category": _("Pilih kategori hasil penilaian anak (Adams)."),
+    }
+
+
+def _input_error(exc: rules.ScreeningInputError, field: str) -> ValidationFailed:
+    """The rule's error code as the message on its field (a WAST item's own field)."""
+    message = _messages().get(exc.code, _("Isian skrining tidak valid."))
+    if field == "answers" and exc.item in WastItem.values:
+        field = exc.item
+    return _invalid(field, message)
+
+
+def screening_instrument(person: Person, on: datetime | None = None) -> str | None:
+    """The instrument for `person` on the day of `on` (now by default): see the module
+    docstring; None for a man of 18 or more."""
+    day = timezone.localtime(on or timezone.now()).date()
+    age = completed_years(person.birth_date, day) if person.birth_date <= day else None
+    return rules.instrument_for(age, person.sex)
+
+
+def screening_record(
+    *,
+    user: User,
+    person: Person,
+    signs: Iterable[str],
+    answers: Mapping[str, str] | None = None,
+    child_category: str = "",
+    screened_at: datetime | None = None,
+    ip: str | None = None,
+) -> Screening:
+    """Record a screening of `person` by `user` at the user's facility (see the module
+    docstring); returns it, with ``case`` set when it opened one."""
+    from ilp.protection import audit
+
+    if not may_screen(user, person):
+        audit.audit_screening_denied(user=user, person=person, ip=ip)
+        raise PermissionDenied(_("Anda tidak boleh melakukan skrining KtP/A untuk orang ini."))
+    if person.voided_at is not None:
+        raise _invalid("person", _("Data orang ini sudah dibatalkan; skrining tidak dicatat."))
+    now = timezone.now()
+    screened_at = screened_at or now
+    if screened_at > now + CLOCK_SLACK:
+        raise _invalid("screened_at", _("Waktu skrining tidak boleh di masa depan."))
+    if timezone.localtime(screened_at).date() < person.birth_date:
+        raise _invalid("screened_at", _("Waktu skrining tidak boleh sebelum tanggal lahir."))
+    instrument = screening_instrument(person, screened_at)
+    if instrument is None:
+        raise _invalid(
+            "person",
+            _(
+                "Skrining KtP/A untuk perempuan dewasa (WAST) dan anak di bawah 18 tahun; "
+                "orang ini tidak termasuk."
+            ),
+        )
+    try:
+        valid_signs = rules.require_signs(instrument, signs)
+    except rules.ScreeningInputError as exc:
+        raise _input_error(exc, "signs") from exc
+    answers = dict(answers or {})
+    result: rules.WastResult | rules.ChildResult
+    if instrument == rules.WAST:
+        try:
+            result = rules.wast_result(answers)
+        except rules.ScreeningInputError as exc:
+            raise _input_error(exc, "answers") from exc
+        stored_answers: dict[str, str] = {item: answers[item] for item in rules.WAST_ITEMS}
+        category = ""
+    else:
+        try:
+            result = rules.child_result(child_category)
+        except rules.ScreeningInputError as exc:
+            raise _input_error(exc, "child_category") from exc
+        stored_answers = {}
+        category = result.category
+    screening = Screening(
+        person=person,
+        facility_id=user.facility_id,
+        screened_at=screened_at,
+        screened_by=user,
+        instrument=instrument,
+        answers=stored_answers,
+        result=result.result,
+        child_category=category,
+        signs=list(valid_signs),
+        created_by=user,
+        updated_by=user,
+    )
+    screening.full_clean()
+    with transaction.atomic():
+        screening.save()
+        if result.open_case:
+            screening.case = _open_case(user, screening)
+            screening.save(update_fields=["case", "updated_at"])
+        audit.audit_screening(user=user, screening=screening, action="create", ip=ip)
+    return screening
+
+
+def _open_case(user: User, screening: Screening) -> Any:
+    """The case a positive screening opens (``ilp.protection.services.case_open``)."""
+    from ilp.protection.services import case_open
+
+    return case_open(user=user, victim=screening.person, arrival_route="screening")
