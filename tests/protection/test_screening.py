@@ -285,14 +285,25 @@ def test_find_lists_persons_of_the_area_with_links(client, district):
 def test_linked_from_the_protection_index_not_from_the_person_page(client, district):
     client.force_login(district.pkm_barat)
     assert "/perlindungan/skrining/" in client.get("/perlindungan/").content.decode()
+    screening_record(
+        user=district.pkm_barat,
+        person=district.siti,
+        signs=["dominating_partner"],
+        answers=never(physical_abuse="often"),
+    )
     person_page = client.get(f"/penduduk/{district.siti.uuid}/").content.decode()
-    assert "/perlindungan/" not in person_page
-    assert "skrining/" not in person_page or "perlindungan" not in person_page
+    main = person_page.split('id="main"', 1)[1]  # below the menu (which links the index)
+    assert "/perlindungan/" not in main
+    assert "KtP/A" not in main
+    assert "WAST" not in main
 
 
 def test_english(client, district):
+    from django.conf import settings
+
     client.force_login(district.pkm_barat)
-    text = client.get(url(district.siti), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switch's cookie
+    text = client.get(url(district.siti)).content.decode()
     assert "Sometimes" in text
     assert "Save the screening result" in text
 
@@ -322,13 +333,19 @@ def test_family_counts_by_desa_for_staff(district):
     screening_record(
         user=d.pkm_barat, person=d.rina, signs=["neglect_signs"], child_category="normal", screened_at=when
     )
-    fam = ktpa_screening_family(d.pkm_barat, d.kec_barat.code, last.year, last.month)
+    fam = ktpa_screening_family(d.dinkes, d.kec_barat.code, last.year, last.month)
     assert fam is not None
     assert fam.suppressed_reader is False
     rows = {r.name: r.counts for r in fam.rows}
-    assert rows["Ampel"] == [7, 2, 1, 0]
-    assert rows["Batu"] == [0, 0, 0, 0]
+    assert rows == {"Ampel": [7, 2, 1, 0], "Batu": [0, 0, 0, 0]}
     assert fam.total.counts == [7, 2, 1, 0]
+    # a puskesmas reads its desa (the total alone), not the kecamatan
+    assert ktpa_screening_family(d.pkm_barat, d.kec_barat.code, last.year, last.month) is None
+    own = ktpa_screening_family(d.pkm_barat, d.ampel.code, last.year, last.month)
+    assert (own.rows, own.total.counts) == ([], [7, 2, 1, 0])
+    # another month: nothing
+    other = ktpa_screening_family(d.dinkes, d.kec_barat.code, last.year - 1, last.month)
+    assert other.total.counts == [0, 0, 0, 0]
 
 
 def test_family_suppressed_for_cross_sector_and_completed_months_only(district):
@@ -348,19 +365,17 @@ def test_family_suppressed_for_cross_sector_and_completed_months_only(district):
     assert family_month(d.pkm_barat, today.year, today.month) == (today.year, today.month)
 
 
-@pytest.mark.parametrize("who", ["kader_ampel_timur", "ppa", "dpo_none"])
+@pytest.mark.parametrize("who", ["kader_ampel_timur", "ppa", "norole"])
 def test_family_not_for_kader_or_protection(district, who):
-    user = getattr(district, who, None)
-    if user is None:
-        return
-    assert ktpa_screening_family(user, district.kec_barat.code, 2025, 1) is None
+    user = getattr(district, who)
+    assert ktpa_screening_family(user, district.ampel.code, 2025, 1) is None
 
 
 def test_summary_page_shows_counts_not_answers(client, district):
     d = district
     when, last = _last_month_noon()
     _screen_many(d, 1, 0, when)
-    client.force_login(d.pkm_barat)
+    client.force_login(d.dinkes)
     page = client.get(
         "/pws/ringkasan/", {"area": d.kec_barat.code, "period": f"{last.year:04d}-{last.month:02d}"}
     )

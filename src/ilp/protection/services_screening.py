@@ -27,13 +27,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ilp.accounts.access import may_screen
-from ilp.accounts.models import User
+from ilp.accounts.audit import audit_record
+from ilp.accounts.models import AuditAction, User
 from ilp.core.exceptions import PermissionDenied, ValidationFailed
 from ilp.people.models import Person
+from ilp.protection.audit import audit_case
+from ilp.protection.models import ArrivalRoute, Case
 from ilp.protection.models_screening import Screening, WastItem
+from ilp.protection.services import case_open
 from ilp.standards import ktpa_screening as rules
 from ilp.standards.lifestage import completed_years
 
+# The audit rows of screenings (a case's own rows are "protection_case", ``audit_case``).
+OBJECT_TYPE = "protection_screening"
 # A screening time this far ahead of the server clock is a typing error (phone clocks drift).
 CLOCK_SLACK = timedelta(minutes=10)
 
@@ -84,10 +90,8 @@ def screening_record(
 ) -> Screening:
     """Record a screening of `person` by `user` at the user's facility (see the module
     docstring); returns it, with ``case`` set when it opened one."""
-    from ilp.protection import audit
-
     if not may_screen(user, person):
-        audit.audit_screening_denied(user=user, person=person, ip=ip)
+        _audit(user, AuditAction.DENIED, None, ip)
         raise PermissionDenied(_("Anda tidak boleh melakukan skrining KtP/A untuk orang ini."))
     if person.voided_at is not None:
         raise _invalid("person", _("Data orang ini sudah dibatalkan; skrining tidak dicatat."))
@@ -143,14 +147,47 @@ def screening_record(
     with transaction.atomic():
         screening.save()
         if result.open_case:
-            screening.case = _open_case(user, screening)
+            screening.case = _open_case(user, screening, ip)
             screening.save(update_fields=["case", "updated_at"])
-        audit.audit_screening(user=user, screening=screening, action="create", ip=ip)
+        _audit(user, AuditAction.CREATE, screening, ip)
     return screening
 
 
-def _open_case(user: User, screening: Screening) -> Any:
-    """The case a positive screening opens (``ilp.protection.services.case_open``)."""
-    from ilp.protection.services import case_open
+def _open_case(user: User, screening: Screening, ip: str | None) -> Case:
+    """The case a positive screening opens: arrived by screening at its time, the screened
+    person its victim, the worker in its circle (``case_open``; a puskesmas worker is its
+    officer)."""
+    case = case_open(
+        user=user,
+        arrival_route=ArrivalRoute.SCREENING,
+        arrived_at=screening.screened_at,
+        victim={"person": screening.person},
+        ip=ip,
+    )
+    audit_case(
+        user=user,
+        action=AuditAction.CREATE,
+        case=case,
+        ip=ip,
+        detail={"what": "screening", "screening": str(screening.uuid)},
+    )
+    return case
 
-    return case_open(user=user, victim=screening.person, arrival_route="screening")
+
+def _audit(user: User, action: str, screening: Screening | None, ip: str | None) -> None:
+    """One audit row of a screening (or of a refused one): its instrument, result and case,
+    never its answers, signs or the person's id (the person's access history must not show
+    it)."""
+    detail: dict[str, Any] = {"what": "screening"}
+    if screening is not None:
+        detail.update(instrument=screening.instrument, result=screening.result)
+        if screening.case is not None:
+            detail["case"] = str(screening.case.uuid)
+    audit_record(
+        user=user,
+        action=action,
+        object_type=OBJECT_TYPE,
+        object_uuid=screening.uuid if screening is not None else None,
+        ip=ip,
+        detail=detail,
+    )
