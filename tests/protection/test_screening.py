@@ -132,7 +132,9 @@ def test_missing_or_invalid_answers_refused_on_their_field(district):
     del answers["frightened"]
     e = _refused(d, person=d.siti, signs=["suicide_attempt"], answers=answers)
     assert e.fields == {"frightened": ["Pilih salah satu jawaban."]}
-    e = _refused(d, person=d.siti, signs=["suicide_attempt"], answers=never(frightened="no_tension"))
+    e = _refused(
+        d, person=d.siti, signs=["suicide_attempt"], answers=never(frightened="no_tension")
+    )
     assert e.fields == {"frightened": ["Jawaban ini bukan pilihan untuk pertanyaan ini."]}
 
 
@@ -173,7 +175,9 @@ def test_future_time_refused(district):
 def test_other_roles_may_not_screen_and_are_logged(district, who):
     d = district
     with pytest.raises(PermissionDenied):
-        screening_record(user=getattr(d, who), person=d.siti, signs=["ptsd_symptoms"], answers=never())
+        screening_record(
+            user=getattr(d, who), person=d.siti, signs=["ptsd_symptoms"], answers=never()
+        )
     assert Screening.objects.count() == 0
     event = AuditEvent.objects.get(object_type="protection_screening", action="denied")
     assert event.person_id is None
@@ -322,7 +326,11 @@ def _screen_many(d, n_positive: int, n_negative: int, when) -> None:
     for i in range(n_positive + n_negative):
         answers = never(frightened="often") if i < n_positive else never()
         screening_record(
-            user=d.pkm_barat, person=d.siti, signs=["ptsd_symptoms"], answers=answers, screened_at=when
+            user=d.pkm_barat,
+            person=d.siti,
+            signs=["ptsd_symptoms"],
+            answers=answers,
+            screened_at=when,
         )
 
 
@@ -331,7 +339,11 @@ def test_family_counts_by_desa_for_staff(district):
     when, last = _last_month_noon()
     _screen_many(d, 2, 5, when)
     screening_record(
-        user=d.pkm_barat, person=d.rina, signs=["neglect_signs"], child_category="normal", screened_at=when
+        user=d.pkm_barat,
+        person=d.rina,
+        signs=["neglect_signs"],
+        child_category="normal",
+        screened_at=when,
     )
     fam = ktpa_screening_family(d.dinkes, d.kec_barat.code, last.year, last.month)
     assert fam is not None

@@ -1283,3 +1283,26 @@ def may_break_glass(user: Any) -> bool:
 def can_review_break_glass(user: Any) -> bool:
     """Whether the user reads every break-glass of the district (the dinkes administrator)."""
     return _active(user) and user.role == Role.DINKES_ADMIN and user.area_id is not None
+
+
+# KtP/A screening (``ilp.protection.services_screening``): trained puskesmas and pustu staff
+# screen persons of their area (DOMAIN.md §5.1); the counts per area and month are aggregates
+# read like the death counts (``ilp.monitoring.ktpa_screening_family``), never the answers.
+
+
+def can_screen(user: Any) -> bool:
+    """Whether the user screens for KtP/A at all (puskesmas and pustu staff; whom:
+    `may_screen`)."""
+    return is_protection_health_staff(user)
+
+
+def may_screen(user: Any, person: Any) -> bool:
+    """Whether the user screens `person` for KtP/A: puskesmas or pustu staff, the person in
+    their scope."""
+    return can_screen(user) and person_in_scope(user, person)
+
+
+def can_view_screening_counts(user: Any) -> bool:
+    """Whether the user reads the counts of KtP/A screenings per area and month (as the death
+    counts: staff and cross-sector viewers, not a kader; areas: `indicator_areas`)."""
+    return can_view_death_counts(user)

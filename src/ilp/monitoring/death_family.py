@@ -21,11 +21,9 @@ a month later, would give by difference the deaths of the month between.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,9 +34,9 @@ from ilp.accounts.access import (
     indicator_areas,
 )
 from ilp.accounts.models import User
-from ilp.core.suppression import Nesting, Relation, suppress
+from ilp.monitoring.area_tree import area_tree, hidden_cells, sum_measures
 from ilp.places.models import Area, AreaLevel
-from ilp.referrals.selectors_deaths import DesaMortality, desa_mortality_counts
+from ilp.referrals.selectors_deaths import desa_mortality_counts
 from ilp.standards import mortality
 
 MEASURES = ("maternal", "stillbirth", "neonatal", "infant", "live_births")
@@ -100,10 +98,6 @@ def family_year(user: User, year: int, today: date | None = None) -> int:
     return min(year, today.year)
 
 
-def _sum(parts: list[DesaMortality]) -> dict[str, int]:
-    return {m: sum(getattr(p, m) for p in parts) for m in MEASURES}
-
-
 def death_family(user: User, area_code: str, year: int) -> DeathFamily | None:
     """The section's context for the area and year; None for a reader without the rule, an
     area outside their `indicator_areas` or one below desa level."""
@@ -113,32 +107,16 @@ def death_family(user: User, area_code: str, year: int) -> DeathFamily | None:
     if area is None:
         return None
     year = family_year(user, year)
-    below = Q(code__startswith=f"{area.code}.")
-    child_level = area.level + 1
-    tree = list(
-        Area.objects.filter(below | Q(pk=area.pk))
-        .filter(level__in={child_level, AreaLevel.VILLAGE})
-        .order_by("name", "code")
-        .values_list("pk", "code", "name", "level")
+    tree = area_tree(area)
+    counts = desa_mortality_counts(tree.village_ids, year)
+    children = tree.children
+    figures = tree.figures(counts, MEASURES)
+    total = sum_measures(counts.values(), MEASURES)
+    hidden = (
+        hidden_cells(figures, total, MEASURES, [("infant", "neonatal")])
+        if aggregates_suppressed(user)
+        else set()
     )
-    villages = [(pk, code) for pk, code, _n, level in tree if level == AreaLevel.VILLAGE]
-    counts = desa_mortality_counts([pk for pk, _c in villages], year)
-    # a desa's section is its total row alone
-    children = [
-        (code, name)
-        for _pk, code, name, level in tree
-        if level == child_level and area.level != AreaLevel.VILLAGE
-    ]
-    figures: dict[str, dict[str, int]] = {}
-    for code, _name in children:
-        inside = [
-            counts[pk]
-            for pk, vcode in villages
-            if pk in counts and (vcode == code or vcode.startswith(f"{code}."))
-        ]
-        figures[code] = _sum(inside)
-    total = _sum(list(counts.values()))
-    hidden = _hidden(figures, total) if aggregates_suppressed(user) else set()
 
     def row(key: str, name: str, values: dict[str, int], is_total: bool = False) -> MortalityRow:
         shown = {m: None if (key, m) in hidden else values[m] for m in MEASURES}
@@ -153,19 +131,3 @@ def death_family(user: User, area_code: str, year: int) -> DeathFamily | None:
         any_hidden=bool(hidden),
         deaths_url=f"{reverse('referrals:deaths')}?tahun={year}" if can_view_deaths(user) else "",
     )
-
-
-def _hidden(figures: dict[str, dict[str, int]], total: dict[str, int]) -> set[Hashable]:
-    """The (row, measure) cells a suppressed reader does not see: counts of 1–4, and those
-    that would give one back by subtraction (``ilp.core.suppression``)."""
-    values: dict[Hashable, int] = {("", m): total[m] for m in MEASURES}
-    for code, counts in figures.items():
-        values.update({(code, m): counts[m] for m in MEASURES})
-    rows = ["", *figures]
-    relations = [
-        Relation(total=("", m), parts=tuple((code, m) for code in figures))
-        for m in MEASURES
-        if figures
-    ]
-    nestings = [Nesting(outer=(r, "infant"), inner=(r, "neonatal")) for r in rows]
-    return suppress(values, relations, nestings)

@@ -18,18 +18,16 @@ read again later, would give by difference the screenings in between).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
 from django.utils import timezone
 
 from ilp.accounts.access import aggregates_suppressed, can_view_screening_counts, indicator_areas
 from ilp.accounts.models import User
-from ilp.core.suppression import Nesting, Relation, suppress
+from ilp.monitoring.area_tree import area_tree, hidden_cells, sum_measures
 from ilp.places.models import Area, AreaLevel
-from ilp.protection.selectors_screening import MEASURES, DesaScreenings, desa_screening_counts
+from ilp.protection.selectors_screening import MEASURES, desa_screening_counts
 
 # Levels the family is shown for: a dusun has too few events.
 LEVELS = (AreaLevel.REGENCY, AreaLevel.DISTRICT, AreaLevel.VILLAGE)
@@ -79,10 +77,6 @@ def family_month(user: User, year: int, month: int, today: date | None = None) -
     return min((year, month), latest)
 
 
-def _sum(parts: list[DesaScreenings]) -> dict[str, int]:
-    return {m: sum(getattr(p, m) for p in parts) for m in MEASURES}
-
-
 def ktpa_screening_family(
     user: User, area_code: str, year: int, month: int
 ) -> ScreeningFamily | None:
@@ -94,31 +88,13 @@ def ktpa_screening_family(
     if area is None:
         return None
     year, month = family_month(user, year, month)
-    child_level = area.level + 1
-    tree = list(
-        Area.objects.filter(Q(code__startswith=f"{area.code}.") | Q(pk=area.pk))
-        .filter(level__in={child_level, AreaLevel.VILLAGE})
-        .order_by("name", "code")
-        .values_list("pk", "code", "name", "level")
-    )
-    villages = [(pk, code) for pk, code, _n, level in tree if level == AreaLevel.VILLAGE]
-    counts = desa_screening_counts([pk for pk, _c in villages], year, month)
-    children = [
-        (code, name)
-        for _pk, code, name, level in tree
-        if level == child_level and area.level != AreaLevel.VILLAGE
-    ]
-    figures: dict[str, dict[str, int]] = {}
-    for code, _name in children:
-        inside = [
-            counts[pk]
-            for pk, vcode in villages
-            if pk in counts and (vcode == code or vcode.startswith(f"{code}."))
-        ]
-        figures[code] = _sum(inside)
-    total = _sum(list(counts.values()))
+    tree = area_tree(area)
+    counts = desa_screening_counts(tree.village_ids, year, month)
+    children = tree.children
+    figures = tree.figures(counts, MEASURES)
+    total = sum_measures(counts.values(), MEASURES)
     suppressed = aggregates_suppressed(user)
-    hidden = _hidden(figures, total) if suppressed else set()
+    hidden = hidden_cells(figures, total, MEASURES, NESTED) if suppressed else set()
 
     def row(key: str, name: str, values: dict[str, int], is_total: bool = False) -> ScreeningRow:
         shown = {m: None if (key, m) in hidden else values[m] for m in MEASURES}
@@ -133,19 +109,3 @@ def ktpa_screening_family(
         suppressed_reader=suppressed,
         any_hidden=bool(hidden),
     )
-
-
-def _hidden(figures: dict[str, dict[str, int]], total: dict[str, int]) -> set[Hashable]:
-    """The (row, measure) cells a suppressed reader does not see: counts of 1–4, and those
-    that would give one back by subtraction (``ilp.core.suppression``)."""
-    values: dict[Hashable, int] = {("", m): total[m] for m in MEASURES}
-    for code, counts in figures.items():
-        values.update({(code, m): counts[m] for m in MEASURES})
-    rows = ["", *figures]
-    relations = [
-        Relation(total=("", m), parts=tuple((code, m) for code in figures))
-        for m in MEASURES
-        if figures
-    ]
-    nestings = [Nesting(outer=(r, outer), inner=(r, inner)) for r in rows for outer, inner in NESTED]
-    return suppress(values, relations, nestings)

@@ -165,9 +165,7 @@ def pws_summary(request: HttpRequest) -> HttpResponse:
             # maternal and infant deaths: yearly events per area (ilp.monitoring.death_family)
             "death_family": death_family(cast(User, request.user), area, year),
             # KtP/A screenings: counts per area and month (ilp.monitoring.ktpa_screening_family)
-            "screening_family": ktpa_screening_family(
-                cast(User, request.user), area, year, month
-            ),
+            "screening_family": ktpa_screening_family(cast(User, request.user), area, year, month),
             "period_min": f"{first:04d}-01",
             "period_max": f"{today.year:04d}-{today.month:02d}",
         },

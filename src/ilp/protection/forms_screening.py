@@ -55,4 +55,7 @@ class ScreeningForm(forms.Form):
         if self.instrument == rules.WAST:
             answers = {item: data.get(item) or "" for item in rules.WAST_ITEMS}
             return {"signs": data.get("signs") or [], "answers": answers}
-        return {"signs": data.get("signs") or [], "child_category": data.get("child_category") or ""}
+        return {
+            "signs": data.get("signs") or [],
+            "child_category": data.get("child_category") or "",
+        }

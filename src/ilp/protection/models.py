@@ -392,3 +392,7 @@ class CaseReferral(BaseModel):
 
     class Meta:
         indexes = [models.Index(fields=["partner", "state"])]
+
+
+# KtP/A screening (its own module; a positive one opens a case).
+from ilp.protection.models_screening import *  # noqa: E402, F403

@@ -130,7 +130,10 @@ class ScreeningSign(models.TextChoices):
         "frequent_visits",
         _("Sering berkunjung ke fasilitas kesehatan tanpa sebab jelas"),
     )
-    REPEATED_STI = "repeated_sti", _("Infeksi menular seksual, infeksi saluran kemih/vagina berulang")
+    REPEATED_STI = (
+        "repeated_sti",
+        _("Infeksi menular seksual, infeksi saluran kemih/vagina berulang"),
+    )
     UNWANTED_PREGNANCY = "unwanted_pregnancy", _("Kehamilan yang tidak diinginkan")
     MISCARRIAGE_OR_ABORTION = "miscarriage_or_abortion", _("Keguguran atau aborsi")
     SUICIDE_ATTEMPT = "suicide_attempt", _("Percobaan bunuh diri")
@@ -195,9 +198,7 @@ class Screening(Voidable, BaseModel):
         related_name="+",
         verbose_name=_("petugas skrining"),
     )
-    instrument = models.CharField(
-        _("instrumen"), max_length=8, choices=ScreeningInstrument.choices
-    )
+    instrument = models.CharField(_("instrumen"), max_length=8, choices=ScreeningInstrument.choices)
     answers = models.JSONField(_("jawaban"), default=dict, blank=True)
     result = models.CharField(_("hasil"), max_length=8, choices=ScreeningResult.choices)
     child_category = models.CharField(

@@ -24,7 +24,9 @@ class DesaScreenings:
     child_positive: int = 0
 
 
-def desa_screening_counts(village_ids: list[int], year: int, month: int) -> dict[int, DesaScreenings]:
+def desa_screening_counts(
+    village_ids: list[int], year: int, month: int
+) -> dict[int, DesaScreenings]:
     """The month's screenings per desa of `village_ids` (the screened person's residence desa;
     voided ones left out), one query; a desa without any is absent."""
     positive = Q(result=ScreeningResult.POSITIVE)

@@ -132,7 +132,7 @@ def screening_record(
         category = result.category
     screening = Screening(
         person=person,
-        facility_id=user.facility_id,
+        facility=user.facility,
         screened_at=screened_at,
         screened_by=user,
         instrument=instrument,
@@ -157,7 +157,7 @@ def _open_case(user: User, screening: Screening, ip: str | None) -> Case:
     """The case a positive screening opens: arrived by screening at its time, the screened
     person its victim, the worker in its circle (``case_open``; a puskesmas worker is its
     officer)."""
-    case = case_open(
+    case: Case = case_open(
         user=user,
         arrival_route=ArrivalRoute.SCREENING,
         arrived_at=screening.screened_at,

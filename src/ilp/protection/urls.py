@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ilp.protection import views
+from ilp.protection import views, views_screening
 
 app_name = "protection"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("skrining/", views_screening.find, name="screening_find"),
+    path("skrining/<uuid:person_uuid>/", views_screening.new, name="screening_new"),
     path("baru/", views.new, name="new"),
     path("kasus/<uuid:case_uuid>/", views.detail, name="detail"),
     path("kasus/<uuid:case_uuid>/ambil/", views.take, name="take"),

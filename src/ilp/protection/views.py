@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ilp.accounts.access import (
     can_review_break_glass,
+    can_screen,
     can_use_protection,
     client_ip,
     is_partner_user,
@@ -89,6 +90,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "can_open": may_open_case(user),
         "partner": is_partner_user(user),
         "health": is_protection_health_staff(user),
+        "can_screen": can_screen(user),
         "can_review_break_glass": can_review_break_glass(user),
     }
     return render(request, "protection/index.html", context)

@@ -20,20 +20,11 @@ from ilp.people.selectors import person_detail, person_search
 from ilp.protection import services_screening
 from ilp.protection.forms_screening import PersonFindForm, ScreeningForm
 from ilp.protection.models_screening import ScreeningInstrument
+from ilp.referrals.forms import apply_error
 
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def _apply_error(form: ScreeningForm, exc: ApplicationError) -> None:
-    placed = False
-    for field, msgs in exc.fields.items():
-        if field in form.fields:
-            form.add_error(field, msgs)
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 @role_required(can_screen)
@@ -72,7 +63,7 @@ def new(request: HttpRequest, person_uuid: str) -> HttpResponse:
                     user=user, person=person, ip=client_ip(request), **form.service_kwargs()
                 )
             except ApplicationError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
                 status = exc.http_status if exc.http_status != 400 else 422
             else:
                 return render(
