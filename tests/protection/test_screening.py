@@ -138,6 +138,21 @@ def test_missing_or_invalid_answers_refused_on_their_field(district):
     assert e.fields == {"frightened": ["Jawaban ini bukan pilihan untuk pertanyaan ini."]}
 
 
+def test_every_problem_is_told_at_once(district):
+    d = district
+    answers = never(arguments_hitting="no_tension")
+    del answers["relationship_tension"]
+    answers["item_9"] = "never"
+    e = _refused(d, person=d.siti, signs=[], answers=answers)
+    assert set(e.fields) == {"signs", "relationship_tension", "arguments_hitting", "answers"}
+    assert e.fields["answers"] == ["Ada jawaban untuk pertanyaan yang tidak dikenal."]
+    e = _refused(d, person=d.rina, signs=["no_such_sign"], child_category="4")
+    assert e.fields == {
+        "signs": ["Tanda ini tidak dikenal untuk skrining ini."],
+        "child_category": ["Pilih kategori hasil penilaian anak (Adams)."],
+    }
+
+
 def test_a_sign_is_required_and_must_fit_the_instrument(district):
     d = district
     e = _refused(d, person=d.siti, signs=[], answers=never())
@@ -242,8 +257,10 @@ def test_bad_answers_give_the_field_message(client, district):
     page = client.post(url(district.siti), data)
     assert page.status_code == 422
     errors = page.context["form"].errors
-    # the first refused item is named: the rule checks in WAST order
-    assert errors == {"frightened": ["Jawaban ini bukan pilihan untuk pertanyaan ini."]}
+    assert errors == {
+        "frightened": ["Jawaban ini bukan pilihan untuk pertanyaan ini."],
+        "sexual_abuse": ["Pilih salah satu jawaban."],
+    }
     page = client.post(url(district.siti), {**_post_data(), "signs": []})
     assert page.status_code == 422
     assert "bukan untuk semua orang" in page.context["form"].errors["signs"][0]

@@ -62,12 +62,30 @@ def _messages() -> dict[str, str]:
     }
 
 
-def _input_error(exc: rules.ScreeningInputError, field: str) -> ValidationFailed:
-    """The rule's error code as the message on its field (a WAST item's own field)."""
+def _problem(problems: dict[str, list[str]], exc: rules.ScreeningInputError, field: str) -> None:
+    """Add the rule's error code as its message on its field (a WAST item's own field)."""
     message = _messages().get(exc.code, _("Isian skrining tidak valid."))
     if field == "answers" and exc.item in WastItem.values:
         field = exc.item
-    return _invalid(field, message)
+    problems.setdefault(field, []).append(message)
+
+
+def _wast(answers: dict[str, str], problems: dict[str, list[str]]) -> rules.WastResult | None:
+    """The WAST result, or None with every refused item in `problems` (the rule names the
+    first; each refused item is then set aside with a neutral answer to find the next)."""
+    trial = dict(answers)
+    for _attempt in range(len(rules.WAST_ITEMS) + len(trial) + 1):
+        try:
+            result = rules.wast_result(trial)
+        except rules.ScreeningInputError as exc:
+            _problem(problems, exc, "answers")
+            if exc.item in rules.WAST_SCALES:
+                trial[exc.item] = rules.WAST_SCALES[exc.item][-1]
+            else:
+                trial.pop(exc.item, None)
+            continue
+        return None if problems else result
+    return None
 
 
 def screening_instrument(person: Person, on: datetime | None = None) -> str | None:
@@ -110,26 +128,27 @@ def screening_record(
                 "orang ini tidak termasuk."
             ),
         )
+    problems: dict[str, list[str]] = {}
+    valid_signs: tuple[str, ...] = ()
     try:
         valid_signs = rules.require_signs(instrument, signs)
     except rules.ScreeningInputError as exc:
-        raise _input_error(exc, "signs") from exc
+        _problem(problems, exc, "signs")
+    result: rules.WastResult | rules.ChildResult | None = None
     answers = dict(answers or {})
-    result: rules.WastResult | rules.ChildResult
+    stored_answers: dict[str, str] = {}
     if instrument == rules.WAST:
-        try:
-            result = rules.wast_result(answers)
-        except rules.ScreeningInputError as exc:
-            raise _input_error(exc, "answers") from exc
-        stored_answers: dict[str, str] = {item: answers[item] for item in rules.WAST_ITEMS}
-        category = ""
+        result = _wast(answers, problems)
+        stored_answers = {item: answers.get(item, "") for item in rules.WAST_ITEMS}
     else:
         try:
             result = rules.child_result(child_category)
         except rules.ScreeningInputError as exc:
-            raise _input_error(exc, "child_category") from exc
-        stored_answers = {}
-        category = result.category
+            _problem(problems, exc, "child_category")
+    if problems or result is None:
+        first = next(iter(problems.values()))[0]
+        raise ValidationFailed(first, fields=problems)
+    category = result.category if isinstance(result, rules.ChildResult) else ""
     screening = Screening(
         person=person,
         facility=user.facility,
