@@ -200,7 +200,14 @@ def _records(d) -> SimpleNamespace:
             pregnancy=pregnancy,
         ),
     )
+    # A KtP/A case of Siti, opened by Puskesmas Barat (its officer).
+    from ilp.protection.services import case_open
+
+    case = case_open(
+        user=d.pkm_barat, arrival_route="walk_in", victim={"person": d.siti}, kinds=["physical"]
+    )
     return SimpleNamespace(
+        case=case,
         death=death,
         evidence=recommendation.events.get(action="answer").evidence.get(),
         checklist=checklist,
@@ -251,6 +258,7 @@ def _values(d, r) -> dict[str, list[str]]:
         "referral_uuid": [str(r.referral.uuid), UNKNOWN],
         "referral_id": [str(r.referral.uuid), UNKNOWN],
         "death_uuid": [str(r.death.uuid), UNKNOWN],
+        "case_uuid": [str(r.case.uuid), UNKNOWN],
         # a posyandu, a puskesmas, an area (the API's areas/<code>); unknown
         "code": [d.pos_ampel_timur_f.code, d.pkm_barat_f.code, d.ampel.code, "NOPE"],
         "on": ["2025-03-10", "0001-01-01", "9999-12-31", "not-a-date"],

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "ilp.monitoring",
     "ilp.evaluation",
     "ilp.referrals",
+    "ilp.protection",
     "ilp.demo",
 ]
 

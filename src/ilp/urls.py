@@ -21,6 +21,7 @@ urlpatterns = [
     path("monitoring/", include("ilp.monitoring.urls_targets")),
     path("pembinaan/", include("ilp.evaluation.urls")),
     path("rujukan/", include("ilp.referrals.urls")),
+    path("perlindungan/", include("ilp.protection.urls")),
 ]
 
 # Error pages in the ILP layout (templates/403.html, 404.html); 400 and 500 show a message

@@ -16,7 +16,7 @@ cross-sector viewer see no person at all):
 | puskesmas    | desa of its working area        | that working area    | it, pustu, posyandu   |
 | pustu        | its desa                        | its desa             | it and its posyandu   |
 | kader        | dusun/RW served by the posyandu | those dusun/RW       | the posyandu          |
-| protection   | none here (only their cases)    | none                 | —                     |
+| protection   | only cases referred to them     | none                 | —                     |
 | cross_sector | none                            | user.area (suppressed)| —                    |
 | dpo          | none (reads the audit log only) | none                 | —                     |
 | specialist   | none (coaching programmes only) | none                 | —                     |
@@ -86,6 +86,18 @@ kader (a dusun's deaths are a named family).
 Specialist coaching programmes: the dinkes administrator forms them; their specialists (role
 ``specialist``, which reads nothing else) record sessions and judge the sessions'
 recommendations (`may_run_programme`).
+
+Protection (``ilp.protection``, KtP/A cases, the most sensitive records): a case is opened by
+trained puskesmas or pustu staff (`is_protection_health_staff`) or referred in by a partner
+organisation's staff (role ``protection`` with a ``PartnerMember`` row: `is_partner_user`),
+landing at the puskesmas as urgent. It is read (`case_scope_q`) by the health staff assigned
+to it, by partner staff once it was referred to their organisation (or their organisation
+referred it in) — without the clinical part unless the victim or guardian consented
+(`sees_clinical`) — and by anyone else only after breaking the glass: health staff and the
+dinkes administrator give a reason, recorded and shown to the case officer and the Dinkes
+(`may_break_glass`, `can_review_break_glass`). Cases never appear in person pages, searches,
+work lists, exports or dashboards: only counts, suppressed below 5. Kader, TPCB, cross-sector,
+data-protection, specialist and hospital roles: no case.
 
 Corrections (`CorrectionRights`, `require_corrector`): a record is corrected or voided by its
 author or by a *supervisor* of the facility it was recorded at — the pustu or puskesmas at or
@@ -1147,3 +1159,127 @@ def may_review_death(user: Any, review: Any) -> bool:
     """Whether the user keeps `review` (its meeting, factors, recommendations; judges those
     recommendations): the dinkes and TPCB staff of its district."""
     return can_review_deaths(user) and review.district_id == user.area_id
+
+
+# ---------------------------------------------------------------- protection (KtP/A cases)
+# See the "Protection" paragraph of the module docstring. Helpers add their predicates at the
+# end of this section.
+
+# Who opens cases, screens and treats: trained staff of puskesmas and pustu.
+PROTECTION_HEALTH_ROLES = frozenset({Role.PUSKESMAS, Role.PUSTU})
+# Who may open a case outside their circle after giving a reason (break-glass).
+BREAK_GLASS_ROLES = frozenset({Role.DINKES_ADMIN, Role.PUSKESMAS, Role.PUSTU})
+
+
+def partner_id_of(user: Any) -> int | None:
+    """The partner organisation a ``protection`` user works for (None: none, or another
+    role). Cached on the user object for the request."""
+    if not _active(user) or user.role != Role.PROTECTION:
+        return None
+    if not hasattr(user, "_partner_id"):
+        from ilp.protection.models import PartnerMember  # protection builds on accounts
+
+        user._partner_id = (
+            PartnerMember.objects.filter(user_id=user.pk, partner__active=True)
+            .values_list("partner_id", flat=True)
+            .first()
+        )
+    partner_id: int | None = user._partner_id
+    return partner_id
+
+
+def is_protection_health_staff(user: Any) -> bool:
+    """Whether the user is puskesmas or pustu staff (with a facility), who open, screen and
+    treat KtP/A cases."""
+    return _active(user) and user.role in PROTECTION_HEALTH_ROLES and bool(user.facility_id)
+
+
+def is_partner_user(user: Any) -> bool:
+    """Whether the user is staff of an active partner organisation (role protection)."""
+    return partner_id_of(user) is not None
+
+
+def can_use_protection(user: Any) -> bool:
+    """Whether the user opens the protection pages at all: health staff, partner staff, and
+    the dinkes administrator (district figures, break-glass review; a case only by breaking
+    the glass)."""
+    if not _active(user):
+        return False
+    if user.role == Role.DINKES_ADMIN:
+        return user.area_id is not None
+    return is_protection_health_staff(user) or is_partner_user(user)
+
+
+def may_open_case(user: Any) -> bool:
+    """Whether the user opens a new case: health staff for their puskesmas; partner staff by
+    referring a person into health care (the case lands at the puskesmas as urgent)."""
+    return is_protection_health_staff(user) or is_partner_user(user)
+
+
+def case_scope_q(user: Any, prefix: str = "") -> Q:
+    """A filter over Case (or rows pointing to one, with `prefix`) keeping the cases the user
+    may read: health staff those they are assigned to, partner staff those referred to their
+    organisation (or that it referred in), and anyone with a break-glass grant still valid."""
+    from django.utils import timezone
+
+    if not can_use_protection(user):
+        return _NOTHING
+    partner_id = partner_id_of(user)
+    if partner_id is not None:
+        return Q(**{f"{prefix}referrals__partner_id": partner_id}) | Q(
+            **{f"{prefix}referred_by_id": partner_id}
+        )
+    grants = Q(
+        **{
+            f"{prefix}break_glass__user_id": user.pk,
+            f"{prefix}break_glass__expires_at__gt": timezone.now(),
+        }
+    )
+    assigned = Q(
+        **{
+            f"{prefix}assignments__user_id": user.pk,
+            f"{prefix}assignments__removed_at__isnull": True,
+        }
+    )
+    if user.role == Role.DINKES_ADMIN:
+        return grants
+    return assigned | grants
+
+
+def in_case_circle(user: Any, case: Any) -> bool:
+    """Whether the user is in the case's health circle (assigned, not removed)."""
+    if not is_protection_health_staff(user):
+        return False
+    return bool(case.assignments.filter(user_id=user.pk, removed_at__isnull=True).exists())
+
+
+def sees_clinical(user: Any, case: Any) -> bool:
+    """Whether the user reads the case's clinical part (notes, examination, care, visum
+    findings): its health circle and break-glass holders; partner staff only when the victim
+    or guardian consented (``partner_may_read_clinical``)."""
+    if is_partner_user(user):
+        return bool(case.partner_may_read_clinical)
+    return bool(can_use_protection(user))
+
+
+def may_act_on_case(user: Any, case: Any) -> bool:
+    """Whether the user records care, steps and parties on a case: its health circle, or
+    health staff holding a break-glass grant (never the Dinkes or a partner)."""
+    if not is_protection_health_staff(user):
+        return False
+    from ilp.protection.models import Case  # protection builds on accounts
+
+    return Case.objects.filter(case_scope_q(user), pk=case.pk).exists()
+
+
+def may_break_glass(user: Any) -> bool:
+    """Whether the user may open a case outside their circle by giving a reason first
+    (health staff and the dinkes administrator; never partners or other roles)."""
+    if not _active(user) or user.role not in BREAK_GLASS_ROLES:
+        return False
+    return user.area_id is not None if user.role == Role.DINKES_ADMIN else bool(user.facility_id)
+
+
+def can_review_break_glass(user: Any) -> bool:
+    """Whether the user reads every break-glass of the district (the dinkes administrator)."""
+    return _active(user) and user.role == Role.DINKES_ADMIN and user.area_id is not None

@@ -9,6 +9,7 @@ from ilp.accounts.access import (
     can_register,
     can_send_referrals,
     can_use_coaching,
+    can_use_protection,
     can_use_referrals,
     can_view_deaths,
     can_view_personal_data,
@@ -26,6 +27,7 @@ def access(request: HttpRequest) -> dict[str, dict[str, bool]]:
                 "referrals": False,
                 "send_referrals": False,
                 "deaths": False,
+                "protection": False,
             }
         }
     return {
@@ -37,5 +39,6 @@ def access(request: HttpRequest) -> dict[str, dict[str, bool]]:
             # the "Rujuk" links beside alerts, work-list rows and on the person page
             "send_referrals": can_send_referrals(user),
             "deaths": can_view_deaths(user),
+            "protection": can_use_protection(user),
         }
     }

@@ -1,0 +1,21 @@
+"""URLs of protection (under ``/perlindungan/``)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from ilp.protection import views
+
+app_name = "protection"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("baru/", views.new, name="new"),
+    path("kasus/<uuid:case_uuid>/", views.detail, name="detail"),
+    path("kasus/<uuid:case_uuid>/ambil/", views.take, name="take"),
+    path("kasus/<uuid:case_uuid>/pihak/", views.party, name="party"),
+    path("kasus/<uuid:case_uuid>/langkah/", views.step, name="step"),
+    path("kasus/<uuid:case_uuid>/catatan/", views.notes, name="notes"),
+    path("kasus/<uuid:case_uuid>/petugas/", views.assign, name="assign"),
+    path("kasus/<uuid:case_uuid>/tutup/", views.close, name="close"),
+]
