@@ -2,7 +2,8 @@
 limit (judged before the bytes are read, and again on what was read), its kind read from its
 content (``ilp.standards.file_types``, whatever its name or claimed type says) and its name's
 extension matching that kind. Each refusal is a ``ValidationFailed`` naming the file, on the
-form field the caller names. Used by evaluation evidence and protection attachments.
+form field the caller names. ``download_response`` serves a stored file back. Used by
+evaluation evidence and protection attachments.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from ilp.core.exceptions import ValidationFailed
@@ -95,3 +98,16 @@ def check_upload(
             % {"name": name, "kind": kind.code.upper()},
         )
     return Checked(name, kind.content_type, data, hashlib.sha256(data).hexdigest())
+
+
+def download_response(data: bytes, *, name: str, content_type: str) -> HttpResponse:
+    """A stored file served as an attachment with its content-checked type, never sniffed,
+    never cached, never rendered by the browser in ILP's origin."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
+    response["Content-Length"] = str(len(data))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    # Opened by mistake in a tab, it runs nothing and reaches nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

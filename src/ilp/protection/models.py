@@ -392,3 +392,9 @@ class CaseReferral(BaseModel):
 
     class Meta:
         indexes = [models.Index(fields=["partner", "state"])]
+
+
+# Attachments live in their own module (sealed files, pr-attach); imported here so Django
+# finds the model in the app's models module.
+from ilp.protection.models_attachment import Attachment as Attachment  # noqa: E402
+from ilp.protection.models_attachment import AttachmentKind as AttachmentKind  # noqa: E402
