@@ -344,3 +344,26 @@ def test_the_partner_kinds_are_attachment_kinds():
     from ilp.accounts.access import PARTNER_ATTACHMENT_KINDS
 
     assert set(AttachmentKind.values) >= PARTNER_ATTACHMENT_KINDS
+
+
+def test_reseal_moves_every_file_to_the_new_key(prot, settings):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    old, new = sealed.new_key(), sealed.new_key()
+    settings.ILP_ATTACHMENT_KEYS = [old]
+    a, b = _add(prot), _add(prot, "surat.pdf", LETTER, AttachmentKind.POLICE_LETTER)
+    attachments.attachment_void(user=prot.d.pkm_barat, case=prot.case, attachment=b, reason="typo")
+    settings.ILP_ATTACHMENT_KEYS = [new, old]
+    out = StringIO()
+    call_command("reseal_attachments", stdout=out)
+    assert "2 attachment(s) sealed again under the current key, 0 already were." in out.getvalue()
+    settings.ILP_ATTACHMENT_KEYS = [new]
+    rows = dict(Attachment.objects.values_list("pk", "sealed"))
+    assert sealed.unseal(rows[a.pk]) == PHOTO and sealed.unseal(rows[b.pk]) == LETTER
+    call_command("reseal_attachments", stdout=out)
+    assert "0 attachment(s) sealed again under the current key, 2 already were." in out.getvalue()
+    settings.ILP_ATTACHMENT_KEYS = [sealed.new_key()]  # the key lost
+    with pytest.raises(CommandError, match=f"2 attachment.s. no configured key opens: {a.uuid}"):
+        call_command("reseal_attachments", stdout=out)
