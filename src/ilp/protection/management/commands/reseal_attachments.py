@@ -12,6 +12,8 @@ command fails: keep the old key until that is solved.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -22,7 +24,7 @@ from ilp.protection.models import Attachment
 class Command(BaseCommand):
     help = "Seal every protection attachment again under the first ILP_ATTACHMENT_KEY."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         moved = current = 0
         unreadable: list[str] = []
         for pk in Attachment.objects.order_by("pk").values_list("pk", flat=True).iterator():
