@@ -206,8 +206,19 @@ def _records(d) -> SimpleNamespace:
     case = case_open(
         user=d.pkm_barat, arrival_route="walk_in", victim={"person": d.siti}, kinds=["physical"]
     )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ilp.protection.attachments import attachment_add
+
+    attachment = attachment_add(
+        user=d.pkm_barat,
+        case=case,
+        upload=SimpleUploadedFile("surat.pdf", b"%PDF-1.4 surat polisi", "application/pdf"),
+        kind="police_letter",
+    )
     return SimpleNamespace(
         case=case,
+        attachment=attachment,
         death=death,
         evidence=recommendation.events.get(action="answer").evidence.get(),
         checklist=checklist,
@@ -259,6 +270,7 @@ def _values(d, r) -> dict[str, list[str]]:
         "referral_id": [str(r.referral.uuid), UNKNOWN],
         "death_uuid": [str(r.death.uuid), UNKNOWN],
         "case_uuid": [str(r.case.uuid), UNKNOWN],
+        "attachment_uuid": [str(r.attachment.uuid), UNKNOWN],
         # a posyandu, a puskesmas, an area (the API's areas/<code>); unknown
         "code": [d.pos_ampel_timur_f.code, d.pkm_barat_f.code, d.ampel.code, "NOPE"],
         "on": ["2025-03-10", "0001-01-01", "9999-12-31", "not-a-date"],

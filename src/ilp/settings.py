@@ -27,6 +27,12 @@ ILP_SESSION_IDLE_MINUTES, ILP_SESSION_MAX_HOURS   idle and longest session (defa
 ILP_API_TOKEN_RATE_PER_MINUTE   API calls per minute of a token (default 120)
 ILP_EVIDENCE_MAX_BYTES, ILP_EVIDENCE_MAX_FILES   largest evidence file a puskesmas attaches to
                       an answer, and files per answer (default 5242880 bytes = 5 MB, 5)
+ILP_ATTACHMENT_KEY    key(s) that encrypt attachments at rest (ilp.core.sealed): comma-separated
+                      Fernet keys, the first seals, all open (rotation). Default: derived from
+                      ILP_SECRET_KEY; set it separately so rotating the secret key does not lock
+                      the attachments
+ILP_PROTECTION_ATTACHMENT_MAX_BYTES   largest attachment of a protection case (photo of an
+                      injury, police letter; default 10485760 bytes = 10 MB)
 ILP_REFERRAL_ANSWER_HOURS, ILP_REFERRAL_ANSWER_DAYS   a referral's answer is overdue this long
                       after the decision to refer: hours for emergency, maternal and neonatal
                       referrals (default 24), days for planned and back referrals (default 7)
@@ -48,7 +54,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from ilp.core.env import env_bool, env_int, env_str
+from ilp.core.env import env_bool, env_int, env_keys, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -283,6 +289,16 @@ AXES_VERBOSE = False
 # to cap (e.g. nginx client_max_body_size 30m).
 ILP_EVIDENCE_MAX_BYTES = env_int("ILP_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
 ILP_EVIDENCE_MAX_FILES = env_int("ILP_EVIDENCE_MAX_FILES", 5)
+
+# Attachments sealed at rest (ilp.core.sealed): Fernet keys, the first seals and every one opens,
+# so rotation is "new key first, `ilp reseal_attachments`, then drop the old one". Unset: a key
+# derived from SECRET_KEY (HKDF), which a server should not rely on: rotating the secret key
+# would then lock every stored attachment.
+ILP_ATTACHMENT_KEYS = env_keys("ILP_ATTACHMENT_KEY")
+# A protection case's attachments (photos of injuries, letters), checked like evidence files.
+ILP_PROTECTION_ATTACHMENT_MAX_BYTES = env_int(
+    "ILP_PROTECTION_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024
+)
 
 # Idle sessions end (shared puskesmas computers): after ILP_SESSION_IDLE_MINUTES without a
 # request the user is logged out and the login page says why. The cookie also ends with the

@@ -81,6 +81,10 @@ def test_the_demo_mode_allows_plain_http_but_no_debug_pages():
     [
         ({}, "ILP_SECRET_KEY must be set"),
         ({"ILP_SECRET_KEY": "ilp-dev-only-not-secret"}, "public development key"),
+        (
+            {**PRODUCTION, "ILP_ATTACHMENT_KEY": "x" * 44},
+            "ILP_ATTACHMENT_KEY: key 1 must be URL-safe base64 of 32 bytes",
+        ),
     ],
 )
 def test_without_a_secret_key_nothing_starts(env, message):
@@ -160,7 +164,7 @@ def test_the_demo_mode_shows_no_debug_page(tmp_path):
 
 def test_every_settings_variable_is_documented_in_the_readme_and_the_module():
     source = (ROOT / "src" / "ilp" / "settings.py").read_text()
-    names = set(re.findall(r'env_(?:str|bool|int)\(\s*"([A-Z_]+)"', source))
+    names = set(re.findall(r'env_(?:str|bool|int|keys)\(\s*"([A-Z_]+)"', source))
     assert {"ILP_SECRET_KEY", "ILP_DEMO", "ILP_DEBUG", "DATABASE_URL"} <= names
     readme = (ROOT / "README.md").read_text()
     table = readme[readme.index("## Settings") :]

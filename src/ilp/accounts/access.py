@@ -1306,3 +1306,22 @@ def can_view_screening_counts(user: Any) -> bool:
     """Whether the user reads the counts of KtP/A screenings per area and month (as the death
     counts: staff and cross-sector viewers, not a kader; areas: `indicator_areas`)."""
     return can_view_death_counts(user)
+
+
+# Attachments of a case (ilp.protection.attachments). The kinds partner staff may read: the
+# police's letter and the copy of the visum (their part of the case); photos of injuries, the
+# consent form and other documents stay with the health circle.
+PARTNER_ATTACHMENT_KINDS = frozenset({"police_letter", "visum_copy"})
+
+
+def may_read_attachment(user: Any, case: Any, kind: str) -> bool:
+    """Whether the user opens an attachment of `kind` of `case` (a case they read: call after
+    ``case_scope_q``): health staff in its circle or holding a break-glass grant, the dinkes
+    administrator by break-glass; partner staff only a police letter or a visum copy, and
+    only of a case referred to their organisation (not cancelled)."""
+    partner_id = partner_id_of(user)
+    if partner_id is not None:
+        return kind in PARTNER_ATTACHMENT_KINDS and bool(
+            case.referrals.filter(partner_id=partner_id).exclude(state="cancelled").exists()
+        )
+    return can_use_protection(user) and sees_clinical(user, case)

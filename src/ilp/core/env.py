@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 
 
@@ -32,3 +34,22 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def env_keys(name: str) -> list[str]:
+    """Parse a comma-separated list of Fernet keys (each URL-safe base64 of 32 bytes, as
+    ``cryptography.fernet.Fernet.generate_key()`` makes); an empty list when unset; raise when
+    one is malformed (naming its position, never printing the key)."""
+    raw = os.environ.get(name) or ""
+    keys = [part.strip() for part in raw.split(",") if part.strip()]
+    for position, key in enumerate(keys, start=1):
+        try:
+            decoded = base64.urlsafe_b64decode(key.encode("ascii"))
+        except (ValueError, binascii.Error):
+            decoded = b""
+        if len(decoded) != 32:
+            raise ValueError(
+                f"{name}: key {position} must be URL-safe base64 of 32 bytes "
+                f"(44 characters ending in '=')"
+            )
+    return keys

@@ -13,44 +13,21 @@ path or web server ever exposes them, and the download view is the only way out 
 
 from __future__ import annotations
 
-import hashlib
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
 
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from ilp.accounts.access import recommendation_scope_q
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import AuditAction, AuditPurpose, User
+from ilp.core import uploads
 from ilp.core.exceptions import NotFound, ValidationFailed
+from ilp.core.uploads import Checked, Upload
 from ilp.evaluation.models import RecommendationEvent, RecommendationEvidence
 from ilp.standards import file_types
 
 FIELD = "evidence"
-NAME_LENGTH = 160
-
-
-class Upload(Protocol):
-    """What the service needs of an uploaded file (Django's ``UploadedFile`` has it)."""
-
-    name: str | None
-    size: int | None
-
-    def read(self, size: int = ...) -> bytes: ...
-
-
-@dataclass(frozen=True)
-class Checked:
-    """A file that passed the checks, ready to store."""
-
-    name: str
-    content_type: str
-    data: bytes
-    sha256: str
 
 
 def max_bytes() -> int:
@@ -61,27 +38,12 @@ def max_files() -> int:
     return int(settings.ILP_EVIDENCE_MAX_FILES)
 
 
-def _refuse(message: str) -> ValidationFailed:
-    return ValidationFailed(message, fields={FIELD: [message]})
-
-
 def too_many() -> ValidationFailed:
     """The refusal of more files than an answer takes (also used by the view when Django
     itself stops reading a request with too many files)."""
-    return _refuse(
-        _("Paling banyak %(n)s berkas bukti per jawaban.") % {"n": max_files()},
+    return uploads.refuse(
+        FIELD, _("Paling banyak %(n)s berkas bukti per jawaban.") % {"n": max_files()}
     )
-
-
-def clean_name(name: str) -> str:
-    """The file's own name without folders or control characters, at most 160 characters
-    (its extension kept)."""
-    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip().strip(".")
-    if len(base) > NAME_LENGTH:
-        ext = file_types.extension(base)
-        base = base[: NAME_LENGTH - len(ext)] + ext
-    return base or "berkas"
 
 
 def check_files(files: Sequence[Upload]) -> list[Checked]:
@@ -90,38 +52,13 @@ def check_files(files: Sequence[Upload]) -> list[Checked]:
     if len(files) > max_files():
         raise too_many()
     limit = max_bytes()
-    checked = []
-    for upload in files:
-        name = clean_name(upload.name or "")
-        size = upload.size or 0
-        if size == 0:
-            raise _refuse(_("Berkas %(name)s kosong.") % {"name": name})
-        if size > limit:
-            raise _refuse(
-                _("Berkas %(name)s terlalu besar (%(size)s); paling besar %(max)s.")
-                % {"name": name, "size": filesizeformat(size), "max": filesizeformat(limit)}
-            )
-        data = upload.read(limit + 1)
-        if not data:
-            raise _refuse(_("Berkas %(name)s kosong.") % {"name": name})
-        if len(data) > limit:  # the declared size was wrong
-            raise _refuse(
-                _("Berkas %(name)s terlalu besar (%(size)s); paling besar %(max)s.")
-                % {"name": name, "size": filesizeformat(len(data)), "max": filesizeformat(limit)}
-            )
-        kind = file_types.detect(data)
-        if kind is None:
-            raise _refuse(
-                _("Berkas %(name)s bukan PDF, JPEG, PNG atau XLSX (dibaca dari isinya).")
-                % {"name": name}
-            )
-        if file_types.extension(name) not in kind.extensions:
-            raise _refuse(
-                _("Isi berkas %(name)s adalah %(kind)s, tidak sesuai nama berkasnya.")
-                % {"name": name, "kind": kind.code.upper()}
-            )
-        checked.append(Checked(name, kind.content_type, data, hashlib.sha256(data).hexdigest()))
-    return checked
+    wrong_kind = _("Berkas %(name)s bukan PDF, JPEG, PNG atau XLSX (dibaca dari isinya).")
+    return [
+        uploads.check_upload(
+            upload, field=FIELD, limit=limit, kinds=file_types.KINDS, wrong_kind=wrong_kind
+        )
+        for upload in files
+    ]
 
 
 def store(event: RecommendationEvent, files: Sequence[Checked], user: User) -> None:

@@ -37,6 +37,7 @@ from ilp.accounts.access import (
 from ilp.accounts.audit import audit_record
 from ilp.accounts.models import AuditAction, User
 from ilp.core.exceptions import ApplicationError, Conflict, PermissionDenied, ValidationFailed
+from ilp.core.uploads import Upload
 from ilp.evaluation import evidence
 from ilp.evaluation.death_models import DeathReview
 from ilp.evaluation.models import (
@@ -694,7 +695,7 @@ def recommendation_act(
     recommendation: Recommendation,
     action: str,
     note: str = "",
-    files: Sequence[evidence.Upload] = (),
+    files: Sequence[Upload] = (),
 ) -> Recommendation:
     """Move a recommendation along its state machine: the puskesmas answers (its plan or
     progress, a note required, evidence `files` optional; a task for a kecamatan or desa: its

@@ -8,25 +8,18 @@ from __future__ import annotations
 from typing import cast
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from ilp.accounts.access import can_use_coaching, client_ip, role_required
 from ilp.accounts.models import User
+from ilp.core.uploads import download_response
 from ilp.evaluation import evidence
 from ilp.evaluation.models import RecommendationEvidence
 
 
 def file_response(found: RecommendationEvidence) -> HttpResponse:
     """The file as an attachment with safe headers (also the API's download)."""
-    response = HttpResponse(bytes(found.data), content_type=found.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, found.name) or "attachment"
-    response["Content-Length"] = str(found.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    # Opened by mistake in a tab, it runs nothing and reaches nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download_response(bytes(found.data), name=found.name, content_type=found.content_type)
 
 
 @role_required(can_use_coaching)

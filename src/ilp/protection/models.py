@@ -395,4 +395,8 @@ class CaseReferral(BaseModel):
 
 
 # KtP/A screening (its own module; a positive one opens a case).
+# Attachments live in their own module (sealed files, pr-attach); imported here so Django
+# finds the model in the app's models module.
+from ilp.protection.models_attachment import Attachment as Attachment  # noqa: E402
+from ilp.protection.models_attachment import AttachmentKind as AttachmentKind  # noqa: E402
 from ilp.protection.models_screening import *  # noqa: E402, F403

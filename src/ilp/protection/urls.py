@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ilp.protection import views, views_screening
+from ilp.protection import views, views_attachment, views_screening
 
 app_name = "protection"
 
@@ -20,4 +20,19 @@ urlpatterns = [
     path("kasus/<uuid:case_uuid>/catatan/", views.notes, name="notes"),
     path("kasus/<uuid:case_uuid>/petugas/", views.assign, name="assign"),
     path("kasus/<uuid:case_uuid>/tutup/", views.close, name="close"),
+    path(
+        "kasus/<uuid:case_uuid>/lampiran/",
+        views_attachment.attachment_add,
+        name="attachment_add",
+    ),
+    path(
+        "kasus/<uuid:case_uuid>/lampiran/<uuid:attachment_uuid>/",
+        views_attachment.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "kasus/<uuid:case_uuid>/lampiran/<uuid:attachment_uuid>/batal/",
+        views_attachment.attachment_void,
+        name="attachment_void",
+    ),
 ]

@@ -41,6 +41,7 @@ from ilp.protection.forms import (
     person_by_nik,
 )
 from ilp.protection.models import Case, Partner, PartyRole
+from ilp.protection.views_attachment import attachment_context
 
 
 def _user(request: HttpRequest) -> User:
@@ -177,6 +178,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "close_form": forms.get("close_form") or CloseForm(),
         "assignable": _assignable(case) if case.officer_id == user.pk else [],
         "break_glass": selectors.active_break_glass(user, case),
+        **attachment_context(user, case, forms.get("attachment_form")),
     }
 
 
