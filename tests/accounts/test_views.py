@@ -119,9 +119,20 @@ def test_kepala_desa_sees_dusun_of_their_desa_only(client_for, district):
     assert [a.total for a in response.context["areas"]] == [None, None]  # 3 and 1: hidden
 
 
-def test_protection_home_is_an_honest_empty_state(client_for, district):
+def test_protection_home_without_organisation_says_so(client_for, district):
     body = client_for(district.ppa).get("/").content.decode()
-    assert "Modul kasus KtP/A belum tersedia" in body
+    assert "Akun Anda belum terhubung dengan lembaga mitra." in body
+    assert "/perlindungan/" not in body.split("<main", 1)[-1]
+    assert "Budi" not in body
+
+
+def test_protection_home_of_a_partner_links_to_its_cases(client_for, district):
+    from ilp.protection.models import Partner, PartnerMember
+
+    lpa = Partner.objects.create(name="LPA Kota Uji", kind="lpa", area=district.city)
+    PartnerMember.objects.create(user=district.ppa, partner=lpa)
+    body = client_for(district.ppa).get("/").content.decode()
+    assert 'id="home-cases" href="/perlindungan/"' in body
     assert "Budi" not in body
 
 
