@@ -392,3 +392,10 @@ class CaseReferral(BaseModel):
 
     class Meta:
         indexes = [models.Index(fields=["partner", "state"])]
+
+
+from ilp.protection.models_visum import (  # noqa: E402,F401  (the visum models, same app)
+    CustodyEntry,
+    Visum,
+    VisumTemplate,
+)
