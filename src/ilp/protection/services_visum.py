@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ilp.accounts.access import can_manage_visum_template, in_case_circle
 from ilp.accounts.audit import audit_record
@@ -51,24 +52,24 @@ from ilp.protection.services import (
 )
 
 # The placeholders a letter template may name, and what each is filled with.
-PLACEHOLDERS: dict[str, str] = {
-    "nomor_surat": "nomor surat visum",
-    "tanggal_surat": "tanggal surat visum",
-    "jenis_visum": "jenis visum (fisik / psikiatrikum)",
-    "nomor_kasus": "nomor register kasus",
-    "puskesmas": "puskesmas yang memeriksa",
-    "pemeriksa": "nama pemeriksa",
-    "nomor_permintaan": "nomor surat permintaan penyidik",
-    "tanggal_permintaan": "tanggal surat permintaan",
-    "penyidik": "nama penyidik",
-    "kesatuan": "kesatuan penyidik",
-    "waktu_pemeriksaan": "waktu pemeriksaan",
-    "nama_korban": "nama korban",
-    "jenis_kelamin_korban": "jenis kelamin korban",
-    "umur_korban": "umur korban",
-    "pendamping": "nama pendamping pemeriksaan",
-    "persetujuan": "siapa yang menyetujui pemeriksaan dan namanya",
-    "temuan": "temuan pemeriksaan",
+PLACEHOLDERS: dict[str, Any] = {
+    "nomor_surat": _lazy("nomor surat visum"),
+    "tanggal_surat": _lazy("tanggal surat visum"),
+    "jenis_visum": _lazy("jenis visum (fisik / psikiatrikum)"),
+    "nomor_kasus": _lazy("nomor register kasus"),
+    "puskesmas": _lazy("puskesmas yang memeriksa"),
+    "pemeriksa": _lazy("nama pemeriksa"),
+    "nomor_permintaan": _lazy("nomor surat permintaan penyidik"),
+    "tanggal_permintaan": _lazy("tanggal surat permintaan"),
+    "penyidik": _lazy("nama penyidik"),
+    "kesatuan": _lazy("kesatuan penyidik"),
+    "waktu_pemeriksaan": _lazy("waktu pemeriksaan"),
+    "nama_korban": _lazy("nama korban"),
+    "jenis_kelamin_korban": _lazy("jenis kelamin korban"),
+    "umur_korban": _lazy("umur korban"),
+    "pendamping": _lazy("nama pendamping pemeriksaan"),
+    "persetujuan": _lazy("siapa yang menyetujui pemeriksaan dan namanya"),
+    "temuan": _lazy("temuan pemeriksaan"),
 }
 
 # The built-in letter, used until the Dinkes saves its own (an Indonesian legal document).
@@ -140,6 +141,12 @@ def _step(user: User, case: Case, step: str, at: datetime) -> None:
     CaseStep.objects.create(case=case, step=step, at=at, created_by=user, updated_by=user)
     if case.state == CaseState.OPEN:
         Case.objects.filter(pk=case.pk, state=CaseState.OPEN).update(state=CaseState.IN_CARE)
+
+
+def _arrival(case: Case) -> datetime:
+    """The case's arrival to the minute: the forms give times to the minute, so a time in
+    the minute the case arrived is not "before" it."""
+    return case.arrived_at.replace(second=0, microsecond=0)
 
 
 def _locked(visum: Visum) -> Visum:
@@ -254,7 +261,7 @@ def visum_examine(
     )
     if consent_at is None:
         raise _invalid("consent_at", _("Isi waktu persetujuan diberikan."))
-    consent_at = _when("consent_at", consent_at, not_before=case.arrived_at)
+    consent_at = _when("consent_at", consent_at, not_before=_arrival(case))
     chaperone_name = chaperone_name.strip()
     if _needs_female_chaperone(visum.party):
         if not chaperone_name:
@@ -268,7 +275,7 @@ def visum_examine(
                 _("Korban perempuan diperiksa dengan pendamping petugas perempuan."),
             )
     findings = _req("findings", findings, _("Tulis temuan pemeriksaan."))
-    examined_at = _when("examined_at", examined_at, not_before=case.arrived_at)
+    examined_at = _when("examined_at", examined_at, not_before=_arrival(case))
     if consent_at > examined_at:
         raise _invalid("consent_at", _("Persetujuan diberikan sebelum pemeriksaan."))
     examiner = examiner or user
@@ -390,7 +397,7 @@ def custody_add(
     handed_to = _req("handed_to", handed_to, _("Tulis siapa yang menerima barang bukti."))
     if handed_by.casefold() == handed_to.casefold():
         raise _invalid("handed_to", _("Penyerah dan penerima barang bukti harus orang berbeda."))
-    at = _when("at", at, not_before=case.arrived_at)
+    at = _when("at", at, not_before=_arrival(case))
     row = CustodyEntry(
         visum=visum,
         item=item,
