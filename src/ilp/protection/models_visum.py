@@ -117,7 +117,7 @@ class Visum(BaseModel, Voidable):
         return f"{self.case} {self.kind} {self.request_number}"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):  # type: ignore[type-arg]
     """Rows that are added, never changed nor deleted in bulk either."""
 
     def update(self, **kwargs: Any) -> int:

@@ -76,7 +76,8 @@ def visum_of_case(case: Case, visum_uuid: Any) -> Visum:
     )
     if found is None:
         raise NotFound(_("Visum tidak ditemukan."))
-    return found
+    visum: Visum = found
+    return visum
 
 
 def victim_choices(case: Case) -> list[tuple[str, str]]:
@@ -106,14 +107,16 @@ def victim_by_uuid(case: Case, value: str) -> CaseParty | None:
 
 def party_name(party: CaseParty) -> str:
     """The victim's name as the letter writes it (registry name, or the alias)."""
-    return party.person.full_name if party.person_id else party.alias
+    person = party.person
+    return person.full_name if person is not None else party.alias
 
 
 def _age(party: CaseParty, on: date) -> str:
+    person = party.person
     if party.age_years is not None:
         years: int | None = party.age_years
-    elif party.person_id and party.person.birth_date:
-        born = party.person.birth_date
+    elif person is not None and person.birth_date:
+        born = person.birth_date
         years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
     else:
         years = None

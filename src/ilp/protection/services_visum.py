@@ -150,7 +150,10 @@ def _arrival(case: Case) -> datetime:
 
 
 def _locked(visum: Visum) -> Visum:
-    return Visum.objects.select_for_update().select_related("case", "party").get(pk=visum.pk)
+    locked: Visum = (
+        Visum.objects.select_for_update().select_related("case", "party").get(pk=visum.pk)
+    )
+    return locked
 
 
 @_atomic_keeping_denials
