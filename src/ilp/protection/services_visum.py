@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ilp.accounts.access import can_manage_visum_template, in_case_circle
 from ilp.accounts.audit import audit_record
@@ -53,23 +53,23 @@ from ilp.protection.services import (
 
 # The placeholders a letter template may name, and what each is filled with.
 PLACEHOLDERS: dict[str, Any] = {
-    "nomor_surat": _lazy("nomor surat visum"),
-    "tanggal_surat": _lazy("tanggal surat visum"),
-    "jenis_visum": _lazy("jenis visum (fisik / psikiatrikum)"),
-    "nomor_kasus": _lazy("nomor register kasus"),
-    "puskesmas": _lazy("puskesmas yang memeriksa"),
-    "pemeriksa": _lazy("nama pemeriksa"),
-    "nomor_permintaan": _lazy("nomor surat permintaan penyidik"),
-    "tanggal_permintaan": _lazy("tanggal surat permintaan"),
-    "penyidik": _lazy("nama penyidik"),
-    "kesatuan": _lazy("kesatuan penyidik"),
-    "waktu_pemeriksaan": _lazy("waktu pemeriksaan"),
-    "nama_korban": _lazy("nama korban"),
-    "jenis_kelamin_korban": _lazy("jenis kelamin korban"),
-    "umur_korban": _lazy("umur korban"),
-    "pendamping": _lazy("nama pendamping pemeriksaan"),
-    "persetujuan": _lazy("siapa yang menyetujui pemeriksaan dan namanya"),
-    "temuan": _lazy("temuan pemeriksaan"),
+    "nomor_surat": gettext_lazy("nomor surat visum"),
+    "tanggal_surat": gettext_lazy("tanggal surat visum"),
+    "jenis_visum": gettext_lazy("jenis visum (fisik / psikiatrikum)"),
+    "nomor_kasus": gettext_lazy("nomor register kasus"),
+    "puskesmas": gettext_lazy("puskesmas yang memeriksa"),
+    "pemeriksa": gettext_lazy("nama pemeriksa"),
+    "nomor_permintaan": gettext_lazy("nomor surat permintaan penyidik"),
+    "tanggal_permintaan": gettext_lazy("tanggal surat permintaan"),
+    "penyidik": gettext_lazy("nama penyidik"),
+    "kesatuan": gettext_lazy("kesatuan penyidik"),
+    "waktu_pemeriksaan": gettext_lazy("waktu pemeriksaan"),
+    "nama_korban": gettext_lazy("nama korban"),
+    "jenis_kelamin_korban": gettext_lazy("jenis kelamin korban"),
+    "umur_korban": gettext_lazy("umur korban"),
+    "pendamping": gettext_lazy("nama pendamping pemeriksaan"),
+    "persetujuan": gettext_lazy("siapa yang menyetujui pemeriksaan dan namanya"),
+    "temuan": gettext_lazy("temuan pemeriksaan"),
 }
 
 # The built-in letter, used until the Dinkes saves its own (an Indonesian legal document).
