@@ -447,7 +447,7 @@ def test_the_letter_renders_as_pdf_from_the_default_template(client, prot):
     ).exists()
 
 
-def test_the_letter_uses_the_districts_template(client, prot):
+def test_the_letter_uses_the_districts_template(client, prot, monkeypatch):
     from ilp.protection import selectors_visum
 
     sv.template_save(
@@ -459,9 +459,21 @@ def test_the_letter_uses_the_districts_template(client, prot):
     html = str(selectors_visum.letter_html(visum))
     assert "SURAT KHUSUS KOTA UJI VER/01/XII/2026 untuk Siti" in html
     assert "Memar 3 x 4 cm" in html and "&lt;b&gt;" in html
+    from ilp.protection import views_visum
+
+    seen = []
+    real = views_visum.html_to_pdf
+
+    def capture(html):
+        seen.append(html)
+        return real(html)
+
+    monkeypatch.setattr(views_visum, "html_to_pdf", capture)
     client.force_login(prot.d.pkm_barat)
     resp = client.get(_url("visum_letter", prot, visum))
     assert resp.content.startswith(b"%PDF")
+    assert "SURAT KHUSUS KOTA UJI VER/01/XII/2026 untuk Siti" in seen[0]
+    assert "PRO JUSTITIA" not in seen[0]  # the district's own text, not the built-in one
 
 
 def test_no_letter_before_it_is_issued(client, prot):

@@ -102,7 +102,7 @@ class VoidForm(forms.Form):
 
 
 class TemplateForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Jenis visum"), choices=VisumKind.choices)
+    kind = forms.ChoiceField(choices=VisumKind.choices, widget=forms.HiddenInput)
     body = forms.CharField(
         label=_("Isi surat"),
         widget=forms.Textarea(attrs={"rows": 18}),

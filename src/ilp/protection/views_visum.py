@@ -21,7 +21,7 @@ from ilp.accounts.access import (
     can_manage_visum_template,
     can_use_protection,
     client_ip,
-    in_case_circle,
+    PROTECTION_HEALTH_ROLES,
     is_protection_health_staff,
     role_required,
     sees_clinical,
@@ -93,9 +93,11 @@ def case_url(case: Case) -> str:
 def examiner_choices(case: Case, user: Any) -> list[tuple[str, str]]:
     """The health workers of the case's circle who may be named as examiner (the user first)."""
     rows = [(str(user.pk), user.get_full_name() or user.username)]
-    for a in case.assignments.filter(removed_at__isnull=True).select_related("user"):
-        if a.user_id != user.pk and in_case_circle(a.user, case):
-            rows.append((str(a.user_id), a.user.get_full_name() or a.user.username))
+    circle = case.assignments.filter(
+        removed_at__isnull=True, user__is_active=True, user__role__in=PROTECTION_HEALTH_ROLES
+    ).exclude(user_id=user.pk)
+    for a in circle.select_related("user").order_by("user__first_name", "user__username"):
+        rows.append((str(a.user_id), a.user.get_full_name() or a.user.username))
     return rows
 
 
