@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ilp.accounts.access import (
+    PROTECTION_HEALTH_ROLES,
     can_manage_visum_template,
     can_use_protection,
     client_ip,
-    PROTECTION_HEALTH_ROLES,
     is_protection_health_staff,
     role_required,
     sees_clinical,
