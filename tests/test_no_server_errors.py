@@ -216,9 +216,37 @@ def _records(d) -> SimpleNamespace:
         upload=SimpleUploadedFile("surat.pdf", b"%PDF-1.4 surat polisi", "application/pdf"),
         kind="police_letter",
     )
+
+    # Its visum, examined and issued (the letter prints).
+    from ilp.protection import services_visum
+
+    visum = services_visum.visum_request_record(
+        user=d.pkm_barat,
+        case=case,
+        party=case.parties.get(),
+        kind="physical",
+        request_number="B/1/2026",
+        request_date=timezone.localdate(),
+        investigator_name="Bripka Sari",
+        investigator_unit="Unit PPA",
+    )
+    services_visum.visum_examine(
+        user=d.pkm_barat,
+        visum=visum,
+        chaperone_name="Bidan Rina",
+        chaperone_female=True,
+        consent_by="victim",
+        consent_name="Siti",
+        consent_at=timezone.now(),
+        findings="Memar",
+    )
+    visum = services_visum.visum_issue(
+        user=d.pkm_barat, visum=visum, letter_number="V/1", letter_date=timezone.localdate()
+    )
     return SimpleNamespace(
         case=case,
         attachment=attachment,
+        visum=visum,
         death=death,
         evidence=recommendation.events.get(action="answer").evidence.get(),
         checklist=checklist,
@@ -271,6 +299,7 @@ def _values(d, r) -> dict[str, list[str]]:
         "death_uuid": [str(r.death.uuid), UNKNOWN],
         "case_uuid": [str(r.case.uuid), UNKNOWN],
         "attachment_uuid": [str(r.attachment.uuid), UNKNOWN],
+        "visum_uuid": [str(r.visum.uuid), UNKNOWN],
         # a posyandu, a puskesmas, an area (the API's areas/<code>); unknown
         "code": [d.pos_ampel_timur_f.code, d.pkm_barat_f.code, d.ampel.code, "NOPE"],
         "on": ["2025-03-10", "0001-01-01", "9999-12-31", "not-a-date"],

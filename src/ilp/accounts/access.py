@@ -1325,3 +1325,33 @@ def may_read_attachment(user: Any, case: Any, kind: str) -> bool:
             case.referrals.filter(partner_id=partner_id).exclude(state="cancelled").exists()
         )
     return can_use_protection(user) and sees_clinical(user, case)
+
+
+# Visum et repertum (``ilp.protection.services_visum``): written by the case's health circle
+# (`may_act_on_case`); the police partner reads that a letter exists, its number and its
+# delivery; the findings and the letter itself only those who read the clinical part
+# (`sees_clinical`). The letter's template is the dinkes administrator's.
+
+
+def is_police_partner(user: Any) -> bool:
+    """Whether the user is staff of a police partner (Unit PPA), who asked for the visum."""
+    partner_id = partner_id_of(user)
+    if partner_id is None:
+        return False
+    from ilp.protection.models import Partner, PartnerKind  # protection builds on accounts
+
+    return Partner.objects.filter(pk=partner_id, kind=PartnerKind.POLICE).exists()
+
+
+def sees_visum(user: Any, case: Any) -> bool:
+    """Whether the user reads a case's visums (request, letter number, delivery): whoever
+    reads the case, except partner staff other than the police without the victim's consent."""
+    if is_partner_user(user):
+        return is_police_partner(user) or sees_clinical(user, case)
+    return can_use_protection(user)
+
+
+def can_manage_visum_template(user: Any) -> bool:
+    """Whether the user edits the district's visum letter template (the dinkes
+    administrator)."""
+    return _active(user) and user.role == Role.DINKES_ADMIN and user.area_id is not None

@@ -400,3 +400,8 @@ class CaseReferral(BaseModel):
 from ilp.protection.models_attachment import Attachment as Attachment  # noqa: E402
 from ilp.protection.models_attachment import AttachmentKind as AttachmentKind  # noqa: E402
 from ilp.protection.models_screening import *  # noqa: E402, F403
+from ilp.protection.models_visum import (  # noqa: E402,F401  (the visum models, same app)
+    CustodyEntry,
+    Visum,
+    VisumTemplate,
+)

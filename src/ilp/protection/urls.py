@@ -36,3 +36,41 @@ urlpatterns = [
         name="attachment_void",
     ),
 ]
+
+# Visum et repertum (``views_visum``).
+from ilp.protection import views_visum  # noqa: E402
+
+urlpatterns += [
+    path("kasus/<uuid:case_uuid>/visum/", views_visum.request_record, name="visum_request"),
+    path(
+        "kasus/<uuid:case_uuid>/visum/<uuid:visum_uuid>/periksa/",
+        views_visum.examine,
+        name="visum_examine",
+    ),
+    path(
+        "kasus/<uuid:case_uuid>/visum/<uuid:visum_uuid>/terbitkan/",
+        views_visum.issue,
+        name="visum_issue",
+    ),
+    path(
+        "kasus/<uuid:case_uuid>/visum/<uuid:visum_uuid>/serahkan/",
+        views_visum.deliver,
+        name="visum_deliver",
+    ),
+    path(
+        "kasus/<uuid:case_uuid>/visum/<uuid:visum_uuid>/barang-bukti/",
+        views_visum.custody,
+        name="visum_custody",
+    ),
+    path(
+        "kasus/<uuid:case_uuid>/visum/<uuid:visum_uuid>/batalkan/",
+        views_visum.void,
+        name="visum_void",
+    ),
+    path(
+        "kasus/<uuid:case_uuid>/visum/<uuid:visum_uuid>/surat.pdf",
+        views_visum.letter,
+        name="visum_letter",
+    ),
+    path("templat-visum/", views_visum.template_edit, name="visum_template"),
+]
