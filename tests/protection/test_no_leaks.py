@@ -71,7 +71,6 @@ def _real_values(w: SimpleNamespace) -> dict[str, list[str]]:
     }
     values["person_uuid"] = [str(d.siti.uuid), str(d.budi.uuid)]
     values["code"] = [d.pos_ampel_timur_f.code, d.pkm_barat_f.code, d.pustu_ampel_f.code]
-    values["code"] += [d.ampel.code]
     return values
 
 
@@ -97,10 +96,15 @@ def all_paths(w: SimpleNamespace) -> list[str]:
     return paths + _searches(w)
 
 
+HTMX = re.compile(
+    r"^/(penduduk/cari/|layanan/kerja/|penduduk/[0-9a-f-]{36}/$|layanan/orang/[0-9a-f-]{36}/$)"
+)
+
+
 def _htmx(path: str) -> bool:
-    """Paths that answer htmx with a fragment of their own (search results, work lists,
-    a person's parts): asked for both."""
-    return path.startswith(("/penduduk/", "/layanan/", "/keluarga/"))
+    """Paths that answer htmx with a fragment of their own (search results, work lists and
+    their parts, a person's pages): asked for both."""
+    return bool(HTMX.match(path))
 
 
 @pytest.fixture
