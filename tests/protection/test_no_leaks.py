@@ -207,14 +207,25 @@ def test_the_person_page_is_the_same_with_or_without_the_case(client, district, 
     assert after == before
 
 
+def _person_events(person: Any) -> int:
+    from ilp.accounts.audit import person_events_q
+
+    return AuditEvent.objects.filter(person_events_q(person.pk)).count()
+
+
 def test_the_access_history_of_siti_lists_no_case_read(client, world):
     d = world.d
+    before = {p.pk: _person_events(p) for p in (d.siti, d.budi)}
     # the case was read and written by its circle and refused to others
     client.force_login(world.users["pk2"])
     assert client.get(f"/perlindungan/kasus/{world.case.uuid}/").status_code == 404
     client.force_login(d.pkm_barat)
     assert client.get(f"/perlindungan/kasus/{world.case.uuid}/").status_code == 200
+    client.force_login(d.ppa)
+    assert client.get(f"/perlindungan/kasus/{world.case.uuid}/").status_code == 200
     assert AuditEvent.objects.filter(object_type="protection_case").count() > 5
+    # reading the case (which shows Siti and Budi) recorded no read of either person
+    assert {p.pk: _person_events(p) for p in (d.siti, d.budi)} == before
     for person in (d.siti, d.budi):
         # no audit row of protection names a person, alone or in a list
         assert not AuditEvent.objects.filter(
@@ -300,3 +311,35 @@ def test_a_case_uuid_anywhere_else_is_not_found_and_says_nothing(client, world):
         text = leak_world.body_text(response)  # without the path asked for
         assert leak_world.found(text, leak_world.secrets(world)) == [], path
         assert "KTPA-" not in text
+
+
+def test_a_case_referred_in_shows_its_puskesmas_the_number_only(client, world):
+    """A partner's referral lands at the puskesmas without an officer: its puskesmas staff
+    see its number, route and time to take it — not the child's name nor the partner's
+    summary; other puskesmas, the pustu and the Dinkes see nothing of it."""
+    from ilp.protection import services
+
+    d = world.d
+    case = services.case_open(
+        user=d.ppa,
+        arrival_route="partner",
+        summary="Anak ditemukan di pasar RUJUKMASUK-8812",
+        victim={"person": d.rina},
+    )
+    assert case.officer is None
+    assert case.facility == d.pkm_barat_f
+    secret = {"child's name": d.rina.full_name, "summary": "RUJUKMASUK-8812"}
+    for key in ("pkm", "pk2"):
+        client.force_login(world.users[key])
+        text = client.get("/perlindungan/").content.decode()
+        assert case.number in text, key
+        assert leak_world.found(text, secret) == [], key
+    for key in ("pkT", "pus", "puC", "dnk", "upt"):
+        client.force_login(world.users[key])
+        text = client.get("/perlindungan/").content.decode()
+        assert case.number not in text, key
+        assert leak_world.found(text, secret) == [], key
+        assert client.get(f"/perlindungan/kasus/{case.uuid}/").status_code == 404, key
+    # the partner who referred it reads it
+    client.force_login(d.ppa)
+    assert d.rina.full_name in client.get(f"/perlindungan/kasus/{case.uuid}/").content.decode()
