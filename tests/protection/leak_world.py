@@ -14,6 +14,7 @@ them (and for the names and NIKs of the parties)."""
 from __future__ import annotations
 
 import importlib
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -27,7 +28,8 @@ from ilp.protection.models import CaseReferral, Partner, PartnerKind
 CLINICAL_NOTES = "Memar paha kiri dan luka robek CATKLIN-7731"
 STEP_NOTE = "Luka dijahit LANGKAH-5521"
 SUMMARY = "Dipukul suami di rumah RINGKAS-4410"
-CASE_NUMBER_PREFIX = "KTPA-"
+# Any case number (KTPA-<year>-<facility>-<n>), whichever case it is.
+CASE_NUMBER = re.compile(r"KTPA-\d{4}-\d+-\d+")
 
 # The personas, one per role and position around the case: column key → how to find the
 # user (an attribute of `prot` or of the district; None: not logged in).
@@ -152,11 +154,11 @@ def secrets(w: SimpleNamespace) -> dict[str, str]:
     }
 
 
-def case_markers(w: SimpleNamespace) -> dict[str, str]:
+def case_markers(w: SimpleNamespace) -> dict[str, Any]:
     """What of a case must not show on any page outside ``/perlindungan/`` (where the
     victim's and the perpetrator's names are shown legitimately): the case, by any number."""
     return {
-        "a case number": CASE_NUMBER_PREFIX,
+        "a case number": CASE_NUMBER,
         "case number": w.case.number,
         "case uuid": str(w.case.uuid),
         "clinical notes": CLINICAL_NOTES,
@@ -194,7 +196,12 @@ def body_text(response: Any) -> str:
     return text
 
 
-def found(text: str, wanted: dict[str, str]) -> list[str]:
-    """The names of the `wanted` texts that occur in `text` (case-insensitive)."""
+def found(text: str, wanted: dict[str, Any]) -> list[str]:
+    """The names of the `wanted` texts that occur in `text` (case-insensitive; a compiled
+    pattern as it is)."""
     low = text.lower()
-    return [what for what, value in wanted.items() if value and value.lower() in low]
+    return [
+        what
+        for what, value in wanted.items()
+        if value and (value.search(text) if isinstance(value, re.Pattern) else value.lower() in low)
+    ]
