@@ -81,6 +81,9 @@ def test_hospital_staff_reach_nothing_but_their_referrals(client, district, hosp
 
         leaks.append((path, status, response.get("Content-Type", "")))
     assert leaks == []
+    # the protection pages (a KtP/A case of Siti) were walked, and refused like the rest
+    assert f"/perlindungan/kasus/{records.case.uuid}/" in paths
+    assert not any(path.startswith("/perlindungan/") for path, _status in allowed)
     # the referral pages answer for the hospital's referral, not for another one
     got = dict(allowed)
     assert got[f"/rujukan/{hospital_referral.uuid}/"] == 200
