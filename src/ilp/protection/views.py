@@ -40,6 +40,7 @@ from ilp.protection.forms import (
     person_by_nik,
 )
 from ilp.protection.models import Case, Partner, PartyRole
+from ilp.protection.views_partner import partner_context
 
 
 def _user(request: HttpRequest) -> User:
@@ -175,6 +176,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "close_form": forms.get("close_form") or CloseForm(),
         "assignable": _assignable(case) if case.officer_id == user.pk else [],
         "break_glass": selectors.active_break_glass(user, case),
+        **partner_context(user, case, forms),
     }
 
 
