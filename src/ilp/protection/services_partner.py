@@ -85,7 +85,8 @@ def _serves_case(partner: Partner, case: Case) -> bool:
 
 def _after_sending(field: str, at: datetime | None, referral: CaseReferral) -> datetime:
     at = _when(field, at)
-    if at < referral.sent_at:
+    # Times are typed to the minute: the minute the referral was sent counts as after it.
+    if at < referral.sent_at.replace(second=0, microsecond=0):
         raise _invalid(field, _("Waktu tidak boleh sebelum rujukan dikirim."))
     return at
 
@@ -213,8 +214,6 @@ def case_referral_follow_up(
     if referral.acknowledged_at is None:
         referral.acknowledged_at = at
         referral.acknowledged_by = user
-    elif at < referral.acknowledged_at:
-        raise _invalid("at", _("Waktu tidak boleh sebelum rujukan diterima."))
     referral.followed_up_at = at
     referral.followed_up_by = user
     referral.follow_up_action = action
