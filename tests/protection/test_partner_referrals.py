@@ -5,7 +5,7 @@ clinical note), overdue marks on the lists, and the duty to inform."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _local(day: date, hour: int = 10) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+    return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
 def _audit(case: Case, action: str, what: str) -> int:
