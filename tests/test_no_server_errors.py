@@ -206,8 +206,15 @@ def _records(d) -> SimpleNamespace:
     case = case_open(
         user=d.pkm_barat, arrival_route="walk_in", victim={"person": d.siti}, kinds=["physical"]
     )
+    # ... referred to a partner (LPA Kota Uji)
+    from ilp.protection.models import Partner
+    from ilp.protection.services_partner import case_refer
+
+    lpa = Partner.objects.create(name="LPA Kota Uji", kind="lpa", area=d.city)
+    case_referral = case_refer(user=d.pkm_barat, case=case, partner=lpa, aim="social")
     return SimpleNamespace(
         case=case,
+        case_referral=case_referral,
         death=death,
         evidence=recommendation.events.get(action="answer").evidence.get(),
         checklist=checklist,
@@ -259,6 +266,8 @@ def _values(d, r) -> dict[str, list[str]]:
         "referral_id": [str(r.referral.uuid), UNKNOWN],
         "death_uuid": [str(r.death.uuid), UNKNOWN],
         "case_uuid": [str(r.case.uuid), UNKNOWN],
+        "case_id": [str(r.case.uuid), UNKNOWN, "not-a-uuid"],
+        "case_referral_uuid": [str(r.case_referral.uuid), UNKNOWN],
         # a posyandu, a puskesmas, an area (the API's areas/<code>); unknown
         "code": [d.pos_ampel_timur_f.code, d.pkm_barat_f.code, d.ampel.code, "NOPE"],
         "on": ["2025-03-10", "0001-01-01", "9999-12-31", "not-a-date"],
