@@ -95,7 +95,7 @@ def generate_protection(*, today: date | None = None) -> int:
         PartnerMember.objects.update_or_create(user=ppa, defaults={"partner": uptd})
 
         def case(days_ago: int, kinds: list[str], victim: dict[str, Any], summary: str) -> Case:
-            return services.case_open(
+            opened: Case = services.case_open(
                 user=staff,
                 arrival_route="walk_in",
                 arrived_at=_at(today - timedelta(days=days_ago), 9),
@@ -104,6 +104,7 @@ def generate_protection(*, today: date | None = None) -> int:
                 summary=summary,
                 victim=victim,
             )
+            return opened
 
         acknowledged = case(
             2,

@@ -19,7 +19,7 @@ follow-up due day (``ILP_PROTECTION_FOLLOW_UP_WORKING_DAYS`` working days after 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal, cast, get_args
+from typing import Any, Literal, cast, get_args
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -130,7 +130,7 @@ def _partner(p: Partner) -> PartnerOut:
     return PartnerOut(id=str(p.uuid), name=p.name, kind=cast(Kind, p.kind))
 
 
-def _referral_fields(row: ReferralRow) -> dict:
+def _referral_fields(row: ReferralRow) -> dict[str, Any]:
     r = row.referral
     return {
         "id": str(r.uuid),

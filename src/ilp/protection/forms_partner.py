@@ -17,7 +17,12 @@ from ilp.protection.models import (
     ReferralAim,
 )
 
-_AT = {"widget": DATETIME, "input_formats": DATETIME_FORMATS, "required": False}
+
+def _at(label: Any) -> forms.DateTimeField:
+    """A time field of a datetime-local input (empty: now, the service decides)."""
+    return forms.DateTimeField(
+        label=label, widget=DATETIME, input_formats=DATETIME_FORMATS, required=False
+    )
 
 
 class ReferToPartnerForm(forms.Form):
@@ -30,7 +35,7 @@ class ReferToPartnerForm(forms.Form):
     aim = forms.ChoiceField(
         label=_("Jenis rujukan"), choices=_blank(ReferralAim.choices), required=False
     )
-    sent_at = forms.DateTimeField(label=_("Waktu dirujuk (kosong: sekarang)"), **_AT)
+    sent_at = _at(_("Waktu dirujuk (kosong: sekarang)"))
     note = forms.CharField(
         label=_("Keterangan untuk mitra (tanpa catatan klinis)"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -52,7 +57,7 @@ class FollowUpForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Yang dilakukan"), choices=_blank(FollowUpAction.choices), required=False
     )
-    at = forms.DateTimeField(label=_("Waktu (kosong: sekarang)"), **_AT)
+    at = _at(_("Waktu (kosong: sekarang)"))
     note = forms.CharField(
         label=_("Keterangan"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -68,7 +73,7 @@ class InformForm(forms.Form):
     informed_name = forms.CharField(
         label=_("Nama lembaga, unit atau petugas"), max_length=160, required=False
     )
-    informed_at = forms.DateTimeField(label=_("Waktu (kosong: sekarang)"), **_AT)
+    informed_at = _at(_("Waktu (kosong: sekarang)"))
     method = forms.ChoiceField(
         label=_("Cara"), choices=_blank(InformMethod.choices), required=False
     )

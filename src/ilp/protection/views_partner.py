@@ -89,7 +89,7 @@ def _referral(case: Case, raw: Any) -> CaseReferral:
     if found is None:
         raise NotFound(_("Rujukan tidak ditemukan."))
     found.case = case
-    return cast(CaseReferral, found)
+    return found
 
 
 def _act(
