@@ -243,10 +243,17 @@ def _records(d) -> SimpleNamespace:
     visum = services_visum.visum_issue(
         user=d.pkm_barat, visum=visum, letter_number="V/1", letter_date=timezone.localdate()
     )
+    # ... referred to a partner (LPA Kota Uji)
+    from ilp.protection.models import Partner
+    from ilp.protection.services_partner import case_refer
+
+    lpa = Partner.objects.create(name="LPA Kota Uji", kind="lpa", area=d.city)
+    case_referral = case_refer(user=d.pkm_barat, case=case, partner=lpa, aim="social")
     return SimpleNamespace(
         case=case,
         attachment=attachment,
         visum=visum,
+        case_referral=case_referral,
         death=death,
         evidence=recommendation.events.get(action="answer").evidence.get(),
         checklist=checklist,
@@ -300,6 +307,8 @@ def _values(d, r) -> dict[str, list[str]]:
         "case_uuid": [str(r.case.uuid), UNKNOWN],
         "attachment_uuid": [str(r.attachment.uuid), UNKNOWN],
         "visum_uuid": [str(r.visum.uuid), UNKNOWN],
+        "case_id": [str(r.case.uuid), UNKNOWN, "not-a-uuid"],
+        "case_referral_uuid": [str(r.case_referral.uuid), UNKNOWN],
         # a posyandu, a puskesmas, an area (the API's areas/<code>); unknown
         "code": [d.pos_ampel_timur_f.code, d.pkm_barat_f.code, d.ampel.code, "NOPE"],
         "on": ["2025-03-10", "0001-01-01", "9999-12-31", "not-a-date"],

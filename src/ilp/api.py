@@ -39,6 +39,7 @@ from ilp.people.api import families as families_router
 from ilp.people.api import persons as persons_router
 from ilp.people.services import DuplicateSuspected
 from ilp.places.api import router as places_router
+from ilp.protection.api import router as protection_router
 from ilp.referrals.api import router as referrals_router
 
 logger = logging.getLogger(__name__)
@@ -143,6 +144,18 @@ side answers `403`; out of order `409 invalid_transition`; an ended referral
 the state read as `expected_state` to be told rather than act on a stale view). Times are
 ISO 8601; one without an offset is the district's local time.
 
+**Protection (KtP/A cases).** `GET /protection/cases` lists, paged (`limit` up to 200,
+`offset`; `count` is over all pages; `?state=open|in_care|closed`), the cases the caller may
+read: a partner organisation's staff the cases referred to it (or that it referred in), health
+staff the cases assigned to them. Each has `id`, `number`, `state`, `referred_to` (the partner
+organisations) and `referrals` with `aim`, `state`, `sent_at`, `acknowledged_at`,
+`follow_up_due` (working days counted without weekends, national holidays and cuti bersama),
+`followed_up_at` and `overdue`. `GET /protection/cases/{id}` gives one case with each
+referral's follow-up (`follow_up_action`, `follow_up_note`, `overdue_working_days`). A partner
+sees only its own organisation's referrals, and never a party, a perpetrator or a clinical
+note. A case outside the caller's scope answers `404`; a role that may read no case `403`.
+Every read and every refusal is recorded in the audit log.
+
 **Language.** Messages are in Indonesian; send `Accept-Language: en` for English.
 
 **Identifiers.** Persons and families are addressed by their UUID, areas by their official
@@ -206,6 +219,7 @@ api = _ILPApi(
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
 )
 api.add_router("/places", places_router)
+api.add_router("/protection", protection_router)
 api.add_router("/persons", persons_router)
 api.add_router("/persons", person_care_router)
 api.add_router("/encounters", encounters_router)

@@ -43,6 +43,9 @@ ILP_DEATH_NOTIFY_HOURS   a maternal/perinatal death must be notified within this
                       the death (default 24, issue 12; the AMP-SR guideline says 3x24 = 72)
 ILP_BACK_REFERRAL_FOLLOW_UP_DAYS   a rujuk balik's follow-up on the work lists is due this many
                       days after the answer (default 7; district policy)
+ILP_PROTECTION_FOLLOW_UP_WORKING_DAYS   a KtP/A case referred to a partner (UPTD PPA, LPA,
+                      police, hospital) is followed up within this many working days (default
+                      3, DOMAIN.md §5.3 [S31]; weekends, national holidays and cuti bersama skipped)
 """
 
 from __future__ import annotations
@@ -318,6 +321,9 @@ ILP_REFERRAL_ARRIVAL_DAYS = env_int("ILP_REFERRAL_ARRIVAL_DAYS", 3)
 # Deaths (ilp.standards.deaths.notification_check): the notification limit. The issue asks for
 # 24 h; the AMP-SR guideline (MPDN) allows hospitals 3x24 h, a district following it sets 72.
 ILP_DEATH_NOTIFY_HOURS = env_int("ILP_DEATH_NOTIFY_HOURS", 24)
+# Protection (ilp.protection.services_partner): a partner's follow-up of a referred KtP/A case is
+# due this many working days after the referral (UPTD PPA local rule, DOMAIN.md §5.3 [S31]).
+ILP_PROTECTION_FOLLOW_UP_WORKING_DAYS = env_int("ILP_PROTECTION_FOLLOW_UP_WORKING_DAYS", 3)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("ILP_SESSION_MAX_HOURS", 12) * 60 * 60
 

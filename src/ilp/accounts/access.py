@@ -97,7 +97,10 @@ referred it in) — without the clinical part unless the victim or guardian cons
 dinkes administrator give a reason, recorded and shown to the case officer and the Dinkes
 (`may_break_glass`, `can_review_break_glass`). Cases never appear in person pages, searches,
 work lists, exports or dashboards: only counts, suppressed below 5. Kader, TPCB, cross-sector,
-data-protection, specialist and hospital roles: no case.
+data-protection, specialist and hospital roles: no case. The health circle refers a case to a
+partner, cancels that referral and records the duty to inform (`may_refer_case`); the partner's
+staff acknowledge the referral and record its follow-up (`is_referral_partner`); a cancelled
+referral no longer opens the case to the partner.
 
 Corrections (`CorrectionRights`, `require_corrector`): a record is corrected or voided by its
 author or by a *supervisor* of the facility it was recorded at — the pustu or puskesmas at or
@@ -1169,6 +1172,8 @@ def may_review_death(user: Any, review: Any) -> bool:
 PROTECTION_HEALTH_ROLES = frozenset({Role.PUSKESMAS, Role.PUSTU})
 # Who may open a case outside their circle after giving a reason (break-glass).
 BREAK_GLASS_ROLES = frozenset({Role.DINKES_ADMIN, Role.PUSKESMAS, Role.PUSTU})
+# The states of a referral to a partner that let the partner's staff read the case.
+PARTNER_READ_STATES = ("sent", "acknowledged", "followed_up")
 
 
 def partner_id_of(user: Any) -> int | None:
@@ -1226,9 +1231,12 @@ def case_scope_q(user: Any, prefix: str = "") -> Q:
         return _NOTHING
     partner_id = partner_id_of(user)
     if partner_id is not None:
-        return Q(**{f"{prefix}referrals__partner_id": partner_id}) | Q(
-            **{f"{prefix}referred_by_id": partner_id}
-        )
+        # A referral cancelled (sent by mistake, declined) no longer opens the case.
+        referred = {
+            f"{prefix}referrals__partner_id": partner_id,
+            f"{prefix}referrals__state__in": PARTNER_READ_STATES,
+        }
+        return Q(**referred) | Q(**{f"{prefix}referred_by_id": partner_id})
     grants = Q(
         **{
             f"{prefix}break_glass__user_id": user.pk,
@@ -1355,3 +1363,22 @@ def can_manage_visum_template(user: Any) -> bool:
     """Whether the user edits the district's visum letter template (the dinkes
     administrator)."""
     return _active(user) and user.role == Role.DINKES_ADMIN and user.area_id is not None
+
+
+def is_referral_partner(user: Any, referral: Any) -> bool:
+    """Whether the user is staff of the partner organisation a case was referred to, who
+    acknowledges the referral ("Terima rujukan") and records its follow-up."""
+    partner_id = partner_id_of(user)
+    return partner_id is not None and referral.partner_id == partner_id
+
+
+def may_refer_case(user: Any, case: Any) -> bool:
+    """Whether the user refers a case to a partner, cancels such a referral, or records that
+    the duty to inform was met: the case's health circle (`may_act_on_case`)."""
+    return may_act_on_case(user, case)
+
+
+def can_use_protection_api(user: Any) -> bool:
+    """Whether the user calls the protection API (else 403): whoever may read some case —
+    health staff, partner staff and the dinkes administrator (`can_use_protection`)."""
+    return can_use_protection(user)

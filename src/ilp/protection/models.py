@@ -21,6 +21,8 @@ Case records are kept 18 years (``retain_until``), DOMAIN.md §5.2 [S27].
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -366,6 +368,20 @@ class CaseReferralState(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("protection referral", "Dibatalkan")
 
 
+class FollowUpAction(models.TextChoices):
+    """What a partner did to follow a referred case up (recorded with its time)."""
+
+    CONTACTED = "contacted", _("Menghubungi korban/keluarga")
+    HOME_VISIT = "home_visit", _("Kunjungan rumah / penjangkauan")
+    ACCOMPANIMENT = "accompaniment", _("Pendampingan")
+    COUNSELLING = "counselling", _("Konseling psikologis")
+    SHELTER = "shelter", _("Rumah aman")
+    LEGAL_AID = "legal_aid", _("Bantuan hukum")
+    POLICE_REPORT = "police_report", _("Laporan / proses kepolisian")
+    MEDICAL = "medical", _("Layanan medis lanjutan")
+    OTHER = "other", _("Lainnya")
+
+
 class CaseReferral(BaseModel):
     """A case referred by the puskesmas to a partner (medical, social, legal), its
     acknowledgement and the follow-up due within working days (``ilp.standards.working_days``).
@@ -389,9 +405,98 @@ class CaseReferral(BaseModel):
     )
     followed_up_at = models.DateTimeField(_("waktu tindak lanjut"), null=True, blank=True)
     follow_up_note = models.CharField(_("tindak lanjut"), max_length=500, blank=True)
+    follow_up_action = models.CharField(
+        _("tindakan mitra"), max_length=16, choices=FollowUpAction.choices, blank=True
+    )
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(_("waktu dibatalkan"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancel_reason = models.CharField(_("alasan pembatalan"), max_length=500, blank=True)
 
     class Meta:
+        ordering = ["sent_at", "id"]
         indexes = [models.Index(fields=["partner", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    state__in=["sent", "acknowledged", "followed_up", "cancelled"],
+                    aim__in=["medical", "social", "legal"],
+                ),
+                name="protection_referral_codes_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.partner}"
+
+    @property
+    def open(self) -> bool:
+        """Whether the partner still owes its follow-up (sent or acknowledged)."""
+        return self.state in (CaseReferralState.SENT, CaseReferralState.ACKNOWLEDGED)
+
+    def overdue_on(self, today: date) -> bool:
+        """Whether the follow-up is overdue on `today` (still open after its due day)."""
+        return self.open and today > self.follow_up_due
+
+
+# ------------------------------------------------- duty to inform (Permenkes 68/2013)
+
+
+class InformedParty(models.TextChoices):
+    """Whom a health worker informed of suspected child abuse (Permenkes 68/2013)."""
+
+    UPTD_PPA = "uptd_ppa", _("UPTD PPA")
+    POLICE = "police", _("Kepolisian")
+    SOCIAL = "social", _("Dinas sosial")
+    LPA = "lpa", _("LPA")
+    OTHER = "other", _("Lainnya")
+
+
+class InformMethod(models.TextChoices):
+    ORAL = "oral", _("Lisan")
+    WRITTEN = "written", _("Tertulis")
+
+
+class DutyToInform(BaseModel, Voidable):
+    """That a health worker gave the information on suspected child abuse (Permenkes 68/2013,
+    DOMAIN.md §5.1: the worker is *pemberi informasi*, not *saksi pelapor*): to whom (a code and
+    the name/unit of the body told), when, how (orally or in writing) and by whom. Read by the
+    case's health circle only."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="informed")
+    informed = models.CharField(
+        _("diberitahukan kepada"), max_length=10, choices=InformedParty.choices
+    )
+    informed_name = models.CharField(_("nama lembaga/unit/petugas"), max_length=160)
+    informed_at = models.DateTimeField(_("waktu pemberitahuan"))
+    method = models.CharField(_("cara"), max_length=8, choices=InformMethod.choices)
+    letter_number = models.CharField(_("nomor surat (bila tertulis)"), max_length=80, blank=True)
+    informed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("pemberi informasi"),
+    )
+    note = models.CharField(_("keterangan"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("pemberian informasi dugaan kekerasan")
+        verbose_name_plural = _("pemberian informasi dugaan kekerasan")
+        ordering = ["informed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(informed__in=["uptd_ppa", "police", "social", "lpa", "other"])
+                & models.Q(method__in=["oral", "written"]),
+                name="protection_inform_codes_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.informed}"
 
 
 # KtP/A screening (its own module; a positive one opens a case).

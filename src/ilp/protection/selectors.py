@@ -37,6 +37,7 @@ from ilp.protection.models import (
     CaseStep,
     PartyRole,
 )
+from ilp.protection.selectors_partner import attach_referrals
 
 PAGE_SIZE = 50
 
@@ -139,6 +140,7 @@ def my_cases(user: Any, *, page: int = 1, closed: bool = False) -> CasePage:
             at.start : at.stop
         ]
     )
+    attach_referrals(user, rows)  # each row's referrals to partners, overdue marked
     return CasePage(rows=rows, total=total, at=at)
 
 

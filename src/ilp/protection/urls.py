@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ilp.protection import views, views_attachment, views_screening
+from ilp.protection import views, views_attachment, views_partner, views_screening
 
 app_name = "protection"
 
@@ -71,6 +71,23 @@ urlpatterns += [
         "kasus/<uuid:case_uuid>/visum/<uuid:visum_uuid>/surat.pdf",
         views_visum.letter,
         name="visum_letter",
+    ),
+    path("kasus/<uuid:case_uuid>/rujuk-mitra/", views_partner.refer, name="refer"),
+    path("kasus/<uuid:case_uuid>/informasi/", views_partner.inform, name="inform"),
+    path(
+        "kasus/<uuid:case_uuid>/rujukan-mitra/<uuid:case_referral_uuid>/terima/",
+        views_partner.acknowledge,
+        name="referral_ack",
+    ),
+    path(
+        "kasus/<uuid:case_uuid>/rujukan-mitra/<uuid:case_referral_uuid>/tindak-lanjut/",
+        views_partner.follow_up,
+        name="referral_follow_up",
+    ),
+    path(
+        "kasus/<uuid:case_uuid>/rujukan-mitra/<uuid:case_referral_uuid>/batal/",
+        views_partner.cancel,
+        name="referral_cancel",
     ),
     path("templat-visum/", views_visum.template_edit, name="visum_template"),
 ]

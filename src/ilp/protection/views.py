@@ -42,6 +42,7 @@ from ilp.protection.forms import (
 )
 from ilp.protection.models import Case, Partner, PartyRole
 from ilp.protection.views_attachment import attachment_context
+from ilp.protection.views_partner import partner_context
 
 
 def _user(request: HttpRequest) -> User:
@@ -179,6 +180,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "assignable": _assignable(case) if case.officer_id == user.pk else [],
         "break_glass": selectors.active_break_glass(user, case),
         **attachment_context(user, case, forms.get("attachment_form")),
+        **partner_context(user, case, forms),
     }
 
 

@@ -25,6 +25,7 @@ from ilp.demo.generate import (
 from ilp.demo.geography import CITY_CODE
 from ilp.demo.history import HistorySummary, generate_service_history
 from ilp.demo.logins import DEMO_PASSWORD, DemoLogin, ensure_demo_logins
+from ilp.demo.protection import generate_protection
 from ilp.demo.referrals import ReferralSummary, generate_referrals
 from ilp.demo.specialists import ProgrammeSummary
 from ilp.places.models import AreaBoundary
@@ -146,6 +147,10 @@ class Command(BaseCommand):
         r = generate_referrals(seed=seed, progress=self._progress if verbosity > 1 else None)
         if r.referrals:
             self._print_referrals(r)
+        # The partner organisations (the ppa login's among them) and a few KtP/A cases.
+        cases = generate_protection()
+        if cases:
+            self.stdout.write(f"{cases} KtP/A cases, some referred to the ppa login's UPTD PPA")
 
     def _print_referrals(self, r: ReferralSummary) -> None:
         states = ", ".join(f"{n} {state}" for state, n in sorted(r.by_state.items()))
