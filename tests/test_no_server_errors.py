@@ -247,7 +247,7 @@ def _records(d) -> SimpleNamespace:
     from ilp.protection.models import Partner
     from ilp.protection.services_partner import case_refer
 
-    lpa = Partner.objects.create(name="LPA Kota Uji", kind="lpa", area=d.city)
+    lpa, _ = Partner.objects.get_or_create(name="LPA Kota Uji", kind="lpa", area=d.city)
     case_referral = case_refer(user=d.pkm_barat, case=case, partner=lpa, aim="social")
     return SimpleNamespace(
         case=case,
