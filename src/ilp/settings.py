@@ -37,6 +37,8 @@ ILP_DEATH_NOTIFY_HOURS   a maternal/perinatal death must be notified within this
                       the death (default 24, issue 12; the AMP-SR guideline says 3x24 = 72)
 ILP_BACK_REFERRAL_FOLLOW_UP_DAYS   a rujuk balik's follow-up on the work lists is due this many
                       days after the answer (default 7; district policy)
+ILP_PROTECTION_BREAK_GLASS_HOURS   how long a break-glass grant to a KtP/A case outside the
+                      user's circle lasts (default 24)
 """
 
 from __future__ import annotations
@@ -302,6 +304,9 @@ ILP_REFERRAL_ARRIVAL_DAYS = env_int("ILP_REFERRAL_ARRIVAL_DAYS", 3)
 # Deaths (ilp.standards.deaths.notification_check): the notification limit. The issue asks for
 # 24 h; the AMP-SR guideline (MPDN) allows hospitals 3x24 h, a district following it sets 72.
 ILP_DEATH_NOTIFY_HOURS = env_int("ILP_DEATH_NOTIFY_HOURS", 24)
+# Protection (ilp.protection.services_access): a break-glass grant to a case outside the user's
+# circle lasts this many hours; then the reason must be given again.
+ILP_PROTECTION_BREAK_GLASS_HOURS = env_int("ILP_PROTECTION_BREAK_GLASS_HOURS", 24)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("ILP_SESSION_MAX_HOURS", 12) * 60 * 60
 

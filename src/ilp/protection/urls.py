@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ilp.protection import views
+from ilp.protection import views, views_access
 
 app_name = "protection"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("kasus/<uuid:case_uuid>/catatan/", views.notes, name="notes"),
     path("kasus/<uuid:case_uuid>/petugas/", views.assign, name="assign"),
     path("kasus/<uuid:case_uuid>/tutup/", views.close, name="close"),
+    path("buka/", views_access.break_glass, name="break_glass"),
+    path("akses-darurat/", views_access.break_glass_list, name="break_glass_list"),
 ]
