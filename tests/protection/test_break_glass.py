@@ -259,3 +259,58 @@ def test_english(client, prot):
     )
     assert "Open a case outside your team (break-glass)" in text
     assert REASON_MISSING not in text
+
+
+@pytest.fixture
+def phone(transactional_db, settings):
+    from tests.browser import chromium_page
+
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with chromium_page(390, 844) as page:
+        yield page
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_break_glass_pages_on_a_phone(phone, live_server, prot):
+    """A worker of the other puskesmas breaks the glass on a 390 px phone (the missing reason
+    told first); the officer sees the notice and the access log, the Dinkes its list; every
+    page fits the width."""
+    from tests.browser import fits, login, shot
+
+    d = prot.d
+    login(phone, live_server, prot.pkm_timur)
+    phone.goto(f"{live_server.url}/perlindungan/")
+    phone.click("a:has-text('Buka kasus di luar tim')")
+    phone.fill("#id_number", prot.case.number)
+    phone.check("input[value=urgent_care]")
+    phone.click("button.primary")
+    assert REASON_MISSING in phone.inner_text("#break-glass-form")
+    assert fits(phone)
+    shot(phone, "break_glass_form")
+    phone.fill("#id_reason", "Korban datang malam hari dengan nyeri perut")
+    phone.click("button.primary")
+    phone.wait_for_selector("#break-glass-active")
+    assert fits(phone)
+    shot(phone, "break_glass_case")
+
+    phone.context.clear_cookies()
+    login(phone, live_server, d.pkm_barat)
+    phone.goto(f"{live_server.url}/perlindungan/")
+    assert prot.case.number in phone.inner_text("#break-glass-notice")
+    assert fits(phone)
+    shot(phone, "break_glass_notice")
+    phone.click("#break-glass-notice a")
+    log = phone.inner_text("#case-access-log")
+    assert "Korban datang malam hari dengan nyeri perut" in log
+    assert fits(phone)
+    shot(phone, "break_glass_access_log")
+
+    phone.context.clear_cookies()
+    login(phone, live_server, d.dinkes)
+    phone.goto(f"{live_server.url}/perlindungan/akses-darurat/")
+    assert prot.case.number in phone.inner_text("#break-glass-list")
+    assert fits(phone)
+    shot(phone, "break_glass_list")
