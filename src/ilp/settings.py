@@ -46,6 +46,8 @@ ILP_BACK_REFERRAL_FOLLOW_UP_DAYS   a rujuk balik's follow-up on the work lists i
 ILP_PROTECTION_FOLLOW_UP_WORKING_DAYS   a KtP/A case referred to a partner (UPTD PPA, LPA,
                       police, hospital) is followed up within this many working days (default
                       3, DOMAIN.md §5.3 [S31]; weekends, national holidays and cuti bersama skipped)
+ILP_PROTECTION_BREAK_GLASS_HOURS   how long a break-glass grant to a KtP/A case outside the
+                      user's circle lasts (default 24)
 """
 
 from __future__ import annotations
@@ -324,6 +326,10 @@ ILP_DEATH_NOTIFY_HOURS = env_int("ILP_DEATH_NOTIFY_HOURS", 24)
 # Protection (ilp.protection.services_partner): a partner's follow-up of a referred KtP/A case is
 # due this many working days after the referral (UPTD PPA local rule, DOMAIN.md §5.3 [S31]).
 ILP_PROTECTION_FOLLOW_UP_WORKING_DAYS = env_int("ILP_PROTECTION_FOLLOW_UP_WORKING_DAYS", 3)
+
+# Protection (ilp.protection.services_access): a break-glass grant to a case outside the user's
+# circle lasts this many hours; then the reason must be given again.
+ILP_PROTECTION_BREAK_GLASS_HOURS = env_int("ILP_PROTECTION_BREAK_GLASS_HOURS", 24)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("ILP_SESSION_MAX_HOURS", 12) * 60 * 60
 

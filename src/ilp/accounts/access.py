@@ -1382,3 +1382,30 @@ def can_use_protection_api(user: Any) -> bool:
     """Whether the user calls the protection API (else 403): whoever may read some case —
     health staff, partner staff and the dinkes administrator (`can_use_protection`)."""
     return can_use_protection(user)
+
+
+def break_glass_district_code(user: Any) -> str | None:
+    """The code of the district whose cases the user may break into (None: none): the dinkes
+    administrator's area, a health worker's district (the regency above their facility)."""
+    if not may_break_glass(user):
+        return None
+    area = user.area if user.role == Role.DINKES_ADMIN else user.facility.area
+    while area is not None and area.level > AreaLevel.REGENCY:
+        area = area.parent
+    return area.code if area is not None else None
+
+
+def break_glass_cases_q(user: Any, prefix: str = "") -> Q:
+    """A filter over Case (or rows pointing to one, with `prefix`) keeping the cases the user
+    may break into: those handled by a puskesmas of their district."""
+    code = break_glass_district_code(user)
+    if code is None:
+        return _NOTHING
+    return Q(**{f"{prefix}facility__area__code": code}) | Q(
+        **{f"{prefix}facility__area__code__startswith": f"{code}."}
+    )
+
+
+def sees_case_access_log(user: Any, case: Any) -> bool:
+    """Whether the user reads who opened the case (its audit rows): its case officer."""
+    return _active(user) and case.officer_id is not None and case.officer_id == user.pk

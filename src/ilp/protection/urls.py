@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ilp.protection import views, views_attachment, views_partner, views_screening
+from ilp.protection import views, views_access, views_attachment, views_partner, views_screening
 
 app_name = "protection"
 
@@ -90,4 +90,6 @@ urlpatterns += [
         name="referral_cancel",
     ),
     path("templat-visum/", views_visum.template_edit, name="visum_template"),
+    path("buka/", views_access.break_glass, name="break_glass"),
+    path("akses-darurat/", views_access.break_glass_list, name="break_glass_list"),
 ]
