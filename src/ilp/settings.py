@@ -37,6 +37,11 @@ ILP_DEATH_NOTIFY_HOURS   a maternal/perinatal death must be notified within this
                       the death (default 24, issue 12; the AMP-SR guideline says 3x24 = 72)
 ILP_BACK_REFERRAL_FOLLOW_UP_DAYS   a rujuk balik's follow-up on the work lists is due this many
                       days after the answer (default 7; district policy)
+ILP_PROTECTION_TARGET_FIRST_CONTACT_MINUTES   a KtP/A case's first medical contact is due this
+                      many minutes after arrival (default 60: issue 13's "the same hour")
+ILP_PROTECTION_TARGET_EXAMINATION_HOURS   its examination is due this many hours after arrival
+                      (default 24: the issue's "the same day" read as a day from arrival; 0:
+                      before midnight of the arrival's calendar day, district time zone)
 """
 
 from __future__ import annotations
@@ -302,6 +307,12 @@ ILP_REFERRAL_ARRIVAL_DAYS = env_int("ILP_REFERRAL_ARRIVAL_DAYS", 3)
 # Deaths (ilp.standards.deaths.notification_check): the notification limit. The issue asks for
 # 24 h; the AMP-SR guideline (MPDN) allows hospitals 3x24 h, a district following it sets 72.
 ILP_DEATH_NOTIFY_HOURS = env_int("ILP_DEATH_NOTIFY_HOURS", 24)
+# KtP/A speed targets (ilp.standards.ktpa_speed): the issue's examples, no national standard in
+# minutes (DOMAIN.md §5.2 [S33] orders the steps only). Examination hours 0: the same calendar day.
+ILP_PROTECTION_TARGET_FIRST_CONTACT_MINUTES = env_int(
+    "ILP_PROTECTION_TARGET_FIRST_CONTACT_MINUTES", 60
+)
+ILP_PROTECTION_TARGET_EXAMINATION_HOURS = env_int("ILP_PROTECTION_TARGET_EXAMINATION_HOURS", 24)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("ILP_SESSION_MAX_HOURS", 12) * 60 * 60
 

@@ -1283,3 +1283,9 @@ def may_break_glass(user: Any) -> bool:
 def can_review_break_glass(user: Any) -> bool:
     """Whether the user reads every break-glass of the district (the dinkes administrator)."""
     return _active(user) and user.role == Role.DINKES_ADMIN and user.area_id is not None
+
+
+def can_view_protection_report(user: Any) -> bool:
+    """Whether the user reads the district's monthly KtP/A speed report (counts and times
+    only, small counts suppressed): the dinkes administrator and TPCB of the district."""
+    return _active(user) and user.role in DISTRICT_ROLES and user.area_id is not None

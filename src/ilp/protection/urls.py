@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ilp.protection import views
+from ilp.protection import views, views_report
 
 app_name = "protection"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("kasus/<uuid:case_uuid>/catatan/", views.notes, name="notes"),
     path("kasus/<uuid:case_uuid>/petugas/", views.assign, name="assign"),
     path("kasus/<uuid:case_uuid>/tutup/", views.close, name="close"),
+    path("laporan/", views_report.report, name="report"),
+    path("laporan/csv/", views_report.report_csv, name="report_csv"),
 ]
