@@ -270,3 +270,13 @@ def test_report_refused_to_other_roles(client, june, who):
     client.force_login(getattr(june.d, who))
     assert client.get("/perlindungan/laporan/").status_code == 403
     assert client.get("/perlindungan/laporan/csv/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("who", "linked"), [("dinkes", True), ("tpcb", True), ("pkm_barat", False)]
+)
+def test_pws_index_links_the_report_for_the_district(client, prot, who, linked):
+    client.force_login(getattr(prot.d, who))
+    page = client.get("/pws/")
+    assert page.status_code == 200
+    assert ('href="/perlindungan/laporan/"' in page.content.decode()) is linked
