@@ -48,6 +48,11 @@ ILP_PROTECTION_FOLLOW_UP_WORKING_DAYS   a KtP/A case referred to a partner (UPTD
                       3, DOMAIN.md §5.3 [S31]; weekends, national holidays and cuti bersama skipped)
 ILP_PROTECTION_BREAK_GLASS_HOURS   how long a break-glass grant to a KtP/A case outside the
                       user's circle lasts (default 24)
+ILP_PROTECTION_TARGET_FIRST_CONTACT_MINUTES   a KtP/A case's first medical contact is due this
+                      many minutes after arrival (default 60: issue 13's "the same hour")
+ILP_PROTECTION_TARGET_EXAMINATION_HOURS   its examination is due this many hours after arrival
+                      (default 24: the issue's "the same day" read as a day from arrival; 0:
+                      before midnight of the arrival's calendar day, district time zone)
 """
 
 from __future__ import annotations
@@ -330,6 +335,13 @@ ILP_PROTECTION_FOLLOW_UP_WORKING_DAYS = env_int("ILP_PROTECTION_FOLLOW_UP_WORKIN
 # Protection (ilp.protection.services_access): a break-glass grant to a case outside the user's
 # circle lasts this many hours; then the reason must be given again.
 ILP_PROTECTION_BREAK_GLASS_HOURS = env_int("ILP_PROTECTION_BREAK_GLASS_HOURS", 24)
+
+# KtP/A speed targets (ilp.standards.ktpa_speed): the issue's examples, no national standard in
+# minutes (DOMAIN.md §5.2 [S33] orders the steps only). Examination hours 0: the same calendar day.
+ILP_PROTECTION_TARGET_FIRST_CONTACT_MINUTES = env_int(
+    "ILP_PROTECTION_TARGET_FIRST_CONTACT_MINUTES", 60
+)
+ILP_PROTECTION_TARGET_EXAMINATION_HOURS = env_int("ILP_PROTECTION_TARGET_EXAMINATION_HOURS", 24)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("ILP_SESSION_MAX_HOURS", 12) * 60 * 60
 

@@ -1409,3 +1409,9 @@ def break_glass_cases_q(user: Any, prefix: str = "") -> Q:
 def sees_case_access_log(user: Any, case: Any) -> bool:
     """Whether the user reads who opened the case (its audit rows): its case officer."""
     return _active(user) and case.officer_id is not None and case.officer_id == user.pk
+
+
+def can_view_protection_report(user: Any) -> bool:
+    """Whether the user reads the district's monthly KtP/A speed report (counts and times
+    only, small counts suppressed): the dinkes administrator and TPCB of the district."""
+    return _active(user) and user.role in DISTRICT_ROLES and user.area_id is not None

@@ -25,6 +25,7 @@ from ilp.accounts.access import (
     can_view_data_quality,
     can_view_death_counts,
     can_view_indicators,
+    can_view_protection_report,
     can_view_referral_report,
 )
 from ilp.accounts.models import User
@@ -70,6 +71,7 @@ def pws_index(request: HttpRequest) -> HttpResponse:
             "data_quality": can_view_data_quality(request.user),
             "referrals": can_view_referral_report(request.user),
             "death_counts": can_view_death_counts(request.user),
+            "protection_report": can_view_protection_report(request.user),
         },
     )
 

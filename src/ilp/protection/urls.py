@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ilp.protection import views, views_access, views_attachment, views_partner, views_screening
+from ilp.protection import (
+    views,
+    views_access,
+    views_attachment,
+    views_partner,
+    views_report,
+    views_screening,
+)
 
 app_name = "protection"
 
@@ -92,4 +99,6 @@ urlpatterns += [
     path("templat-visum/", views_visum.template_edit, name="visum_template"),
     path("buka/", views_access.break_glass, name="break_glass"),
     path("akses-darurat/", views_access.break_glass_list, name="break_glass_list"),
+    path("laporan/", views_report.report, name="report"),
+    path("laporan/csv/", views_report.report_csv, name="report_csv"),
 ]
