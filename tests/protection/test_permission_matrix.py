@@ -55,13 +55,67 @@ POST close  L   403 403 -   404 404 -   404 403 403 403 403 403 403 403 403 403 
 """
 # An empty POST to "new" shows the empty form again (200): nothing is written.
 
+
 # What fills a URL parameter: a function of the world, whether the value belongs to the
 # case (then everyone outside the case must be refused the page), and which of the secrets
 # the page is about (a page about a person in the user's area names her: not a leak, but
 # nothing of her case may show). A page with a parameter not named here fails
 # `test_every_parameter_of_a_protection_page_is_known`.
+def _visum(w: SimpleNamespace) -> str:
+    """An issued visum of the case (made once per world)."""
+    if not hasattr(w, "visum"):
+        from django.utils import timezone
+
+        from ilp.protection import services_visum
+
+        officer = w.d.pkm_barat
+        visum = services_visum.visum_request_record(
+            user=officer,
+            case=w.case,
+            party=w.case.parties.filter(role="victim").first(),
+            kind="physical",
+            request_number="B/7/2026",
+            request_date=timezone.localdate(),
+            investigator_name="Bripka Sari",
+            investigator_unit="Unit PPA",
+        )
+        services_visum.visum_examine(
+            user=officer,
+            visum=visum,
+            chaperone_name="Bidan Rina",
+            chaperone_female=True,
+            consent_by="victim",
+            consent_name="Siti",
+            consent_at=timezone.now(),
+            findings="Memar",
+        )
+        w.visum = services_visum.visum_issue(
+            user=officer, visum=visum, letter_number="V/7", letter_date=timezone.localdate()
+        )
+    return str(w.visum.uuid)
+
+
+def _attachment(w: SimpleNamespace) -> str:
+    """A police letter attached to the case (made once per world)."""
+    if not hasattr(w, "attachment"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from ilp.protection.attachments import attachment_add
+
+        w.attachment = attachment_add(
+            user=w.d.pkm_barat,
+            case=w.case,
+            upload=SimpleUploadedFile("surat.pdf", b"%PDF-1.4 surat polisi", "application/pdf"),
+            kind="police_letter",
+        )
+    return str(w.attachment.uuid)
+
+
 PARAMETERS: dict[str, tuple[Callable[[SimpleNamespace], str], bool, tuple[str, ...]]] = {
     "case_uuid": (lambda w: str(w.case.uuid), True, ()),
+    "visum_uuid": (_visum, True, ()),
+    "attachment_uuid": (_attachment, True, ()),
+    "case_referral_uuid": (lambda w: str(w.case.referrals.get().uuid), True, ()),
     "case_id": (lambda w: str(w.case.uuid), True, ()),
     # the screening pages of a person (Siti, the victim)
     "person_uuid": (lambda w: str(w.d.siti.uuid), False, ("victim's name", "victim's NIK")),
@@ -200,7 +254,11 @@ def _check(response: Any, expected: str, api: bool) -> bool:
 
 @pytest.fixture
 def world(prot) -> SimpleNamespace:
-    return leak_world.build(prot)
+    w = leak_world.build(prot)
+    # the visum and the attachment exist before the walk (their pages must not change the case)
+    _visum(w)
+    _attachment(w)
+    return w
 
 
 def _state(case: Case) -> tuple:

@@ -20,9 +20,10 @@ from ilp.protection.models import Case, CaseStep, Step
 pytestmark = pytest.mark.django_db
 
 # The case page of a health worker in the circle: session and user, the case, its audit row,
-# parties, steps, break-glass, circle and actions, the assignable staff. The speed section
-# adds none: it reads the steps the page has already loaded.
-QUERIES_CASE_PAGE = 13
+# parties, steps, break-glass, circle and actions, the assignable staff, and the sections of
+# visum, attachments, partner referrals and the officer's access log. The speed section adds
+# none: it reads the steps the page has already loaded.
+QUERIES_CASE_PAGE = 25
 
 
 def _open(prot, hours_ago: float, steps=()) -> Case:
@@ -149,6 +150,12 @@ def test_case_page_query_count_is_fixed(client, prot, django_assert_num_queries)
     client.get(url)
     with django_assert_num_queries(QUERIES_CASE_PAGE):
         client.get(url)
+    # twice the steps, the same queries (every section of the page reads its rows at once)
+    more = [*steps, Step.COUNSELLING, Step.TREATMENT, Step.COUNSELLING]
+    other = _open(prot, 11, [(step, timedelta(hours=i)) for i, step in enumerate(more)])
+    client.get(f"/perlindungan/kasus/{other.uuid}/")
+    with django_assert_num_queries(QUERIES_CASE_PAGE):
+        client.get(f"/perlindungan/kasus/{other.uuid}/")
 
 
 # ---------------------------------------------------------------- the Dinkes report
