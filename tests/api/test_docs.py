@@ -35,6 +35,8 @@ def test_openapi_json_lists_every_path(db, client):
         "/api/v1/referrals",
         "/api/v1/referrals/{referral_id}",
         "/api/v1/referrals/{referral_id}/events",
+        "/api/v1/protection/cases",
+        "/api/v1/protection/cases/{case_id}",
         "/api/v1/teams",
         "/api/v1/visits",
         "/api/v1/visits/{visit_uuid}",

@@ -258,7 +258,10 @@ def wipe_demo_data() -> None:
                 ]
                 if own:
                     model._default_manager.update(**dict.fromkeys(own))
-                model.objects.all().delete()
+                # The plain QuerySet.delete: append-only tables (a visum's custody log) refuse
+                # deletes through their own manager, but a reset of the synthetic district
+                # removes everything, as TRUNCATE does on PostgreSQL.
+                models.QuerySet.delete(model._base_manager.all())
             for table in people:
                 cursor.execute(f"DELETE FROM {qn(table)}")  # noqa: S608 - model tables
         # The demo logins go once no row refers to them (a coaching team's lead is protected).
