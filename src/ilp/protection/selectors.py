@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -187,8 +187,3 @@ def active_break_glass(user: Any, case: Case) -> BreakGlass | None:
 def partner_of(user: Any) -> int | None:
     """The user's partner organisation id (None for other roles)."""
     return partner_id_of(user)
-
-
-def case_by_number_q(number: str) -> Q:
-    """A case by its register number (for the break-glass request)."""
-    return Q(number__iexact=number.strip())

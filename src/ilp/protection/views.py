@@ -40,7 +40,7 @@ from ilp.protection.forms import (
     StepForm,
     person_by_nik,
 )
-from ilp.protection.models import Case, Partner, PartyRole
+from ilp.protection.models import Case, PartyRole
 from ilp.protection.views_attachment import attachment_context
 from ilp.protection.views_partner import partner_context
 
@@ -367,11 +367,3 @@ def close(request: HttpRequest, case_uuid: Any) -> HttpResponse:
 
     form = CloseForm(request.POST)
     return _post_form(request, case_uuid, "close", form, write, _("Kasus ditutup."))
-
-
-def partner_name(user: User) -> str:
-    """The name of the user's partner organisation ("" when none)."""
-    pid = selectors.partner_of(user)
-    return (
-        Partner.objects.filter(pk=pid).values_list("name", flat=True).first() or "" if pid else ""
-    )
