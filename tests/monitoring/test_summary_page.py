@@ -198,8 +198,9 @@ def test_the_summary_reads_all_indicators_in_fixed_queries(
     """Session and user (2), the user's area (1), the area and its children (2), all
     indicators' counts (1), puskesmas targets (1), projected sasaran (1), years kept (0), the
     month's referrals for the Rujukan family (1), the maternal and infant deaths family (5:
-    the area, its desa, deaths, persons, pregnancies)."""
+    the area, its desa, deaths, persons, pregnancies), the KtP/A screenings family (3: the
+    area, its desa, the screenings counted per desa)."""
     client = client_for(ds.dinkes)
     client.get("/")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(17):
         assert client.get(URL, {"area": ds.city.code, "period": PERIOD}).status_code == 200
