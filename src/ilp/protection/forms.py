@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ilp.accounts.access import person_scope_q
+from ilp.core.exceptions import ApplicationError
 from ilp.people.models import Person
 from ilp.places.models import Area, AreaLevel, Facility, FacilityKind
 from ilp.protection.models import (
@@ -29,8 +30,29 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _blank(choices: Any) -> list[tuple[str, Any]]:
+def blank(choices: Any) -> list[tuple[str, Any]]:
+    """`choices` after an empty "—" choice (the service names what is missing)."""
     return [("", "—"), *choices]
+
+
+def apply_error(form: Any, exc: ApplicationError) -> None:
+    """Show a service's refusal on the form: on its field when the form has it (a registry
+    person the form names by NIK: on the NIK field), else above the form."""
+    placed = False
+    for field, msgs in exc.fields.items():
+        if field in form.fields:
+            form.add_error(field, msgs)
+            placed = True
+        elif field in ("person", "guardian_person") and "nik" in form.fields:
+            form.add_error(
+                "guardian_nik"
+                if field == "guardian_person" and "guardian_nik" in form.fields
+                else "nik",
+                msgs,
+            )
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
 
 
 def person_by_nik(user: Any, nik: str) -> Person | None:
@@ -49,7 +71,7 @@ class _PartyFields(forms.Form):
         help_text=_("Kosongkan untuk mencatat tanpa identitas."),
     )
     alias = forms.CharField(label=_("Nama/sebutan"), max_length=120, required=False)
-    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=_blank(Sex.choices), required=False)
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=blank(Sex.choices), required=False)
     age_years = forms.IntegerField(
         label=_("Umur (tahun)"),
         required=False,
@@ -86,7 +108,7 @@ class CaseOpenForm(_PartyFields):
     the route), no NIK (they read no registry), and the desa that routes the case."""
 
     arrival_route = forms.ChoiceField(
-        label=_("Cara kasus datang"), choices=_blank(ArrivalRoute.choices), required=False
+        label=_("Cara kasus datang"), choices=blank(ArrivalRoute.choices), required=False
     )
     arrived_at = forms.DateTimeField(
         label=_("Waktu datang"), widget=DATETIME, input_formats=DATETIME_FORMATS, required=False
@@ -143,7 +165,7 @@ class CaseOpenForm(_PartyFields):
 
 
 class PartyForm(_PartyFields):
-    role = forms.ChoiceField(label=_("Peran"), choices=_blank(PartyRole.choices), required=False)
+    role = forms.ChoiceField(label=_("Peran"), choices=blank(PartyRole.choices), required=False)
     guardian_nik = forms.CharField(
         label=_("NIK wali (bila terdaftar)"), max_length=16, required=False
     )
@@ -156,7 +178,7 @@ class PartyForm(_PartyFields):
 class StepForm(forms.Form):
     step = forms.ChoiceField(
         label=_("Langkah"),
-        choices=_blank(
+        choices=blank(
             [(v, lbl) for v, lbl in Step.choices if v not in (Step.ARRIVAL, Step.CLOSED)]
         ),
         required=False,

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ilp.protection.forms import DATETIME, DATETIME_FORMATS, _blank
+from ilp.protection.forms import DATETIME, DATETIME_FORMATS, blank
 from ilp.protection.models import (
     FollowUpAction,
     InformedParty,
@@ -33,7 +33,7 @@ class ReferToPartnerForm(forms.Form):
         empty_label="—",
     )
     aim = forms.ChoiceField(
-        label=_("Jenis rujukan"), choices=_blank(ReferralAim.choices), required=False
+        label=_("Jenis rujukan"), choices=blank(ReferralAim.choices), required=False
     )
     sent_at = _at(_("Waktu dirujuk (kosong: sekarang)"))
     note = forms.CharField(
@@ -55,7 +55,7 @@ class CancelReferralForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     action = forms.ChoiceField(
-        label=_("Yang dilakukan"), choices=_blank(FollowUpAction.choices), required=False
+        label=_("Yang dilakukan"), choices=blank(FollowUpAction.choices), required=False
     )
     at = _at(_("Waktu (kosong: sekarang)"))
     note = forms.CharField(
@@ -68,15 +68,13 @@ class FollowUpForm(forms.Form):
 
 class InformForm(forms.Form):
     informed = forms.ChoiceField(
-        label=_("Diberitahukan kepada"), choices=_blank(InformedParty.choices), required=False
+        label=_("Diberitahukan kepada"), choices=blank(InformedParty.choices), required=False
     )
     informed_name = forms.CharField(
         label=_("Nama lembaga, unit atau petugas"), max_length=160, required=False
     )
     informed_at = _at(_("Waktu (kosong: sekarang)"))
-    method = forms.ChoiceField(
-        label=_("Cara"), choices=_blank(InformMethod.choices), required=False
-    )
+    method = forms.ChoiceField(label=_("Cara"), choices=blank(InformMethod.choices), required=False)
     letter_number = forms.CharField(
         label=_("Nomor surat (bila tertulis)"), max_length=80, required=False
     )

@@ -11,12 +11,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ilp.core.models import CorrectionReason
-from ilp.protection.forms import DATE, DATETIME, DATETIME_FORMATS
+from ilp.protection.forms import DATE, DATETIME, DATETIME_FORMATS, blank
 from ilp.protection.models_visum import ConsentBy, VisumKind
-
-
-def _blank(choices: Any) -> list[tuple[str, Any]]:
-    return [("", "—"), *choices]
 
 
 def _when(label: Any) -> forms.DateTimeField:
@@ -56,7 +52,7 @@ class ExamineForm(forms.Form):
         label=_("Pendamping adalah petugas perempuan"), required=False
     )
     consent_by = forms.ChoiceField(
-        label=_("Persetujuan diberikan oleh"), choices=_blank(ConsentBy.choices), required=False
+        label=_("Persetujuan diberikan oleh"), choices=blank(ConsentBy.choices), required=False
     )
     consent_name = forms.CharField(
         label=_("Nama yang memberi persetujuan"), max_length=120, required=False
@@ -96,7 +92,7 @@ class CustodyForm(forms.Form):
 
 class VoidForm(forms.Form):
     reason = forms.ChoiceField(
-        label=_("Alasan pembatalan"), choices=_blank(CorrectionReason.choices), required=False
+        label=_("Alasan pembatalan"), choices=blank(CorrectionReason.choices), required=False
     )
     note = forms.CharField(label=_("Keterangan"), max_length=255, required=False)
 

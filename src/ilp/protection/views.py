@@ -38,6 +38,7 @@ from ilp.protection.forms import (
     NotesForm,
     PartyForm,
     StepForm,
+    apply_error,
     person_by_nik,
 )
 from ilp.protection.models import Case, PartyRole
@@ -47,24 +48,6 @@ from ilp.protection.views_partner import partner_context
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def _apply_error(form: Any, exc: ApplicationError) -> None:
-    placed = False
-    for field, msgs in exc.fields.items():
-        if field in form.fields:
-            form.add_error(field, msgs)
-            placed = True
-        elif field in ("person", "guardian_person") and "nik" in form.fields:
-            form.add_error(
-                "guardian_nik"
-                if field == "guardian_person" and "guardian_nik" in form.fields
-                else "nik",
-                msgs,
-            )
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 def _district(user: User) -> Any:
@@ -144,7 +127,7 @@ def new(request: HttpRequest) -> HttpResponse:
                     ip=client_ip(request),
                 )
             except ApplicationError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
             else:
                 messages.success(request, _("Kasus %(number)s dibuka.") % {"number": case.number})
                 return redirect("protection:detail", case_uuid=case.uuid)
@@ -264,7 +247,7 @@ def party(request: HttpRequest, case_uuid: Any) -> HttpResponse:
                 user=user, case=case, role=data["role"], ip=client_ip(request), **fields
             )
         except ApplicationError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Pihak kasus dicatat."))
             return redirect("protection:detail", case_uuid=case.uuid)
@@ -292,7 +275,7 @@ def _post_form(
         try:
             write(user, case, form.cleaned_data, client_ip(request))
         except ApplicationError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, done)
             return redirect("protection:detail", case_uuid=case.uuid)

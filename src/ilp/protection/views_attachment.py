@@ -71,7 +71,8 @@ def _case(request: HttpRequest, case_uuid: Any, what: str) -> Any:
 def attachment_add(request: HttpRequest, case_uuid: Any) -> HttpResponse:
     """Attach a file to the case (its health circle); a refused file shows its message on
     the form in the case page (422), nothing stored."""
-    from ilp.protection.views import _apply_error, _detail_context  # the case page's
+    from ilp.protection.forms import apply_error
+    from ilp.protection.views import _detail_context  # the case page's
 
     user = cast(User, request.user)
     case = _case(request, case_uuid, "attachment")
@@ -91,7 +92,7 @@ def attachment_add(request: HttpRequest, case_uuid: Any) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ApplicationError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Lampiran disimpan (terenkripsi)."))
             return redirect("protection:detail", case_uuid=case.uuid)

@@ -103,7 +103,8 @@ def _act(
 ) -> HttpResponse:
     """Parse `form`, write, and go back to the case (``#case-partner-referrals``) with `done`;
     bad input shows on the form in the case page (422); a refusal is a 403 (audited)."""
-    from ilp.protection.views import _apply_error, _detail_context  # the case page's own
+    from ilp.protection.forms import apply_error
+    from ilp.protection.views import _detail_context  # the case page's own
 
     user = cast(User, request.user)
     case = selectors.case_for_user(user=user, case_uuid=case_uuid, ip=client_ip(request), what=what)
@@ -113,7 +114,7 @@ def _act(
         try:
             write(user, case, form.cleaned_data, client_ip(request))
         except ValidationFailed as exc:  # a refusal (403) or a lost referral (404) goes up
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, done)
             return redirect(f"/perlindungan/kasus/{case.uuid}/#case-partner-referrals")

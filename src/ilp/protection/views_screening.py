@@ -18,9 +18,9 @@ from ilp.accounts.models import User
 from ilp.core.exceptions import ApplicationError
 from ilp.people.selectors import person_detail, person_search
 from ilp.protection import services_screening
+from ilp.protection.forms import apply_error
 from ilp.protection.forms_screening import PersonFindForm, ScreeningForm
 from ilp.protection.models_screening import ScreeningInstrument
-from ilp.referrals.forms import apply_error
 
 
 def _user(request: HttpRequest) -> User:

@@ -31,6 +31,7 @@ from ilp.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from ilp.core.pdf import html_to_pdf
 from ilp.protection import selectors, selectors_visum, services_visum
 from ilp.protection.audit import audit_case
+from ilp.protection.forms import apply_error
 from ilp.protection.forms_visum import (
     CustodyForm,
     DeliverForm,
@@ -42,7 +43,7 @@ from ilp.protection.forms_visum import (
 )
 from ilp.protection.models import Case
 from ilp.protection.models_visum import Visum, VisumKind, VisumState, VisumTemplate
-from ilp.protection.views import _apply_error, _detail_context
+from ilp.protection.views import _detail_context
 
 
 def _user(request: HttpRequest) -> User:
@@ -77,7 +78,7 @@ def _write(
         try:
             write(user, case, visum, form.cleaned_data, ip)
         except ValidationFailed as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, done)
             return redirect(f"{case_url(case)}#visum")
@@ -323,7 +324,7 @@ def template_edit(request: HttpRequest) -> HttpResponse:
                     ip=client_ip(request),
                 )
             except ValidationFailed as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
             else:
                 messages.success(request, _("Templat surat visum disimpan sebagai versi baru."))
                 return redirect(f"{request.path}?jenis={form.cleaned_data['kind']}")
